@@ -1,0 +1,118 @@
+import protobuf from 'protobufjs';
+import { onnxSchemaJson } from './onnx-schema.js';
+import { E } from '../errors/runtime-errors.js';
+import type { DType, TensorData } from './tensor-data.js';
+import { dtypeToOnnx, onnxToDtype, typedArrayFor } from './tensor-data.js';
+
+const root = protobuf.Root.fromJSON(onnxSchemaJson as unknown as protobuf.INamespace);
+export const ModelProto = root.lookupType('onnx.ModelProto');
+export const TensorProto = root.lookupType('onnx.TensorProto');
+export const GraphProto = root.lookupType('onnx.GraphProto');
+
+/** Plain-object shapes of the messages Recur builds (protobufjs camelCase field names). */
+export interface OnnxAttribute {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  t?: OnnxTensor;
+  g?: OnnxGraph;
+  floats?: number[];
+  ints?: number[];
+  strings?: Uint8Array[];
+}
+export interface OnnxNode {
+  input: string[];
+  output: string[];
+  name?: string;
+  opType: string;
+  domain?: string;
+  attribute?: OnnxAttribute[];
+}
+export interface OnnxDim {
+  dimValue?: number;
+  dimParam?: string;
+}
+export interface OnnxValueInfo {
+  name: string;
+  type?: { tensorType?: { elemType: number; shape?: { dim: OnnxDim[] } } };
+}
+export interface OnnxTensor {
+  name?: string;
+  dims: number[];
+  dataType: number;
+  rawData?: Uint8Array;
+  floatData?: number[];
+  int32Data?: number[];
+  int64Data?: number[];
+  doubleData?: number[];
+  uint64Data?: number[];
+}
+export interface OnnxGraph {
+  name: string;
+  node: OnnxNode[];
+  initializer: OnnxTensor[];
+  input: OnnxValueInfo[];
+  output: OnnxValueInfo[];
+  valueInfo?: OnnxValueInfo[];
+}
+export interface OnnxModel {
+  irVersion: number;
+  opsetImport: { domain: string; version: number }[];
+  producerName: string;
+  producerVersion: string;
+  graph: OnnxGraph;
+  metadataProps?: { key: string; value: string }[];
+}
+
+export function encodeModel(model: OnnxModel): Uint8Array {
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
+
+export function decodeModel(bytes: Uint8Array, where = 'model'): OnnxModel {
+  try {
+    const msg = ModelProto.decode(bytes);
+    return ModelProto.toObject(msg, { longs: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true }) as OnnxModel;
+  } catch (err) {
+    throw E.ONNX_INVALID(`${where} is not an ONNX model: ${(err as Error).message}`, { file: where }, { cause: err });
+  }
+}
+
+/** Encodes Recur tensor data as an ONNX TensorProto (raw little-endian bytes). */
+export function tensorToProto(name: string, t: TensorData): OnnxTensor {
+  const view = t.data;
+  const raw = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return { name, dims: [...t.dims], dataType: dtypeToOnnx(t.dtype), rawData: raw.slice() };
+}
+
+/** Decodes a TensorProto (a `.pb` file of the ONNX node tests, or an initializer). */
+export function decodeTensor(bytes: Uint8Array, where = 'tensor'): TensorData & { name: string } {
+  let obj: OnnxTensor;
+  try {
+    obj = TensorProto.toObject(TensorProto.decode(bytes), { longs: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true }) as OnnxTensor;
+  } catch (err) {
+    throw E.ONNX_INVALID(`${where} is not an ONNX TensorProto: ${(err as Error).message}`, { file: where }, { cause: err });
+  }
+  return { name: obj.name ?? '', ...protoToTensor(obj, where) };
+}
+
+export function protoToTensor(obj: OnnxTensor, where = 'tensor'): TensorData {
+  const dtype: DType | undefined = onnxToDtype(obj.dataType);
+  if (dtype === undefined) throw E.ONNX_INVALID(`${where}: unsupported ONNX data type ${obj.dataType}`, { file: where });
+  const dims = obj.dims.map(Number);
+  const size = dims.reduce((a, b) => a * b, 1);
+  const Ctor = typedArrayFor(dtype);
+  let data;
+  if (obj.rawData && obj.rawData.byteLength > 0) {
+    const copy = obj.rawData.slice();
+    data = new Ctor(copy.buffer, copy.byteOffset, copy.byteLength / Ctor.BYTES_PER_ELEMENT);
+  } else if (dtype === 'float32') data = Float32Array.from(obj.floatData ?? []);
+  else if (dtype === 'float64') data = Float64Array.from(obj.doubleData ?? []);
+  else if (dtype === 'int64') data = BigInt64Array.from((obj.int64Data ?? []).map((v) => BigInt(v)));
+  else if (dtype === 'int32') data = Int32Array.from(obj.int32Data ?? []);
+  else if (dtype === 'bool' || dtype === 'uint8' || dtype === 'int8') data = new Ctor((obj.int32Data ?? []) as never);
+  else throw E.ONNX_INVALID(`${where}: ${dtype} tensor without raw data is not supported`, { file: where });
+  if (data.length !== size) throw E.ONNX_INVALID(`${where}: ${data.length} values for shape [${dims.join(', ')}]`, { file: where });
+  return { dtype, dims, data } as TensorData;
+}

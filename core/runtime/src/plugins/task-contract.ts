@@ -1,0 +1,44 @@
+import type { Backend } from '../backend/backend.js';
+import type { GraphBuilder } from '../graph/graph-builder.js';
+import type { WeightStore } from '../safetensors/weight-store.js';
+import type { PartContext, PartKind, PartOfKind, UpstreamDims } from './plugin-api.js';
+
+/** Call-time options common to every task (each task adds its own). */
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly [option: string]: unknown;
+}
+
+/** A graph that runs as one ONNX Runtime session. */
+export interface ComputeUnit {
+  /** Unit name, unique in the pipeline (`classifier`, `encoder`, `decoder-step`). */
+  readonly name: string;
+  /** The ONNX model with the weights as initializers. */
+  readonly model: Uint8Array;
+}
+
+/** What a task's compile step can use. */
+export interface TaskContext extends PartContext {
+  /** The spec after defaults and validation. */
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Creates the part in the spec at `pointer` (`/encoder`, `/source/embedding`). */
+  part<K extends PartKind>(kind: K, pointer: string, dims?: UpstreamDims): Promise<PartOfKind[K]>;
+  /** The pipeline's weights; throws RECUR_E_WEIGHTS_MISSING when the spec has none yet. */
+  weights(): Promise<WeightStore>;
+  /** Builds a unit's graph with the pipeline's weights, checking each declared parameter against them. */
+  compileUnit(name: string, g: GraphBuilder): Promise<ComputeUnit>;
+  readonly backend: Backend;
+}
+
+/** A compiled task: what `Pipeline.run` calls. */
+export interface TaskRunner {
+  readonly units: readonly ComputeUnit[];
+  run(inputs: readonly unknown[], options: RunOptions): Promise<unknown[]>;
+  stream?(input: unknown, options: RunOptions): AsyncIterable<string>;
+  dispose(): Promise<void>;
+}
+
+/** A task plugin (`kind: 'task'`): compiles the parts into units. */
+export interface TaskPart {
+  compile(ctx: TaskContext): Promise<TaskRunner>;
+}
