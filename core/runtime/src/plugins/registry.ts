@@ -13,8 +13,19 @@ import { RUNTIME_VERSION, satisfies } from '../version.js';
 export class PluginRegistry {
   private readonly byKind = new Map<PartKind, Map<string, PluginDefinition>>();
 
-  constructor(readonly container: Container = new Container()) {
+  constructor(
+    readonly container: Container = new Container(),
+    private readonly parent?: PluginRegistry,
+  ) {
     for (const kind of PART_KINDS) this.byKind.set(kind, new Map());
+  }
+
+  /**
+   * A registry that sees every plugin of this one plus its own: the plugins a spec lists are
+   * registered there, so they are scoped to that pipeline and never leak into the process.
+   */
+  child(): PluginRegistry {
+    return new PluginRegistry(new Container({ parent: this.container }), this);
   }
 
   register(...plugins: readonly PluginDefinition[]): this {
@@ -28,7 +39,7 @@ export class PluginRegistry {
         });
       }
       const table = this.byKind.get(plugin.kind)!;
-      if (table.has(plugin.type)) {
+      if (table.has(plugin.type) || this.parent?.find(plugin.kind, plugin.type)?.type === plugin.type) {
         throw E.PLUGIN_DUPLICATE(`plugin ${plugin.kind} "${plugin.type}" is already registered; versioned names never change meaning, so publish "${plugin.baseName}.v${plugin.version + 1}" instead`, {});
       }
       for (const alias of plugin.aliases ?? []) {
@@ -42,7 +53,9 @@ export class PluginRegistry {
 
   /** All plugins of a kind, sorted by type. */
   list(kind: PartKind): PluginDefinition[] {
-    return [...this.byKind.get(kind)!.values()].sort((a, b) => a.type.localeCompare(b.type));
+    const own = [...this.byKind.get(kind)!.values()];
+    const inherited = this.parent ? this.parent.list(kind) : [];
+    return [...inherited, ...own].sort((a, b) => a.type.localeCompare(b.type));
   }
 
   /** Every name a spec may use for this kind: versioned types, bare aliases, extra aliases. */
@@ -58,11 +71,11 @@ export class PluginRegistry {
 
   /** The plugin a name refers to, or undefined. */
   find(kind: PartKind, name: string): PluginDefinition | undefined {
-    const table = this.byKind.get(kind)!;
-    const exact = table.get(name);
+    const all = this.list(kind);
+    const exact = all.find((p) => p.type === name);
     if (exact) return this.fromContainer(exact);
     let newest: PluginDefinition | undefined;
-    for (const p of table.values()) {
+    for (const p of all) {
       if (p.baseName === name && (!newest || p.version > newest.version)) newest = p;
       if (p.aliases?.includes(name)) return this.fromContainer(p);
     }
@@ -85,6 +98,7 @@ export class PluginRegistry {
 
   /** A child container for one pipeline, so plugin instances are scoped to it. */
   createPipelineContainer(): Container {
+    // A child of this registry's container: it resolves every plugin binding visible here.
     return new Container({ parent: this.container });
   }
 

@@ -1,0 +1,59 @@
+import { RuntimeErrors as E, type TensorData, type TokenizerPart } from '@recur/runtime';
+
+/** How inputs longer than the pipeline's limit are handled. */
+export interface TruncationOptions {
+  /**
+   * `true` cuts an input to `maxInputTokens`; `false` refuses it with RECUR_E_INPUT_TOO_LONG.
+   * @defaultValue the spec's `runtime.truncation`, else true
+   */
+  readonly truncation?: boolean;
+  /** Token limit per input. @defaultValue the spec's `runtime.maxInputTokens`, else 512 */
+  readonly maxInputTokens?: number;
+}
+
+/** A padded time-major batch ready for a unit: ids [T, B] int64, lengths [B] int32. */
+export interface TextBatch {
+  readonly ids: TensorData;
+  readonly lengths: TensorData;
+  readonly size: number;
+}
+
+/** Accepts one string or an array of strings; anything else is a coded input error. */
+export function readTextInputs(inputs: readonly unknown[]): string[] {
+  return inputs.map((input, i) => {
+    if (typeof input !== 'string') {
+      throw E.INPUT_INVALID(`input ${i} must be a string, got ${input === null ? 'null' : typeof input}`, { pointer: `/${i}`, expected: 'string' });
+    }
+    return input;
+  });
+}
+
+/**
+ * Tokenises texts into one padded batch. An empty text (or one the tokenizer maps to no ids) runs
+ * as a single padding or unknown token, so every sequence has length >= 1.
+ */
+export function encodeBatch(tokenizer: TokenizerPart, texts: readonly string[], options: TruncationOptions, spec: Readonly<Record<string, unknown>>): TextBatch {
+  const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
+  const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
+  const truncate = options.truncation ?? (typeof rt['truncation'] === 'boolean' ? rt['truncation'] : true);
+  const filler = tokenizer.special.pad ?? tokenizer.special.unk ?? 0;
+  const seqs = texts.map((text, i) => {
+    let ids = tokenizer.encode(text);
+    if (ids.length > limit) {
+      if (!truncate) {
+        throw E.INPUT_TOO_LONG(`input ${i} has ${ids.length} tokens, more than the limit of ${limit}`, { pointer: `/${i}`, expected: `at most ${limit} tokens, or truncation: true`, limit });
+      }
+      ids = ids.slice(0, limit);
+    }
+    return ids.length > 0 ? ids : [filler];
+  });
+  const T = Math.max(...seqs.map((s) => s.length));
+  const B = seqs.length;
+  const ids = new BigInt64Array(T * B).fill(BigInt(filler));
+  const lengths = new Int32Array(B);
+  seqs.forEach((seq, b) => {
+    lengths[b] = seq.length;
+    for (let t = 0; t < seq.length; t++) ids[t * B + b] = BigInt(seq[t]!);
+  });
+  return { ids: { dtype: 'int64', dims: [T, B], data: ids }, lengths: { dtype: 'int32', dims: [B], data: lengths }, size: B };
+}
