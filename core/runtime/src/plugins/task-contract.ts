@@ -33,7 +33,11 @@ export interface TaskContext extends PartContext {
 /** A compiled task: what `Pipeline.run` calls. */
 export interface TaskRunner {
   readonly units: readonly ComputeUnit[];
-  run(inputs: readonly unknown[], options: RunOptions): Promise<unknown[]>;
+  /**
+   * Runs a batch; returns one result per input, in order. `batched` says whether the caller passed an
+   * array (transformers.js shapes some results differently then).
+   */
+  run(inputs: readonly unknown[], options: RunOptions, batched: boolean): Promise<unknown[]>;
   stream?(input: unknown, options: RunOptions): AsyncIterable<string>;
   dispose(): Promise<void>;
 }

@@ -46,16 +46,20 @@ export const textClassificationTask = definePlugin<'task'>({
 
         return {
           units: [unit],
-          async run(inputs, options: ClassificationOptions) {
+          async run(inputs, options: ClassificationOptions, batched) {
             const texts = readTextInputs(inputs);
             const topK = options.topK === undefined ? 1 : options.topK;
-            const results: LabelScore[][] = [];
+            const results: (LabelScore[] | LabelScore)[] = [];
             for (let start = 0; start < texts.length; start += maxBatch) {
               if (options.signal?.aborted) throw E.ABORTED('classification was aborted', {});
               const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec);
               const out = await session.run({ ids: batch.ids, lengths: batch.lengths }, options.signal ? { signal: options.signal } : {});
               const data = out['logits']!.data as Float32Array;
-              for (let b = 0; b < batch.size; b++) results.push(labelScores(data, b * head.labels.length, head.labels, topK));
+              for (let b = 0; b < batch.size; b++) {
+                const scores = labelScores(data, b * head.labels.length, head.labels, topK);
+                // transformers.js: a batch with top-1 gives one {label, score} per input.
+                results.push(batched && topK === 1 ? scores[0]! : scores);
+              }
             }
             return results;
           },

@@ -1,0 +1,29 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RuntimeErrors as E } from '@recur/runtime';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every spec-taking command accepts. */
+export const SPEC_OPTIONS = {
+  set: { type: 'string', multiple: true },
+  'allow-plugin': { type: 'string', multiple: true },
+  'allow-root': { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+} as const satisfies Options;
+
+/** node:util parseArgs with strict checking, turning its errors into RECUR_E_USAGE (exit 2). */
+export function parse<O extends Options>(argv: readonly string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw E.USAGE(`${(err as Error).message}\nusage: ${usage}`, { expected: usage });
+  }
+}
+
+/** The one positional a command needs, or a usage error naming it. */
+export function positional(positionals: readonly string[], what: string, usage: string): string {
+  if (positionals.length !== 1) {
+    throw E.USAGE(`expected exactly one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\nusage: ${usage}`, { expected: usage });
+  }
+  return positionals[0]!;
+}

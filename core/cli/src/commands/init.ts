@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { load, provenanceMetadata, RuntimeErrors as E, writeSafetensors, type PluginRegistry } from '@recur/runtime';
+import { parse, positional, SPEC_OPTIONS } from '../args.js';
+import { reportFailure, type CommandIO } from '../io.js';
+import { readSpecText } from './validate.js';
+
+const USAGE = 'recur init SPEC [--seed N] [--force] [--set path=value]...';
+
+/**
+ * `recur init`: writes freshly initialised (untrained) weights to the spec's `weights` path, from
+ * each part's declared initialisers and a seed. For trying a spec's mechanics and for plugin
+ * authors; `recur train` is how a model gets useful weights. Refuses to overwrite without --force.
+ */
+export async function initCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, seed: { type: 'string' }, force: { type: 'boolean' } }, USAGE);
+    const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
+    const seed = values.seed === undefined ? 0 : Number(values.seed);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw E.USAGE(`--seed must be a non-negative integer, got ${values.seed}`, { expected: 'integer >= 0' });
+    const text = await readSpecText(specPath);
+    const pipeline = await load(specPath, {
+      registry,
+      allowPlugins: values['allow-plugin'] ?? [],
+      initialize: { seed },
+      ...(values.set ? { overrides: values.set } : {}),
+    });
+    try {
+      const rel = pipeline.spec['weights'];
+      if (typeof rel !== 'string') throw E.SPEC_INVALID('the spec names no "weights" file to write', { pointer: '/weights', expected: 'a relative path ending in .safetensors' });
+      const target = resolve(pipeline.specDir, rel);
+      const { existsSync } = await import('node:fs');
+      if (existsSync(target) && !values.force) {
+        throw E.IO(`${rel} exists; pass --force to replace it with untrained weights`, { file: target, pointer: '/weights' });
+      }
+      const metadata = { ...provenanceMetadata({ spec: text }), 'recur.training': `untrained: recur init --seed ${seed}` };
+      await writeSafetensors(target, Object.fromEntries(pipeline.initializedWeights), metadata);
+      io.stdout.write(`${target}: ${pipeline.initializedWeights.size} tensors (untrained, seed ${seed})\n`);
+    } finally {
+      await pipeline.dispose();
+    }
+    return 0;
+  } catch (err) {
+    return reportFailure(err, io, false);
+  }
+}

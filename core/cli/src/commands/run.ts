@@ -1,0 +1,122 @@
+import { createReadStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { parse, positional, SPEC_OPTIONS } from '../args.js';
+import { reportFailure, type CommandIO } from '../io.js';
+
+const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
+
+/**
+ * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line
+ * (a `.jsonl` file holds one JSON string, or an object with `text`, per line) to a JSONL file of
+ * results in the same order. Inputs are batched; the output appears only when every line succeeded.
+ */
+export async function runCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
+  let json = false;
+  try {
+    const { values, positionals } = parse(
+      argv,
+      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' } },
+      USAGE,
+    );
+    json = values.json === true;
+    const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
+    const hasText = values.text !== undefined;
+    const hasFile = values.input !== undefined;
+    if (hasText === hasFile) throw E.USAGE(`give either --text or --input\nusage: ${USAGE}`, { expected: USAGE });
+    if (hasFile && values.output === undefined) throw E.USAGE(`--input needs --output FILE.jsonl\nusage: ${USAGE}`, { expected: USAGE });
+    const callOptions = callOptionsFrom(values.options, values['top-k']);
+
+    const pipeline = await load(specPath, {
+      registry,
+      allowPlugins: values['allow-plugin'] ?? [],
+      ...(values.set ? { overrides: values.set } : {}),
+      ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
+    });
+    try {
+      if (hasText) {
+        io.stdout.write(JSON.stringify(await pipeline.run(values.text, callOptions), null, 2) + '\n');
+      } else {
+        const count = await runFile(pipeline, resolve(io.cwd, values.input!), resolve(io.cwd, values.output!), callOptions);
+        io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
+      }
+    } finally {
+      await pipeline.dispose();
+    }
+    return 0;
+  } catch (err) {
+    return reportFailure(err, io, json);
+  }
+}
+
+function callOptionsFrom(text: string | undefined, topK: string | undefined): Record<string, unknown> {
+  let options: Record<string, unknown> = {};
+  if (text !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw E.USAGE(`--options must be a JSON object: ${(err as Error).message}`, { expected: '{"topK": 2}' });
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw E.USAGE('--options must be a JSON object', { expected: '{"topK": 2}' });
+    options = Object.fromEntries(Object.entries(parsed).filter(([k]) => k !== '__proto__' && k !== 'constructor' && k !== 'prototype'));
+  }
+  if (topK !== undefined) {
+    if (topK === 'all') options['topK'] = null;
+    else if (/^[1-9][0-9]*$/.test(topK)) options['topK'] = Number(topK);
+    else throw E.USAGE(`--top-k must be a positive integer or "all", got ${topK}`, { expected: 'N | all' });
+  }
+  return options;
+}
+
+async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
+  const jsonl = input.endsWith('.jsonl');
+  const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
+  const tmp = `${output}.${process.pid}.partial`;
+  const out = await open(tmp, 'w');
+  let count = 0;
+  let stream;
+  try {
+    stream = createReadStream(input, { encoding: 'utf8' });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let batch: unknown[] = [];
+    let lineNo = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const results = (await pipeline.run(batch, options)) as unknown[];
+      await out.write(results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      count += batch.length;
+      batch = [];
+    };
+    for await (const line of lines) {
+      lineNo += 1;
+      batch.push(jsonl ? parseJsonlInput(line, input, lineNo) : line);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    await out.close();
+    await rename(tmp, output);
+    return count;
+  } catch (err) {
+    await out.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
+    throw err;
+  } finally {
+    stream?.destroy();
+  }
+}
+
+function parseJsonlInput(line: string, file: string, lineNo: number): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    throw E.INPUT_INVALID(`line ${lineNo} is not JSON: ${(err as Error).message}`, { file, line: lineNo, expected: 'a JSON string or {"text": ...} per line' });
+  }
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['text'] === 'string') return (value as Record<string, unknown>)['text'];
+  throw E.INPUT_INVALID(`line ${lineNo} must hold a JSON string or an object with "text"`, { file, line: lineNo, expected: 'a JSON string or {"text": ...}' });
+}

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadSpecPlugins, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
+import { parse, positional, SPEC_OPTIONS } from '../args.js';
+import { formatError, reportFailure, type CommandIO } from '../io.js';
+
+const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
+
+/**
+ * `recur validate`: exit 0 when the spec is valid, 1 when not (every problem listed), 2 on wrong
+ * usage. With --json, exactly one JSON object on stdout.
+ */
+export async function validateCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, purpose: { type: 'string' } }, USAGE);
+    json = values.json === true;
+    const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
+    const purpose = values.purpose ?? 'validate';
+    if (purpose !== 'validate' && purpose !== 'run' && purpose !== 'train') {
+      throw E.USAGE(`--purpose must be run, train or validate, got ${purpose}`, { expected: 'run | train | validate' });
+    }
+    const text = await readSpecText(specPath);
+    const scoped = await withSpecPlugins(text, specPath, values['allow-plugin'] ?? [], registry);
+    const result = await validateSpec(text, {
+      registry: scoped,
+      specPath,
+      purpose,
+      ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
+      ...(values.set ? { overrides: values.set } : {}),
+    });
+    const warnings = result.warnings.map((w) => (RecurError.is(w) ? w.toJSON() : { message: String(w) }));
+    if (json) {
+      io.stdout.write(JSON.stringify(result.ok ? { ok: true, warnings } : { ok: false, errors: result.errors.map((e) => e.toJSON()), warnings }) + '\n');
+    } else {
+      for (const w of result.warnings) io.stderr.write(`warning: ${RecurError.is(w) ? formatError(w) : String(w)}\n`);
+      if (result.ok) io.stdout.write(`${specPath}: valid\n`);
+      else io.stderr.write(`${specPath}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}\n${result.errors.map((e) => `  ${formatError(e)}`).join('\n')}\n`);
+    }
+    return result.ok ? 0 : 1;
+  } catch (err) {
+    return reportFailure(err, io, json);
+  }
+}
+
+export async function readSpecText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`spec file ${path} does not exist`, { file: path });
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw E.USAGE(`${path} is a folder; give the spec's .json file`, { file: path });
+    throw E.IO(`cannot read ${path}: ${(err as Error).message}`, { file: path });
+  }
+}
+
+/** Registers the spec's allowed plugins in a scoped registry, so their schemas validate too. */
+export async function withSpecPlugins(text: string, specPath: string, allow: readonly string[], registry: PluginRegistry): Promise<PluginRegistry> {
+  let list: unknown = undefined;
+  try {
+    list = (JSON.parse(text) as Record<string, unknown>)?.['plugins'];
+  } catch {
+    return registry;
+  }
+  return Array.isArray(list) ? loadSpecPlugins(list, resolve(specPath, '..'), allow, registry) : registry;
+}

@@ -1,0 +1,30 @@
+import type { Backend } from '../backend/backend.js';
+import type { Logger } from '../logger.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+
+/** Load-time options of `load()`. Call-time options go to `run()`. */
+export interface LoadOptions {
+  /** The plugins parts are resolved from; the runtime itself knows none by name. */
+  readonly registry: PluginRegistry;
+  /**
+   * Plugin modules a spec may import (its `plugins` list). Importing code is a trust decision, so
+   * nothing is imported unless listed here, by the exact string the spec uses; `true` allows all.
+   * @defaultValue `[]`
+   */
+  readonly allowPlugins?: readonly string[] | true;
+  /** Extra folders that file references may point into, besides the spec's own folder tree. */
+  readonly allowRoots?: readonly string[];
+  /** `--set`-style overrides applied before validation (`encoder.hidden=512`). */
+  readonly overrides?: readonly string[];
+  /** Folder relative paths resolve against when the spec is given as an object. @defaultValue `process.cwd()` */
+  readonly baseDir?: string;
+  /** Shared session cache; one is made (and disposed with the pipeline) when omitted. */
+  readonly backend?: Backend;
+  /**
+   * Create fresh weights from the parts' initialisers, seeded, instead of reading the weights file
+   * (for `recur init` and training from scratch); the weights file need not exist.
+   */
+  readonly initialize?: { readonly seed: number };
+  /** @defaultValue warnings to stderr */
+  readonly logger?: Logger;
+}

@@ -1,0 +1,65 @@
+import type { Container } from 'inversify';
+import type { Backend } from '../backend/backend.js';
+import { E } from '../errors/runtime-errors.js';
+import type { ComputeUnit, RunOptions, TaskRunner } from '../plugins/task-contract.js';
+import type { Pipeline } from './pipeline.js';
+import type { PipelineContext } from './pipeline-context.js';
+import type { TensorData } from '../graph/tensor-data.js';
+
+export class PipelineImpl implements Pipeline {
+  private disposed = false;
+
+  constructor(
+    readonly name: string,
+    readonly task: string,
+    readonly spec: Readonly<Record<string, unknown>>,
+    private readonly runner: TaskRunner,
+    private readonly container: Container,
+    private readonly ownedBackend: Backend | undefined,
+    private readonly context: PipelineContext,
+  ) {}
+
+  /** Weights created by `load(..., { initialize })`, by parameter name (empty otherwise). */
+  get initializedWeights(): ReadonlyMap<string, TensorData> {
+    return this.context.generated;
+  }
+
+  /** Where relative paths of the spec resolve (its folder). */
+  get specDir(): string {
+    return this.context.specDir;
+  }
+
+  get units(): readonly ComputeUnit[] {
+    return this.runner.units;
+  }
+
+  async run(input: unknown, options: RunOptions = {}): Promise<unknown> {
+    this.assertLive();
+    if (options.signal?.aborted) throw E.ABORTED('the call was aborted before it started', {});
+    const batched = Array.isArray(input);
+    const inputs = batched ? (input as unknown[]) : [input];
+    if (inputs.length === 0) return [];
+    const results = await this.runner.run(inputs, options, batched);
+    return batched ? results : results[0];
+  }
+
+  async *stream(input: unknown, options: RunOptions = {}): AsyncIterable<string> {
+    this.assertLive();
+    if (!this.runner.stream) {
+      throw E.TASK_UNSUPPORTED(`task ${this.task} does not stream; use run()`, { pointer: '/task', expected: 'a generation task' });
+    }
+    yield* this.runner.stream(input, options);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.runner.dispose();
+    this.container.unbindAll();
+    await this.ownedBackend?.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw E.DISPOSED(`pipeline "${this.name}" was disposed; load it again`, {});
+  }
+}
