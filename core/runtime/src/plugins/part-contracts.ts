@@ -59,12 +59,20 @@ export interface CellStep {
   step(g: GraphBuilder, xt: Value, state: CellState): CellState;
 }
 
-/** Describes how a built-in cell maps to ONNX's own recurrent operator. */
+/**
+ * Describes how a built-in cell maps to ONNX's own recurrent operator. A cell with a native form
+ * declares exactly the parameters `W` [gates*hidden, input], `R` [gates*hidden, hidden] and
+ * `B` [2*gates*hidden] (biases [Wb, Rb]) in the operator's gate order, so that the encoder can feed
+ * them to the operator (adding the direction axis) and the weights serve both paths.
+ */
 export interface NativeCell {
   readonly opType: 'LSTM' | 'GRU' | 'RNN';
   /** Number of gates: LSTM 4, GRU 3, RNN 1; `W` is [dirs, gates*hidden, input]. */
   readonly gates: number;
-  /** Extra operator attributes (`linear_before_reset`, `activations`). */
+  /**
+   * Extra operator attributes (`linear_before_reset`, `activations`). `activations` lists one
+   * direction's functions; the encoder repeats them for a bidirectional layer.
+   */
   readonly attrs: Readonly<Record<string, number | string | readonly string[]>>;
 }
 
@@ -72,12 +80,23 @@ export interface NativeCell {
 export interface EncoderOutputs {
   readonly sequence: Value;
   readonly final: Readonly<Record<string, Value>>;
+  /** One vector per sequence [B, outputDim], when the encoder was asked to pool (`pooling`). */
+  readonly pooled?: Value;
+}
+
+/** Optional build-time hooks of an encoder; inference passes none, training uses them. */
+export interface EncoderBuildOptions {
+  /**
+   * Called on each layer's output sequence [T, B, outputDim] before it feeds the next layer (not
+   * after the last one): training applies the encoder's `dropout` here, with masks it feeds.
+   */
+  readonly betweenLayers?: (g: GraphBuilder, sequence: Value, layer: number) => Value;
 }
 
 /** A sequence encoder. x is [T, B, inputDim] float32, lengths [B] int32. */
 export interface EncoderPart {
   readonly outputDim: number;
-  build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>): EncoderOutputs;
+  build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, options?: EncoderBuildOptions): EncoderOutputs;
 }
 
 /** A task head: turns encoder outputs into the unit's outputs. Post-processing lives in the task. */
