@@ -1,0 +1,78 @@
+import { toFloat32, type DType, type TensorData } from '../graph/tensor-data.js';
+import { E } from '../errors/runtime-errors.js';
+import { nearestNames } from '../errors/suggest.js';
+import { MemoryWeightStore } from './memory-weight-store.js';
+import type { WeightStore } from './weight-store.js';
+
+/** One tensor a graph needs: its name, shape and (default float32) dtype. */
+export interface ExpectedWeight {
+  readonly name: string;
+  readonly dims: readonly number[];
+  /** @defaultValue `'float32'` */
+  readonly dtype?: DType;
+}
+
+export interface CheckWeightsOptions {
+  /** Accept tensors the graph does not use (a checkpoint that also holds optimizer state). @defaultValue false */
+  readonly allowExtra?: boolean;
+}
+
+interface Problem {
+  readonly tensor: string;
+  readonly message: string;
+}
+
+/**
+ * Checks that `store` holds exactly the tensors `expected` describes. Throws
+ * RECUR_E_WEIGHTS_MISMATCH whose message starts with the first problem, naming its tensor
+ * (`encoder.layers.0.forward.W: expected [1, 1024, 100], file has [1, 1024, 50]`), and lists the
+ * others; `details.problems` has them all. A tensor is wrong when it is missing, has another shape
+ * or dtype, or (unless `allowExtra`) is in the file but not expected.
+ *
+ * float16 tensors are accepted where float32 is expected. The returned store is `store` with those
+ * tensors widened to float32, so a caller that builds the graph from it gets the dtype it declared;
+ * when nothing needs widening it is `store` itself.
+ */
+export function checkWeights(store: WeightStore, expected: readonly ExpectedWeight[], options: CheckWeightsOptions = {}): WeightStore {
+  const present = store.names();
+  const widened = new Map<string, TensorData>();
+  const problems: Problem[] = [];
+
+  for (const want of expected) {
+    const have = store.get(want.name);
+    const wantDtype = want.dtype ?? 'float32';
+    if (!have) {
+      const near = nearestNames(want.name, present);
+      problems.push({ tensor: want.name, message: `missing from the weights file${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}` });
+    } else if (!sameDims(have.dims, want.dims)) {
+      problems.push({ tensor: want.name, message: `expected [${want.dims.join(', ')}], file has [${have.dims.join(', ')}]` });
+    } else if (have.dtype === 'float16' && wantDtype === 'float32') {
+      widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(have) });
+    } else if (have.dtype !== wantDtype) {
+      problems.push({ tensor: want.name, message: `expected dtype ${wantDtype}, file has ${have.dtype}` });
+    }
+  }
+  if (!options.allowExtra) {
+    const wanted = new Set(expected.map((w) => w.name));
+    for (const name of present) {
+      if (!wanted.has(name)) problems.push({ tensor: name, message: 'is in the weights file but no part of the spec declares it' });
+    }
+  }
+
+  if (problems.length > 0) {
+    const [first, ...rest] = problems.map((p) => `${p.tensor}: ${p.message}`);
+    const shown = rest.slice(0, 10).map((line) => `\n  ${line}`).join('');
+    const hidden = rest.length > 10 ? `\n  ... and ${rest.length - 10} more` : '';
+    throw E.WEIGHTS_MISMATCH(`${first} (weights ${store.source})${shown}${hidden}`, {
+      file: store.source, tensor: problems[0]!.tensor, problems,
+    });
+  }
+  if (widened.size === 0) return store;
+  const merged = new Map<string, TensorData>();
+  for (const name of present) merged.set(name, widened.get(name) ?? store.get(name)!);
+  return new MemoryWeightStore(merged, store.metadata, store.source);
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
