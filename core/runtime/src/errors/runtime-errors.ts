@@ -30,4 +30,5 @@ export const E = defineErrors('@recur/runtime', {
   USAGE: { code: 'RECUR_E_USAGE', description: 'A command was called with wrong or missing arguments; `recur help` lists the usage.', exitCode: 2 },
   IO: { code: 'RECUR_E_IO', description: 'A file could not be read or written (permissions, missing folder, disk full).' },
   INTERNAL: { code: 'RECUR_E_INTERNAL', description: 'A fault inside Recur; please report it with the command that caused it.', exitCode: 3, httpStatus: 500 },
+  SPEC_DUPLICATE_KEY: { code: 'RECUR_E_SPEC_DUPLICATE_KEY', description: 'An object in the spec has the same key twice; JSON parsers keep only the last one, so remove the other.' },
 });
