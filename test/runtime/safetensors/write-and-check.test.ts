@@ -51,7 +51,7 @@ describe('safetensors: files on disk', () => {
 
   it('names the file in errors about its content', async () => {
     const path = join(dir, 'broken.safetensors');
-    writeFileSync(path, Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0x5b]));
+    writeFileSync(path, Buffer.from([2, 0, 0, 0, 0, 0, 0, 0, 0x5b, 0x5d]));
     await assertRejectsWith(readSafetensors(path), 'RECUR_E_WEIGHTS_INVALID', path, 'must be a JSON object');
   });
 });
