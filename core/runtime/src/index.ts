@@ -26,3 +26,5 @@ export { serializeSafetensors, writeSafetensors, type TensorMap } from './safete
 export { checkWeights, type ExpectedWeight, type CheckWeightsOptions } from './safetensors/check-weights.js';
 export { provenanceMetadata, checkProvenance, specHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
 export { MemoryWeightStore } from './safetensors/memory-weight-store.js';
+export { OrtBackend, type OrtBackendOptions } from './backend/ort-backend.js';
+export { runOnnxFile, onnxFileUnit, type RunOnnxFileOptions } from './backend/run-onnx-file.js';

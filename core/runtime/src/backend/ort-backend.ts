@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
+import { E } from '../errors/runtime-errors.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import type { ComputeUnit } from '../plugins/task-contract.js';
+import type { Backend, Session, SessionOptions } from './backend.js';
+import { knownProviders, providerCandidates } from './execution-providers.js';
+import { OrtSession } from './ort-session.js';
+
+export interface OrtBackendOptions {
+  /** Where provider fallbacks are reported. @defaultValue `consoleLogger()` */
+  readonly logger?: Logger;
+}
+
+interface Failure {
+  readonly provider: string;
+  readonly reason: string;
+}
+
+/**
+ * The ONNX Runtime (onnxruntime-node) backend: one session per compute unit, cached by the sha256 of
+ * the model bytes plus the options, so every pipeline of a process that compiles the same unit shares
+ * one session; concurrent requests for it share one creation.
+ *
+ * Execution providers are tried in the order asked, CPU last. A provider this build does not know is
+ * dropped before trying; one that fails to start (ORT 1.30 throws on `['cuda', 'cpu']` when CUDA is
+ * absent rather than falling back) is dropped after trying. Every drop is a `logger.warn` naming the
+ * provider and ORT's reason, never silent. When even CPU fails, one RECUR_E_BACKEND_FAILED lists every
+ * candidate's failure: `[cuda] ..., [cpu] ...`.
+ */
+export class OrtBackend implements Backend {
+  private readonly logger: Logger;
+  private readonly sessions = new Map<string, Promise<OrtSession>>();
+  private disposed = false;
+
+  constructor(options: OrtBackendOptions = {}) {
+    this.logger = options.logger ?? consoleLogger();
+  }
+
+  async session(unit: ComputeUnit, options: SessionOptions = {}): Promise<Session> {
+    if (this.disposed) throw E.DISPOSED('the ONNX Runtime backend was disposed', { pointer: unit.name });
+    const providers = providerCandidates(options.executionProviders);
+    const threads = options.threads ?? 0;
+    const key = `${sha256(unit.model)}|${providers.join(',')}|${threads}`;
+    let pending = this.sessions.get(key);
+    if (pending) {
+      const shared = await pending;
+      // Released by its other holders while this request waited: start over with a fresh one.
+      return shared.retain() ? shared : this.session(unit, options);
+    }
+    pending = this.create(unit, providers, threads, () => this.sessions.delete(key));
+    this.sessions.set(key, pending);
+    // A failed creation must not stay cached: the next request tries again.
+    pending.catch(() => this.sessions.delete(key));
+    return pending;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const pending = [...this.sessions.values()];
+    this.sessions.clear();
+    const settled = await Promise.allSettled(pending);
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.free() : undefined)));
+  }
+
+  private async create(unit: ComputeUnit, providers: readonly string[], threads: number, onLastRelease: () => void): Promise<OrtSession> {
+    const failures: Failure[] = [];
+    const known = knownProviders();
+    let remaining = providers.filter((p) => {
+      if (p === 'cpu' || known.includes(p)) return true;
+      this.drop(unit, { provider: p, reason: `not in this onnxruntime-node build (it has: ${known.join(', ')})` }, failures);
+      return false;
+    });
+    for (;;) {
+      let inner: ort.InferenceSession;
+      try {
+        inner = await ort.InferenceSession.create(unit.model, {
+          executionProviders: [...remaining],
+          intraOpNumThreads: threads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+        });
+      } catch (err) {
+        const failure = { provider: remaining[0]!, reason: oneLine(err) };
+        if (remaining.length === 1) {
+          failures.push(failure);
+          const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
+          throw E.BACKEND_FAILED(`cannot create an ONNX Runtime session for unit "${unit.name}": ${list}`, { pointer: unit.name, failures }, { cause: err });
+        }
+        this.drop(unit, failure, failures);
+        remaining = remaining.slice(1);
+        continue;
+      }
+      const session = new OrtSession(inner, unit.name, remaining, onLastRelease);
+      if (this.disposed) {
+        await session.free();
+        throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', { pointer: unit.name });
+      }
+      return session;
+    }
+  }
+
+  private drop(unit: ComputeUnit, failure: Failure, failures: Failure[]): void {
+    failures.push(failure);
+    this.logger.warn(`execution provider "${failure.provider}" is unavailable for unit "${unit.name}", falling back: ${failure.reason}`, {
+      unit: unit.name, provider: failure.provider, reason: failure.reason,
+    });
+  }
+
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim();
+}
