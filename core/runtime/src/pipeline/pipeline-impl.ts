@@ -3,11 +3,13 @@ import type { Backend } from '../backend/backend.js';
 import { E } from '../errors/runtime-errors.js';
 import type { ComputeUnit, RunOptions, TaskRunner } from '../plugins/task-contract.js';
 import type { Pipeline } from './pipeline.js';
+import { CallCoalescer } from './call-coalescer.js';
 import type { PipelineContext } from './pipeline-context.js';
 import type { TensorData } from '../graph/tensor-data.js';
 
 export class PipelineImpl implements Pipeline {
   private disposed = false;
+  private readonly coalescer: CallCoalescer | undefined;
 
   constructor(
     readonly name: string,
@@ -17,7 +19,16 @@ export class PipelineImpl implements Pipeline {
     private readonly container: Container,
     private readonly ownedBackend: Backend | undefined,
     private readonly context: PipelineContext,
-  ) {}
+  ) {
+    const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
+    this.coalescer =
+      runner.coalesce === false
+        ? undefined
+        : new CallCoalescer((inputs, options) => runner.run(inputs, options), {
+            maxBatch: typeof rt['maxBatch'] === 'number' ? rt['maxBatch'] : 64,
+            maxWaitMs: typeof rt['maxWaitMs'] === 'number' ? rt['maxWaitMs'] : 2,
+          });
+  }
 
   /** Weights created by `load(..., { initialize })`, by parameter name (empty otherwise). */
   get initializedWeights(): ReadonlyMap<string, TensorData> {
@@ -39,8 +50,10 @@ export class PipelineImpl implements Pipeline {
     const batched = Array.isArray(input);
     const inputs = batched ? (input as unknown[]) : [input];
     if (inputs.length === 0) return [];
-    const results = await this.runner.run(inputs, options, batched);
-    return batched ? results : results[0];
+    const results = this.coalescer ? await this.coalescer.submit(inputs, options) : await this.runner.run(inputs, options);
+    if (!batched) return results[0];
+    const format = this.runner.formatBatched?.bind(this.runner);
+    return format ? results.map((r) => format(r, options)) : results;
   }
 
   async *stream(input: unknown, options: RunOptions = {}): AsyncIterable<string> {

@@ -34,10 +34,21 @@ export interface TaskContext extends PartContext {
 export interface TaskRunner {
   readonly units: readonly ComputeUnit[];
   /**
-   * Runs a batch; returns one result per input, in order. `batched` says whether the caller passed an
-   * array (transformers.js shapes some results differently then).
+   * Runs a batch; returns one result per input, in order, each shaped as for a single input. With
+   * coalescing on, the inputs may come from several concurrent calls that share the same options.
    */
-  run(inputs: readonly unknown[], options: RunOptions, batched: boolean): Promise<unknown[]>;
+  run(inputs: readonly unknown[], options: RunOptions): Promise<unknown[]>;
+  /**
+   * How one input's result looks when the caller passed an array (transformers.js returns a bare
+   * `{label, score}` per input for a top-1 batch, for example). Identity when absent.
+   */
+  formatBatched?(result: unknown, options: RunOptions): unknown;
+  /**
+   * Whether the pipeline coalesces concurrent `run` calls into batches before calling `run`.
+   * A runner that batches by itself (continuous batching for generation) sets this to false.
+   * @defaultValue true
+   */
+  readonly coalesce?: boolean;
   stream?(input: unknown, options: RunOptions): AsyncIterable<string>;
   dispose(): Promise<void>;
 }

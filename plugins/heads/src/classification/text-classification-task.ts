@@ -46,20 +46,21 @@ export const textClassificationTask = definePlugin<'task'>({
 
         return {
           units: [unit],
-          async run(inputs, options: ClassificationOptions, batched) {
+          formatBatched(result, options: ClassificationOptions) {
+            // transformers.js: a batch with top-1 gives one bare {label, score} per input.
+            const topK = options.topK === undefined ? 1 : options.topK;
+            return topK === 1 ? (result as LabelScore[])[0] : result;
+          },
+          async run(inputs, options: ClassificationOptions) {
             const texts = readTextInputs(inputs);
             const topK = options.topK === undefined ? 1 : options.topK;
-            const results: (LabelScore[] | LabelScore)[] = [];
+            const results: LabelScore[][] = [];
             for (let start = 0; start < texts.length; start += maxBatch) {
               if (options.signal?.aborted) throw E.ABORTED('classification was aborted', {});
               const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec);
               const out = await session.run({ ids: batch.ids, lengths: batch.lengths }, options.signal ? { signal: options.signal } : {});
               const data = out['logits']!.data as Float32Array;
-              for (let b = 0; b < batch.size; b++) {
-                const scores = labelScores(data, b * head.labels.length, head.labels, topK);
-                // transformers.js: a batch with top-1 gives one {label, score} per input.
-                results.push(batched && topK === 1 ? scores[0]! : scores);
-              }
+              for (let b = 0; b < batch.size; b++) results.push(labelScores(data, b * head.labels.length, head.labels, topK));
             }
             return results;
           },
