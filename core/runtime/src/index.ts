@@ -28,3 +28,4 @@ export { provenanceMetadata, checkProvenance, specHash, tokenizerHash, canonical
 export { MemoryWeightStore } from './safetensors/memory-weight-store.js';
 export { OrtBackend, type OrtBackendOptions } from './backend/ort-backend.js';
 export { runOnnxFile, onnxFileUnit, type RunOnnxFileOptions } from './backend/run-onnx-file.js';
+export * from './conformance/index.js';

@@ -1,0 +1,37 @@
+import type { GraphBuilder, Value } from '@recur/runtime';
+
+/**
+ * The parameters of a cell in ONNX's layout, for one layer and direction (the builder is already
+ * scoped, e.g. to `encoder.layers.0.forward`):
+ *
+ *   W [gates*hidden, input]   input weights, gates stacked in ONNX order
+ *   R [gates*hidden, hidden]  recurrent weights
+ *   B [2*gates*hidden]        biases [Wb, Rb] concatenated
+ *
+ * This is the layout the native operators take (with a leading direction axis the encoder adds),
+ * so one weights file serves the native and the `Scan` path. Initialised like PyTorch:
+ * uniform(-1/sqrt(hidden), 1/sqrt(hidden)).
+ */
+export interface OnnxCellParams {
+  readonly W: Value;
+  readonly R: Value;
+  readonly B: Value;
+  /** Input bias Wb [gates*hidden] (a slice of B). */
+  readonly Wb: Value;
+  /** Recurrent bias Rb [gates*hidden] (a slice of B). */
+  readonly Rb: Value;
+}
+
+export function declareOnnxParams(g: GraphBuilder, gates: number, inputSize: number, hidden: number): OnnxCellParams {
+  const init = { kind: 'uniform', bound: 1 / Math.sqrt(hidden) } as const;
+  const W = g.param('W', [gates * hidden, inputSize], init);
+  const R = g.param('R', [gates * hidden, hidden], init);
+  const B = g.param('B', [2 * gates * hidden], init);
+  const [Wb, Rb] = g.split(B, [gates * hidden, gates * hidden], 0) as [Value, Value];
+  return { W, R, B, Wb, Rb };
+}
+
+/** x [T, B, input] (or [B, input]) -> x W^T + bias, the part of every gate that does not need the state. */
+export function projectInput(g: GraphBuilder, x: Value, p: OnnxCellParams, bias: Value): Value {
+  return g.add(g.matMul(x, g.transpose(p.W, [1, 0])), bias);
+}

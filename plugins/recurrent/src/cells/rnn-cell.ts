@@ -1,0 +1,40 @@
+import { definePlugin, type CellPart } from '@recur/runtime';
+import { declareOnnxParams, projectInput } from './onnx-layout.js';
+
+export type RnnCellOptions = {
+  readonly activation?: 'tanh' | 'relu';
+};
+
+/**
+ * Elman RNN (PyTorch nn.RNN, `nonlinearity` tanh or relu). Parameters W [H, I], R [H, H], B [2H];
+ * state `h`.   h' = act(x W^T + Wb + h R^T + Rb)
+ */
+export const rnnCell = definePlugin<'cell', RnnCellOptions>({
+  kind: 'cell',
+  type: 'rnn.v1',
+  description: 'Elman recurrent cell with a tanh or ReLU activation (PyTorch nn.RNN semantics).',
+  options: {
+    type: 'object',
+    properties: {
+      activation: { enum: ['tanh', 'relu'], default: 'tanh', description: 'The nonlinearity applied to each new state.' },
+    },
+    additionalProperties: false,
+  },
+  create: (options): CellPart => {
+    const relu = options.activation === 'relu';
+    return {
+      stateNames: ['h'],
+      native: { opType: 'RNN', gates: 1, attrs: { activations: [relu ? 'Relu' : 'Tanh'] } },
+      declare(g, inputSize, H) {
+        const p = declareOnnxParams(g, 1, inputSize, H);
+        return {
+          project: (g, x) => projectInput(g, x, p, g.add(p.Wb, p.Rb)),
+          step(g, xt, { h }) {
+            const pre = g.gemm(h!, p.R, xt, { transB: true });
+            return { h: relu ? g.relu(pre) : g.tanh(pre) };
+          },
+        };
+      },
+    };
+  },
+});
