@@ -14,11 +14,13 @@ export function lowerBatchwiseRecurrent(model: OnnxModel): OnnxModel {
   if (!nodes.some(isBatchwise)) return model;
   const out: OnnxNode[] = [];
   let counter = 0;
+  let transposes = 0;
   const transpose = (input: string, perm: number[], output: string): OnnxNode => ({
-    input: [input], output: [output], name: `recur_layout_${counter}`, opType: 'Transpose', domain: '',
+    input: [input], output: [output], name: `recur_layout_transpose${++transposes}`, opType: 'Transpose', domain: '',
     attribute: [{ name: 'perm', type: 7, ints: perm }],
   });
-  for (const node of nodes) {
+  for (const decoded of nodes) {
+    const node = { ...decoded, attribute: (decoded.attribute ?? []).map(onlyTypedField) };
     if (!isBatchwise(node)) {
       out.push(node);
       continue;
@@ -52,4 +54,16 @@ export function lowerBatchwiseRecurrent(model: OnnxModel): OnnxModel {
 
 function isBatchwise(node: OnnxNode): boolean {
   return RECURRENT_OPS.has(node.opType) && (node.domain ?? '') === '' && (node.attribute ?? []).some((a: OnnxAttribute) => a.name === 'layout' && Number(a.i) === 1);
+}
+
+/** The field of each attribute type (AttributeProto.AttributeType), for re-encoding decoded attributes. */
+const FIELD_OF_TYPE: Readonly<Record<number, keyof OnnxAttribute>> = { 1: 'f', 2: 'i', 3: 's', 4: 't', 5: 'g', 6: 'floats', 7: 'ints', 8: 'strings' };
+
+/**
+ * A decoded attribute carries every field at its default (`f: 0`, `s: []`, ...); encoded again, ONNX
+ * Runtime refuses it ("type field and data field mismatch"). Keep the one field its type names.
+ */
+function onlyTypedField(a: OnnxAttribute): OnnxAttribute {
+  const field = FIELD_OF_TYPE[a.type];
+  return field ? ({ name: a.name, type: a.type, [field]: a[field] } as OnnxAttribute) : a;
 }

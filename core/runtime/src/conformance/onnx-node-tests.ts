@@ -30,7 +30,7 @@ export const onnxNodeTestHandler: ConformanceHandler = {
   async run(testCase: ConformanceCase, env: ConformanceEnv): Promise<CaseResult[]> {
     const folder = join(env.dir, testCase.name);
     const modelPath = join(folder, 'model.onnx');
-    const original = decodeModel(await readFile(modelPath), modelPath);
+    const original = decodeModel(await readPlain(modelPath), modelPath);
     const model = lowerBatchwiseRecurrent(original);
     const lowered = model !== original;
     const data = join(folder, 'test_data_set_0');
@@ -42,7 +42,7 @@ export const onnxNodeTestHandler: ConformanceHandler = {
     if (inputs.length !== inputNames.length || expected.length !== outputNames.length) {
       return [{ name: testCase.name, status: 'failed', detail: `${inputs.length} inputs/${expected.length} outputs on disk, the model has ${inputNames.length}/${outputNames.length}` }];
     }
-    const session = await env.backend.session({ name: `onnx-node:${testCase.name}`, model: lowered ? encodeModel(model) : await readFile(modelPath) });
+    const session = await env.backend.session({ name: `onnx-node:${testCase.name}`, model: lowered ? encodeModel(model) : await readPlain(modelPath) });
     try {
       const feeds: Record<string, TensorData> = {};
       inputNames.forEach((name, i) => (feeds[name] = inputs[i]!));
@@ -64,7 +64,15 @@ export const onnxNodeTestHandler: ConformanceHandler = {
 async function readNumbered(dir: string, stem: 'input' | 'output'): Promise<TensorData[]> {
   const files = (await readdir(dir)).filter((f) => new RegExp(`^${stem}_\\d+\\.pb$`).test(f));
   files.sort((a, b) => Number(a.slice(stem.length + 1, -3)) - Number(b.slice(stem.length + 1, -3)));
-  return Promise.all(files.map(async (f) => decodeTensor(await readFile(join(dir, f)), join(dir, f))));
+  return Promise.all(files.map(async (f) => decodeTensor(await readPlain(join(dir, f)), join(dir, f))));
+}
+
+/**
+ * The file as a plain Uint8Array. Decoded from a Node Buffer, a tensor's raw bytes are Buffer views
+ * whose `slice()` does not copy, so float data could start at an offset a Float32Array refuses.
+ */
+async function readPlain(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path));
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -51,7 +51,9 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
     } catch (err) {
       throw RuntimeErrors.PATH_NOT_FOUND(`cannot read ONNX model ${file}: ${(err as Error).message}`, { pointer: `${ctx.pointer}/path`, file }, { cause: err });
     }
-    const model = lowerBatchwiseRecurrent(decodeModel(bytes, file));
+    // A plain Uint8Array copy: decoded from a Node Buffer, tensors' raw bytes would be Buffer views
+    // whose `slice()` does not copy, leaving float data at offsets a Float32Array cannot start at.
+    const model = lowerBatchwiseRecurrent(decodeModel(new Uint8Array(bytes), file));
     const modelInputs = model.graph.input.map((i) => i.name).filter((n) => !model.graph.initializer.some((t) => t.name === n));
     const modelOutputs = model.graph.output.map((o) => o.name);
     const inputs: Record<string, string> & { x: string } = { x: modelInputs[0] ?? '', ...options.inputs };
