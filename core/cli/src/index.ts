@@ -4,3 +4,4 @@ export { main, helpText } from './main.js';
 export { processIO, formatError, type CommandIO } from './io.js';
 export { generatedDocs, docsDrift } from './commands/docs.js';
 export { load, type Pipeline, type LoadOptions } from '@recur/runtime';
+export { conformanceCommand } from './commands/conformance.js';
