@@ -42,17 +42,19 @@ export class OrtBackend implements Backend {
     const providers = providerCandidates(options.executionProviders);
     const threads = options.threads ?? 0;
     const key = `${sha256(unit.model)}|${providers.join(',')}|${threads}`;
-    let pending = this.sessions.get(key);
+    const pending = this.sessions.get(key);
     if (pending) {
       const shared = await pending;
       // Released by its other holders while this request waited: start over with a fresh one.
       return shared.retain() ? shared : this.session(unit, options);
     }
-    pending = this.create(unit, providers, threads, () => this.sessions.delete(key));
-    this.sessions.set(key, pending);
+    // Forget the entry only while it is still this creation's: a later one may reuse the key.
+    const forget = () => { if (this.sessions.get(key) === created) this.sessions.delete(key); };
+    const created: Promise<OrtSession> = this.create(unit, providers, threads, forget);
+    this.sessions.set(key, created);
     // A failed creation must not stay cached: the next request tries again.
-    pending.catch(() => this.sessions.delete(key));
-    return pending;
+    created.catch(forget);
+    return created;
   }
 
   async dispose(): Promise<void> {
