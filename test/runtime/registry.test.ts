@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { definePlugin, PluginRegistry, RecurError, type PluginDefinition } from '@recur/runtime';
+import { definePlugin, PluginRegistry, RecurError, type CellState, type GraphBuilder, type PluginDefinition, type Value } from '@recur/runtime';
 
 const cell = (type: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}): PluginDefinition =>
   definePlugin({
@@ -7,7 +7,7 @@ const cell = (type: string, extra: Partial<Parameters<typeof definePlugin>[0]> =
     type,
     description: `test cell ${type}`,
     options: { type: 'object', properties: {} },
-    create: () => ({ stateNames: ['h'], declare: () => ({ step: (_g, _x, s) => s }) }),
+    create: () => ({ stateNames: ['h'], declare: () => ({ step: (_g: GraphBuilder, _x: Value, s: CellState) => s }) }),
     ...extra,
   } as Parameters<typeof definePlugin>[0]) as PluginDefinition;
 

@@ -3,6 +3,9 @@ import { RuntimeErrors as E } from '@recur/runtime';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What `parse` returns: typed option values and the positionals. */
+export type ParsedArgs<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+
 /** Options every spec-taking command accepts. */
 export const SPEC_OPTIONS = {
   set: { type: 'string', multiple: true },
@@ -12,9 +15,9 @@ export const SPEC_OPTIONS = {
 } as const satisfies Options;
 
 /** node:util parseArgs with strict checking, turning its errors into RECUR_E_USAGE (exit 2). */
-export function parse<O extends Options>(argv: readonly string[], options: O, usage: string) {
+export function parse<O extends Options>(argv: readonly string[], options: O, usage: string): ParsedArgs<O> {
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true }) as ParsedArgs<O>;
   } catch (err) {
     throw E.USAGE(`${(err as Error).message}\nusage: ${usage}`, { expected: usage });
   }

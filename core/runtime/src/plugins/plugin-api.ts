@@ -122,6 +122,13 @@ export function definePlugin<K extends PartKind, O = Record<string, unknown>>(de
   return Object.freeze(Object.assign(definition, { module }));
 }
 
+/**
+ * A plugin definition whatever its options type: what registries store and accept. (Options are
+ * checked by the schema at validation time, so the registry does not need their static type.)
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPluginDefinition = PluginDefinition<PartKind, any>;
+
 /** A schema reference to "any registered part of this kind", for options that nest a part. */
 export function partSchema(kind: PartKind): JsonSchema {
   return { $ref: `#/$defs/part.${kind}` };

@@ -2,7 +2,7 @@ import { Container } from 'inversify';
 import { E } from '../errors/runtime-errors.js';
 import { nearestNames } from '../errors/suggest.js';
 import { TOKENS } from './tokens.js';
-import { PART_KINDS, type PartKind, type PluginDefinition } from './plugin-api.js';
+import { PART_KINDS, type AnyPluginDefinition, type PartKind, type PluginDefinition } from './plugin-api.js';
 import { RUNTIME_VERSION, satisfies } from '../version.js';
 
 /**
@@ -28,7 +28,7 @@ export class PluginRegistry {
     return new PluginRegistry(new Container({ parent: this.container }), this);
   }
 
-  register(...plugins: readonly PluginDefinition[]): this {
+  register(...plugins: readonly AnyPluginDefinition[]): this {
     for (const plugin of plugins) {
       if (!plugin || typeof plugin !== 'object' || !('module' in plugin) || !('baseName' in plugin)) {
         throw E.PLUGIN_INVALID('register() takes values returned by definePlugin()', {});
