@@ -1,4 +1,5 @@
 import { RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
+import { conformanceCommand } from './commands/conformance.js';
 import { docsCommand } from './commands/docs.js';
 import { exportCommand } from './commands/export.js';
 import { fillCommand } from './commands/fill.js';
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   fill: { summary: 'print the spec with every default written out', run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', run: initCommand },
+  conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
   docs: { summary: 'regenerate (--write) or check (--check) the reference docs', run: docsCommand },
 };
 
