@@ -1,12 +1,15 @@
 import { RuntimeErrors as E, type TensorData, type TokenizerPart } from '@recur/runtime';
 
+export type Truncation = 'right' | 'left' | 'off';
+
 /** How inputs longer than the pipeline's limit are handled. */
 export interface TruncationOptions {
   /**
-   * `true` cuts an input to `maxInputTokens`; `false` refuses it with RECUR_E_INPUT_TOO_LONG.
-   * @defaultValue the spec's `runtime.truncation`, else true
+   * What happens to an input longer than `maxInputTokens`: `right` cuts its end, `left` cuts its
+   * start (keeps the latest text), `off` refuses it with RECUR_E_INPUT_TOO_LONG.
+   * @defaultValue the spec's `runtime.truncation`, else `right`
    */
-  readonly truncation?: boolean;
+  readonly truncation?: Truncation;
   /** Token limit per input. @defaultValue the spec's `runtime.maxInputTokens`, else 512 */
   readonly maxInputTokens?: number;
 }
@@ -35,15 +38,21 @@ export function readTextInputs(inputs: readonly unknown[]): string[] {
 export function encodeBatch(tokenizer: TokenizerPart, texts: readonly string[], options: TruncationOptions, spec: Readonly<Record<string, unknown>>): TextBatch {
   const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
   const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
-  const truncate = options.truncation ?? (typeof rt['truncation'] === 'boolean' ? rt['truncation'] : true);
+  const truncation: Truncation = options.truncation ?? (isTruncation(rt['truncation']) ? rt['truncation'] : 'right');
+  if (!isTruncation(truncation)) {
+    throw E.INPUT_INVALID(`truncation must be "right", "left" or "off", got ${JSON.stringify(truncation)}`, { pointer: '/options/truncation', expected: 'right | left | off' });
+  }
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw E.INPUT_INVALID(`maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
+  }
   const filler = tokenizer.special.pad ?? tokenizer.special.unk ?? 0;
   const seqs = texts.map((text, i) => {
     let ids = tokenizer.encode(text);
     if (ids.length > limit) {
-      if (!truncate) {
-        throw E.INPUT_TOO_LONG(`input ${i} has ${ids.length} tokens, more than the limit of ${limit}`, { pointer: `/${i}`, expected: `at most ${limit} tokens, or truncation: true`, limit });
+      if (truncation === 'off') {
+        throw E.INPUT_TOO_LONG(`input ${i} has ${ids.length} tokens, more than the limit of ${limit}`, { pointer: `/${i}`, expected: `at most ${limit} tokens, or truncation "right"/"left"`, limit });
       }
-      ids = ids.slice(0, limit);
+      ids = truncation === 'left' ? ids.slice(ids.length - limit) : ids.slice(0, limit);
     }
     return ids.length > 0 ? ids : [filler];
   });
@@ -56,4 +65,8 @@ export function encodeBatch(tokenizer: TokenizerPart, texts: readonly string[], 
     for (let t = 0; t < seq.length; t++) ids[t * B + b] = BigInt(seq[t]!);
   });
   return { ids: { dtype: 'int64', dims: [T, B], data: ids }, lengths: { dtype: 'int32', dims: [B], data: lengths }, size: B };
+}
+
+function isTruncation(v: unknown): v is Truncation {
+  return v === 'right' || v === 'left' || v === 'off';
 }
