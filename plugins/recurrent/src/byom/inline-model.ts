@@ -19,7 +19,7 @@ type OnnxValueInfoProto = OnnxGraph['input'][number];
  * meaning across that range, so the nodes run unchanged under the unit's opset.
  */
 export function inlineModel(g: GraphBuilder, model: OnnxModel, feeds: Readonly<Record<string, Value>>, where: string): Record<string, Value> {
-  const opset = checkOpset(g, model, where);
+  const opset = assertLinkableOpset(model, g.opset, where);
   const scope = new Map<string, Value>();
   const initializerNames = new Set(model.graph.initializer.map((t) => t.name ?? ''));
   for (const input of model.graph.input) {
@@ -35,13 +35,14 @@ export function inlineModel(g: GraphBuilder, model: OnnxModel, feeds: Readonly<R
   return outputs;
 }
 
-function checkOpset(g: GraphBuilder, model: OnnxModel, where: string): number {
+/** The model's default-domain opset; throws RECUR_E_RECURRENT_BYOM_UNSUPPORTED unless it lies in [13, unitOpset]. */
+export function assertLinkableOpset(model: OnnxModel, unitOpset: number, where: string): number {
   const imports = model.opsetImport ?? [];
   const main = imports.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   const version = Number(main?.version ?? 0);
-  if (version < MIN_INLINE_OPSET || version > g.opset) {
-    throw E.BYOM_UNSUPPORTED(`${where} uses opset ${version}; an onnx-file encoder links models of opset ${MIN_INLINE_OPSET} to ${g.opset} into its unit`, {
-      file: where, expected: `re-export with opset_version between ${MIN_INLINE_OPSET} and ${g.opset}`,
+  if (version < MIN_INLINE_OPSET || version > unitOpset) {
+    throw E.BYOM_UNSUPPORTED(`${where} uses opset ${version}; an onnx-file encoder links models of opset ${MIN_INLINE_OPSET} to ${unitOpset} into its unit`, {
+      file: where, expected: `re-export with opset_version between ${MIN_INLINE_OPSET} and ${unitOpset}`,
     });
   }
   return version;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { decodeModel, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, RuntimeErrors, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
+import { decodeModel, DEFAULT_OPSET, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, RuntimeErrors, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
 import { E } from '../errors.js';
-import { inlineModel } from './inline-model.js';
+import { assertLinkableOpset, inlineModel } from './inline-model.js';
 
 export type OnnxFileEncoderOptions = {
   readonly path: string;
@@ -54,6 +54,8 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
     // A plain Uint8Array copy: decoded from a Node Buffer, tensors' raw bytes would be Buffer views
     // whose `slice()` does not copy, leaving float data at offsets a Float32Array cannot start at.
     const model = lowerBatchwiseRecurrent(decodeModel(new Uint8Array(bytes), file));
+    // Checked here too, so a spec fails when it is loaded rather than when a unit is compiled.
+    assertLinkableOpset(model, DEFAULT_OPSET, file);
     const modelInputs = model.graph.input.map((i) => i.name).filter((n) => !model.graph.initializer.some((t) => t.name === n));
     const modelOutputs = model.graph.output.map((o) => o.name);
     const inputs: Record<string, string> & { x: string } = { x: modelInputs[0] ?? '', ...options.inputs };
