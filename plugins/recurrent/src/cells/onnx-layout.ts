@@ -16,10 +16,11 @@ export interface OnnxCellParams {
   readonly W: Value;
   readonly R: Value;
   readonly B: Value;
-  /** Input bias Wb [gates*hidden] (a slice of B). */
-  readonly Wb: Value;
-  /** Recurrent bias Rb [gates*hidden] (a slice of B). */
-  readonly Rb: Value;
+  /**
+   * [Wb, Rb], each [gates*hidden]: slices of B, made on first use (the native path never needs
+   * them, and a graph should not carry nodes nobody reads).
+   */
+  biases(): readonly [Value, Value];
 }
 
 export function declareOnnxParams(g: GraphBuilder, gates: number, inputSize: number, hidden: number): OnnxCellParams {
@@ -27,8 +28,9 @@ export function declareOnnxParams(g: GraphBuilder, gates: number, inputSize: num
   const W = g.param('W', [gates * hidden, inputSize], init);
   const R = g.param('R', [gates * hidden, hidden], init);
   const B = g.param('B', [2 * gates * hidden], init);
-  const [Wb, Rb] = g.split(B, [gates * hidden, gates * hidden], 0) as [Value, Value];
-  return { W, R, B, Wb, Rb };
+  let split: [Value, Value] | undefined;
+  const biases = () => (split ??= g.split(B, [gates * hidden, gates * hidden], 0) as [Value, Value]);
+  return { W, R, B, biases };
 }
 
 /** x [T, B, input] (or [B, input]) -> x W^T + bias, the part of every gate that does not need the state. */

@@ -15,8 +15,8 @@ export interface LayerInput {
   readonly inputSize: number;
   /** [B] int32 */
   readonly lengths: Value;
-  /** [T, B, 1] bool, true on valid steps (shared by every layer). */
-  readonly mask: Value;
+  /** [T, B, 1] bool, true on valid steps; made on first use and shared by every layer. */
+  mask(): Value;
   readonly hidden: number;
   readonly stateNames: readonly string[];
   /** Forward, then backward when bidirectional. */

@@ -87,7 +87,8 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
       dropout: options.dropout ?? 0,
       outputDim: directions * hidden,
       build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions): EncoderOutputs {
-        const mask = stepMask(g, x, lengths);
+        let maskValue: Value | undefined;
+        const mask = () => (maskValue ??= stepMask(g, x, lengths));
         let input = x;
         let inputSize = inputDim;
         const finals: LayerOutput['final'][] = [];
@@ -111,7 +112,7 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
         const final: Record<string, Value> = {};
         for (const s of cell.stateNames) final[s] = layers === 1 ? finals[0]![s]! : g.concat(finals.map((f) => f[s]!), 0);
         const top = finals[layers - 1]![cell.stateNames[0]!]!;
-        const pooled = pooling === 'none' ? undefined : poolSequence(g, pooling, input, top, mask, directions * hidden);
+        const pooled = pooling === 'none' ? undefined : poolSequence(g, pooling, input, top, mask(), directions * hidden);
         return { sequence: input, final, ...(pooled ? { pooled } : {}) };
       },
     };

@@ -34,7 +34,7 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
   const bodySteps: { xt: Value; mask: Value }[] = [];
   for (const direction of directions) {
     const projected = direction.step.project ? direction.step.project(direction.scope, layer.x) : layer.x;
-    scanInputs.push(projected, layer.mask);
+    scanInputs.push(projected, layer.mask());
     bodySteps.push({
       xt: body.input(body.fresh('x_t'), 'float32', ['batch', `${body.fresh('features')}`]),
       mask: body.input(body.fresh('mask_t'), 'bool', ['batch', 1]),
