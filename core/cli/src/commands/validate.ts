@@ -37,7 +37,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIO, re
       if (result.ok) io.stdout.write(`${specPath}: valid\n`);
       else io.stderr.write(`${specPath}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}\n${result.errors.map((e) => `  ${formatError(e)}`).join('\n')}\n`);
     }
-    return result.ok ? 0 : 1;
+    if (result.ok) return 0;
+    // A malformed --set is wrong usage (exit 2), not a bad spec.
+    return result.errors.some((e) => e.exitCode === 2) ? 2 : 1;
   } catch (err) {
     return reportFailure(err, io, json);
   }

@@ -103,7 +103,9 @@ export class PluginRegistry {
   }
 
   private fromContainer(p: PluginDefinition): PluginDefinition {
-    // Resolved through the container so that a parent or child binding can override a definition.
+    // A plugin is resolved through the container of the registry that registered it: inversify
+    // does not fall back to a parent container for a service the child also binds (under other names).
+    if (this.byKind.get(p.kind)!.get(p.type) !== p && this.parent) return this.parent.fromContainer(p);
     return this.container.get(TOKENS.plugin, { name: `${p.kind}:${p.type}` });
   }
 }
