@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** One row the reference scripts print. */
+export interface ReferenceRow {
+  readonly case: string;
+  readonly unit: string;
+  readonly value: number;
+}
+
+export interface ReferenceResult {
+  readonly reference: string;
+  readonly threads: number;
+  readonly rows: readonly ReferenceRow[];
+}
+
+/**
+ * The PyTorch CPU reference (`../shared/reference` beside the repository, or RECUR_REFERENCE_DIR):
+ * its `setup.sh` installs Debian's python3-torch when missing, its `run.sh` runs a script with the
+ * OpenMP OpenBLAS and two threads. Benchmarks use these scripts as the PyTorch side, unchanged.
+ */
+export function referenceDir(): string {
+  const fromEnv = process.env['RECUR_REFERENCE_DIR'];
+  if (fromEnv) return resolve(fromEnv);
+  // bench/dist/lib -> repository root -> ../shared/reference
+  return fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
+}
+
+/** Runs `setup.sh` (a no-op when PyTorch is installed) and then `run.sh SCRIPT ARGS`; returns its JSON. */
+export async function runReference(script: string, args: readonly string[]): Promise<ReferenceResult> {
+  const dir = referenceDir();
+  if (!existsSync(resolve(dir, 'run.sh'))) throw new Error(`no PyTorch reference at ${dir} (set RECUR_REFERENCE_DIR)`);
+  await run('bash', [resolve(dir, 'setup.sh')], { maxBuffer: 1 << 20 });
+  const { stdout } = await run('bash', [resolve(dir, 'run.sh'), script, ...args], { maxBuffer: 1 << 20 });
+  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`${script} printed no JSON: ${stdout.slice(0, 200)}`);
+  return JSON.parse(line) as ReferenceResult;
+}
+
+/** The value of the reference row named `name`; throws when the script did not report it. */
+export function referenceValue(result: ReferenceResult, name: string): number {
+  const row = result.rows.find((r) => r.case === name);
+  if (!row) throw new Error(`the reference reported no case "${name}" (it has: ${result.rows.map((r) => r.case).join(', ')})`);
+  return row.value;
+}

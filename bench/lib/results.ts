@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+
+/** One compared measurement. `ratio` > 1 means Recur is better. */
+export interface BenchRow {
+  readonly case: string;
+  readonly unit: string;
+  readonly recur: number;
+  readonly reference: number;
+  readonly ratio: number;
+}
+
+export interface BenchResults {
+  readonly name: string;
+  readonly date: string;
+  readonly machine: string;
+  readonly rows: readonly BenchRow[];
+  readonly [extra: string]: unknown;
+}
+
+/** Throughputs compare Recur over the reference; latencies the reference over Recur. */
+export function row(caseName: string, unit: string, recur: number, reference: number, higherIsBetter: boolean): BenchRow {
+  return { case: caseName, unit, recur: round(recur), reference: round(reference), ratio: round(higherIsBetter ? recur / reference : reference / recur, 3) };
+}
+
+/** CPU model and count, memory, Node and platform: enough to tell two result files' machines apart. */
+export function machineDescription(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} x${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${process.platform}-${process.arch}`;
+}
+
+/** Writes `results` as JSON (two-space indent), creating the folder. */
+export function writeResults(path: string, results: BenchResults): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** The rows as an aligned text table. */
+export function formatTable(rows: readonly BenchRow[], referenceName: string): string {
+  const header = ['case', 'unit', 'recur', referenceName, 'ratio'];
+  const body = rows.map((r) => [r.case, r.unit, fmt(r.recur), fmt(r.reference), `${r.ratio.toFixed(2)}x`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function fmt(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1);
+}
+
+function round(v: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
