@@ -1,0 +1,112 @@
+/**
+ * Reverse-mode differentiation over graph-builder nodes. Walks the nodes backwards from the seeded
+ * values, calls each operator's rule with the gradients of its outputs, and accumulates contributions
+ * per value. Gradient nodes go into `request.builder`, which may be the forward graph itself (a training
+ * graph is forward + backward) or a reverse Scan body.
+ */
+import { GraphBuilder, type NodeRecord, type Value } from '@recur/runtime';
+import { TrainErrors } from '../errors.js';
+import { sumContributions, type Contribution } from './contribution.js';
+import { GradContext } from './grad-context.js';
+import { gradRule, NON_DIFFERENTIABLE } from './rules/index.js';
+import type { RuleResult } from './rules/types.js';
+import { isFloat, type Scope } from './value-info.js';
+
+export interface BackpropRequest {
+  /** Where gradient nodes are emitted. */
+  readonly builder: GraphBuilder;
+  /** Infos of every forward value (inputs, parameters, node outputs, enclosing graphs' values). */
+  readonly scope: Scope;
+  /** The forward nodes, in topological order. */
+  readonly nodes: readonly NodeRecord[];
+  /** Gradients flowing into forward values (the loss's seed; a Scan body's output gradients). */
+  readonly seeds: ReadonlyMap<string, readonly Contribution[]>;
+  /** Values whose gradients are wanted: parameters, graph inputs, a body's inputs and outer values. */
+  readonly wrt: ReadonlySet<string>;
+}
+
+/** Contributions to the gradient of each `wrt` value (a value the seeds do not reach maps to none). */
+export function backprop(request: BackpropRequest): Map<string, Contribution[]> {
+  const { builder, scope, nodes, seeds, wrt } = request;
+  const active = activeValues(nodes, wrt, scope);
+  const grads = new Map<string, Contribution[]>();
+  const add = (name: string, c: Contribution | undefined): void => {
+    if (!c) return;
+    const list = grads.get(name);
+    if (list) list.push(c);
+    else grads.set(name, [c]);
+  };
+  for (const [name, list] of seeds) for (const c of list) add(name, c);
+  const ctx = new GradContext(builder, scope);
+
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    if (!node.outputs.some((o) => grads.has(o))) continue;
+    const needs = node.inputs.map((n) => n !== '' && active.has(n) && isFloat(scope.get(n)));
+    const outer = implicitInputs(node);
+    const needsOuter = new Set([...outer].filter((n) => active.has(n) && isFloat(scope.get(n))));
+    if (!needs.some(Boolean) && needsOuter.size === 0) continue;
+    const rule = gradRule(node.opType);
+    if (!rule) {
+      throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, {
+        pointer: node.name, expected: 'a part built from differentiable graph-builder ops',
+      });
+    }
+    const dy = node.outputs.map((o) => sumOnce(builder, grads, o));
+    const out = rule({ ctx, node, dy, needs, needsOuter, backprop });
+    const result: RuleResult = Array.isArray(out) ? { inputs: out as readonly (Contribution | undefined)[] } : (out as RuleResult);
+    result.inputs.forEach((c, k) => { if (needs[k]) add(node.inputs[k]!, c); });
+    if (result.outer) for (const [name, list] of result.outer) if (needsOuter.has(name)) for (const c of list) add(name, c);
+  }
+
+  const out = new Map<string, Contribution[]>();
+  for (const name of wrt) out.set(name, grads.get(name) ?? []);
+  return out;
+}
+
+/** Sums a value's contributions once, and keeps the sum as its only contribution. */
+function sumOnce(g: GraphBuilder, grads: Map<string, Contribution[]>, name: string): Value | undefined {
+  const list = grads.get(name);
+  const sum = sumContributions(g, list);
+  if (sum) grads.set(name, [sum]);
+  return sum;
+}
+
+/** Values that depend on a `wrt` value through differentiable operators. */
+function activeValues(nodes: readonly NodeRecord[], wrt: ReadonlySet<string>, scope: Scope): Set<string> {
+  const active = new Set(wrt);
+  for (const node of nodes) {
+    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    const reads = [...node.inputs, ...implicitInputs(node)];
+    if (!reads.some((n) => active.has(n))) continue;
+    for (const o of node.outputs) if (o && isFloat(scope.get(o))) active.add(o);
+  }
+  return active;
+}
+
+const implicitCache = new WeakMap<NodeRecord, Set<string>>();
+
+/** Names a node's body graphs (Scan, Loop, If) read from the enclosing graph. */
+export function implicitInputs(node: NodeRecord): Set<string> {
+  let found = implicitCache.get(node);
+  if (found) return found;
+  found = new Set<string>();
+  for (const attr of Object.values(node.attrs)) {
+    if (attr instanceof GraphBuilder) for (const n of outerReads(attr)) found.add(n);
+  }
+  implicitCache.set(node, found);
+  return found;
+}
+
+/** Values a body reads without producing them: its enclosing graphs' values. */
+export function outerReads(body: GraphBuilder): Set<string> {
+  const local = new Set<string>([...body.inputs.map((v) => v.name), ...body.constants.keys()]);
+  for (const n of body.nodes) for (const o of n.outputs) local.add(o);
+  const reads = new Set<string>();
+  for (const n of body.nodes) {
+    for (const i of n.inputs) if (i && !local.has(i)) reads.add(i);
+    for (const i of implicitInputs(n)) if (!local.has(i)) reads.add(i);
+  }
+  for (const o of body.outputs) if (!local.has(o.name)) reads.add(o.name);
+  return reads;
+}
