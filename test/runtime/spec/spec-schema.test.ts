@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { buildSpecSchema, fillSpec, loadSpec, PluginRegistry, RecurAggregateError, RecurError, validateSpecFile, type JsonSchema } from '@recur/runtime';
+import { buildSpecSchema, fillSpec, loadSpec, PluginRegistry, RecurAggregateError, RecurError, validateSpec, validateSpecFile, type JsonSchema } from '@recur/runtime';
 import { ALL_TEST_PLUGINS, check, classifierSpec, expectError, expectOneError, FIXTURES, testPlugin, testRegistry } from './test-plugins.js';
 
 /** classifierSpec() with one block or key replaced. */
@@ -61,6 +61,11 @@ describe('spec schema: assembly', () => {
     const result = await check(classifierSpec(), { registry: new PluginRegistry().register(...ALL_TEST_PLUGINS, bad) });
     const error = expectOneError(result, 'RECUR_E_PLUGIN_INVALID', '');
     assert.match(error.message, /sloppy\.v1/);
+  });
+
+  it('answers a call without a registry with RECUR_E_USAGE instead of throwing', async () => {
+    const result = await validateSpec(classifierSpec(), {} as Parameters<typeof validateSpec>[1]);
+    expectOneError(result, 'RECUR_E_USAGE', '');
   });
 
   it('recompiles when plugins are registered after a first validation', async () => {

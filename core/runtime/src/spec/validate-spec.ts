@@ -75,7 +75,7 @@ export async function validateSpec(input: string | object, options: ValidateSpec
     if (errors.length > 0 || !isObject(read.value)) return finish();
     let value: Record<string, unknown> = read.value;
 
-    if (options.overrides && options.overrides.length > 0) {
+    if (options?.overrides && options.overrides.length > 0) {
       const applied = collectOverrides(value, options.overrides, limits);
       errors.push(...applied.errors);
       // Overridden values pass the same caps as written ones before the schema sees them.
@@ -87,7 +87,7 @@ export async function validateSpec(input: string | object, options: ValidateSpec
       value = again.value;
     }
 
-    if (!options.registry || typeof options.registry.list !== 'function') {
+    if (!options?.registry || typeof options.registry.list !== 'function') {
       throw E.USAGE('validateSpec needs a plugin registry (options.registry)', { pointer: '' });
     }
     const checked = checkAgainstSchema(value, options.registry);
