@@ -4,6 +4,8 @@ import { scanJsonText } from './json-scan.js';
 import { FORBIDDEN_KEYS } from './limits.js';
 import type { SpecLimits } from './spec-types.js';
 
+const CONTINUABLE: ReadonlySet<string> = new Set([E.SPEC_FORBIDDEN_KEY.code, E.SPEC_DUPLICATE_KEY.code]);
+
 /** What parsing JSON text gives: the value, or the problems that stopped it. */
 export interface ParsedJson {
   readonly value?: unknown;
@@ -13,9 +15,8 @@ export interface ParsedJson {
 /**
  * Parses JSON text under the caps: the byte size first (before anything else reads the text), then
  * one iterative scan for grammar, depth, string lengths, key count and forbidden keys, and only then
- * `JSON.parse`. A reviver refuses the forbidden keys a second time, as a guard should the scan ever
- * miss one: `JSON.parse` itself defines `__proto__` as a plain own property, but code that later
- * merges the value could still be fooled by it.
+ * `JSON.parse`. Reserved keys (`__proto__`, ...) are reported by the scan and dropped from the
+ * value; a value comes back with its errors when those are the only problems.
  *
  * @param what How the text is named in messages (`the spec`, `the value of --set a.b`).
  */
@@ -33,13 +34,14 @@ export function parseJsonText(text: string, limits: SpecLimits, what = 'the spec
     return { errors: [E.SPEC_PARSE(`${what} is empty; it must be a JSON object`, { pointer: '', line: 1, column: 1, expected: 'a JSON object' })] };
   }
   const problems = scanJsonText(body, limits);
-  if (problems.length > 0) return { errors: problems };
+  // Reserved and duplicate keys do not stop validation: the rest of the spec is still checked, so
+  // that every problem is reported at once. Anything else (syntax, size) stops here.
+  if (problems.some((e) => !CONTINUABLE.has(e.code))) return { errors: problems };
   try {
-    const value: unknown = JSON.parse(body, (key, v: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) throw new Error(`forbidden key ${key}`);
-      return v;
-    });
-    return { value, errors: [] };
+    // JSON.parse defines `__proto__` as a plain own property (no pollution); the reviver then drops
+    // every reserved key, so no later merge of this value can be fooled by one.
+    const value: unknown = JSON.parse(body, (key, v: unknown) => (FORBIDDEN_KEYS.has(key) ? undefined : v));
+    return { value, errors: problems };
   } catch (cause) {
     // Only reachable if the scan and JSON.parse disagree about the grammar.
     return { errors: [E.SPEC_PARSE(`${what} is not valid JSON`, { pointer: '', expected: 'a JSON object' }, { cause })] };

@@ -12,6 +12,7 @@ import { FORBIDDEN_KEYS } from './limits.js';
 import type { SpecLimits } from './spec-types.js';
 
 export interface SanitizedValue {
+  /** The copy; present unless a problem other than a reserved key stopped the walk. */
   readonly value: unknown;
   readonly errors: RecurError[];
 }
@@ -114,5 +115,6 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
     // A getter or a proxy threw while being read.
     errors.push(E.SPEC_INVALID('the spec could not be read as plain JSON data', { pointer: '', expected: 'a JSON value' }, { cause }));
   }
-  return errors.length > 0 ? { value: undefined, errors } : { value: root, errors };
+  // Reserved keys were skipped above; like the text scan, they do not stop validation of the rest.
+  return errors.every((e) => e.code === E.SPEC_FORBIDDEN_KEY.code) ? { value: root, errors } : { value: undefined, errors };
 }

@@ -69,10 +69,12 @@ export async function validateSpec(input: string | object, options: ValidateSpec
     const purpose = options?.purpose ?? 'validate';
     const read = readInput(input, limits);
     errors.push(...read.errors);
-    if (errors.length === 0 && !isObject(read.value)) {
+    // No value: syntax or size problems stopped parsing, and `errors` says which.
+    if (read.value === undefined) return finish();
+    if (!isObject(read.value)) {
       errors.push(E.SPEC_INVALID(`a spec must be a JSON object, got ${jsonTypeName(read.value)}`, { pointer: '', expected: 'a JSON object' }));
+      return finish();
     }
-    if (errors.length > 0 || !isObject(read.value)) return finish();
     let value: Record<string, unknown> = read.value;
 
     if (options?.overrides && options.overrides.length > 0) {
@@ -81,8 +83,9 @@ export async function validateSpec(input: string | object, options: ValidateSpec
       // Overridden values pass the same caps as written ones before the schema sees them.
       const again = sanitizeJsonValue(applied.spec, limits);
       if (again.errors.length > 0 || !isObject(again.value)) {
-        errors.push(...again.errors);
-        return finish();
+        // Reserved keys were reported already; an override cannot add one (it is refused).
+        errors.push(...again.errors.filter((e) => e.code !== E.SPEC_FORBIDDEN_KEY.code));
+        if (!isObject(again.value)) return finish();
       }
       value = again.value;
     }
