@@ -280,6 +280,15 @@ describe('spec schema: values', () => {
     ]);
   });
 
+  it('lists at most 100 problems and says how many more there are', async () => {
+    const labels = Array.from({ length: 1000 }, (_, i) => i);
+    const result = await check(spec({ head: { type: 'classifier', labels } }));
+    assert.equal(result.errors.length, 101);
+    assert.deepEqual(result.errors.slice(0, 3).map((e) => e.pointer), ['/head/labels/0', '/head/labels/1', '/head/labels/2'], 'indices in numeric order');
+    assert.equal(result.errors[100]!.details['omitted'], 900);
+    assert.match(result.errors[100]!.message, /900 more problems/);
+  });
+
   it('says what is wrong in the JSON form the CLI prints', async () => {
     const result = await check(spec({ embedding: { type: 'lookup', dim: 0 } }));
     const json = result.errors[0]!.toJSON();

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { E } from '../errors/runtime-errors.js';
 import type { RecurError } from '../errors/recur-error.js';
+import { comparePointers } from './json-pointer.js';
 import type { PathVisit } from './schema-keywords.js';
 import type { SpecFileRef, SpecPurpose } from './spec-types.js';
 
@@ -125,7 +126,7 @@ async function checkOne(visit: PathVisit, options: FileCheckOptions, out: { file
 export async function checkFileRefs(visits: readonly PathVisit[], options: FileCheckOptions): Promise<FileCheckResult> {
   const out = { files: [] as SpecFileRef[], errors: [] as RecurError[], warnings: [] as RecurError[] };
   const seen = new Set<string>();
-  const ordered = [...visits].sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+  const ordered = [...visits].sort((a, b) => comparePointers(a.pointer, b.pointer));
   for (const visit of ordered) {
     if (seen.has(visit.pointer)) continue;
     seen.add(visit.pointer);

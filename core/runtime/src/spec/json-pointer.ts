@@ -29,3 +29,17 @@ export function parsePointer(pointer: string): string[] | undefined {
 export function describePointer(pointer: string): string {
   return pointer === '' ? 'the spec' : pointer;
 }
+
+/** Orders pointers as a reader meets them: segment by segment, array indices by number. */
+export function comparePointers(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i]!;
+    const y = right[i]!;
+    if (x === y) continue;
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}

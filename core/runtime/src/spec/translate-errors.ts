@@ -10,8 +10,11 @@ import { nearestNames } from '../errors/suggest.js';
 import type { JsonSchema, PartKind } from '../plugins/plugin-api.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { describeSchema } from './describe-schema.js';
-import { childPointer, describePointer } from './json-pointer.js';
+import { childPointer, comparePointers, describePointer } from './json-pointer.js';
 import { KEYWORD_KIND, KEYWORD_TASK } from './schema-keywords.js';
+
+/** Most schema problems listed for one spec. */
+const MAX_REPORTED = 100;
 
 /** A value as shown in a message: short, and never the whole of a long string. */
 export function showValue(value: unknown): string {
@@ -122,5 +125,10 @@ export function translateAjvErrors(errors: readonly ErrorObject[] | null | undef
     seen.add(key);
     out.push(translated);
   }
-  return out.sort((a, b) => ((a.pointer ?? '') < (b.pointer ?? '') ? -1 : (a.pointer ?? '') > (b.pointer ?? '') ? 1 : 0));
+  out.sort((a, b) => comparePointers(a.pointer ?? '', b.pointer ?? ''));
+  if (out.length <= MAX_REPORTED) return out;
+  // A long list of the same mistake (a thousand wrong items) helps nobody; say how many were left out.
+  const shown = out.slice(0, MAX_REPORTED);
+  shown.push(E.SPEC_INVALID(`... and ${out.length - MAX_REPORTED} more problems not listed; fix the ones above first`, { pointer: '', omitted: out.length - MAX_REPORTED }));
+  return shown;
 }
