@@ -122,6 +122,18 @@ describe('spec parsing: size and depth limits', () => {
     expectOneError(await check(spec, { limits: { maxBytes: 16 * 1024 * 1024 } }), 'RECUR_E_SPEC_TOO_LARGE', '/head/labels/1');
   });
 
+  it('refuses an object input holding a sparse array with a huge length, without allocating it', async () => {
+    const plugins: string[] = [];
+    plugins.length = 2 ** 31;
+    expectOneError(await check({ ...classifierSpec(), plugins }), 'RECUR_E_SPEC_TOO_LARGE', '/plugins');
+  });
+
+  it('refuses an object input that shares sub-objects until it is huge when written out', async () => {
+    let node: unknown = 'x'.repeat(1000);
+    for (let i = 0; i < 40; i++) node = [node, node];
+    expectOneError(await check({ ...classifierSpec(), description: node }), 'RECUR_E_SPEC_TOO_LARGE', '');
+  });
+
   it('refuses a key longer than the string cap', async () => {
     const result = await check(`{"${'k'.repeat(70000)}": 1}`);
     expectOneError(result, 'RECUR_E_SPEC_TOO_LARGE', `/${'k'.repeat(63)}`);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { applyOverrides, RecurError, type ValidationResult } from '@recur/runtime';
 import { assertPrototypeClean, check, classifierSpec, expectOneError } from './test-plugins.js';
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: 100 };
 
 /** True when a key JavaScript treats specially appears anywhere in the value (fast-check makes them). */
 function hasForbiddenKey(value: unknown): boolean {

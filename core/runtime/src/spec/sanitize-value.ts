@@ -76,6 +76,13 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
         }
         budget -= 2;
         if (Array.isArray(source)) {
+          // Every item takes at least a byte when written out; checked before anything is allocated,
+          // so a sparse array with a huge length costs nothing.
+          budget -= source.length;
+          if (budget < 0) {
+            errors.push(E.SPEC_TOO_LARGE(`the spec is larger than ${limits.maxBytes} bytes when written as JSON`, { pointer, expected: `at most ${limits.maxBytes} bytes` }));
+            break;
+          }
           const copy: unknown[] = new Array<unknown>(source.length);
           assign(copy);
           for (let i = source.length - 1; i >= 0; i--) {
