@@ -39,6 +39,11 @@ describe('spec parsing: syntax errors', () => {
     });
   }
 
+  it('names an invisible character by its code point', async () => {
+    const error = expectOneError(await check('{"name":\u00a0"t"}'), 'RECUR_E_SPEC_PARSE', '/name');
+    assert.match(error.message, /invisible character U\+00A0/);
+  });
+
   it('gives the exact column of the problem', async () => {
     const error = expectOneError(await check('{"a": 1,\n  "b": tru }'), 'RECUR_E_SPEC_PARSE', '/b');
     assert.equal(error.details['line'], 2);

@@ -62,7 +62,11 @@ function isHex(c: number): boolean {
 function describeChar(text: string, at: number): string {
   if (at >= text.length) return 'the end of the text';
   const cp = text.codePointAt(at)!;
-  return cp < 0x20 || cp === 0x7f ? `control character U+${cp.toString(16).padStart(4, '0').toUpperCase()}` : JSON.stringify(String.fromCodePoint(cp));
+  const char = String.fromCodePoint(cp);
+  const code = `U+${cp.toString(16).padStart(4, '0').toUpperCase()}`;
+  if (cp < 0x20 || cp === 0x7f) return `control character ${code}`;
+  // Invisible characters (no-break spaces, zero-width marks) are named by code, or the message shows nothing.
+  return /[\s\p{Cf}]/u.test(char) ? `invisible character ${code}` : JSON.stringify(char);
 }
 
 class SyntaxProblem {

@@ -30,7 +30,7 @@ export function parseJsonText(text: string, limits: SpecLimits, what = 'the spec
     };
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') {
+  if (/^[ \t\n\r]*$/.test(body)) {
     return { errors: [E.SPEC_PARSE(`${what} is empty; it must be a JSON object`, { pointer: '', line: 1, column: 1, expected: 'a JSON object' })] };
   }
   const problems = scanJsonText(body, limits);
