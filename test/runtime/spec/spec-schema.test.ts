@@ -169,7 +169,8 @@ describe('spec schema: unknown keys and names', () => {
 
   it('refuses a key of another version of a plugin', async () => {
     // `activation` belongs to cellx.v1; the bare name means v2, which has no such option.
-    expectOneError(await check(spec({ encoder: { type: 'recurrent', cell: { type: 'cellx', activation: 'relu' }, hidden: 4 } })), 'RECUR_E_SPEC_UNKNOWN_KEY', '/encoder/cell/activation');
+    const error = expectOneError(await check(spec({ encoder: { type: 'recurrent', cell: { type: 'cellx', activation: 'relu' }, hidden: 4 } })), 'RECUR_E_SPEC_UNKNOWN_KEY', '/encoder/cell/activation');
+    assert.match(error.message, /\(options of cell "cellx\.v2"\)/);
   });
 
   const unknownTypes: [string, Record<string, unknown>, string, string][] = [

@@ -11,7 +11,7 @@ import type { JsonSchema, PartKind } from '../plugins/plugin-api.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { describeSchema } from './describe-schema.js';
 import { childPointer, comparePointers, describePointer } from './json-pointer.js';
-import { KEYWORD_KIND, KEYWORD_TASK } from './schema-keywords.js';
+import { KEYWORD_KIND, KEYWORD_PLUGIN, KEYWORD_TASK } from './schema-keywords.js';
 
 /** Most schema problems listed for one spec. */
 const MAX_REPORTED = 100;
@@ -73,7 +73,9 @@ function translateOne(error: ErrorObject, registry: PluginRegistry): RecurError 
       const suggestions = nearestNames(key, known);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
       const at = childPointer(pointer, key);
-      return E.SPEC_UNKNOWN_KEY(`${describePointer(pointer)} has an unknown key "${key.slice(0, 100)}".${hint} Known keys: ${known.join(', ') || '(none)'}`, {
+      // Name the plugin (and so its version) whose options these are: `cellx` may mean v2, not v1.
+      const plugin = typeof parent[KEYWORD_PLUGIN] === 'string' ? ` (options of ${String(parent[KEYWORD_PLUGIN]).replace(':', ' "')}")` : '';
+      return E.SPEC_UNKNOWN_KEY(`${describePointer(pointer)} has an unknown key "${key.slice(0, 100)}"${plugin}.${hint} Known keys: ${known.join(', ') || '(none)'}`, {
         pointer: at,
         expected: known.length > 0 ? `one of the keys: ${known.join(', ')}` : 'no keys',
         suggestions,
