@@ -281,6 +281,12 @@ describe('spec schema: values', () => {
     ]);
   });
 
+  it('reports a failed anyOf once, saying which forms are allowed', async () => {
+    const error = expectOneError(await check(spec({ head: { type: 'classifier', labels: ['a', 'b'], topK: 0 } })), 'RECUR_E_SPEC_INVALID', '/head/topK');
+    assert.equal(error.details.expected, 'one of: integer >= 1 | null');
+    assert.deepEqual((await check(spec({ head: { type: 'classifier', labels: ['a', 'b'], topK: null } }))).errors, []);
+  });
+
   it('lists at most 100 problems and says how many more there are', async () => {
     const labels = Array.from({ length: 1000 }, (_, i) => i);
     const result = await check(spec({ head: { type: 'classifier', labels } }));

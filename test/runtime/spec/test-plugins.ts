@@ -101,6 +101,7 @@ export const classifierHead = testPlugin({
     properties: {
       labels: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 2, uniqueItems: true, description: 'Label names.' },
       pooling: { type: 'string', enum: ['last', 'mean', 'max'], default: 'last', description: 'Pooling over time.' },
+      topK: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }], description: 'Labels returned; null returns all.' },
     },
   },
 });
