@@ -5,6 +5,7 @@ import { exportCommand } from './commands/export.js';
 import { fillCommand } from './commands/fill.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { reportFailure, type CommandIO } from './io.js';
 import { createRegistry } from './registry.js';
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   init: { summary: 'write untrained, seeded weights for a spec', run: initCommand },
   conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
   docs: { summary: 'regenerate (--write) or check (--check) the reference docs', run: docsCommand },
+  serve: { summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)', run: serveCommand },
 };
 
 export function helpText(): string {

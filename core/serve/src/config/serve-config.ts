@@ -1,0 +1,120 @@
+import type { ChatTemplate } from '../chat/chat-template.js';
+import { DEFAULT_CHAT_TEMPLATE } from '../chat/chat-template.js';
+
+/**
+ * Where the worker threads get their plugin registry. Workers cannot receive objects with code, so
+ * they import a module and call one of its exports, which returns a `PluginRegistry`. The CLI passes
+ * its own built-in registry module; an embedding application passes its own.
+ *
+ * @example
+ * { module: new URL('./my-registry.js', import.meta.url).href, export: 'createRegistry' }
+ */
+export interface RegistrySource {
+  /** A `file:` URL or a package name resolvable from @recur/serve. */
+  readonly module: string;
+  /** The named export to call. @defaultValue `"createRegistry"` */
+  readonly export?: string;
+}
+
+/** One served pipeline. */
+export interface ServedPipelineConfig {
+  /** Absolute spec file path. */
+  readonly spec: string;
+  /** Route and model name. @defaultValue the spec's `name` */
+  readonly name?: string;
+  /** Worker threads running this pipeline. @defaultValue 1 */
+  readonly replicas?: number;
+  /** Chat template for this pipeline. @defaultValue the server's `chatTemplate` */
+  readonly chatTemplate?: Partial<ChatTemplate>;
+}
+
+export interface ServeLimits {
+  /** Largest request body in bytes (413 above). @defaultValue 1 MiB */
+  readonly bodyBytes: number;
+  /** Most prompt tokens per input (422 above). @defaultValue 2048 */
+  readonly maxInputTokens: number;
+  /** Largest `max_tokens` a request may ask for (422 above). @defaultValue 1024 */
+  readonly maxTokens: number;
+  /** Most inputs per request, and most prompts x `n` (422 above). @defaultValue 256 */
+  readonly maxInputs: number;
+  /** Requests per replica running in its worker at once. @defaultValue 64 */
+  readonly maxConcurrent: number;
+  /** Requests per pipeline waiting for a place; 429 beyond. @defaultValue 256 */
+  readonly maxQueue: number;
+}
+
+export interface ServeTimeouts {
+  /** Longest time a request's work may take before it is cancelled (504). @defaultValue 120000 */
+  readonly requestMs: number;
+  /** Longest time to receive a request's headers and body. @defaultValue 30000 */
+  readonly receiveMs: number;
+  /** Keep-alive idle timeout. @defaultValue 5000 */
+  readonly idleMs: number;
+  /** On shutdown, how long in-flight work may finish before it is cancelled. @defaultValue 10000 */
+  readonly shutdownGraceMs: number;
+}
+
+export interface CorsConfig {
+  readonly origins: '*' | readonly string[];
+  readonly credentials: boolean;
+  readonly maxAgeSeconds: number;
+}
+
+/** Everything `startServer` needs, with every default filled in by `resolveServeConfig`. */
+export interface ServeConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly pipelines: readonly ServedPipelineConfig[];
+  readonly registry: RegistrySource;
+  readonly apiKeys: readonly string[];
+  readonly cors: CorsConfig | undefined;
+  readonly limits: ServeLimits;
+  readonly timeouts: ServeTimeouts;
+  readonly chatTemplate: ChatTemplate;
+  readonly logLevel: string;
+  /** Plugin modules specs may import, as `load(..., { allowPlugins })`. */
+  readonly allowPlugins: readonly string[];
+  /** Extra folders spec file references may point into (absolute). */
+  readonly allowRoots: readonly string[];
+  /** `--set` overrides applied to every spec. */
+  readonly overrides: readonly string[];
+}
+
+/** What a caller may leave out of a `ServeConfig`. */
+export type ServeOptions = Partial<Omit<ServeConfig, 'limits' | 'timeouts' | 'chatTemplate' | 'registry' | 'pipelines' | 'cors'>> & {
+  readonly pipelines: readonly ServedPipelineConfig[];
+  readonly registry: RegistrySource;
+  readonly limits?: Partial<ServeLimits>;
+  readonly timeouts?: Partial<ServeTimeouts>;
+  readonly chatTemplate?: Partial<ChatTemplate>;
+  readonly cors?: Partial<CorsConfig> & { readonly origins: CorsConfig['origins'] };
+};
+
+export const DEFAULT_LIMITS: ServeLimits = Object.freeze({ bodyBytes: 1024 * 1024, maxInputTokens: 2048, maxTokens: 1024, maxInputs: 256, maxConcurrent: 64, maxQueue: 256 });
+export const DEFAULT_TIMEOUTS: ServeTimeouts = Object.freeze({ requestMs: 120_000, receiveMs: 30_000, idleMs: 5_000, shutdownGraceMs: 10_000 });
+
+/** Fills every default; the env variable RECUR_SERVE_API_KEYS adds comma-separated keys. */
+export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const envKeys = (env['RECUR_SERVE_API_KEYS'] ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 8080,
+    pipelines: options.pipelines,
+    registry: options.registry,
+    apiKeys: [...new Set([...(options.apiKeys ?? []), ...envKeys])],
+    cors: options.cors ? { credentials: false, maxAgeSeconds: 600, ...options.cors } : undefined,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    chatTemplate: { ...DEFAULT_CHAT_TEMPLATE, ...options.chatTemplate },
+    logLevel: options.logLevel ?? 'info',
+    allowPlugins: options.allowPlugins ?? [],
+    allowRoots: options.allowRoots ?? [],
+    overrides: options.overrides ?? [],
+  };
+}
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}

@@ -1,0 +1,27 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ServeErrors as E } from '../errors.js';
+
+/** Paths that answer without a key, for load balancers and orchestrators. */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * An onRequest hook that requires `Authorization: Bearer <key>` with one of `keys`, as OpenAI
+ * clients send it. Keys are compared as SHA-256 digests in constant time, so neither their length
+ * nor their content leaks through timing. CORS preflights (OPTIONS) and OPEN_PATHS pass.
+ */
+export function apiKeyHook(keys: readonly string[]) {
+  const accepted = keys.map(digest);
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (request.method === 'OPTIONS' || OPEN_PATHS.has(request.url.split('?')[0]!)) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!match) throw E.UNAUTHORIZED('this server requires an API key: send Authorization: Bearer <key>', { expected: 'Authorization: Bearer <key>' });
+    const given = digest(match[1]!);
+    let ok = false;
+    for (const key of accepted) ok = timingSafeEqual(key, given) || ok;
+    if (!ok) throw E.UNAUTHORIZED('the API key is not valid', { expected: 'one of the configured keys' });
+  };
+}

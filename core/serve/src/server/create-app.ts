@@ -1,0 +1,65 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { ServeErrors as E } from '../errors.js';
+import { healthRoutes } from '../routes/health-routes.js';
+import { openAiRoutes } from '../routes/openai/openai-routes.js';
+import { pipelineRoutes } from '../routes/pipeline-routes.js';
+import { apiKeyHook } from './api-keys.js';
+import { errorHandler, sendError } from './http-errors.js';
+import { requestId } from './request-id.js';
+import type { ServeContext } from './serve-context.js';
+
+/**
+ * The Fastify application: hooks (request id, draining, CORS, API keys, metrics), error handling
+ * and every route. It only moves requests and tokens; workers compute.
+ */
+export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<FastifyInstance> {
+  const { config, metrics } = ctx;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: requestId,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.limits.bodyBytes,
+    requestTimeout: config.timeouts.receiveMs,
+    keepAliveTimeout: config.timeouts.idleMs,
+    // Draining answers with our own coded 503 (below), not Fastify's plain one.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+  // Bodies are JSON only: other types are refused with 415 rather than half-parsed.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (ctx.isDraining) {
+      void reply.header('connection', 'close');
+      throw E.SHUTTING_DOWN('the server is shutting down and takes no new requests', {});
+    }
+  });
+  if (config.cors) {
+    await app.register(cors, {
+      origin: config.cors.origins === '*' ? '*' : [...config.cors.origins],
+      credentials: config.cors.credentials,
+      maxAge: config.cors.maxAgeSeconds,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    });
+  }
+  if (config.apiKeys.length > 0) app.addHook('onRequest', apiKeyHook(config.apiKeys));
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler(errorHandler(config.limits.bodyBytes));
+  app.setNotFoundHandler((request, reply) => sendError(reply, E.ROUTE_NOT_FOUND(`no route ${request.method} ${request.url.split('?')[0]}`, {})));
+
+  healthRoutes(app, ctx);
+  pipelineRoutes(app, ctx);
+  openAiRoutes(app, ctx);
+  return app;
+}
