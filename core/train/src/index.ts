@@ -5,3 +5,21 @@ export { backprop, type BackpropRequest } from './autodiff/backprop.js';
 export { differentiableOps } from './autodiff/rules/index.js';
 export { inferGraph } from './autodiff/shape-inference.js';
 export { Scope, type ValueInfo, type InfoDim } from './autodiff/value-info.js';
+export { ParamSet, type Param } from './engine/param-set.js';
+export { buildTrainingGraph, gradOutputName, LOSS_OUTPUT, type ForwardResult, type TrainingGraph, type TrainingGraphOptions } from './engine/training-graph.js';
+export { TrainSession, type StepResult, type TrainSessionOptions } from './engine/train-session.js';
+export { languageModelForward, LM_PARAMS, type LmSizes } from './engine/lm-forward.js';
+export type { Optimizer, OptimizerConfig } from './optim/optimizer.js';
+export { AdamOptimizer } from './optim/adam.js';
+export { SgdOptimizer } from './optim/sgd.js';
+export { createOptimizer, OPTIMIZERS } from './optim/create-optimizer.js';
+export { clipGradientNorm, gradientNorm } from './optim/clip.js';
+export { learningRate, type ScheduleConfig, type SchedulePosition } from './optim/schedule.js';
+export { Xoshiro128 } from './rng/xoshiro128.js';
+export { dropoutMask } from './rng/dropout.js';
+export {
+  runTrainConformance, trainConformanceHandler, conformanceHandlers, LOSS_GRAD_TOLERANCE, WEIGHTS_TOLERANCE, type TrainConformanceOptions,
+} from './conformance/train-conformance.js';
+export { parseLmCase, type LmTrainCase } from './conformance/lm-case.js';
+export { createPart } from './conformance/standalone-parts.js';
+export * from './data/index.js';
