@@ -1,0 +1,108 @@
+import { RuntimeErrors as E, type JsonSchema, type RunOptions } from '@recur/runtime';
+import type { SamplingParams } from '../sampling/token-sampler.js';
+import type { Truncation } from '../text-batch.js';
+
+/**
+ * Generation settings. The spec's `head.generate` block sets a pipeline's defaults; every field can
+ * be given again per call (`run(prompt, { temperature: 0 })`).
+ */
+export interface GenerateSettings {
+  /** Most tokens generated after the prompt. @defaultValue 50 */
+  readonly maxNewTokens?: number;
+  /** 0 is greedy decoding; otherwise logits are divided by it before sampling. @defaultValue 1 */
+  readonly temperature?: number;
+  /** Sample among the k most likely tokens only; 0 turns it off. @defaultValue 0 */
+  readonly topK?: number;
+  /** Nucleus sampling threshold; 1 turns it off. @defaultValue 1 */
+  readonly topP?: number;
+  /** CTRL repetition penalty over prompt and generated tokens; 1 turns it off. @defaultValue 1 */
+  readonly repetitionPenalty?: number;
+  /** Generation ends before the first of these strings; it is not part of the result. @defaultValue [] */
+  readonly stop?: readonly string[];
+  /** Seed of the sampler: the same seed, prompt and weights give the same text. @defaultValue a random seed per call */
+  readonly seed?: number;
+}
+
+/** Call-time options of text generation. */
+export interface GenerationOptions extends RunOptions, GenerateSettings {
+  /** Return the prompt followed by the generated text (transformers.js's `return_full_text`). @defaultValue true */
+  readonly returnFullText?: boolean;
+  /** Prompt token limit. @defaultValue the spec's `runtime.maxInputTokens` */
+  readonly maxInputTokens?: number;
+  /**
+   * A prompt over the limit: keep its end (`left`, usual for generation), its start (`right`), or
+   * refuse it (`off`, RECUR_E_INPUT_TOO_LONG). @defaultValue the spec's `runtime.truncation`
+   */
+  readonly truncation?: Truncation;
+}
+
+/** Everything one sequence needs, defaults applied and checked. */
+export interface ResolvedGeneration extends SamplingParams {
+  readonly maxNewTokens: number;
+  readonly stop: readonly string[];
+  readonly seed: number;
+  readonly returnFullText: boolean;
+}
+
+/** JSON Schema of `head.generate` (every property described, for the generated spec reference). */
+export const generateSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  description: 'Default generation settings; each can be overridden per call.',
+  properties: {
+    maxNewTokens: { type: 'integer', minimum: 0, maximum: 100000, default: 50, description: 'Most tokens generated after the prompt.' },
+    temperature: { type: 'number', minimum: 0, maximum: 100, default: 1, description: 'Divides the logits before sampling; 0 means greedy decoding (always the most likely token).' },
+    topK: { type: 'integer', minimum: 0, maximum: 1000000, default: 0, description: 'Sample among the k most likely tokens only; 0 turns top-k off.' },
+    topP: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Nucleus sampling: the smallest set of most likely tokens whose probability reaches topP; 1 turns it off.' },
+    repetitionPenalty: { type: 'number', exclusiveMinimum: 0, maximum: 100, default: 1, description: 'CTRL repetition penalty over prompt and generated tokens (as in transformers); 1 turns it off.' },
+    stop: {
+      type: 'array', items: { type: 'string', minLength: 1, maxLength: 1000 }, maxItems: 16, default: [],
+      description: 'Generation ends before the first of these strings appears; the stop string is not returned.',
+    },
+    seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of the sampler, so that the same prompt gives the same text; omitted, every call draws its own seed.' },
+  },
+};
+
+const NUMBER_RULES: Record<string, { min: number; max: number; integer?: boolean; exclusiveMin?: boolean }> = {
+  maxNewTokens: { min: 0, max: 100000, integer: true },
+  temperature: { min: 0, max: 100 },
+  topK: { min: 0, max: 1000000, integer: true },
+  topP: { min: 0, max: 1, exclusiveMin: true },
+  repetitionPenalty: { min: 0, max: 100, exclusiveMin: true },
+  seed: { min: 0, max: 4294967295, integer: true },
+};
+
+/** Merges spec defaults and call options, and checks the call options (the spec was validated). */
+export function resolveGeneration(defaults: GenerateSettings, options: GenerationOptions): ResolvedGeneration {
+  for (const [name, rule] of Object.entries(NUMBER_RULES)) {
+    const v = options[name];
+    if (v === undefined) continue;
+    const bad = typeof v !== 'number' || !Number.isFinite(v) || (rule.integer && !Number.isInteger(v)) || v > rule.max || (rule.exclusiveMin ? v <= rule.min : v < rule.min);
+    if (bad) {
+      throw E.INPUT_INVALID(`option ${name} must be a${rule.integer ? 'n integer' : ' number'} ${rule.exclusiveMin ? 'above' : 'from'} ${rule.min} ${rule.exclusiveMin ? 'up to' : 'to'} ${rule.max}, got ${JSON.stringify(v)}`, {
+        pointer: `/options/${name}`,
+        expected: `${rule.exclusiveMin ? `> ${rule.min}` : `>= ${rule.min}`} and <= ${rule.max}`,
+      });
+    }
+  }
+  if (options.stop !== undefined && (!Array.isArray(options.stop) || options.stop.some((s) => typeof s !== 'string'))) {
+    throw E.INPUT_INVALID('option stop must be an array of strings', { pointer: '/options/stop', expected: 'string[]' });
+  }
+  const pick = <K extends keyof GenerateSettings>(key: K, fallback: NonNullable<GenerateSettings[K]>): NonNullable<GenerateSettings[K]> =>
+    (options[key] ?? defaults[key] ?? fallback) as NonNullable<GenerateSettings[K]>;
+  return {
+    maxNewTokens: pick('maxNewTokens', 50),
+    temperature: pick('temperature', 1),
+    topK: pick('topK', 0),
+    topP: pick('topP', 1),
+    repetitionPenalty: pick('repetitionPenalty', 1),
+    stop: pick('stop', []).filter((s) => s.length > 0),
+    seed: options.seed ?? defaults.seed ?? randomSeed(),
+    returnFullText: options.returnFullText ?? true,
+  };
+}
+
+function randomSeed(): number {
+  return Math.floor(Math.random() * 4294967296);
+}
