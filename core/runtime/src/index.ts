@@ -39,3 +39,4 @@ export { DEFAULT_SPEC_LIMITS, FORBIDDEN_KEYS } from './spec/limits.js';
 export type { SpecPurpose, SpecLimits, ValidateSpecOptions, ValidationResult, LoadedSpec, PipelineSpec, SpecFileRef, FileRole } from './spec/spec-types.js';
 export { renderSpecReference } from './docs/spec-reference.js';
 export { renderErrorReference } from './docs/error-reference.js';
+export { readSpecFile } from './spec/read-spec-file.js';

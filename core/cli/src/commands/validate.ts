@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadSpecPlugins, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
+import { loadSpecPlugins, readSpecFile, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { formatError, reportFailure, type CommandIO } from '../io.js';
 
@@ -45,14 +44,9 @@ export async function validateCommand(argv: readonly string[], io: CommandIO, re
   }
 }
 
-export async function readSpecText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`spec file ${path} does not exist`, { file: path });
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw E.USAGE(`${path} is a folder; give the spec's .json file`, { file: path });
-    throw E.IO(`cannot read ${path}: ${(err as Error).message}`, { file: path });
-  }
+/** The spec's text, read with the spec byte limit (a huge file is refused, not loaded). */
+export function readSpecText(path: string): Promise<string> {
+  return readSpecFile(path);
 }
 
 /** Registers the spec's allowed plugins in a scoped registry, so their schemas validate too. */

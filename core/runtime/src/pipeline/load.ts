@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OrtBackend } from '../backend/ort-backend.js';
-import { E } from '../errors/runtime-errors.js';
 import { consoleLogger } from '../logger.js';
 import type { TaskPart } from '../plugins/task-contract.js';
 import { loadSpec } from '../spec/load-spec.js';
+import { readSpecFile } from '../spec/read-spec-file.js';
 import type { LoadOptions } from './load-options.js';
 import { PipelineContext, specDirOf } from './pipeline-context.js';
 import { PipelineImpl } from './pipeline-impl.js';
@@ -50,16 +49,6 @@ export async function load(spec: string | Record<string, unknown>, options: Load
   } catch (err) {
     if (!options.backend) await backend.dispose();
     throw err;
-  }
-}
-
-async function readSpecFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw E.PATH_NOT_FOUND(`spec file ${path} does not exist`, { file: path });
-    throw E.IO(`cannot read spec file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
   }
 }
 
