@@ -34,6 +34,21 @@ export interface GenerationOptions extends RunOptions, GenerateSettings {
    * refuse it (`off`, RECUR_E_INPUT_TOO_LONG). @defaultValue the spec's `runtime.truncation`
    */
   readonly truncation?: Truncation;
+  /**
+   * Called by `stream()` once when the generation ends normally: why it ended and its token counts
+   * (a server reports them as OpenAI's `finish_reason` and `usage`).
+   */
+  readonly onEnd?: (end: GenerationEnd) => void;
+}
+
+/** How a streamed generation ended. */
+export interface GenerationEnd {
+  /** `length` (maxNewTokens reached), `stop` (a stop string) or `eos` (the end-of-sequence token). */
+  readonly reason: 'length' | 'stop' | 'eos';
+  /** Prompt tokens after truncation (0 for an empty prompt). */
+  readonly promptTokens: number;
+  /** Tokens generated, the end-of-sequence token not counted. */
+  readonly generatedTokens: number;
 }
 
 /** Everything one sequence needs, defaults applied and checked. */

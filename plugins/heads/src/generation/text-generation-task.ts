@@ -100,9 +100,13 @@ class TextGenerationRunner implements TaskRunner {
   async *stream(input: unknown, options: GenerationOptions): AsyncIterable<string> {
     const [prompt] = readTextInputs([input]);
     const queue = new AsyncQueue<string>();
-    const sequence = this.prepare(prompt!, 0, options).make({
+    const prepared = this.prepare(prompt!, 0, options);
+    const sequence = prepared.make({
       piece: (text) => queue.push(text),
-      end: () => queue.end(),
+      end: (_text, reason) => {
+        options.onEnd?.({ reason, promptTokens: prepared.promptTokens, generatedTokens: sequence.generatedIds.length });
+        queue.end();
+      },
       fail: (err) => queue.fail(err),
     });
     this.scheduler.submit(sequence);
@@ -124,6 +128,7 @@ class TextGenerationRunner implements TaskRunner {
     const ids = encodePrompt(this.tokenizer, prompt, index, options, this.spec);
     return {
       prompt,
+      promptTokens: ids.textIds.length,
       make: (listener: { piece?: (t: string) => void; end: (t: string, r: FinishReason) => void; fail: (e: unknown) => void }) =>
         new GenerationSequence(ids, params, this.tokenizer, this.head.vocabSize, listener, options.signal),
     };
