@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { ServeErrors as E } from '../errors.js';
 import { healthRoutes } from '../routes/health-routes.js';
@@ -19,7 +19,7 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestId,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.limits.bodyBytes,
     requestTimeout: config.timeouts.receiveMs,
     keepAliveTimeout: config.timeouts.idleMs,
