@@ -87,7 +87,7 @@ describe('recurrent encoder options', () => {
   }
 
   it('calls betweenLayers on every layer output but the last, and feeds its result on', async () => {
-    const enc = await recurrent(registry, { cell: { type: 'rnn' }, hidden: 2, layers: 3 }, 2);
+    const enc = await recurrent(registry, { cell: { type: 'rnn' }, hidden: 2, layers: 3, path: 'scan' }, 2);
     const seen: number[] = [];
     const g = new GraphBuilder('t');
     const x = g.input('x', 'float32', ['T', 'B', 2]);

@@ -57,3 +57,29 @@ describe('recurrent encoder: native operator == Scan over the cell step', () => 
     }
   }
 });
+
+describe('recurrent encoder: auto path for a cell whose Scan path is faster over sequences (RNN)', () => {
+  const registry = recurrentRegistry();
+  const backend = new OrtBackend();
+  after(() => backend.dispose());
+
+  for (const T of [1, 5]) {
+    it(`dispatches on the number of steps and matches the native operator (${T} step${T > 1 ? 's' : ''})`, async () => {
+      const I = 3, H = 4, B = 2;
+      const block = { cell: { type: 'rnn', activation: 'relu' }, hidden: H, layers: 2, bidirectional: true };
+      const auto = await recurrent(registry, block, I);
+      assert.equal(auto.path, 'dispatch');
+      const native = await recurrent(registry, { ...block, path: 'native' }, I);
+      const weights = randomWeights(native, I, 3);
+      assert.deepEqual(Object.keys(randomWeights(auto, I, 3)).sort(), Object.keys(weights).sort());
+      const rand = seeded(8);
+      const x = randomTensor(rand, [T, B, I], 2);
+      const initial = { h: randomTensor(rand, [4, B, H]) };
+      const lengths = [T, Math.max(1, T - 2)];
+      const a = await runEncoder(backend, auto, I, weights, x, lengths, initial);
+      const b = await runEncoder(backend, native, I, weights, x, lengths, initial);
+      assert.ok(toleranceRatio(a.y, b.y) <= 1);
+      assert.ok(toleranceRatio(a.final['h']!, b.final['h']!) <= 1);
+    });
+  }
+});

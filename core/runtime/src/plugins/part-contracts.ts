@@ -74,6 +74,13 @@ export interface NativeCell {
    * direction's functions; the encoder repeats them for a bidirectional layer.
    */
   readonly attrs: Readonly<Record<string, number | string | readonly string[]>>;
+  /**
+   * Which path an encoder's `auto` takes for inputs longer than one step. `scan` when the native
+   * operator is the slower one there (ONNX Runtime's RNN kernel applies its activation one element
+   * at a time); one-step inputs (text generation) still take the native operator.
+   * @defaultValue 'native'
+   */
+  readonly overSequences?: 'native' | 'scan';
 }
 
 /** What an encoder returns. `final` holds each state's last valid step, [layers*dirs, B, hidden]. */

@@ -1,8 +1,7 @@
 import { definePlugin, partSchema, type CellPart, type EncoderBuildOptions, type EncoderOutputs, type EncoderPart, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
 import { E } from '../errors.js';
-import { stepMask, type DirectionCell, type LayerOutput } from './layer.js';
-import { buildNativeLayer } from './native-layer.js';
-import { buildScanLayer } from './scan-layer.js';
+import { stepMask } from './layer.js';
+import { buildDispatchedStack, buildStack } from './stack.js';
 import { ENCODER_POOLINGS, poolSequence, type EncoderPooling } from './pooling.js';
 
 export const ENCODER_PATHS = ['auto', 'native', 'scan'] as const;
@@ -27,8 +26,12 @@ export interface RecurrentEncoder extends EncoderPart {
   readonly directions: 1 | 2;
   /** Dropout between layers; applied only by training, through `EncoderBuildOptions.betweenLayers`. */
   readonly dropout: number;
-  /** The path actually used: `auto` resolved. */
-  readonly path: 'native' | 'scan';
+  /**
+   * The path actually used, `auto` resolved: `native`, `scan`, or `dispatch` (an `If` on the number
+   * of steps: native for one step, Scan for more; for cells whose native operator is the slower one
+   * over sequences).
+   */
+  readonly path: 'native' | 'scan' | 'dispatch';
   /** Parameter scope of one layer and direction, under the encoder's own: `layers.0.backward`. */
   scopeOf(layer: number, direction: number): string;
 }
@@ -55,7 +58,7 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
       dropout: { type: 'number', minimum: 0, maximum: 0.99, default: 0, description: 'Dropout on each layer\'s output before the next layer, during training only.' },
       path: {
         enum: [...ENCODER_PATHS], default: 'auto',
-        description: 'How layers run: the native ONNX operator, an ONNX Scan over the cell\'s step, or auto (native when the cell has one).',
+        description: 'How layers run: the native ONNX operator, an ONNX Scan over the cell\'s step, or auto (the native operator when the cell has one, unless the cell says Scan is faster over sequences).',
       },
       pooling: {
         enum: [...ENCODER_POOLINGS], default: 'none',
@@ -75,7 +78,7 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
     if (requested === 'native' && !cell.native) {
       throw E.NO_NATIVE(`cell "${options.cell.type}" has no native ONNX operator; use path "scan" or "auto"`, { pointer: `${ctx.pointer}/path`, expected: 'scan | auto' });
     }
-    const path = requested === 'scan' || !cell.native ? 'scan' : 'native';
+    const path = requested === 'scan' || !cell.native ? 'scan' : requested === 'native' || cell.native.overSequences !== 'scan' ? 'native' : 'dispatch';
     const hidden = options.hidden;
     const layers = options.layers ?? 1;
     const directions = options.bidirectional ? 2 : 1;
@@ -87,44 +90,14 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
       dropout: options.dropout ?? 0,
       outputDim: directions * hidden,
       build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions): EncoderOutputs {
-        let maskValue: Value | undefined;
-        const mask = () => (maskValue ??= stepMask(g, x, lengths));
-        let input = x;
-        let inputSize = inputDim;
-        const finals: LayerOutput['final'][] = [];
-        for (let l = 0; l < layers; l++) {
-          const cells: DirectionCell[] = Array.from({ length: directions }, (_, d) => {
-            const scope = g.scope(scopeOf(l, d));
-            return { scope, step: cell.declare(scope, inputSize, hidden) };
-          });
-          const layerInitial = initial ? sliceLayer(g, initial, cell.stateNames, l, directions) : undefined;
-          const layerInput = {
-            index: l, x: input, inputSize, lengths, mask, hidden, stateNames: cell.stateNames, directions: cells,
-            ...(layerInitial ? { initial: layerInitial } : {}),
-            ...(path === 'native' ? { native: cell.native! } : {}),
-          };
-          const out = path === 'native' ? buildNativeLayer(g, layerInput) : buildScanLayer(g, layerInput);
-          finals.push(out.final);
-          input = out.sequence;
-          inputSize = directions * hidden;
-          if (l < layers - 1 && hooks?.betweenLayers) input = hooks.betweenLayers(g, input, l);
-        }
-        const final: Record<string, Value> = {};
-        for (const s of cell.stateNames) final[s] = layers === 1 ? finals[0]![s]! : g.concat(finals.map((f) => f[s]!), 0);
-        const top = finals[layers - 1]![cell.stateNames[0]!]!;
-        const pooled = pooling === 'none' ? undefined : poolSequence(g, pooling, input, top, mask(), directions * hidden);
-        return { sequence: input, final, ...(pooled ? { pooled } : {}) };
+        const config = { cell, inputDim, hidden, layers, directions, scopeOf } as const;
+        const out = path === 'dispatch' ? buildDispatchedStack(g, config, x, lengths, initial, hooks) : buildStack(g, g, config, path, x, lengths, initial, hooks);
+        if (pooling === 'none') return out;
+        // The top layer's final states are the last `directions` rows.
+        const h = out.final[cell.stateNames[0]!]!;
+        const top = layers === 1 ? h : g.slice(h, [(layers - 1) * directions], [layers * directions], [0]);
+        return { ...out, pooled: poolSequence(g, pooling, out.sequence, top, stepMask(g, x, lengths), directions * hidden) };
       },
     };
   },
 });
-
-/** Rows [l*dirs, (l+1)*dirs) of each initial state [layers*dirs, B, H]. */
-function sliceLayer(g: GraphBuilder, initial: Readonly<Record<string, Value>>, stateNames: readonly string[], l: number, dirs: number): Record<string, Value> {
-  const out: Record<string, Value> = {};
-  for (const s of stateNames) {
-    const v = initial[s];
-    if (v) out[s] = g.slice(v, [l * dirs], [(l + 1) * dirs], [0]);
-  }
-  return out;
-}

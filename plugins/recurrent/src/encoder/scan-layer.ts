@@ -33,7 +33,8 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
   const scanInputs: Value[] = [];
   const bodySteps: { xt: Value; mask: Value }[] = [];
   for (const direction of directions) {
-    const projected = direction.step.project ? direction.step.project(direction.scope, layer.x) : layer.x;
+    // Built where the layer is (an If branch may hold the layer's input), reading the scope's weights.
+    const projected = direction.step.project ? direction.step.project(g, layer.x) : layer.x;
     scanInputs.push(projected, layer.mask());
     bodySteps.push({
       xt: body.input(body.fresh('x_t'), 'float32', ['batch', `${body.fresh('features')}`]),
