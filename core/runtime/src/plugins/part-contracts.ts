@@ -53,7 +53,8 @@ export interface CellStep {
   /**
    * Work that does not depend on the state, hoisted out of the time loop: given the whole input
    * [T, B, inputSize], returns a tensor [T, B, *] that `step` then receives per step as `xt`.
-   * Without it `step` receives the raw input step.
+   * Without it `step` receives the raw input step. `g` is the graph the layer is built in (it may be
+   * a branch subgraph), so declare parameters in `declare`, never here.
    */
   project?(g: GraphBuilder, x: Value): Value;
   step(g: GraphBuilder, xt: Value, state: CellState): CellState;
