@@ -71,15 +71,20 @@ export const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz .,!?\n';
  * the spec file, as a user would.
  */
 export async function tinyPipeline(spec: Record<string, unknown>, files: Readonly<Record<string, unknown>>, seed = 7): Promise<{ pipeline: Pipeline; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'recur-heads-'));
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content));
-  const full = { ...spec, weights: 'weights.safetensors' };
-  await writeFile(join(dir, 'spec.json'), JSON.stringify(full, null, 2));
+  const dir = await writeSpecDir(spec, files);
   const registry = headsRegistry();
   const fresh = await load(join(dir, 'spec.json'), { registry, initialize: { seed } });
   await writeSafetensors(join(dir, 'weights.safetensors'), fresh.initializedWeights);
   await fresh.dispose();
   return { pipeline: await load(join(dir, 'spec.json'), { registry }), dir };
+}
+
+/** Writes `files` and the spec (weights: weights.safetensors) into a fresh temporary folder. */
+export async function writeSpecDir(spec: Record<string, unknown>, files: Readonly<Record<string, unknown>>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'recur-heads-'));
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content));
+  await writeFile(join(dir, 'spec.json'), JSON.stringify({ ...spec, weights: 'weights.safetensors' }, null, 2));
+  return dir;
 }
 
 /** Collects a stream's pieces. */

@@ -19,9 +19,9 @@ export { generateSchema, resolveGeneration, type GenerateSettings, type Generati
 export { buildLanguageModelGraph, stateShapeOf, LM_UNIT, type StateShape } from './generation/lm-graph.js';
 export { LanguageModelSession, type BatchState, type LmRunResult } from './generation/lm-session.js';
 export { GenerationScheduler, type SchedulerOptions } from './generation/generation-scheduler.js';
-export { GenerationSequence, type FinishReason, type SequenceListener } from './generation/generation-sequence.js';
+export { GenerationSequence, silentTokens, type FinishReason, type SequenceListener } from './generation/generation-sequence.js';
 export { encodePrompt, type PromptIds } from './generation/prompt-ids.js';
-export { chooseToken, applyRepetitionPenalty, SeenTokens, type SamplingParams } from './sampling/token-sampler.js';
+export { chooseToken, applyRepetitionPenalty, suppressTokens, SeenTokens, type SamplingParams } from './sampling/token-sampler.js';
 export { topKIndices, argMax } from './sampling/top-k.js';
 export { GeneratedText, type TextStep } from './decoding/generated-text.js';
 export { AsyncQueue } from './decoding/async-queue.js';

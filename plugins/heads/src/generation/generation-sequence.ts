@@ -1,8 +1,17 @@
 import { mulberry32, RuntimeErrors as E, type TokenizerPart } from '@recur/runtime';
 import { GeneratedText } from '../decoding/generated-text.js';
-import { chooseToken, SeenTokens } from '../sampling/token-sampler.js';
+import { chooseToken, SeenTokens, suppressTokens } from '../sampling/token-sampler.js';
 import type { ResolvedGeneration } from './generation-options.js';
 import type { PromptIds } from './prompt-ids.js';
+
+/**
+ * Tokens a language model never generates: padding, unknown and start tokens carry no text (the
+ * end token, when the tokenizer has one, ends the sequence instead).
+ */
+export function silentTokens(tokenizer: TokenizerPart): number[] {
+  const { pad, unk, bos, eos } = tokenizer.special;
+  return [...new Set([pad, unk, bos].filter((id): id is number => id !== undefined && id !== eos))];
+}
 
 /** Why a generation ended, in OpenAI's words plus `eos` (the model's end-of-sequence token). */
 export type FinishReason = 'length' | 'stop' | 'eos';
@@ -31,6 +40,7 @@ export class GenerationSequence {
   private readonly text: GeneratedText;
   private readonly seen: SeenTokens;
   private readonly random: () => number;
+  private readonly silent: readonly number[];
 
   constructor(
     readonly prompt: PromptIds,
@@ -43,6 +53,7 @@ export class GenerationSequence {
     this.text = new GeneratedText(tokenizer, prompt.textIds, params.stop);
     this.seen = new SeenTokens(vocabSize, prompt.ids);
     this.random = mulberry32(params.seed);
+    this.silent = silentTokens(tokenizer);
   }
 
   get done(): boolean {
@@ -71,6 +82,7 @@ export class GenerationSequence {
   chooseNext(eos: number | undefined): boolean {
     if (this.ended) return false;
     if (this.generatedIds.length >= this.params.maxNewTokens || !this.logits) return this.end('length');
+    suppressTokens(this.logits, this.silent);
     const token = chooseToken(this.logits, this.params, this.seen, this.random);
     this.logits = undefined;
     if (eos !== undefined && token === eos) return this.end('eos');

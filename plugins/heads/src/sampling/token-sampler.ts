@@ -44,6 +44,11 @@ export function applyRepetitionPenalty(logits: Float32Array, seen: SeenTokens, p
   }
 }
 
+/** Makes tokens impossible, in place (their logit becomes -Infinity). */
+export function suppressTokens(logits: Float32Array, ids: readonly number[]): void {
+  for (const id of ids) if (id >= 0 && id < logits.length) logits[id] = -Infinity;
+}
+
 /**
  * Chooses the next token from `logits` (one row, modified in place by the penalty), in the order
  * transformers applies its processors: repetition penalty, temperature, top-k, top-p, then one draw
