@@ -23,7 +23,8 @@ export class GenerationJobs {
 
   constructor(
     private readonly pipeline: Pipeline,
-    private readonly counter: TokenCounter | undefined,
+    /** Counts tokens when the task does not report them (`onEnd`); made on first use. */
+    private readonly counter: () => Promise<TokenCounter | undefined>,
     private readonly post: (m: FromWorker) => void,
   ) {}
 
@@ -67,8 +68,9 @@ export class GenerationJobs {
         pieces += 1;
         this.post({ type: 'pieces', id, text: piece, tokens: 1 });
       }
-      const completionTokens = end?.generatedTokens ?? Math.max(pieces, this.counter?.count(text) ?? 0);
-      const promptTokens = end?.promptTokens ?? this.counter?.count(prompt) ?? 0;
+      const counter = end ? undefined : await this.counter();
+      const completionTokens = end?.generatedTokens ?? Math.max(pieces, counter?.count(text) ?? 0);
+      const promptTokens = end?.promptTokens ?? counter?.count(prompt) ?? 0;
       const limit = settings.maxNewTokens;
       const finishReason: FinishReason = end?.reason !== undefined ? (end.reason === 'length' ? 'length' : 'stop') : limit !== undefined && completionTokens >= limit ? 'length' : 'stop';
       this.post({ type: 'generated', id, finishReason, promptTokens, completionTokens });

@@ -50,7 +50,8 @@ async function start(): Promise<void> {
     info = describe(pipeline);
     // Generation batches continuously in the task itself: its runs start at once.
     runs = new RunBatcher(pipeline, info.maxBatch, post, info.generates);
-    generations = new GenerationJobs(pipeline, info.generates ? await tokenCounterFor(pipeline, registry, logger) : undefined, post);
+    let counter: ReturnType<typeof tokenCounterFor> | undefined;
+    generations = new GenerationJobs(pipeline, () => (counter ??= tokenCounterFor(pipeline, registry, logger)), post);
   } catch (err) {
     post({ type: 'load-failed', error: serializeError(err) });
     port!.close();
