@@ -23,3 +23,6 @@ export {
 export { parseLmCase, type LmTrainCase } from './conformance/lm-case.js';
 export { createPart } from './conformance/standalone-parts.js';
 export * from './data/index.js';
+export { Trainer, type TrainerOptions, type TrainStepReport } from './engine/trainer.js';
+export { applyDropout, type MaskInput } from './engine/training-graph.js';
+export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, CHECKPOINT_KEYS, type Checkpoint } from './checkpoint/checkpoint.js';

@@ -5,6 +5,8 @@ import { buildSpecSchema, renderErrorReference, renderSpecReference, RuntimeErro
 import { parse } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
+// The trainer's error table belongs on the reference page; importing the package registers it.
+import '@recur/train';
 
 const USAGE = 'recur docs (--write | --check) [--root DIR]';
 

@@ -29,6 +29,7 @@ export interface BackpropRequest {
 export function backprop(request: BackpropRequest): Map<string, Contribution[]> {
   const { builder, scope, nodes, seeds, wrt } = request;
   const active = activeValues(nodes, wrt, scope);
+  checkRules(nodes, active, new Set(seeds.keys()));
   const grads = new Map<string, Contribution[]>();
   const add = (name: string, c: Contribution | undefined): void => {
     if (!c) return;
@@ -46,12 +47,7 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
     const outer = implicitInputs(node);
     const needsOuter = new Set([...outer].filter((n) => active.has(n) && isFloat(scope.get(n))));
     if (!needs.some(Boolean) && needsOuter.size === 0) continue;
-    const rule = gradRule(node.opType);
-    if (!rule) {
-      throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, {
-        pointer: node.name, expected: 'a part built from differentiable graph-builder ops',
-      });
-    }
+    const rule = gradRule(node.opType)!;
     const dy = node.outputs.map((o) => sumOnce(builder, grads, o));
     const out = rule({ ctx, node, dy, needs, needsOuter, backprop });
     const result: RuleResult = Array.isArray(out) ? { inputs: out as readonly (Contribution | undefined)[] } : (out as RuleResult);
@@ -62,6 +58,31 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
   const out = new Map<string, Contribution[]>();
   for (const name of wrt) out.set(name, grads.get(name) ?? []);
   return out;
+}
+
+const NATIVE_RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
+
+/**
+ * Fails before any gradient node is emitted when an operator between the seeds and the differentiated
+ * values has no rule, naming the first such node (in forward order).
+ */
+function checkRules(nodes: readonly NodeRecord[], active: ReadonlySet<string>, seeds: ReadonlySet<string>): void {
+  const needed = new Set(seeds);
+  const missing: NodeRecord[] = [];
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    if (!node.outputs.some((o) => needed.has(o)) || NON_DIFFERENTIABLE.has(node.opType)) continue;
+    const reads = [...node.inputs, ...implicitInputs(node)];
+    if (!reads.some((n) => active.has(n))) continue;
+    for (const n of reads) if (n) needed.add(n);
+    if (!gradRule(node.opType)) missing.push(node);
+  }
+  const node = missing.at(-1);
+  if (!node) return;
+  const hint = NATIVE_RECURRENT.has(node.opType)
+    ? 'the native recurrent operators have no gradient: build the encoder on its Scan path (`path: "scan"`), as recur train does'
+    : 'a part built from differentiable graph-builder ops';
+  throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, { pointer: node.name, expected: hint });
 }
 
 /** Sums a value's contributions once, and keeps the sum as its only contribution. */

@@ -1,5 +1,5 @@
-import type { EncoderBuildOptions, EncoderPart, GraphBuilder } from '@recur/runtime';
-import type { ForwardResult } from './training-graph.js';
+import type { EncoderPart, GraphBuilder } from '@recur/runtime';
+import { applyDropout, type ForwardResult, type MaskInput } from './training-graph.js';
 
 /** Sizes of a recurrent language model Embedding(vocab, embed) -> encoder -> Linear(encoder.outputDim, vocab). */
 export interface LmSizes {
@@ -7,6 +7,10 @@ export interface LmSizes {
   readonly embed: number;
   /** Cross-entropy over all targets: mean (PyTorch's default) or sum. @defaultValue 'mean' */
   readonly reduction?: 'mean' | 'sum';
+  /** Dropout between encoder layers (the encoder's `dropout`). @defaultValue 0 */
+  readonly layerDropout?: number;
+  /** Dropout on the encoder's output before the output layer (the head's `dropout`). @defaultValue 0 */
+  readonly outputDropout?: number;
 }
 
 /** Names of the language model's own parameters (the encoder's are `encoder.*`). */
@@ -19,19 +23,21 @@ export const LM_PARAMS = { embedding: 'embedding.table', outW: 'head.W', outB: '
  * Parameters `embedding.table` [vocab, embed], `encoder.*`, `head.W` [vocab, D], `head.b` [vocab] (PyTorch's
  * nn.Embedding and nn.Linear layouts). The output layer and the loss run over all steps at once.
  */
-export function languageModelForward(g: GraphBuilder, encoder: EncoderPart, sizes: LmSizes, hooks?: EncoderBuildOptions): ForwardResult {
+export function languageModelForward(g: GraphBuilder, encoder: EncoderPart, sizes: LmSizes): ForwardResult {
   const ids = g.input('ids', 'int64', ['T', 'B']);
   const targets = g.input('targets', 'int64', ['T', 'B']);
   const lengths = g.input('lengths', 'int32', ['B']);
   const table = g.scope('embedding').param('table', [sizes.vocab, sizes.embed], { kind: 'normal', std: 1 });
   const x = g.gather(table, ids, 0);
-  const encoded = encoder.build(g.scope('encoder'), x, lengths, undefined, hooks);
-  const head = g.scope('head');
   const D = encoder.outputDim;
+  const masks: MaskInput[] = [];
+  const betweenLayers = (gg: GraphBuilder, seq: typeof x, layer: number) => applyDropout(gg, seq, `dropout.layer${layer}`, sizes.layerDropout ?? 0, ['T', 'B', D], masks);
+  const encoded = encoder.build(g.scope('encoder'), x, lengths, undefined, { betweenLayers });
+  const head = g.scope('head');
   const W = head.param('W', [sizes.vocab, D], { kind: 'xavier' });
   const b = head.param('b', [sizes.vocab], { kind: 'zeros' });
-  const features = g.reshape(encoded.sequence, [-1, D]);
+  const features = g.reshape(applyDropout(g, encoded.sequence, 'dropout.output', sizes.outputDropout ?? 0, ['T', 'B', D], masks), [-1, D]);
   const logits = g.gemm(features, W, b, { transB: true }); // [T*B, vocab]
   const [loss] = g.op('SoftmaxCrossEntropyLoss', [logits, g.reshape(targets, [-1])], { reduction: sizes.reduction ?? 'mean', ignore_index: -100 }, 2);
-  return { loss: loss! };
+  return { loss: loss!, masks };
 }

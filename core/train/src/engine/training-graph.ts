@@ -1,4 +1,4 @@
-import { GraphBuilder, type DType, type ParamDecl, type Value } from '@recur/runtime';
+import { GraphBuilder, type Dim, type DType, type ParamDecl, type Value } from '@recur/runtime';
 import { addGradients } from '../autodiff/gradients.js';
 
 /** What a model's training-graph builder returns. */
@@ -7,6 +7,23 @@ export interface ForwardResult {
   readonly loss: Value;
   /** Other values to bring back each step (final states carried to the next chunk, counts, logits). */
   readonly outputs?: Readonly<Record<string, { readonly value: Value; readonly dtype: DType }>>;
+  /** Dropout masks the graph reads as inputs; the trainer draws them from the run's generator each step. */
+  readonly masks?: readonly MaskInput[];
+}
+
+/** A dropout mask fed as a graph input: `dims` may name batch dimensions (`T`, `B`) resolved per batch. */
+export interface MaskInput {
+  readonly name: string;
+  readonly rate: number;
+  readonly dims: readonly Dim[];
+}
+
+/** Declares a dropout mask input on `g` and applies it to `x` (inverted dropout: x * mask). */
+export function applyDropout(g: GraphBuilder, x: Value, name: string, rate: number, dims: readonly Dim[], masks: MaskInput[]): Value {
+  if (rate <= 0) return x;
+  const mask = g.input(name, 'float32', dims);
+  masks.push({ name, rate, dims });
+  return g.mul(x, mask);
 }
 
 export interface TrainingGraphOptions {
@@ -26,6 +43,8 @@ export interface TrainingGraph {
   readonly gradOutputs: ReadonlyMap<string, string>;
   /** Names of the extra outputs. */
   readonly extraOutputs: readonly string[];
+  /** Dropout masks to feed each step. */
+  readonly masks: readonly MaskInput[];
   /** Trained parameters the loss does not depend on (their gradient is always zero). */
   readonly unused: readonly string[];
   /** Node count, for logs and benchmarks. */
@@ -38,8 +57,9 @@ export const gradOutputName = (param: string): string => `grad.${param}`;
 /** Builds the forward graph with `build`, differentiates it, and serialises the training graph. */
 export function buildTrainingGraph(build: (g: GraphBuilder) => ForwardResult, options: TrainingGraphOptions = {}): TrainingGraph {
   const g = new GraphBuilder(options.name ?? 'train');
-  const { loss, outputs = {} } = build(g);
-  const dataInputs = [...g.inputs];
+  const { loss, outputs = {}, masks = [] } = build(g);
+  const maskNames = new Set(masks.map((m) => m.name));
+  const dataInputs = g.inputs.filter((v) => !maskNames.has(v.name));
   const trained = g.params.map((p) => p.name).filter((n) => !options.frozen?.has(n));
   const { grads, unused } = addGradients(g, loss, trained);
   g.output(loss, LOSS_OUTPUT, 'float32', []);
@@ -51,5 +71,5 @@ export function buildTrainingGraph(build: (g: GraphBuilder) => ForwardResult, op
     gradOutputs.set(name, out);
   }
   for (const [name, o] of Object.entries(outputs)) g.output(o.value, name, o.dtype);
-  return { bytes: g.toBytes(), params: g.params, dataInputs, gradOutputs, extraOutputs: Object.keys(outputs), unused, nodeCount: g.nodes.length };
+  return { bytes: g.toBytes(), params: g.params, dataInputs, gradOutputs, extraOutputs: Object.keys(outputs), masks, unused, nodeCount: g.nodes.length };
 }
