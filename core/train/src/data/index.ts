@@ -7,3 +7,8 @@ export { readClassificationTsv, parseClassificationTsv, type ClassificationTsvOp
 export { readParallelFiles, pairLines, readParallelTsv, parseParallelTsv, type ParallelTsvOptions } from './parallel-text.js';
 export { readPlainText, splitDevTail, type PlainText, type TextSplit } from './plain-text.js';
 export { readLabeledJsonl, parseLabeledJsonl, readParallelJsonl, parseParallelJsonl, type LabeledJsonlOptions, type ParallelJsonlOptions } from './jsonl.js';
+export { planEpoch, type Batch, type BatchPlanOptions, type Bucketing } from './batch-plan.js';
+export { BatchSampler, type BatchCursor, type SampledBatch } from './batch-sampler.js';
+export { padTimeMajor, type PaddedBatch } from './pad-batch.js';
+export { StreamWindows, type StreamWindow, type StreamWindowOptions, type StreamCursor } from './stream-windows.js';
+export { epochRandom, shuffleInPlace, fingerprintLengths } from './shuffle.js';
