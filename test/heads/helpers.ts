@@ -67,14 +67,21 @@ export const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz .,!?\n';
 
 /**
  * Writes `files` and `spec` into a fresh temporary folder, creates seeded untrained weights with
- * `load(..., { initialize })`, writes them as the spec's weights file and loads the pipeline from
- * the spec file, as a user would.
+ * `load(..., { initialize })` (multiplying the tensors whose names start with a key of `scale`), writes them as the spec's
+ * weights file and loads the pipeline from the spec file, as a user would.
  */
-export async function tinyPipeline(spec: Record<string, unknown>, files: Readonly<Record<string, unknown>>, seed = 7): Promise<{ pipeline: Pipeline; dir: string }> {
+export async function tinyPipeline(
+  spec: Record<string, unknown>, files: Readonly<Record<string, unknown>>, seed = 7, scale: Readonly<Record<string, number>> = {},
+): Promise<{ pipeline: Pipeline; dir: string }> {
   const dir = await writeSpecDir(spec, files);
   const registry = headsRegistry();
   const fresh = await load(join(dir, 'spec.json'), { registry, initialize: { seed } });
-  await writeSafetensors(join(dir, 'weights.safetensors'), fresh.initializedWeights);
+  // Untrained weights are scaled where a test needs a sharper model (outputs that depend on the input).
+  const weights = new Map([...fresh.initializedWeights].map(([name, t]) => {
+    const factor = Object.entries(scale).find(([prefix]) => name.startsWith(prefix))?.[1];
+    return [name, factor === undefined ? t : { ...t, data: Float32Array.from(t.data as Float32Array, (v) => v * factor) }];
+  }));
+  await writeSafetensors(join(dir, 'weights.safetensors'), weights);
   await fresh.dispose();
   return { pipeline: await load(join(dir, 'spec.json'), { registry }), dir };
 }
