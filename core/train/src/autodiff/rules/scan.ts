@@ -75,17 +75,13 @@ const scan: GradRule = (a) => {
     afterCarry.push(c.index);
   }
   const outer = new Map<string, Contribution[]>();
-  const hoisted: { w: string; a: number; b: number; transposed: boolean }[] = [];
+  const hoisted: { w: string; a: Value; b: Value; transposed: boolean }[] = [];
   const accumulators: string[] = [];
   for (const w of a.needsOuter) {
     const list = grads.get(w) ?? [];
     if (list.length === 0) continue;
-    const deferred = list.filter(isDeferred);
+    for (const d of list.filter(isDeferred) as DeferredMatMul[]) hoisted.push({ w, a: d.a, b: d.b, transposed: d.transposed });
     const rest = list.filter((c) => !isDeferred(c));
-    for (const d of deferred as DeferredMatMul[]) {
-      hoisted.push({ w, a: scanOuts.length, b: scanOuts.length + 1, transposed: d.transposed });
-      scanOuts.push({ value: d.a, direction: 0, dtype: ctx.dtype(w) }, { value: d.b, direction: 0, dtype: ctx.dtype(w) });
-    }
     if (rest.length > 0) {
       const placeholder = B.fresh('acc');
       stateInputs.push({ name: placeholder, info: ctx.info(w) });
@@ -104,14 +100,30 @@ const scan: GradRule = (a) => {
   }
 
   // Forward values the reverse body reads become per-step inputs of the reverse Scan.
-  const residuals = collectResiduals(B, body, bodyScope, stateInputs.map((s) => s.name).concat(dyInputs.map((d) => d.placeholder)), scanOuts.map((s) => s.value.name), stateOuts.map((s) => s.name));
-  const residualInputs: ScanInput[] = residuals.map((r) => residualFeed(r, node, body, bodyScope, n, inDirs, outDirs, ctx.scope));
+  const stacked = new StackedForward(node, body, bodyScope, n, outDirs, ctx.scope);
+  const residuals = collectResiduals(B, body, stateInputs.map((s) => s.name).concat(dyInputs.map((d) => d.placeholder)), scanOuts.map((s) => s.value.name), stateOuts.map((s) => s.name));
+  const residualInputs: ScanInput[] = residuals.map((r) => residualFeed(r, node, body, bodyScope, n, inDirs, stacked));
+
+  // Factors of hoisted weight gradients leave the loop stacked in the forward Scan's iteration order:
+  // forward values straight from the forward Scan, reverse-body values written backwards (direction 1).
+  const factorSource = (f: Value, w: string): { outer?: Value; index?: number } => {
+    const fromForward = stacked.inIterationOrder(f.name, inDirs);
+    if (fromForward) return { outer: fromForward };
+    if (body.constants.has(f.name)) B.constants.set(f.name, body.constants.get(f.name)!);
+    const index = scanOuts.length;
+    scanOuts.push({ value: f, direction: 1, dtype: ctx.dtype(w) });
+    return { index };
+  };
+  const factors = hoisted.map((h) => ({ h, a: factorSource(h.a, h.w), b: factorSource(h.b, h.w) }));
+  // A factor read from the forward Scan may need to be a residual input too, if the reverse body reads it.
+  const extraResiduals = collectResiduals(B, body, [...stateInputs.map((s) => s.name), ...dyInputs.map((d) => d.placeholder), ...residuals], scanOuts.map((s) => s.value.name));
+  for (const r of extraResiduals) residualInputs.push(residualFeed(r, node, body, bodyScope, n, inDirs, stacked));
 
   // Assemble the reverse body's signature.
   for (const s of stateInputs) B.inputs.push(valueOf(s.name, s.info, B));
   for (const d of [...dyInputs, ...residualInputs]) B.inputs.push(valueOf(d.placeholder, d.info, B));
-  stateOuts.forEach((v, i) => B.output(v, B.fresh('carry_out'), dtypeOf(stateInputs[i]!.info)));
-  for (const s of scanOuts) B.output(s.value, B.fresh('step_out'), s.dtype);
+  stateOuts.forEach((v, i) => outputAs(B, v, 'carry_out', dtypeOf(stateInputs[i]!.info)));
+  for (const s of scanOuts) outputAs(B, s.value, 'step_out', s.dtype);
 
   const scanInputs = [...dyInputs, ...residualInputs];
   const outs = g.op('Scan', [...stateInits, ...scanInputs.map((s) => s.feed)], {
@@ -125,8 +137,9 @@ const scan: GradRule = (a) => {
   afterCarry.forEach((index, c) => { if (a.needs[index]) inputs[index] = outs[c]; });
   accumulators.forEach((w, i) => push(outer, w, outs[afterCarry.length + i]!));
   const base = stateOuts.length;
-  for (const h of hoisted) push(outer, h.w, deferredMatMul(rows(ctx, outs[base + h.a]!), rows(ctx, outs[base + h.b]!), h.transposed));
-  dxIndex.forEach((i, j) => { inputs[n + i] = outs[base + scanOuts.length - dxIndex.length + j]; });
+  const resolve = (src: { outer?: Value; index?: number }): Value => src.outer ?? outs[base + src.index!]!;
+  for (const f of factors) push(outer, f.h.w, deferredMatMul(rows(ctx, resolve(f.a)), rows(ctx, resolve(f.b)), f.h.transposed));
+  dxIndex.forEach((i, j) => { inputs[n + i] = outs[base + j]; });
   return { inputs, outer };
 };
 
@@ -140,7 +153,7 @@ function checkAxes(node: NodeRecord): void {
 }
 
 /** Names the reverse body reads that the forward body computes (or receives, or holds as constants). */
-function collectResiduals(B: GraphBuilder, body: GraphBuilder, bodyScope: Scope, bInputs: readonly string[], ...extra: readonly string[][]): string[] {
+function collectResiduals(B: GraphBuilder, body: GraphBuilder, bInputs: readonly string[], ...extra: readonly string[][]): string[] {
   const own = new Set<string>(bInputs);
   for (const nd of B.nodes) for (const o of nd.outputs) own.add(o);
   const forward = new Set<string>(body.inputs.map((v) => v.name));
@@ -158,31 +171,79 @@ function collectResiduals(B: GraphBuilder, body: GraphBuilder, bodyScope: Scope,
     if (constant) { B.constants.set(r, constant); continue; }
     if (forward.has(r)) residuals.push(r);
   }
-  void bodyScope;
   return residuals;
 }
 
-/** How the reverse Scan receives residual `r`: an existing stacked output, the scan input itself, or a new output. */
-function residualFeed(r: string, node: NodeRecord, body: GraphBuilder, bodyScope: Scope, n: number, inDirs: readonly number[], outDirs: readonly number[], outerScope: Scope): ScanInput {
+/** How the reverse Scan receives residual `r`: the scan input itself, or the forward Scan's stacked copy. */
+function residualFeed(r: string, node: NodeRecord, body: GraphBuilder, bodyScope: Scope, n: number, inDirs: readonly number[], stacked: StackedForward): ScanInput {
   const info = bodyScope.get(r);
   const inputIndex = body.inputs.findIndex((v) => v.name === r);
   if (inputIndex >= n) {
-    const i = inputIndex - n;
-    return { feed: { name: node.inputs[inputIndex]! }, placeholder: r, info, direction: 1 - (inDirs[i] ?? 0) };
+    return { feed: { name: node.inputs[inputIndex]! }, placeholder: r, info, direction: 1 - (inDirs[inputIndex - n] ?? 0) };
   }
-  const outIndex = body.outputs.findIndex((v) => v.name === r);
-  if (outIndex >= n) return { feed: { name: node.outputs[outIndex]! }, placeholder: r, info, direction: 1 - (outDirs[outIndex - n] ?? 0) };
-  // A new stacked output of the forward Scan (a state input needs an Identity: a graph input is not an output).
-  const value: Value = inputIndex >= 0 ? body.identity({ name: r }) : { name: r };
-  const outName = body.fresh('residual');
-  body.output(value, outName, dtypeOf(info));
-  const stacked = body.fresh('residual_seq');
-  (node.outputs as string[]).push(stacked);
-  const attrs = node.attrs as Record<string, unknown>;
-  if (attrs['scan_output_directions']) attrs['scan_output_directions'] = [...(attrs['scan_output_directions'] as number[]), 0];
-  if (attrs['scan_output_axes']) attrs['scan_output_axes'] = [...(attrs['scan_output_axes'] as number[]), 0];
-  outerScope.set(stacked, { dtype: dtypeOf(info), ...(info?.dims ? { dims: [null, ...info.dims] } : {}) });
-  return { feed: { name: stacked }, placeholder: r, info, direction: 1 };
+  const s = stacked.get(r);
+  return { feed: s.value, placeholder: r, info, direction: 1 - s.direction };
+}
+
+/**
+ * Stacked copies of forward-body values, made by the forward Scan: an existing scan output where there is
+ * one, else a new output appended to the forward Scan (once per value).
+ */
+class StackedForward {
+  private readonly made = new Map<string, { value: Value; direction: number }>();
+
+  constructor(
+    private readonly node: NodeRecord,
+    private readonly body: GraphBuilder,
+    private readonly bodyScope: Scope,
+    private readonly n: number,
+    private readonly outDirs: readonly number[],
+    private readonly outerScope: Scope,
+  ) {}
+
+  /** The stacked value and the direction it was written in (0: iteration order). */
+  get(r: string): { value: Value; direction: number } {
+    const outIndex = this.body.outputs.findIndex((v) => v.name === r);
+    if (outIndex >= this.n) return { value: { name: this.node.outputs[outIndex]! }, direction: this.outDirs[outIndex - this.n] ?? 0 };
+    let made = this.made.get(r);
+    if (!made) {
+      const info = this.bodyScope.get(r);
+      outputAs(this.body, { name: r }, 'residual', dtypeOf(info));
+      const name = this.body.fresh('residual_seq');
+      (this.node.outputs as string[]).push(name);
+      const attrs = this.node.attrs as Record<string, unknown>;
+      if (attrs['scan_output_directions']) attrs['scan_output_directions'] = [...(attrs['scan_output_directions'] as number[]), 0];
+      if (attrs['scan_output_axes']) attrs['scan_output_axes'] = [...(attrs['scan_output_axes'] as number[]), 0];
+      this.outerScope.set(name, { dtype: dtypeOf(info), ...(info?.dims ? { dims: [null, ...info.dims] } : {}) });
+      made = { value: { name }, direction: 0 };
+      this.made.set(r, made);
+    }
+    return made;
+  }
+
+  /**
+   * `r` stacked in the forward Scan's iteration order, when `r` is a forward value (undefined for values
+   * of the reverse body, or a scan input read in reverse).
+   */
+  inIterationOrder(r: string, inDirs: readonly number[]): Value | undefined {
+    const inputIndex = this.body.inputs.findIndex((v) => v.name === r);
+    if (inputIndex >= this.n) return (inDirs[inputIndex - this.n] ?? 0) === 0 ? { name: this.node.inputs[inputIndex]! } : undefined;
+    const isForward = inputIndex >= 0 || this.body.nodes.some((nd) => nd.outputs.includes(r));
+    if (!isForward) return undefined;
+    const s = this.get(r);
+    if (s.direction === 0) return s.value;
+    return undefined;
+  }
+}
+
+/**
+ * Marks `v` as an output of `body` under its own name when it is a node output not yet returned (no
+ * Identity node, which would run at every step), else through an Identity with a fresh name.
+ */
+function outputAs(body: GraphBuilder, v: Value, hint: string, dtype: DType): void {
+  const produced = body.nodes.some((n) => n.outputs.includes(v.name));
+  const taken = body.outputs.some((o) => o.name === v.name);
+  body.output(v, produced && !taken ? v.name : body.fresh(hint), dtype);
 }
 
 /** [T, rows, K] stacked factors -> [T*rows, K]. */
