@@ -1,0 +1,136 @@
+/**
+ * `npm run bench -- train`: training throughput of Recur's engine against the PyTorch CPU reference
+ * (`../shared/reference/torch_train.py`, run in the same process tree with the same sizes):
+ * Embedding(8000, 128) -> LSTM(128 -> 256) -> Linear(256 -> 8000), mean cross-entropy, Adam(lr 1e-3),
+ * batch 32 x 64 steps per training step (forward, backward, optimizer step), and the GRU variant.
+ * Recur builds the model from the registry's cell on the encoder's Scan path, differentiates it, and
+ * runs forward + backward in ONNX Runtime with Adam in JavaScript. Also reported: the time to build the
+ * training graph and to create its ONNX Runtime session. Writes bench/results/train.json; `ratio` is
+ * Recur's tokens/s over PyTorch's (> 1: Recur faster).
+ */
+import { fileURLToPath } from 'node:url';
+import type { EncoderPart, TensorData } from '@recur/runtime';
+import { recurrentRegistry } from '@recur/recurrent';
+import { buildTrainingGraph, createPart, languageModelForward, ParamSet, Trainer, Xoshiro128 } from '@recur/train';
+import { median } from './lib/stats.js';
+import { referenceValue, runReference, type ReferenceResult } from './lib/reference.js';
+import { formatTable, machineDescription, row, writeResults, type BenchRow } from './lib/results.js';
+
+export interface TrainBenchOptions {
+  readonly vocab?: number;
+  readonly embed?: number;
+  readonly hidden?: number;
+  readonly batch?: number;
+  readonly steps?: number;
+  /** Timed training steps per measurement (the median is reported), as the reference's `--repeats`. @defaultValue 10 */
+  readonly repeats?: number;
+  /** Intra-op threads, as the reference's `--threads`. @defaultValue 2 */
+  readonly threads?: number;
+  /** Alternating PyTorch/Recur passes; each side keeps its best pass per case. @defaultValue 2 */
+  readonly passes?: number;
+  readonly cells?: readonly ('lstm' | 'gru')[];
+  /** @defaultValue bench/results/train.json */
+  readonly out?: string;
+  readonly log?: (line: string) => void;
+}
+
+interface Sizes { vocab: number; embed: number; hidden: number; batch: number; steps: number; repeats: number; threads: number }
+
+interface RecurMeasurement {
+  readonly cell: string;
+  readonly tokensPerSecond: number;
+  readonly graphBuildMs: number;
+  readonly sessionCreateMs: number;
+  readonly nodes: number;
+  readonly stepMs: number;
+}
+
+export async function runTrainBench(options: TrainBenchOptions = {}): Promise<void> {
+  const { vocab = 8000, embed = 128, hidden = 256, batch = 32, steps = 64, repeats = 10, threads = 2, passes = 2 } = options;
+  const cells = options.cells ?? ['lstm', 'gru'];
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const out = options.out ?? fileURLToPath(new URL('../results/train.json', import.meta.url));
+  const sizes: Sizes = { vocab, embed, hidden, batch, steps, repeats, threads };
+  const caseName = (cell: string) => `train ${cell} lm v${vocab} e${embed} h${hidden} b${batch} s${steps}`;
+
+  // The machine may be shared: alternate whole passes of PyTorch and Recur and keep each side's best.
+  const references = new Map<string, ReferenceResult[]>();
+  const measured = new Map<string, RecurMeasurement[]>();
+  for (let pass = 1; pass <= passes; pass++) {
+    for (const cell of cells) {
+      log(`pass ${pass}/${passes}, ${cell}: PyTorch reference (torch_train.py, ${threads} threads, ${repeats} repeats)`);
+      const ref = await runReference('torch_train.py', [
+        '--vocab', `${vocab}`, '--embed', `${embed}`, '--hidden', `${hidden}`, '--batch', `${batch}`, '--steps', `${steps}`,
+        '--threads', `${threads}`, '--repeats', `${repeats}`, '--cell', cell,
+      ]);
+      references.set(cell, [...(references.get(cell) ?? []), ref]);
+      log(`pass ${pass}/${passes}, ${cell}: Recur`);
+      const m = await measureRecur(cell, sizes);
+      log(`  ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`);
+      measured.set(cell, [...(measured.get(cell) ?? []), m]);
+    }
+  }
+
+  const rows: BenchRow[] = [];
+  const creation: Record<string, unknown>[] = [];
+  for (const cell of cells) {
+    const ours = measured.get(cell)!;
+    const best = ours.reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
+    const reference = Math.max(...references.get(cell)!.map((r) => referenceValue(r, caseName(cell))));
+    rows.push(row(caseName(cell), 'tokens/s', best.tokensPerSecond, reference, true));
+    creation.push({
+      cell, nodes: best.nodes,
+      graphBuildMs: Math.round(Math.min(...ours.map((m) => m.graphBuildMs))),
+      sessionCreateMs: Math.round(Math.min(...ours.map((m) => m.sessionCreateMs))),
+    });
+  }
+
+  log('');
+  log(formatTable(rows, 'pytorch'));
+  for (const c of creation) log(`${c['cell']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`);
+  log('(ratio = Recur tokens/s over PyTorch\'s; target >= 0.5, goal 1.0)');
+  const first = references.get(cells[0]!)![0]!;
+  writeResults(out, {
+    name: 'train',
+    date: new Date().toISOString(),
+    machine: machineDescription(),
+    reference: `${first.reference}, ${first.threads} threads (../shared/reference/torch_train.py)`,
+    settings: { vocab, embed, hidden, batch, steps, repeats, threads, passes, optimizer: 'adam lr 1e-3', loop: 'forward Scan + reverse Scan (core/train/SPIKE.md)', backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript' },
+    sessionCreation: creation,
+    rows,
+  });
+  log(`wrote ${out}`);
+}
+
+async function measureRecur(cell: string, s: Sizes): Promise<RecurMeasurement> {
+  let t0 = performance.now();
+  const encoder = await createPart(recurrentRegistry(), 'encoder', { type: 'recurrent', cell: { type: cell }, hidden: s.hidden, path: 'scan' }, { inputDim: s.embed }) as EncoderPart;
+  const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: s.vocab, embed: s.embed }));
+  const graphBuildMs = performance.now() - t0;
+  const params = ParamSet.initialised(graph.params, 0);
+  t0 = performance.now();
+  const trainer = await Trainer.create(graph, params, { optimizer: { name: 'adam', lr: 1e-3 }, threads: s.threads, seed: 0 });
+  const sessionCreateMs = performance.now() - t0;
+  try {
+    const rng = new Xoshiro128(0);
+    const n = s.batch * s.steps;
+    const batch: Record<string, TensorData> = {
+      ids: { dtype: 'int64', dims: [s.steps, s.batch], data: BigInt64Array.from({ length: n }, () => BigInt(rng.below(s.vocab))) },
+      targets: { dtype: 'int64', dims: [s.steps, s.batch], data: BigInt64Array.from({ length: n }, () => BigInt(rng.below(s.vocab))) },
+      lengths: { dtype: 'int32', dims: [s.batch], data: new Int32Array(s.batch).fill(s.steps) },
+    };
+    const dims = { T: s.steps, B: s.batch };
+    // As the reference: two untimed steps, then the median of `repeats` timed ones.
+    for (let i = 0; i < 2; i++) await trainer.step(batch, dims);
+    const times: number[] = [];
+    for (let i = 0; i < s.repeats; i++) {
+      const start = performance.now();
+      await trainer.step(batch, dims);
+      times.push(performance.now() - start);
+    }
+    const stepMs = median(times);
+    return { cell, tokensPerSecond: n / (stepMs / 1000), graphBuildMs, sessionCreateMs, nodes: graph.nodeCount, stepMs };
+  } finally {
+    await trainer.release();
+  }
+}
