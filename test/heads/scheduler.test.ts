@@ -163,7 +163,7 @@ describe('continuous batching (GenerationScheduler)', () => {
     const { scheduler: s } = scheduler(1);
     const running = assert.rejects(start(s, 'hello', { maxNewTokens: 1000, temperature: 0 }), isCode('RECUR_E_DISPOSED'));
     const waiting = assert.rejects(start(s, 'other', { maxNewTokens: 1000, temperature: 0 }), isCode('RECUR_E_DISPOSED'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    while (s.runningCount === 0) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(s.runningCount, 1);
     assert.equal(s.waitingCount, 1);
     await s.close();

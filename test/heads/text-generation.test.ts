@@ -98,6 +98,26 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     assert.equal(full[0]!.generated_text, 'hello' + tail[0]!.generated_text);
   });
 
+  it('reports how each generation ended through onEnd, for run() and stream()', async () => {
+    const infos: { reason: string; promptTokens: number; generatedTokens: number; index: number }[] = [];
+    const onEnd = (info: { reason: string; promptTokens: number; generatedTokens: number }, index: number) => infos.push({ ...info, index });
+    await lstm.run(['abc', 'hello'], { temperature: 0, maxNewTokens: 6, onEnd });
+    infos.sort((a, b) => a.index - b.index);
+    assert.deepEqual(infos, [
+      { reason: 'length', promptTokens: 3, generatedTokens: 6, index: 0 },
+      { reason: 'length', promptTokens: 5, generatedTokens: 6, index: 1 },
+    ]);
+    const free = ((await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated)[0]!.generated_text;
+    infos.length = 0;
+    const stop = free.slice(5, 7);
+    const pieces = await collect(lstm.stream('once upon', { temperature: 0, maxNewTokens: 30, stop: [stop], onEnd }));
+    assert.equal(infos.length, 1);
+    assert.equal(infos[0]!.reason, 'stop');
+    assert.equal(infos[0]!.promptTokens, 'once upon'.length);
+    assert.equal(pieces.join(''), free.slice(0, free.indexOf(stop)));
+    await assert.rejects(lstm.run('x', { onEnd: 'not a function' }), isCode('RECUR_E_INPUT_INVALID'));
+  });
+
   it('respects maxNewTokens (spec default and per call)', async () => {
     const byDefault = (await lstm.run('abc', { returnFullText: false, seed: 5 })) as Generated;
     assert.equal([...byDefault[0]!.generated_text].length, 20, 'one character per token, no end token');

@@ -15,7 +15,7 @@ export { encodeBatch, readTextInputs, type TextBatch, type Truncation, type Trun
 // Text generation: language-model head, task, continuous batching, sampling.
 export { languageModelHead, lastValidStep, isLanguageModelHead, type LanguageModelHead, type LanguageModelHeadOptions } from './generation/language-model-head.js';
 export { textGenerationTask, type GeneratedTextResult } from './generation/text-generation-task.js';
-export { generateSchema, resolveGeneration, type GenerateSettings, type GenerationOptions, type ResolvedGeneration } from './generation/generation-options.js';
+export { generateSchema, resolveGeneration, type GenerateSettings, type GenerationOptions, type GenerationEnd, type ResolvedGeneration } from './generation/generation-options.js';
 export { buildLanguageModelGraph, stateShapeOf, LM_UNIT, type StateShape } from './generation/lm-graph.js';
 export { LanguageModelSession, type BatchState, type LmRunResult } from './generation/lm-session.js';
 export { GenerationScheduler, type SchedulerOptions } from './generation/generation-scheduler.js';

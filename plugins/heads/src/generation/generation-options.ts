@@ -35,10 +35,11 @@ export interface GenerationOptions extends RunOptions, GenerateSettings {
    */
   readonly truncation?: Truncation;
   /**
-   * Called by `stream()` once when the generation ends normally: why it ended and its token counts
-   * (a server reports them as OpenAI's `finish_reason` and `usage`).
+   * Called once per input when its generation ends normally (not on errors or aborts): why it ended
+   * and its token counts (a server reports them as OpenAI's `finish_reason` and `usage`). `index`
+   * is the input's position in a `run()` call (0 for `stream()`).
    */
-  readonly onEnd?: (end: GenerationEnd) => void;
+  readonly onEnd?: (end: GenerationEnd, index: number) => void;
 }
 
 /** How a streamed generation ended. */

@@ -2,7 +2,7 @@ import { definePlugin, RuntimeErrors as E, type TaskContext, type TaskPart, type
 import { AsyncQueue } from '../decoding/async-queue.js';
 import { maxBatchOf, sessionOptionsOf } from '../decoding/runtime-settings.js';
 import { readTextInputs } from '../text-batch.js';
-import { resolveGeneration, type GenerationOptions } from './generation-options.js';
+import { resolveGeneration, type GenerationEnd, type GenerationOptions } from './generation-options.js';
 import { GenerationScheduler } from './generation-scheduler.js';
 import { GenerationSequence, type FinishReason } from './generation-sequence.js';
 import { isLanguageModelHead, type LanguageModelHead } from './language-model-head.js';
@@ -79,10 +79,13 @@ class TextGenerationRunner implements TaskRunner {
     const prompts = readTextInputs(inputs);
     const prepared = prompts.map((prompt, i) => this.prepare(prompt, i, options));
     const sequences: GenerationSequence[] = [];
-    const results = prepared.map(({ prompt, make }) =>
+    const results = prepared.map(({ prompt, promptTokens, make }, index) =>
       new Promise<GeneratedTextResult[]>((resolve, reject) => {
         const sequence = make({
-          end: (text) => resolve([{ generated_text: sequence.params.returnFullText ? prompt + text : text }]),
+          end: (text, reason) => {
+            resolve([{ generated_text: sequence.params.returnFullText ? prompt + text : text }]);
+            reportEnd(options, { reason, promptTokens, generatedTokens: sequence.generatedIds.length }, index);
+          },
           fail: reject,
         });
         sequences.push(sequence);
@@ -104,7 +107,7 @@ class TextGenerationRunner implements TaskRunner {
     const sequence = prepared.make({
       piece: (text) => queue.push(text),
       end: (_text, reason) => {
-        options.onEnd?.({ reason, promptTokens: prepared.promptTokens, generatedTokens: sequence.generatedIds.length });
+        reportEnd(options, { reason, promptTokens: prepared.promptTokens, generatedTokens: sequence.generatedIds.length }, 0);
         queue.end();
       },
       fail: (err) => queue.fail(err),
@@ -124,6 +127,9 @@ class TextGenerationRunner implements TaskRunner {
 
   /** Tokenises and checks everything before any sequence joins the batch, so bad input fails alone. */
   private prepare(prompt: string, index: number, options: GenerationOptions) {
+    if (options.onEnd !== undefined && typeof options.onEnd !== 'function') {
+      throw E.INPUT_INVALID('option onEnd must be a function', { pointer: '/options/onEnd', expected: 'function' });
+    }
     const params = resolveGeneration(this.head.generate, options);
     const ids = encodePrompt(this.tokenizer, prompt, index, options, this.spec);
     return {
@@ -132,5 +138,14 @@ class TextGenerationRunner implements TaskRunner {
       make: (listener: { piece?: (t: string) => void; end: (t: string, r: FinishReason) => void; fail: (e: unknown) => void }) =>
         new GenerationSequence(ids, params, this.tokenizer, this.head.vocabSize, listener, options.signal),
     };
+  }
+}
+
+/** Calls the caller's `onEnd`; a throwing callback must not break the batch loop other calls share. */
+function reportEnd(options: GenerationOptions, end: GenerationEnd, index: number): void {
+  try {
+    options.onEnd?.(end, index);
+  } catch {
+    // The caller's own fault; its result is delivered regardless.
   }
 }
