@@ -18,7 +18,6 @@ describe('recur serve: API keys and CORS', function () {
   });
   after(async () => {
     await server?.close();
-    await fixtures?.remove();
   });
 
   it('answers 401 without a key or with a wrong one, and 200 with the key', async () => {

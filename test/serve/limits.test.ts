@@ -31,9 +31,6 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
   before(async () => {
     fixtures = await makeServeFixtures();
   });
-  after(async () => {
-    await fixtures?.remove();
-  });
 
   describe('with one place and a queue of one', () => {
     let server: RecurServer;

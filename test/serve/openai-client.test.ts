@@ -27,7 +27,6 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
   });
   after(async () => {
     await server?.close();
-    await fixtures?.remove();
   });
 
   it('lists the generation pipelines as models', async () => {

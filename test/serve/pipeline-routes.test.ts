@@ -19,7 +19,6 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
   });
   after(async () => {
     await server?.close();
-    await fixtures?.remove();
   });
 
   it('answers /healthz and /readyz once the pipelines are loaded', async () => {

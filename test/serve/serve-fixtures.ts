@@ -1,4 +1,5 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,17 @@ export interface ServeFixtures {
   readonly dir: string;
   readonly classifierSpec: string;
   readonly lmSpec: string;
-  remove(): Promise<void>;
+}
+
+let shared: Promise<ServeFixtures> | undefined;
+
+/** The fixtures, made once per test run and removed when the process exits. */
+export function makeServeFixtures(): Promise<ServeFixtures> {
+  shared ??= writeServeFixtures().then((f) => {
+    process.once('exit', () => rmSync(f.dir, { recursive: true, force: true }));
+    return f;
+  });
+  return shared;
 }
 
 /**
@@ -25,7 +36,7 @@ export interface ServeFixtures {
  * check HTTP behaviour; the texts are random words of the fixture vocabulary. The language model's
  * vocabulary has no end-of-sequence token, so a generation runs until max_tokens or a stop string.
  */
-export async function makeServeFixtures(): Promise<ServeFixtures> {
+async function writeServeFixtures(): Promise<ServeFixtures> {
   const dir = await mkdtemp(join(tmpdir(), 'recur-serve-'));
   await copyFile(fileURLToPath(new URL('../../fixtures/serve/tokenizer.json', import.meta.url)), join(dir, 'tokenizer.json'));
   const common = { tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' }, embedding: { type: 'lookup', dim: 8 } };
@@ -61,7 +72,6 @@ export async function makeServeFixtures(): Promise<ServeFixtures> {
     dir,
     classifierSpec: join(dir, 'classifier.json'),
     lmSpec: join(dir, 'lm.json'),
-    remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
 

@@ -49,7 +49,6 @@ describe('recur serve: graceful shutdown on SIGTERM (child process)', function (
   });
   after(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    await fixtures?.remove();
   });
 
   it('stops taking connections, lets an in-flight stream finish, and exits 0', async () => {
