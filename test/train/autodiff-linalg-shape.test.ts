@@ -18,6 +18,13 @@ describe('autodiff: matmul and shape operators against finite differences (float
     }, { x1: t([2, 3], 11), x2: t([2, 3], 12), w: t([3, 3], 13) });
   });
 
+  it('a weight used transposed (x W^T, as in nn.Linear) at two places: the flipped deferred gradients', async () => {
+    await gradCheck((g, x) => {
+      const wt = g.transpose(x['w']!, [1, 0]);
+      return g.add(g.matMul(x['x3']!, wt), g.unsqueeze(g.matMul(x['x2']!, wt), [0]));
+    }, { x3: t([2, 3, 4], 40), x2: t([3, 4], 41), w: t([5, 4], 42) });
+  });
+
   it('Gemm with every transpose combination, alpha, beta and a broadcast C', async () => {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       await gradCheck((g, x) => g.gemm(x['a']!, x['b']!, x['c']!, { transA, transB, alpha: 0.7, beta: 1.3 }),

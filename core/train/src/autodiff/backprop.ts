@@ -6,7 +6,7 @@
  */
 import { GraphBuilder, type NodeRecord, type Value } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
-import { sumContributions, type Contribution } from './contribution.js';
+import { isDeferred, sumContributions, type Contribution, type DeferredMatMul } from './contribution.js';
 import { GradContext } from './grad-context.js';
 import { gradRule, NON_DIFFERENTIABLE } from './rules/index.js';
 import type { RuleResult } from './rules/types.js';
@@ -47,6 +47,7 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
     const outer = implicitInputs(node);
     const needsOuter = new Set([...outer].filter((n) => active.has(n) && isFloat(scope.get(n))));
     if (!needs.some(Boolean) && needsOuter.size === 0) continue;
+    if (passTransposedFactors(node, grads, add)) continue;
     const rule = gradRule(node.opType)!;
     const dy = node.outputs.map((o) => sumOnce(builder, grads, o));
     const out = rule({ ctx, node, dy, needs, needsOuter, backprop });
@@ -83,6 +84,20 @@ function checkRules(nodes: readonly NodeRecord[], active: ReadonlySet<string>, s
     ? 'the native recurrent operators have no gradient: build the encoder on its Scan path (`path: "scan"`), as recur train does'
     : 'a part built from differentiable graph-builder ops';
   throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, { pointer: node.name, expected: hint });
+}
+
+/**
+ * A 2-D Transpose whose output gradient is only deferred matmuls (W^T used as a weight, as in x W^T)
+ * hands them on flipped, so no [K, N] gradient is computed and then transposed.
+ */
+function passTransposedFactors(node: NodeRecord, grads: Map<string, Contribution[]>, add: (name: string, c: Contribution) => void): boolean {
+  if (node.opType !== 'Transpose') return false;
+  const perm = node.attrs['perm'] as number[] | undefined;
+  if (!perm || perm.length !== 2 || perm[0] !== 1) return false;
+  const list = grads.get(node.outputs[0]!) ?? [];
+  if (list.length === 0 || !list.every(isDeferred)) return false;
+  for (const c of list as DeferredMatMul[]) add(node.inputs[0]!, { ...c, transposed: !c.transposed });
+  return true;
 }
 
 /** Sums a value's contributions once, and keeps the sum as its only contribution. */

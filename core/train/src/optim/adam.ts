@@ -82,15 +82,29 @@ function scaleInPlace(x: Float32Array, s: number): void {
   for (let i = 0; i < x.length; i++) x[i] = x[i]! * s;
 }
 
-/** The inner loop, kept monomorphic and free of property lookups (it runs over millions of values). */
+/** The inner loops, kept free of branches and property lookups (they run over millions of values). */
 function update(p: Float32Array, g: Float32Array, mo: Moments, b1: number, b2: number, eps: number, wd: number, stepSize: number, invBc2Sqrt: number): void {
-  const m = mo.m, v = mo.v, vmax = mo.vmax, n = p.length;
+  const m = mo.m, v = mo.v, n = p.length;
   const c1 = 1 - b1, c2 = 1 - b2;
+  if (wd === 0 && !mo.vmax) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i]!;
+      const mi = b1 * m[i]! + c1 * gi;
+      const vi = b2 * v[i]! + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      // m and v are read back as stored (float32), as PyTorch keeps them.
+      p[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) * invBc2Sqrt + eps);
+    }
+    return;
+  }
+  const vmax = mo.vmax;
   for (let i = 0; i < n; i++) {
     const gi = wd === 0 ? g[i]! : Math.fround(g[i]! + wd * p[i]!);
-    const mi = (m[i] = b1 * m[i]! + c1 * gi);
-    let vi = (v[i] = b2 * v[i]! + c2 * gi * gi);
+    m[i] = b1 * m[i]! + c1 * gi;
+    v[i] = b2 * v[i]! + c2 * gi * gi;
+    let vi = v[i]!;
     if (vmax) vi = vmax[i] = Math.max(vmax[i]!, vi);
-    p[i] = p[i]! - (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
+    p[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(vi) * invBc2Sqrt + eps);
   }
 }
