@@ -26,3 +26,4 @@ export * from './data/index.js';
 export { Trainer, type TrainerOptions, type TrainStepReport } from './engine/trainer.js';
 export { applyDropout, type MaskInput } from './engine/training-graph.js';
 export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, CHECKPOINT_KEYS, type Checkpoint } from './checkpoint/checkpoint.js';
+export * from './tokenizer-training/index.js';
