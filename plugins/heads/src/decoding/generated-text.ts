@@ -3,7 +3,7 @@ import type { TokenizerPart } from '@recur/runtime';
 /** Ids decoded before the generated ones so that the tokenizer joins them as in the full text. */
 const CONTEXT_IDS = 4;
 /** After this many ids the decode window moves on, so decoding stays linear in the output length. */
-const WINDOW_IDS = 64;
+const WINDOW_IDS = 16;
 const REPLACEMENT = '\uFFFD';
 
 /** What one new token changed: the text that may be shown now, and whether a stop sequence ended it. */

@@ -1,4 +1,4 @@
-import { argMax, topKIndices } from './top-k.js';
+import { argMax, topKSet } from './top-k.js';
 
 /** How the next token is chosen from one row of logits. */
 export interface SamplingParams {
@@ -60,52 +60,65 @@ export function chooseToken(logits: Float32Array, params: SamplingParams, seen: 
   if (params.temperature === 0) return argMax(logits);
 
   const vocab = logits.length;
-  const candidates = params.topK > 0 && params.topK < vocab ? topKIndices(logits, params.topK) : allIndices(logits);
+  const candidates = params.topK > 0 && params.topK < vocab ? topKSet(logits, params.topK) : finiteIndices(logits);
   if (candidates.length === 0) return argMax(logits);
-  // Softmax over the candidates of logits / temperature, stabilised by the largest candidate.
+  // Softmax weights over the candidates of logits / temperature, stabilised by the largest one.
   let max = -Infinity;
-  for (const id of candidates) max = Math.max(max, logits[id]!);
-  const probs = new Float64Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) max = Math.max(max, logits[candidates[i]!]!);
+  const weights: number[] = new Array<number>(candidates.length);
   let total = 0;
   for (let i = 0; i < candidates.length; i++) {
-    const p = Math.exp((logits[candidates[i]!]! - max) / params.temperature);
-    probs[i] = p;
-    total += p;
+    const w = Math.exp((logits[candidates[i]!]! - max) / params.temperature);
+    weights[i] = w;
+    total += w;
   }
-  let kept = candidates.length;
-  if (params.topP < 1) {
-    const order = sortByProbability(candidates, probs);
-    let cumulative = 0;
-    kept = 0;
-    for (const i of order) {
-      cumulative += probs[i]! / total;
-      kept++;
-      if (cumulative >= params.topP) break;
-    }
-    return draw(order.slice(0, kept).map((i) => candidates[i]!), order.slice(0, kept).map((i) => probs[i]!), random);
+  if (params.topP >= 1) return draw(candidates, weights, total, random);
+
+  // Nucleus: the most probable candidates until their share reaches topP (at least one). The
+  // weight at which the share is reached comes from a native sort; candidates above it are kept,
+  // and candidates exactly at it in index order until the share is reached.
+  const target = params.topP * total;
+  if (sortScratch.length < weights.length) sortScratch = new Float64Array(weights.length);
+  const sorted = sortScratch.subarray(0, weights.length);
+  for (let i = 0; i < weights.length; i++) sorted[i] = weights[i]!;
+  sorted.sort();
+  let cutoff = sorted[sorted.length - 1]!;
+  let share = 0;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    share += sorted[i]!;
+    cutoff = sorted[i]!;
+    if (share >= target) break;
   }
-  return draw(candidates, Array.from(probs), random);
+  const kept: number[] = [];
+  const keptWeights: number[] = [];
+  let keptTotal = 0;
+  const keep = (i: number) => {
+    kept.push(candidates[i]!);
+    keptWeights.push(weights[i]!);
+    keptTotal += weights[i]!;
+  };
+  for (let i = 0; i < candidates.length; i++) if (weights[i]! > cutoff) keep(i);
+  for (let i = 0; i < candidates.length && (keptTotal < target || kept.length === 0); i++) if (weights[i]! === cutoff) keep(i);
+  return draw(kept, keptWeights, keptTotal, random);
 }
 
-function allIndices(logits: Float32Array): number[] {
+let sortScratch = new Float64Array(0);
+
+/** Every index whose logit is not NaN (a suppressed token is -Infinity and gets weight 0). */
+function finiteIndices(logits: Float32Array): number[] {
   const out: number[] = [];
   for (let i = 0; i < logits.length; i++) if (!Number.isNaN(logits[i]!)) out.push(i);
   return out;
 }
 
-/** Positions into `candidates`, most probable first (ties: lower token id first). */
-function sortByProbability(candidates: readonly number[], probs: Float64Array): number[] {
-  return candidates.map((_, i) => i).sort((a, b) => probs[b]! - probs[a]! || candidates[a]! - candidates[b]!);
-}
-
-/** One draw from unnormalised weights. */
-function draw(ids: readonly number[], weights: readonly number[], random: () => number): number {
-  let total = 0;
-  for (const w of weights) total += w;
+/** One draw from unnormalised weights summing to `total`. */
+function draw(ids: readonly number[], weights: readonly number[], total: number, random: () => number): number {
   let r = random() * total;
   for (let i = 0; i < ids.length; i++) {
     r -= weights[i]!;
     if (r < 0) return ids[i]!;
   }
-  return ids[ids.length - 1]!; // rounding left r just above zero
+  // Rounding left r just above zero: the last candidate with any weight.
+  for (let i = ids.length - 1; i >= 0; i--) if (weights[i]! > 0) return ids[i]!;
+  return ids[ids.length - 1]!;
 }
