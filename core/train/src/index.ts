@@ -27,3 +27,4 @@ export { Trainer, type TrainerOptions, type TrainStepReport } from './engine/tra
 export { applyDropout, type MaskInput } from './engine/training-graph.js';
 export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, CHECKPOINT_KEYS, type Checkpoint } from './checkpoint/checkpoint.js';
 export * from './tokenizer-training/index.js';
+export * from './vectors/index.js';
