@@ -2,6 +2,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { MetricRegistry, type Counter, type Gauge, type Histogram } from './metric-registry.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const LOOP_RESOLUTION_MS = 10;
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
 /** Why work was cancelled before it finished. */
@@ -24,13 +25,14 @@ export class ServeMetrics {
   readonly ready: Gauge = this.registry.gauge('recur_serve_ready', '1 when every pipeline is loaded and the server takes work, else 0.');
   readonly rss: Gauge = this.registry.gauge('process_resident_memory_bytes', 'Resident memory of the server process (main thread and workers).');
   readonly loopDelay: Gauge = this.registry.gauge('recur_serve_event_loop_delay_p99_seconds', 'p99 event-loop delay of the main thread since the previous scrape.');
-  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
   constructor() {
     this.loop.enable();
     this.rss.collect({}, () => process.memoryUsage.rss());
     this.loopDelay.collect({}, () => {
-      const p99 = this.loop.count > 0 ? this.loop.percentile(99) / 1e9 : 0;
+      // The monitor's samples include its own timer period; what is left is the delay.
+      const p99 = this.loop.count > 0 ? Math.max(0, this.loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) / 1000 : 0;
       this.loop.reset();
       return p99;
     });

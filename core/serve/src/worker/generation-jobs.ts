@@ -1,5 +1,5 @@
 import type { Pipeline } from '@recur/runtime';
-import type { FinishReason, FromWorker, GenerateSettings } from './protocol.js';
+import type { FinishReason, FromWorker, GeneratedPiece, GenerateSettings } from './protocol.js';
 import { serializeError } from './serialize-error.js';
 import type { TokenCounter } from './token-counter.js';
 
@@ -20,6 +20,8 @@ interface GenerationEnd {
  */
 export class GenerationJobs {
   private readonly jobs = new Map<number, AbortController>();
+  /** Pieces made in this turn of the event loop, posted together by `flush`. */
+  private pending: GeneratedPiece[] = [];
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -66,16 +68,34 @@ export class GenerationJobs {
       for await (const piece of this.pipeline.stream(prompt, options)) {
         text += piece;
         pieces += 1;
-        this.post({ type: 'pieces', id, text: piece, tokens: 1 });
+        this.queuePiece({ id, text: piece, tokens: 1 });
       }
       const counter = end ? undefined : await this.counter();
       const completionTokens = end?.generatedTokens ?? Math.max(pieces, counter?.count(text) ?? 0);
       const promptTokens = end?.promptTokens ?? counter?.count(prompt) ?? 0;
       const limit = settings.maxNewTokens;
       const finishReason: FinishReason = end?.reason !== undefined ? (end.reason === 'length' ? 'length' : 'stop') : limit !== undefined && completionTokens >= limit ? 'length' : 'stop';
+      this.flush();
       this.post({ type: 'generated', id, finishReason, promptTokens, completionTokens });
     } catch (err) {
+      this.flush();
       this.post({ type: 'failed', id, error: serializeError(err) });
     }
+  }
+
+  /**
+   * One step of the continuous batch makes a piece for many generations at once; they cross to the
+   * main thread as one message, which keeps the main thread's cost per token small.
+   */
+  private queuePiece(piece: GeneratedPiece): void {
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(piece);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const items = this.pending;
+    this.pending = [];
+    this.post({ type: 'pieces', items });
   }
 }

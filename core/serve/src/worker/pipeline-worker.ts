@@ -170,11 +170,14 @@ export class PipelineWorker {
 
   private onMessage(m: FromWorker): void {
     switch (m.type) {
-      case 'pieces': {
-        const p = this.pending.get(m.id);
-        if (p && !p.abandoned) p.onPieces?.(m.text, m.tokens);
+      case 'pieces':
+        for (const item of m.items) {
+          const p = this.pending.get(item.id);
+          if (p && !p.abandoned) p.onPieces?.(item.text, item.tokens);
+        }
+        // The generations that made text in one step: the continuous batch's size at that step.
+        this.onBatch(m.items.length);
         break;
-      }
       case 'result':
         this.finish(m.id, (p) => p.resolve(m.value));
         break;

@@ -59,6 +59,13 @@ export interface PipelineInfo {
   readonly maxInputTokens: number | undefined;
 }
 
+/** New text of one generation, and how many tokens it holds. */
+export interface GeneratedPiece {
+  readonly id: number;
+  readonly text: string;
+  readonly tokens: number;
+}
+
 /** Why a generation ended, as OpenAI says it. */
 export type FinishReason = 'stop' | 'length';
 
@@ -66,8 +73,11 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly info: PipelineInfo }
   | { readonly type: 'load-failed'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
-  /** Text generated since the previous message, and how many tokens it holds. */
-  | { readonly type: 'pieces'; readonly id: number; readonly text: string; readonly tokens: number }
+  /**
+   * Text generated since the previous message, for every generation that made some: one message per
+   * turn of the worker's loop (a step of the continuous batch), not one per token.
+   */
+  | { readonly type: 'pieces'; readonly items: readonly GeneratedPiece[] }
   | { readonly type: 'generated'; readonly id: number; readonly finishReason: FinishReason; readonly promptTokens: number; readonly completionTokens: number }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
   /** Inputs the worker ran as one batch (run requests). */
