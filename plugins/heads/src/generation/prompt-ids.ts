@@ -10,7 +10,7 @@ export interface PromptIds {
 }
 
 /**
- * Tokenises a prompt and applies the token limit: `left` keeps the end of a long prompt (the text
+ * Tokenises a prompt (without a trailing end-of-sequence token) and applies the token limit: `left` keeps the end of a long prompt (the text
  * a language model continues), `right` keeps its start, `off` refuses it with RECUR_E_INPUT_TOO_LONG.
  * An empty prompt starts from the tokenizer's `bos` token, else from the encoding of a newline,
  * else from its `unk`/`pad`/0 token, so that the model always has a first input.
@@ -26,6 +26,10 @@ export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: nu
     throw E.INPUT_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, { pointer: '/options/truncation', expected: 'left | right | off' });
   }
   let ids = tokenizer.encode(prompt);
+  // A prompt is unfinished text: a tokenizer template that closes every text with its end token
+  // (`[SEP]`, `</s>`) would tell the model the text is over.
+  const eos = tokenizer.special.eos;
+  while (eos !== undefined && ids.length > 0 && ids[ids.length - 1] === eos) ids = ids.slice(0, -1);
   if (ids.length > limit) {
     if (mode === 'off') {
       throw E.INPUT_TOO_LONG(`prompt ${index} has ${ids.length} tokens, more than the limit of ${limit}`, {
