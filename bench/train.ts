@@ -4,8 +4,9 @@
  * Embedding(8000, 128) -> LSTM(128 -> 256) -> Linear(256 -> 8000), mean cross-entropy, Adam(lr 1e-3),
  * batch 32 x 64 steps per training step (forward, backward, optimizer step), and the GRU variant.
  * Recur builds the model from the registry's cell on the encoder's Scan path, differentiates it, and
- * runs forward + backward in ONNX Runtime with Adam in JavaScript. Also reported: the time to build the
- * training graph and to create its ONNX Runtime session. Writes bench/results/train.json; `ratio` is
+ * runs forward + backward in ONNX Runtime with Adam in JavaScript, as a Scan loop (the default) and
+ * unrolled over the 64 steps. Also reported: the time to build the training graph and to create its ONNX
+ * Runtime session. Writes bench/results/train.json; `ratio` is
  * Recur's tokens/s over PyTorch's (> 1: Recur faster).
  */
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ export interface TrainBenchOptions {
   /** Alternating PyTorch/Recur passes; each side keeps its best pass per case. @defaultValue 2 */
   readonly passes?: number;
   readonly cells?: readonly ('lstm' | 'gru')[];
+  /** The engine's default (Scan) and the unrolled training graph of SPIKE.md. @defaultValue both */
+  readonly loops?: readonly Loop[];
   /** @defaultValue bench/results/train.json */
   readonly out?: string;
   readonly log?: (line: string) => void;
@@ -36,8 +39,11 @@ export interface TrainBenchOptions {
 
 interface Sizes { vocab: number; embed: number; hidden: number; batch: number; steps: number; repeats: number; threads: number }
 
+type Loop = 'scan' | 'unrolled';
+
 interface RecurMeasurement {
   readonly cell: string;
+  readonly loop: Loop;
   readonly tokensPerSecond: number;
   readonly graphBuildMs: number;
   readonly sessionCreateMs: number;
@@ -48,6 +54,7 @@ interface RecurMeasurement {
 export async function runTrainBench(options: TrainBenchOptions = {}): Promise<void> {
   const { vocab = 8000, embed = 128, hidden = 256, batch = 32, steps = 64, repeats = 10, threads = 2, passes = 2 } = options;
   const cells = options.cells ?? ['lstm', 'gru'];
+  const loops = options.loops ?? ['scan', 'unrolled'];
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const out = options.out ?? fileURLToPath(new URL('../results/train.json', import.meta.url));
   const sizes: Sizes = { vocab, embed, hidden, batch, steps, repeats, threads };
@@ -64,22 +71,25 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
         '--threads', `${threads}`, '--repeats', `${repeats}`, '--cell', cell,
       ]);
       references.set(cell, [...(references.get(cell) ?? []), ref]);
-      log(`pass ${pass}/${passes}, ${cell}: Recur`);
-      const m = await measureRecur(cell, sizes);
-      log(`  ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`);
-      measured.set(cell, [...(measured.get(cell) ?? []), m]);
+      for (const loop of loops) {
+        log(`pass ${pass}/${passes}, ${cell}: Recur (${loop})`);
+        const m = await measureRecur(cell, loop, sizes);
+        log(`  ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`);
+        const key = `${cell}/${loop}`;
+        measured.set(key, [...(measured.get(key) ?? []), m]);
+      }
     }
   }
 
   const rows: BenchRow[] = [];
   const creation: Record<string, unknown>[] = [];
-  for (const cell of cells) {
-    const ours = measured.get(cell)!;
+  for (const cell of cells) for (const loop of loops) {
+    const ours = measured.get(`${cell}/${loop}`)!;
     const best = ours.reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
     const reference = Math.max(...references.get(cell)!.map((r) => referenceValue(r, caseName(cell))));
-    rows.push(row(caseName(cell), 'tokens/s', best.tokensPerSecond, reference, true));
+    rows.push(row(loop === 'scan' ? caseName(cell) : `${caseName(cell)} (unrolled)`, 'tokens/s', best.tokensPerSecond, reference, true));
     creation.push({
-      cell, nodes: best.nodes,
+      cell, loop, nodes: best.nodes,
       graphBuildMs: Math.round(Math.min(...ours.map((m) => m.graphBuildMs))),
       sessionCreateMs: Math.round(Math.min(...ours.map((m) => m.sessionCreateMs))),
     });
@@ -87,7 +97,7 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
 
   log('');
   log(formatTable(rows, 'pytorch'));
-  for (const c of creation) log(`${c['cell']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`);
+  for (const c of creation) log(`${c['cell']} ${c['loop']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`);
   log('(ratio = Recur tokens/s over PyTorch\'s; target >= 0.5, goal 1.0)');
   const first = references.get(cells[0]!)![0]!;
   writeResults(out, {
@@ -95,17 +105,17 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
     date: new Date().toISOString(),
     machine: machineDescription(),
     reference: `${first.reference}, ${first.threads} threads (../shared/reference/torch_train.py)`,
-    settings: { vocab, embed, hidden, batch, steps, repeats, threads, passes, optimizer: 'adam lr 1e-3', loop: 'forward Scan + reverse Scan (core/train/SPIKE.md)', backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript' },
+    settings: { vocab, embed, hidden, batch, steps, repeats, threads, passes, optimizer: 'adam lr 1e-3', loops: 'scan: forward Scan + reverse Scan (default); unrolled: 64 copies of the step (core/train/SPIKE.md)', backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript' },
     sessionCreation: creation,
     rows,
   });
   log(`wrote ${out}`);
 }
 
-async function measureRecur(cell: string, s: Sizes): Promise<RecurMeasurement> {
+async function measureRecur(cell: string, loop: Loop, s: Sizes): Promise<RecurMeasurement> {
   let t0 = performance.now();
   const encoder = await createPart(recurrentRegistry(), 'encoder', { type: 'recurrent', cell: { type: cell }, hidden: s.hidden, path: 'scan' }, { inputDim: s.embed }) as EncoderPart;
-  const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: s.vocab, embed: s.embed }));
+  const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: s.vocab, embed: s.embed }), loop === 'unrolled' ? { unroll: s.steps } : {});
   const graphBuildMs = performance.now() - t0;
   const params = ParamSet.initialised(graph.params, 0);
   t0 = performance.now();
@@ -129,7 +139,7 @@ async function measureRecur(cell: string, s: Sizes): Promise<RecurMeasurement> {
       times.push(performance.now() - start);
     }
     const stepMs = median(times);
-    return { cell, tokensPerSecond: n / (stepMs / 1000), graphBuildMs, sessionCreateMs, nodes: graph.nodeCount, stepMs };
+    return { cell, loop, tokensPerSecond: n / (stepMs / 1000), graphBuildMs, sessionCreateMs, nodes: graph.nodeCount, stepMs };
   } finally {
     await trainer.release();
   }

@@ -1,4 +1,6 @@
+import { strict as assert } from 'node:assert';
 import { GraphBuilder, type Value } from '@recur/runtime';
+import { unrollScans } from '@recur/train';
 import { gradCheck, t } from './helpers/gradcheck.js';
 
 const T = 3, B = 2, I = 2, H = 3;
@@ -68,5 +70,18 @@ describe('autodiff: Scan (the recurrent loop) against finite differences (float6
       const [, , y2] = g.op('Scan', [v['h0']!, v['c0']!, proj], { body: b2, num_scan_inputs: 1 }, 3);
       return y2!;
     }, inputs());
+  });
+
+  it('unrolled over a fixed number of steps, the same bidirectional masked Scans have the same exact gradients', async () => {
+    const mask = { dims: [T, B, 1], data: [1, 1, 1, 0, 1, 0], dtype: 'float64' as const, wrt: false };
+    await gradCheck((g, v) => {
+      const fwd = lstmBody(g, v['w']!, v['r']!, v['bias']!, { mask: true });
+      const bwd = lstmBody(g, v['w']!, v['r']!, v['bias']!, { mask: true });
+      const [, , y1] = g.op('Scan', [v['h0']!, v['c0']!, v['x']!, v['mask']!], { body: fwd, num_scan_inputs: 2 }, 3);
+      const [hT, , y2] = g.op('Scan', [v['h0']!, v['c0']!, v['x']!, v['mask']!], { body: bwd, num_scan_inputs: 2, scan_input_directions: [1, 1], scan_output_directions: [1] }, 3);
+      unrollScans(g, T);
+      assert.ok(!g.nodes.some((n) => n.opType === 'Scan'));
+      return g.concat([g.reshape(y1!, [-1]), g.reshape(y2!, [-1]), g.reshape(hT!, [-1])], 0);
+    }, { ...inputs(), mask });
   });
 });

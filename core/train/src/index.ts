@@ -29,3 +29,4 @@ export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, CHECKPOINT_KEYS, typ
 export * from './tokenizer-training/index.js';
 export * from './vectors/index.js';
 export * from './metrics/index.js';
+export { unrollScans } from './engine/unroll-scans.js';

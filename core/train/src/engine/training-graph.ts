@@ -1,5 +1,6 @@
 import { GraphBuilder, type Dim, type DType, type ParamDecl, type Value } from '@recur/runtime';
 import { addGradients } from '../autodiff/gradients.js';
+import { unrollScans } from './unroll-scans.js';
 
 /** What a model's training-graph builder returns. */
 export interface ForwardResult {
@@ -30,6 +31,11 @@ export interface TrainingGraphOptions {
   /** Parameters that are not trained (frozen): they stay graph inputs without a gradient. */
   readonly frozen?: ReadonlySet<string>;
   readonly name?: string;
+  /**
+   * Unroll every Scan over this many steps before differentiating (graphs for one fixed length; see
+   * SPIKE.md). Unset: Scans stay loops, and one graph serves every length.
+   */
+  readonly unroll?: number;
 }
 
 /** A forward + backward graph: data and parameters in; loss, gradients and extra outputs out. */
@@ -58,6 +64,7 @@ export const gradOutputName = (param: string): string => `grad.${param}`;
 export function buildTrainingGraph(build: (g: GraphBuilder) => ForwardResult, options: TrainingGraphOptions = {}): TrainingGraph {
   const g = new GraphBuilder(options.name ?? 'train');
   const { loss, outputs = {}, masks = [] } = build(g);
+  if (options.unroll !== undefined) unrollScans(g, options.unroll);
   const maskNames = new Set(masks.map((m) => m.name));
   const dataInputs = g.inputs.filter((v) => !maskNames.has(v.name));
   const trained = g.params.map((p) => p.name).filter((n) => !options.frozen?.has(n));
