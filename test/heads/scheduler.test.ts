@@ -92,6 +92,26 @@ describe('continuous batching (GenerationScheduler)', () => {
     assert.equal(steps[steps.length - 1]!.B, 1);
   });
 
+  it('runs 32 concurrent streams in one session run per step', async () => {
+    const { fake, scheduler: s } = scheduler(32);
+    const prompts = Array.from({ length: 32 }, (_, i) => `prompt number ${i}`);
+    const outcomes = await Promise.all(prompts.map((p, i) => start(s, p, { maxNewTokens: 12, temperature: 1, seed: i })));
+    assert.equal(outcomes.length, 32);
+    assert.deepEqual(fake.runs.map((r) => r.B), Array(12).fill(32), 'one prefill and 11 steps, all 32 rows each');
+    assert.equal(outcomes[7]!.text, await alone(prompts[7]!, { maxNewTokens: 12, temperature: 1, seed: 7 }));
+  });
+
+  it('fails running sequences with RECUR_E_INTERNAL when the loop itself breaks, and keeps serving', async () => {
+    const { scheduler: s } = scheduler();
+    let calls = 0;
+    const broken = start(s, 'hello', { maxNewTokens: 10, temperature: 0 }, undefined, () => {
+      calls += 1;
+      if (calls === 2) throw new Error('a listener that throws');
+    });
+    await assert.rejects(broken, isCode('RECUR_E_INTERNAL'));
+    assert.equal((await start(s, 'hello', { maxNewTokens: 4, temperature: 0 })).text, await alone('hello', { maxNewTokens: 4, temperature: 0 }));
+  });
+
   it('lets a sequence join a running batch and leave it at any step', async () => {
     const a = { maxNewTokens: 40, temperature: 0, seed: 1 };
     const b = { maxNewTokens: 8, temperature: 1, seed: 2 };

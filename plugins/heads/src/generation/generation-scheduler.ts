@@ -103,6 +103,10 @@ export class GenerationScheduler {
         if (this.active.length > 0) await this.step();
         await nextTurn();
       }
+    } catch (err) {
+      // A fault of the loop itself: no running sequence may be left waiting forever.
+      const fault = E.INTERNAL(`the generation loop failed: ${(err as Error)?.message ?? String(err)}`, { pointer: '/generation' }, { cause: err });
+      for (const s of this.active) s.fail(fault);
     } finally {
       this.loop = undefined;
       this.active = [];
