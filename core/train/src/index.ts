@@ -30,3 +30,4 @@ export * from './tokenizer-training/index.js';
 export * from './vectors/index.js';
 export * from './metrics/index.js';
 export { unrollScans } from './engine/unroll-scans.js';
+export * from './progress/index.js';
