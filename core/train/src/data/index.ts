@@ -12,3 +12,4 @@ export { BatchSampler, type BatchCursor, type SampledBatch } from './batch-sampl
 export { padTimeMajor, type PaddedBatch } from './pad-batch.js';
 export { StreamWindows, type StreamWindow, type StreamWindowOptions, type StreamCursor } from './stream-windows.js';
 export { epochRandom, shuffleInPlace, fingerprintLengths } from './shuffle.js';
+export { readDataset, type Dataset, type DatasetRequest } from './read-dataset.js';
