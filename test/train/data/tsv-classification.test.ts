@@ -58,6 +58,9 @@ describe('data: classification TSV', () => {
     // "0" and "1" are indices: a first row with a valid label is data, not a header.
     assert.equal(parseClassificationTsv(lines('label\tsentence\n1\tgood\n'), { labels: LABELS }).records[0]!.text, 'good');
     assert.equal(parseClassificationTsv(lines('first line\t1\n'), { labels: LABELS, header: false }).records.length, 1);
+    // A first row with a mistyped label is data with a bad label, not a header: it is reported, not dropped.
+    throwsWithCode(() => parseClassificationTsv(lines('great\tpostive\nok\t1\n'), { labels: LABELS }), 'RECUR_E_DATA_LABEL_UNKNOWN', { line: 1 });
+    throwsWithCode(() => parseClassificationTsv(lines('good film\tpos\nok\t1\n'), { labels: LABELS }), 'RECUR_E_DATA_LABEL_UNKNOWN', { line: 1 });
     const named = parseClassificationTsv(lines('id\tsentiment\treview\n7\tnegative\tawful\n'), { labels: LABELS });
     assert.deepEqual(named.records, [{ text: 'awful', label: 0, line: 2 }]);
     const byName = parseClassificationTsv(lines('a\tb\tc\nx\tgood\t1\n'), { labels: LABELS, textColumn: 'b', labelColumn: 'c' });

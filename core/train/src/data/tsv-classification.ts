@@ -44,7 +44,12 @@ export function parseClassificationTsv(data: DataLines, options: ClassificationT
   const firstRow = lines.length > 0 && !invalidUtf8.has(0) && !isBlank(lines[0]!) ? lines[0]!.split('\t') : undefined;
   const guessLabelColumn = typeof options.labelColumn === 'number' ? options.labelColumn : 1;
   const named = typeof options.textColumn === 'string' || typeof options.labelColumn === 'string';
-  const hasHeader = detectHeader(options.header ?? 'auto', firstRow, (cells) => cells[guessLabelColumn] !== undefined && labels.resolve(cells[guessLabelColumn]!) !== undefined, named);
+  // A first row is data when its label cell is a label, or a near miss of one (a typo is data with a bad label, not a header).
+  const isDataRow = (cells: readonly string[]) => {
+    const cell = cells[guessLabelColumn];
+    return cell !== undefined && (labels.resolve(cell) !== undefined || labels.describeUnknown(cell.trim()).suggestions.length > 0);
+  };
+  const hasHeader = detectHeader(options.header ?? 'auto', firstRow, isDataRow, named);
   const header = hasHeader ? firstRow : undefined;
   if (hasHeader && header === undefined) throw TrainErrors.DATA_OPTIONS(`${file}: a header row was expected, but the first line is empty or not UTF-8`, { file, line: 1 });
 

@@ -3,8 +3,8 @@ import { isBlank } from './bad-records.js';
 import type { DataLines } from './read-data-file.js';
 import type { ColumnRef, HeaderMode } from './record-types.js';
 
-/** A cell that reads like a column name: a short word, no sentence. */
-const HEADER_CELL = /^[\p{L}_][\p{L}\p{N}_ .-]{0,31}$/u;
+/** A cell that reads like a column name: one short word (`sentence`, `label`, `review_text`), no sentence. */
+const HEADER_CELL = /^[\p{L}_][\p{L}\p{N}_.-]{0,31}$/u;
 
 /** True when every cell of a row reads like a column name. */
 export function looksLikeHeader(cells: readonly string[]): boolean {
