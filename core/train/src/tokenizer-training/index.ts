@@ -9,3 +9,4 @@ export { trainWordTokenizer, type WordTokenizerOptions } from './word-tokenizer.
 export { trainBpeTokenizer, type BpeTokenizerOptions } from './bpe-tokenizer.js';
 export { learnMerges, type MergeResult } from './bpe-merges.js';
 export { BYTE_TO_CHAR, byteLevelWords } from './byte-level.js';
+export { trainTokenizer, type TokenizerTrainRequest } from './train-tokenizer.js';
