@@ -52,6 +52,7 @@ export function parseConfig(doc: unknown, file: string): ConfigFileOptions {
     ...pick('timeouts'),
     ...pick('chatTemplate'),
     ...pick('logLevel'),
+    ...pick('workerNice'),
     ...pick('allowPlugins'),
     ...(cors ? { cors } : {}),
     ...(cfg.auth?.apiKeys ? { apiKeys: cfg.auth.apiKeys } : {}),

@@ -72,6 +72,11 @@ export interface ServeConfig {
   readonly timeouts: ServeTimeouts;
   readonly chatTemplate: ChatTemplate;
   readonly logLevel: string;
+  /**
+   * Nice value of the worker threads (Linux; 0 leaves them alone). The main thread only moves
+   * requests and tokens, so it should never wait for a core behind the models. @defaultValue 10
+   */
+  readonly workerNice: number;
   /** Plugin modules specs may import, as `load(..., { allowPlugins })`. */
   readonly allowPlugins: readonly string[];
   /** Extra folders spec file references may point into (absolute). */
@@ -107,6 +112,7 @@ export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     chatTemplate: { ...DEFAULT_CHAT_TEMPLATE, ...options.chatTemplate },
     logLevel: options.logLevel ?? 'info',
+    workerNice: options.workerNice ?? 10,
     allowPlugins: options.allowPlugins ?? [],
     allowRoots: options.allowRoots ?? [],
     overrides: options.overrides ?? [],

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyReply } from 'fastify';
 import { RecurError, RuntimeErrors } from '@recur/runtime';
 import { ServeErrors as E } from '../errors.js';
@@ -27,6 +28,8 @@ export class RequestWork {
       if (!reply.raw.writableFinished) this.cancel('disconnect');
     };
     this.onShutdown = () => this.cancel('shutdown');
+    // Each choice of an `n` request listens to this signal.
+    setMaxListeners(0, this.controller.signal);
     reply.raw.on('close', this.onClose);
     shutdown.addEventListener('abort', this.onShutdown, { once: true });
     if (shutdown.aborted) this.cancel('shutdown');

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { nearestNames } from '@recur/runtime';
 import type { ServeConfig } from '../config/serve-config.js';
 import { ServeErrors as E } from '../errors.js';
@@ -16,6 +17,8 @@ export class ServeContext {
     readonly metrics: ServeMetrics,
   ) {
     metrics.ready.collect({}, () => (this.ready ? 1 : 0));
+    // Every in-flight request listens to this signal: as many listeners as requests, by design.
+    setMaxListeners(0, this.shutdownController.signal);
   }
 
   get shutdownSignal(): AbortSignal {

@@ -76,7 +76,7 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
 }
 
 async function loadPipelines(config: ServeConfig, metrics: ServeMetrics, logger: Logger): Promise<Map<string, ServedPipeline>> {
-  const init = (spec: string) => ({ specPath: spec, registry: config.registry, allowPlugins: config.allowPlugins, allowRoots: config.allowRoots, overrides: config.overrides });
+  const init = (spec: string) => ({ specPath: spec, registry: config.registry, allowPlugins: config.allowPlugins, allowRoots: config.allowRoots, overrides: config.overrides, nice: config.workerNice });
   const started = await Promise.allSettled(config.pipelines.map((p) => ServedPipeline.start(p, init(p.spec), config.limits, metrics, logger)));
   const loaded = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.findIndex((r) => r.status === 'rejected');

@@ -13,6 +13,11 @@ export class EventQueue<T> {
     }
   }
 
+  /** Every item already queued, without waiting. */
+  drain(): T[] {
+    return this.items.splice(0);
+  }
+
   next(): Promise<T> {
     if (this.items.length > 0) return Promise.resolve(this.items.shift()!);
     return new Promise((resolve) => {

@@ -12,6 +12,8 @@ export interface WorkerInit {
   readonly allowPlugins: readonly string[];
   readonly allowRoots: readonly string[];
   readonly overrides: readonly string[];
+  /** Nice value the worker thread gives itself on Linux (0: none). @defaultValue 0 */
+  readonly nice?: number;
 }
 
 /** Sampling settings of one generation, in the library's names (`GenerationOptions`). */

@@ -3,6 +3,7 @@
  * pipeline from its spec file, and then serves the main thread's `run`, `generate` and `cancel`
  * messages until `close`. Everything that computes happens here, off the server's event loop.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { load, type Logger, type Pipeline } from '@recur/runtime';
 import { GenerationJobs } from './generation-jobs.js';
@@ -33,7 +34,21 @@ const logger: Logger = {
   error: (msg, data) => post({ type: 'log', level: 'error', msg, ...(data ? { data } : {}) }),
 };
 
+/**
+ * On Linux a nice value belongs to a thread, and pid 0 names the calling one: this lowers the
+ * priority of this worker (and of the threads ONNX Runtime starts from it), not of the process.
+ */
+function lowerPriority(nice: number | undefined): void {
+  if (process.platform !== 'linux' || !nice) return;
+  try {
+    setPriority(0, nice);
+  } catch (err) {
+    logger.warn('could not lower the worker thread\'s priority', { error: (err as Error).message });
+  }
+}
+
 async function start(): Promise<void> {
+  lowerPriority(init.nice);
   let pipeline: Pipeline;
   let runs: RunBatcher;
   let generations: GenerationJobs;
