@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '@recur/cli';
 import { RecurAggregateError } from '@recur/runtime';
 import { DEFAULT_LIMITS, isLoopback, loadConfigFile, parseConfig, resolveServeConfig } from '@recur/serve';
+import { makeServeFixtures } from './serve-fixtures.js';
 
 function bufferIO(cwd: string) {
   const out: string[] = [];
@@ -12,7 +13,8 @@ function bufferIO(cwd: string) {
   return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, cwd }, out, err };
 }
 
-describe('recur serve: configuration', () => {
+describe('recur serve: configuration', function () {
+  this.timeout(60000);
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'recur-serve-config-'));
@@ -78,5 +80,17 @@ describe('recur serve: configuration', () => {
     const missing = bufferIO(dir);
     assert.equal(await main(['serve', join(dir, 'nothing.json')], missing.io), 1);
     assert.match(missing.err.join(''), /RECUR_E_SERVE_LOAD_FAILED/);
+  });
+
+  it('`recur serve --registry` names the module the workers import, and a bad one stops the start', async () => {
+    const fixtures = await makeServeFixtures();
+    const io = bufferIO(dir);
+    assert.equal(await main(['serve', fixtures.classifierSpec, '--registry', './no-such-registry.js#createRegistry'], io.io), 1);
+    assert.match(io.err.join(''), /RECUR_E_SERVE_LOAD_FAILED .*RECUR_E_SERVE_REGISTRY_MODULE/);
+    const noExport = join(dir, 'registry.mjs');
+    await writeFile(noExport, 'export const nothing = 1;\n');
+    const io2 = bufferIO(dir);
+    assert.equal(await main(['serve', fixtures.classifierSpec, '--registry', './registry.mjs#build'], io2.io), 1);
+    assert.match(io2.err.join(''), /no function export "build"/);
   });
 });

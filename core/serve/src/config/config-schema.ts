@@ -90,7 +90,7 @@ export const SERVE_CONFIG_SCHEMA = {
       },
     },
     chatTemplate: chatTemplateSchema,
-    workerNice: { type: 'integer', minimum: 0, maximum: 19, description: 'Nice value of the worker threads on Linux (0 leaves them as they are): the event loop then gets the CPU before the models when cores are oversubscribed. Default 10.' },
+    workerNice: { type: 'integer', minimum: 0, maximum: 19, description: 'Nice value of the worker threads on Linux (0 leaves them as they are): the event loop then gets the CPU before the models when cores are oversubscribed. Default 5.' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'pino log level. Default info.' },
     allowPlugins: { type: 'array', items: { type: 'string' }, description: 'Plugin modules the specs may import (as `--allow-plugin`).' },
     allowRoots: { type: 'array', items: { type: 'string' }, description: 'Extra folders spec file references may point into, relative to this file.' },

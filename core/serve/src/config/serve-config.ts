@@ -74,7 +74,7 @@ export interface ServeConfig {
   readonly logLevel: string;
   /**
    * Nice value of the worker threads (Linux; 0 leaves them alone). The main thread only moves
-   * requests and tokens, so it should never wait for a core behind the models. @defaultValue 10
+   * requests and tokens, so it should never wait for a core behind the models. @defaultValue 5
    */
   readonly workerNice: number;
   /** Plugin modules specs may import, as `load(..., { allowPlugins })`. */
@@ -112,7 +112,7 @@ export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     chatTemplate: { ...DEFAULT_CHAT_TEMPLATE, ...options.chatTemplate },
     logLevel: options.logLevel ?? 'info',
-    workerNice: options.workerNice ?? 10,
+    workerNice: options.workerNice ?? 5,
     allowPlugins: options.allowPlugins ?? [],
     allowRoots: options.allowRoots ?? [],
     overrides: options.overrides ?? [],
