@@ -52,7 +52,7 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
   const log = pino({ level: config.logLevel, base: { service: 'recur-serve' } }, start.logStream ?? pino.destination({ dest: 1, sync: false }));
   const metrics = new ServeMetrics();
   const pipelines = await loadPipelines(config, metrics, recurLogger(log));
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
   try {
     const ctx = new ServeContext(config, pipelines, metrics);
     app = await createApp(ctx, log);
@@ -61,14 +61,17 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
+    const listening = app;
     return {
       url: `http://${host}:${port}`,
       config,
-      app,
+      app: listening,
       metrics,
-      close: () => (closing ??= shutdown(ctx, app, log)),
+      close: () => (closing ??= shutdown(ctx, listening, log)),
     };
   } catch (err) {
+    // A port in use, for example: leave nothing running.
+    await app?.close();
     await Promise.all([...pipelines.values()].map((p) => p.close()));
     metrics.close();
     throw err;
