@@ -1,3 +1,4 @@
+import { crossEntropyLoss } from '@recur/train';
 import { gradCheck, t } from './helpers/gradcheck.js';
 
 const ids = (dims: number[], data: number[]) => ({ dims, data, dtype: 'int64' as const });
@@ -38,6 +39,12 @@ describe('autodiff: reductions, gathers, softmax and the loss against finite dif
       const picked = g.op1('GatherElements', [logp, g.unsqueeze(x['labels']!, [1])], { axis: 1 });
       return g.neg(g.reduceMean(picked, [], false));
     }, { logits: t([4, 5], 15, 2), labels: ids([4], [0, 4, 2, 4]) });
+  });
+
+  it('crossEntropyLoss (the trainer\'s loss: fused LogSoftmax/GatherElements gradient), mean and sum, ignored targets', async () => {
+    for (const reduction of ['mean', 'sum'] as const) {
+      await gradCheck((g, x) => crossEntropyLoss(g, x['logits']!, x['labels']!, reduction, 'float64'), { logits: t([5, 4], 18, 2), labels: ids([5], [3, -100, 0, 3, -100]) });
+    }
   });
 
   it('SoftmaxCrossEntropyLoss: mean, sum, none, class weights, ignore_index, and its log_prob output', async () => {

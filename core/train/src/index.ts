@@ -31,3 +31,4 @@ export * from './vectors/index.js';
 export * from './metrics/index.js';
 export { unrollScans } from './engine/unroll-scans.js';
 export * from './progress/index.js';
+export { crossEntropyLoss, IGNORE_TARGET } from './engine/losses.js';

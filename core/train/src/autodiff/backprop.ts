@@ -6,7 +6,8 @@
  */
 import { GraphBuilder, type NodeRecord, type Value } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
-import { isDeferred, sumContributions, type Contribution, type DeferredMatMul } from './contribution.js';
+import { isDeferred, isSparse, sumContributions, type Contribution, type DeferredMatMul } from './contribution.js';
+import { normAxis } from './shape-inference.js';
 import { GradContext } from './grad-context.js';
 import { gradRule, NON_DIFFERENTIABLE } from './rules/index.js';
 import type { RuleResult } from './rules/types.js';
@@ -47,7 +48,7 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
     const outer = implicitInputs(node);
     const needsOuter = new Set([...outer].filter((n) => active.has(n) && isFloat(scope.get(n))));
     if (!needs.some(Boolean) && needsOuter.size === 0) continue;
-    if (passTransposedFactors(node, grads, add)) continue;
+    if (passTransposedFactors(node, grads, add) || fuseLogSoftmaxScatter(node, grads, add, ctx)) continue;
     const rule = gradRule(node.opType)!;
     const dy = node.outputs.map((o) => sumOnce(builder, grads, o));
     const out = rule({ ctx, node, dy, needs, needsOuter, backprop });
@@ -97,6 +98,26 @@ function passTransposedFactors(node: NodeRecord, grads: Map<string, Contribution
   const list = grads.get(node.outputs[0]!) ?? [];
   if (list.length === 0 || !list.every(isDeferred)) return false;
   for (const c of list as DeferredMatMul[]) add(node.inputs[0]!, { ...c, transposed: !c.transposed });
+  return true;
+}
+
+/**
+ * LogSoftmax whose output gradient is one sparse scatter (a cross-entropy loss picking the target's
+ * log-probability): dx = dy - softmax * rowsum(dy) computed as a scatter-add of the updates into
+ * -softmax * rowsum(updates), three passes over the logits and no zero tensor.
+ */
+function fuseLogSoftmaxScatter(node: NodeRecord, grads: Map<string, Contribution[]>, add: (name: string, c: Contribution) => void, ctx: GradContext): boolean {
+  if (node.opType !== 'LogSoftmax') return false;
+  const list = grads.get(node.outputs[0]!) ?? [];
+  const sparse = list[0];
+  if (list.length !== 1 || !sparse || !isSparse(sparse) || sparse.like !== node.outputs[0]) return false;
+  const rank = ctx.rank(node.inputs[0]!, node);
+  const axis = normAxis((node.attrs['axis'] as number | undefined) ?? -1, rank);
+  if (normAxis(sparse.axis, rank) !== axis) return false;
+  const g = ctx.g;
+  const rowSum = g.reduceSum(sparse.updates, [axis], true);
+  const base = g.mul(g.exp({ name: node.outputs[0]! }), g.neg(rowSum));
+  add(node.inputs[0]!, g.op1('ScatterElements', [base, sparse.indices, sparse.updates], { axis, reduction: 'add' }));
   return true;
 }
 

@@ -1,4 +1,5 @@
-import type { GraphBuilder, Value } from '@recur/runtime';
+import type { DType, GraphBuilder, Value } from '@recur/runtime';
+import { scalarTensor } from './grad-context.js';
 
 /**
  * A weight gradient `a^T b` (or its transpose) not yet computed. Several of them for one weight — the
@@ -15,11 +16,30 @@ export interface DeferredMatMul {
   readonly transposed: boolean;
 }
 
+/**
+ * A gradient that is zero except where `updates` land: ScatterElements(zeros like `like`, indices,
+ * updates, axis, add). GatherElements produces it (a loss picking one log-probability per row); the
+ * LogSoftmax before it consumes it without ever building the zeros (see backprop's fused path).
+ */
+export interface SparseScatter {
+  readonly kind: 'scatterElements';
+  /** The forward value whose shape (and element type) the gradient has. */
+  readonly like: string;
+  readonly dtype: DType;
+  readonly indices: Value;
+  readonly updates: Value;
+  readonly axis: number;
+}
+
 /** One contribution to a value's gradient. */
-export type Contribution = Value | DeferredMatMul;
+export type Contribution = Value | DeferredMatMul | SparseScatter;
 
 export function isDeferred(c: Contribution): c is DeferredMatMul {
   return (c as DeferredMatMul).kind === 'matmulT';
+}
+
+export function isSparse(c: Contribution): c is SparseScatter {
+  return (c as SparseScatter).kind === 'scatterElements';
 }
 
 export function deferredMatMul(a: Value, b: Value, transposed = false): DeferredMatMul {
@@ -37,7 +57,13 @@ export function sumContributions(g: GraphBuilder, list: readonly Contribution[] 
     const b = group.length === 1 ? group[0]!.b : g.concat(group.map((c) => c.b), 0);
     values.push(transposed ? g.gemm(b, a, undefined, { transA: true }) : g.gemm(a, b, undefined, { transA: true }));
   }
-  for (const c of list) if (!isDeferred(c)) values.push(c);
+  for (const c of list) {
+    if (isDeferred(c)) continue;
+    if (isSparse(c)) {
+      const zeros = g.op1('ConstantOfShape', [g.shape({ name: c.like })], { value: scalarTensor(c.dtype, 0, [1]) });
+      values.push(g.op1('ScatterElements', [zeros, c.indices, c.updates], { axis: c.axis, reduction: 'add' }));
+    } else values.push(c);
+  }
   if (values.length === 1) return values[0]!;
   if (values.length === 2) return g.add(values[0]!, values[1]!);
   return g.op1('Sum', values);

@@ -1,4 +1,5 @@
 import type { EncoderPart, GraphBuilder } from '@recur/runtime';
+import { crossEntropyLoss } from './losses.js';
 import { applyDropout, type ForwardResult, type MaskInput } from './training-graph.js';
 
 /** Sizes of a recurrent language model Embedding(vocab, embed) -> encoder -> Linear(encoder.outputDim, vocab). */
@@ -38,6 +39,5 @@ export function languageModelForward(g: GraphBuilder, encoder: EncoderPart, size
   const b = head.param('b', [sizes.vocab], { kind: 'zeros' });
   const features = g.reshape(applyDropout(g, encoded.sequence, 'dropout.output', sizes.outputDropout ?? 0, ['T', 'B', D], masks), [-1, D]);
   const logits = g.gemm(features, W, b, { transB: true }); // [T*B, vocab]
-  const [loss] = g.op('SoftmaxCrossEntropyLoss', [logits, g.reshape(targets, [-1])], { reduction: sizes.reduction ?? 'mean', ignore_index: -100 }, 2);
-  return { loss: loss!, masks };
+  return { loss: crossEntropyLoss(g, logits, g.reshape(targets, [-1]), sizes.reduction ?? 'mean'), masks };
 }

@@ -40,7 +40,8 @@ const gatherElements: GradRule = (a) => {
   if (!a.needs[0] || !dy) return [];
   const axis = (node.attrs['axis'] as number | undefined) ?? 0;
   const data = node.inputs[0]!;
-  return [ctx.g.op1('ScatterElements', [ctx.zerosLike(data), { name: node.inputs[1]! }, dy], { axis, reduction: 'add' })];
+  // Left sparse: summed as a scatter into zeros, unless a LogSoftmax consumes it directly.
+  return [{ kind: 'scatterElements', like: data, dtype: ctx.dtype(data), indices: { name: node.inputs[1]! }, updates: dy, axis }];
 };
 
 export const indexingRules: Record<string, GradRule> = { Gather: gather, GatherElements: gatherElements };
