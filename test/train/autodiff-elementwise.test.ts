@@ -21,6 +21,11 @@ describe('autodiff: elementwise operators against finite differences (float64)',
     await gradCheck((g, x) => g.where(g.greater(x['m']!, g.scalar(0, 'float64')), x['a']!, x['b']!), { m: { ...t([2, 3], 15), wrt: false }, a: t([2, 3], 16), b: t([3], 17) });
   });
 
+  it('Max and Min (ties share the gradient), with broadcasting', async () => {
+    await gradCheck((g, x) => g.op1('Max', [x['a']!, x['b']!]), { a: t([2, 3], 23), b: t([3], 24) });
+    await gradCheck((g, x) => g.op1('Min', [x['a']!, x['b']!, x['c']!]), { a: t([2, 3], 25), b: t([2, 3], 26), c: t([1, 3], 27) });
+  });
+
   it('Sigmoid, Tanh, Exp, Log, Sqrt, Neg, Reciprocal, Identity', async () => {
     for (const op of ['Sigmoid', 'Tanh', 'Exp', 'Neg', 'Identity']) await gradCheck((g, x) => g.op1(op, [x['a']!]), { a: t([2, 3], 20) });
     for (const op of ['Log', 'Sqrt', 'Reciprocal']) await gradCheck((g, x) => g.op1(op, [x['a']!]), { a: positive([2, 3], 21) });

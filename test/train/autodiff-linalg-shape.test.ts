@@ -52,6 +52,10 @@ describe('autodiff: matmul and shape operators against finite differences (float
     await gradCheck((g, x) => g.slice(x['a']!, [1], [3], [1]), { a: t([2, 4, 3], 30) });
   });
 
+  it('ReverseSequence along time with per-sequence lengths (the backward direction of a ragged batch)', async () => {
+    await gradCheck((g, x) => g.op1('ReverseSequence', [x['a']!, x['len']!], { time_axis: 0, batch_axis: 1 }), { a: t([4, 3, 2], 34), len: { dims: [3], data: [4, 2, 1], dtype: 'int64' } });
+  });
+
   it('broadcasting against a value of unknown size falls back to Shape ops at run time', async () => {
     // Reshape to a shape computed at run time hides the sizes from static inference.
     await gradCheck((g, x) => g.add(x['a']!, g.reshape(x['b']!, g.shape(x['c']!))), { a: t([2, 3], 31), b: t([3], 32), c: { ...t([1, 3], 33), wrt: false } });

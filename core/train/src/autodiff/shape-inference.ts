@@ -28,7 +28,7 @@ export function inferBody(body: GraphBuilder, parent: Scope): Scope {
 const SAME_AS_FIRST = new Set([
   'Identity', 'Neg', 'Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Relu', 'Abs', 'Sign', 'Reciprocal', 'Erf', 'Softplus',
   'LeakyRelu', 'HardSigmoid', 'Softmax', 'LogSoftmax', 'Floor', 'Ceil', 'Round', 'Clip', 'Cos', 'Sin', 'Elu', 'Selu',
-  'ScatterElements', 'ScatterND', 'Dropout', 'CumSum',
+  'ScatterElements', 'ScatterND', 'Dropout', 'CumSum', 'ReverseSequence',
 ]);
 const BROADCAST_NUMERIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Mod', 'PRelu']);
 const BROADCAST_BOOL = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor']);

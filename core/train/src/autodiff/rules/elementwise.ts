@@ -17,6 +17,20 @@ function unary(f: (a: RuleArgs, dy: Value) => Value): GradRule {
   return (a) => [a.needs[0] && a.dy[0] ? f(a, a.dy[0]) : undefined];
 }
 
+/**
+ * Elementwise Max/Min of any number of inputs: each input that equals the result gets the gradient,
+ * shared evenly among ties (as PyTorch's maximum/minimum share it between two equal inputs).
+ */
+const extreme: GradRule = (a) => {
+  const g = a.ctx.g;
+  const y = Y(a);
+  const dtype = a.ctx.dtype(a.node.outputs[0]!);
+  const hits = a.node.inputs.map((name) => g.cast(g.equal({ name }, y), dtype));
+  const ties = hits.length === 1 ? hits[0]! : g.op1('Sum', hits);
+  const share = g.div(a.dy[0]!, ties);
+  return a.node.inputs.map((_, i) => back(a, i, () => g.mul(share, hits[i]!)));
+};
+
 export const elementwiseRules: Record<string, GradRule> = {
   Add: (a) => [back(a, 0, () => a.dy[0]!), back(a, 1, () => a.dy[0]!)],
   Sub: (a) => [back(a, 0, () => a.dy[0]!), back(a, 1, () => a.ctx.g.neg(a.dy[0]!))],
@@ -43,6 +57,8 @@ export const elementwiseRules: Record<string, GradRule> = {
     const zero = (): Value => a.ctx.scalar(0, a.node.outputs[0]!);
     return [undefined, back(a, 1, () => g.where(cond, a.dy[0]!, zero())), back(a, 2, () => g.where(cond, zero(), a.dy[0]!))];
   },
+  Max: extreme,
+  Min: extreme,
   Neg: unary((a, dy) => a.ctx.g.neg(dy)),
   Identity: unary((_, dy) => dy),
   Exp: unary((a, dy) => a.ctx.g.mul(dy, Y(a))),

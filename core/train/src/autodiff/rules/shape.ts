@@ -65,7 +65,14 @@ const slice: GradRule = (a) => {
   return [ctx.reshapeLike(scattered, x)];
 };
 
+/** ReverseSequence is its own inverse: the gradient is reversed back with the same lengths. */
+const reverseSequence: GradRule = (a) => {
+  if (!a.needs[0] || !a.dy[0]) return [];
+  return [a.ctx.g.op1('ReverseSequence', [a.dy[0], { name: a.node.inputs[1]! }], a.node.attrs as Record<string, number>)];
+};
+
 export const shapeRules: Record<string, GradRule> = {
+  ReverseSequence: reverseSequence,
   Reshape: reshapeBack,
   Flatten: reshapeBack,
   Squeeze: reshapeBack,
