@@ -86,6 +86,31 @@ describe('recurrent encoder options', () => {
     });
   }
 
+  it('builds graphs whose inputs have static sizes, and keeps the initial state for an empty sequence (Scan path)', async () => {
+    const enc = await recurrent(registry, { cell: { type: 'gru' }, hidden: 2, path: 'scan', pooling: 'mean' }, 2);
+    const weights = randomWeights(enc, 2, 9);
+    const g = new GraphBuilder('static');
+    const out = enc.build(g.scope('encoder'), g.input('x', 'float32', [3, 2, 2]), g.input('lengths', 'int32', [2]), { h: g.input('h0', 'float32', [1, 2, 2]) });
+    g.output(out.sequence, 'y', 'float32', [3, 2, 2]);
+    g.output(out.final['h']!, 'h', 'float32', [1, 2, 2]);
+    g.output(out.pooled!, 'pooled', 'float32', [2, 2]);
+    const session = await backend.session({ name: 'static', model: g.toBytes({ weights: (d) => weights[d.name]! }) });
+    try {
+      const h0 = Float32Array.from([0.1, 0.2, 0.3, 0.4]);
+      const res = await session.run({
+        x: randomTensor(seeded(2), [3, 2, 2]),
+        lengths: { dtype: 'int32', dims: [2], data: Int32Array.from([3, 0]) },
+        h0: { dtype: 'float32', dims: [1, 2, 2], data: h0 },
+      });
+      const y = res['y']!.data as Float32Array;
+      for (let t = 0; t < 3; t++) assert.deepEqual([y[t * 4 + 2], y[t * 4 + 3]], [0, 0], 'an empty sequence outputs zeros');
+      expectClose(Array.from((res['h']!.data as Float32Array).subarray(2)), [0.3, 0.4], 'final state of an empty sequence');
+      expectClose(Array.from((res['pooled']!.data as Float32Array).subarray(2)), [0, 0], 'mean of an empty sequence');
+    } finally {
+      await session.release();
+    }
+  });
+
   it('calls betweenLayers on every layer output but the last, and feeds its result on', async () => {
     const enc = await recurrent(registry, { cell: { type: 'rnn' }, hidden: 2, layers: 3, path: 'scan' }, 2);
     const seen: number[] = [];

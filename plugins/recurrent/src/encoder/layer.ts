@@ -41,7 +41,9 @@ export function zeroState(g: GraphBuilder, x: Value, hidden: number): Value {
 
 /** [T, B, 1] bool: true where step t lies inside sequence b (t < lengths[b]). */
 export function stepMask(g: GraphBuilder, x: Value, lengths: Value): Value {
-  const steps = g.squeeze(g.cast(g.shape(x, 0, 1), 'int32'), [0]);
-  const range = g.op1('Range', [g.scalar(0, 'int32'), steps, g.scalar(1, 'int32')]); // [T]
-  return g.unsqueeze(g.less(g.unsqueeze(range, [1]), g.unsqueeze(lengths, [0])), [2]);
+  // In int64, as Shape gives it: ONNX Runtime's shape inference refuses Range over a Cast of a
+  // static shape ("All inputs to 'Range' op must be of the same type").
+  const steps = g.squeeze(g.shape(x, 0, 1), [0]);
+  const range = g.op1('Range', [g.scalar(0, 'int64'), steps, g.scalar(1, 'int64')]); // [T]
+  return g.unsqueeze(g.less(g.unsqueeze(range, [1]), g.unsqueeze(g.cast(lengths, 'int64'), [0])), [2]);
 }
