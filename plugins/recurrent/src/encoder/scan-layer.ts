@@ -3,19 +3,23 @@ import { zeroState, type LayerInput, type LayerOutput } from './layer.js';
 
 /**
  * One layer as an ONNX `Scan` whose body is built from the cell's `step`, both directions in one
- * Scan (the backward direction reads its inputs and writes its outputs with direction 1).
+ * Scan. The body is the step and nothing else: lengths are honoured around the loop, once per
+ * layer instead of once per step.
  *
- * Lengths are honoured by masking inside the body: on a padded step every state keeps its value
- * and the output is zero. The backward direction therefore begins at each sequence's own last
- * step (the padded steps it meets first leave the initial state untouched), and the forward final
- * state is the one at the last valid step: PyTorch's packed-sequence semantics, without
- * reversing sequences.
+ * - The backward direction reads its input reversed per sequence (`ReverseSequence` with the
+ *   lengths), so it starts at each sequence's own last step; its outputs are reversed back.
+ * - Every state is a scan output; each direction's final state is its value at step length-1
+ *   (the initial state for an empty sequence), gathered after the loop.
+ * - Steps past a sequence's end compute values nobody reads; the sequence is zeroed there at the end.
  *
- * The state-independent work (`project`, typically x W^T + b for all steps) runs once outside.
+ * This is PyTorch's packed-sequence semantics. The state-independent work (`project`, typically
+ * x W^T + b for all steps) runs once outside the loop.
  */
 export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput {
   const { hidden, stateNames, directions } = layer;
   const dirs = directions.length;
+  const lengths64 = g.cast(layer.lengths, 'int64');
+  const reverse = (v: Value) => g.op1('ReverseSequence', [v, lengths64], { time_axis: 0, batch_axis: 1 });
   const body = g.subgraph(`layer${layer.index}_scan`);
 
   const initialStates: Value[] = [];
@@ -30,47 +34,52 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
     bodyStates.push(state);
   }
 
-  const scanInputs: Value[] = [];
-  const bodySteps: { xt: Value; mask: Value }[] = [];
-  for (const direction of directions) {
+  const scanInputs = directions.map((direction, d) => {
     // Built where the layer is (an If branch may hold the layer's input), reading the scope's weights.
     const projected = direction.step.project ? direction.step.project(g, layer.x) : layer.x;
-    scanInputs.push(projected, layer.mask());
-    bodySteps.push({
-      xt: body.input(body.fresh('x_t'), 'float32', ['batch', `${body.fresh('features')}`]),
-      mask: body.input(body.fresh('mask_t'), 'bool', ['batch', 1]),
-    });
-  }
+    return d === 1 ? reverse(projected) : projected;
+  });
+  const bodyInputs = scanInputs.map(() => body.input(body.fresh('x_t'), 'float32', ['batch', body.fresh('features')]));
 
-  const stateOutputs: Value[] = [];
-  const sequenceOutputs: Value[] = [];
-  const zero = body.scalar(0);
+  const nextStates: Value[] = [];
   directions.forEach((direction, d) => {
-    const old = bodyStates[d]!;
-    const { xt, mask } = bodySteps[d]!;
-    const next = direction.step.step(body, xt, old);
+    const next = direction.step.step(body, bodyInputs[d]!, bodyStates[d]!);
     for (const s of stateNames) {
       if (!next[s]) throw new Error(`cell step returned no state "${s}" (it declares ${stateNames.join(', ')})`);
-      stateOutputs.push(body.where(mask, next[s]!, old[s]!));
+      nextStates.push(next[s]!);
     }
-    sequenceOutputs.push(body.where(mask, next[stateNames[0]!]!, zero));
   });
-  for (const v of [...stateOutputs, ...sequenceOutputs]) body.output(v, v.name, 'float32', ['batch', hidden]);
+  // Loop-carried states, then the same values again as per-step scan outputs.
+  for (const v of nextStates) body.output(v, body.fresh('state_out'), 'float32', ['batch', hidden]);
+  for (const v of nextStates) body.output(v, body.fresh('step_out'), 'float32', ['batch', hidden]);
 
-  const outputs = g.op('Scan', [...initialStates, ...scanInputs], {
-    body,
-    num_scan_inputs: scanInputs.length,
-    scan_input_directions: directions.flatMap((_, d) => [d, d]),
-    scan_output_directions: directions.map((_, d) => d),
-  }, stateOutputs.length + sequenceOutputs.length);
+  const outputs = g.op('Scan', [...initialStates, ...scanInputs], { body, num_scan_inputs: scanInputs.length }, 2 * nextStates.length);
+  const perStep = outputs.slice(nextStates.length); // [T, B, H] each, direction-major then state
 
-  const finalStates = outputs.slice(0, stateOutputs.length);
-  const sequences = outputs.slice(stateOutputs.length);
+  const last = lastStepIndex(g, layer.lengths, hidden);
   const final: Record<string, Value> = {};
   stateNames.forEach((s, i) => {
-    const perDirection = directions.map((_, d) => g.unsqueeze(finalStates[d * stateNames.length + i]!, [0]));
+    const perDirection = directions.map((_, d) => {
+      const k = d * stateNames.length + i;
+      const atLast = g.op1('GatherElements', [perStep[k]!, last.index], { axis: 0 }); // [1, B, H]
+      return g.where(last.nonEmpty, atLast, g.unsqueeze(initialStates[k]!, [0]));
+    });
     final[s] = dirs === 1 ? perDirection[0]! : g.concat(perDirection, 0);
   });
-  const sequence = dirs === 1 ? sequences[0]! : g.concat(sequences, 2);
+  const outputsPerDirection = directions.map((_, d) => {
+    const y = perStep[d * stateNames.length]!;
+    return d === 1 ? reverse(y) : y;
+  });
+  const sequence = g.where(layer.mask(), dirs === 1 ? outputsPerDirection[0]! : g.concat(outputsPerDirection, 2), g.scalar(0));
   return { sequence, final };
+}
+
+/** GatherElements indices [1, B, hidden] of each sequence's last step, and [1, B, 1] "length > 0". */
+function lastStepIndex(g: GraphBuilder, lengths: Value, hidden: number): { index: Value; nonEmpty: Value } {
+  const lengths64 = g.cast(lengths, 'int64');
+  const one = g.scalar(1, 'int64');
+  const lastStep = g.op1('Max', [g.sub(lengths64, one), g.scalar(0, 'int64')]); // [B]
+  const perBatch = g.unsqueeze(lastStep, [0, 2]); // [1, B, 1]
+  const shape = g.concat([g.ints([1]), g.shape(lengths), g.ints([hidden])], 0);
+  return { index: g.expand(perBatch, shape), nonEmpty: g.unsqueeze(g.greater(lengths64, g.scalar(0, 'int64')), [0, 2]) };
 }
