@@ -20,7 +20,7 @@ export const gruCell = definePlugin<'cell'>({
       const p = declareOnnxParams(g, 3, inputSize, H);
       return {
         // Rbh is multiplied by r inside the step, so only Wb is hoisted with the projection.
-        project: (g, x) => projectInput(g, x, p, p.biases()[0]),
+        project: (g, x) => projectInput(g, x, p, false),
         step(g, xt, { h }) {
           const recurrent = g.gemm(h!, p.R, p.biases()[1], { transB: true });
           const [xzr, xh] = g.split(xt, [2 * H, H], 1) as [Value, Value];

@@ -19,7 +19,7 @@ export const lstmCell = definePlugin<'cell'>({
       const p = declareOnnxParams(g, 4, inputSize, H);
       return {
         // Both biases are added before the nonlinearity, so they join the hoisted projection.
-        project: (g, x) => projectInput(g, x, p, g.add(...p.biases())),
+        project: (g, x) => projectInput(g, x, p, true),
         step(g, xt, { h, c }) {
           const gates = g.gemm(h!, p.R, xt, { transB: true });
           const [sigmoidPart, candidate] = g.split(gates, [3 * H, H], 1) as [typeof gates, typeof gates];

@@ -21,6 +21,12 @@ export interface OnnxCellParams {
    * them, and a graph should not carry nodes nobody reads).
    */
   biases(): readonly [Value, Value];
+  /**
+   * W^T [input, gates*hidden] and the projection's bias (Wb, or Wb + Rb), made once in the
+   * parameters' own graph: there ONNX Runtime folds them into constants at load, which it does not
+   * do for outer values used inside an `If` branch.
+   */
+  projection(withRecurrentBias: boolean): { readonly weightT: Value; readonly bias: Value };
 }
 
 export function declareOnnxParams(g: GraphBuilder, gates: number, inputSize: number, hidden: number): OnnxCellParams {
@@ -30,10 +36,26 @@ export function declareOnnxParams(g: GraphBuilder, gates: number, inputSize: num
   const B = g.param('B', [2 * gates * hidden], init);
   let split: [Value, Value] | undefined;
   const biases = () => (split ??= g.split(B, [gates * hidden, gates * hidden], 0) as [Value, Value]);
-  return { W, R, B, biases };
+  let weightT: Value | undefined;
+  const sums = new Map<boolean, Value>();
+  const projection = (withRecurrentBias: boolean) => {
+    weightT ??= g.transpose(W, [1, 0]);
+    let bias = sums.get(withRecurrentBias);
+    if (!bias) {
+      const [Wb, Rb] = biases();
+      bias = withRecurrentBias ? g.add(Wb, Rb) : Wb;
+      sums.set(withRecurrentBias, bias);
+    }
+    return { weightT, bias };
+  };
+  return { W, R, B, biases, projection };
 }
 
-/** x [T, B, input] (or [B, input]) -> x W^T + bias, the part of every gate that does not need the state. */
-export function projectInput(g: GraphBuilder, x: Value, p: OnnxCellParams, bias: Value): Value {
-  return g.add(g.matMul(x, g.transpose(p.W, [1, 0])), bias);
+/**
+ * x [T, B, input] (or [B, input]) -> x W^T + bias (Wb, plus Rb when `withRecurrentBias`): the part
+ * of every gate that does not need the state.
+ */
+export function projectInput(g: GraphBuilder, x: Value, p: OnnxCellParams, withRecurrentBias: boolean): Value {
+  const { weightT, bias } = p.projection(withRecurrentBias);
+  return g.add(g.matMul(x, weightT), bias);
 }

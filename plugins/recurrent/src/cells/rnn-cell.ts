@@ -30,7 +30,7 @@ export const rnnCell = definePlugin<'cell', RnnCellOptions>({
       declare(g, inputSize, H) {
         const p = declareOnnxParams(g, 1, inputSize, H);
         return {
-          project: (g, x) => projectInput(g, x, p, g.add(...p.biases())),
+          project: (g, x) => projectInput(g, x, p, true),
           step(g, xt, { h }) {
             const pre = g.gemm(h!, p.R, xt, { transB: true });
             return { h: relu ? g.relu(pre) : g.tanh(pre) };

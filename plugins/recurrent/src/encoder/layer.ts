@@ -23,6 +23,11 @@ export interface LayerInput {
   readonly directions: readonly DirectionCell[];
   /** This layer's initial states, each [dirs, B, hidden]; zeros when absent. */
   readonly initial?: Readonly<Record<string, Value>>;
+  /**
+   * Each direction's projected input (`project` applied to x), when it was computed outside the
+   * graph the layer is built in (see buildDispatchedStack).
+   */
+  readonly projected?: readonly Value[];
   /** Set when the native operator computes this layer. */
   readonly native?: NativeCell;
 }

@@ -36,7 +36,7 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
 
   const scanInputs = directions.map((direction, d) => {
     // Built where the layer is (an If branch may hold the layer's input), reading the scope's weights.
-    const projected = direction.step.project ? direction.step.project(g, layer.x) : layer.x;
+    const projected = layer.projected?.[d] ?? (direction.step.project ? direction.step.project(g, layer.x) : layer.x);
     return d === 1 ? reverse(projected) : projected;
   });
   const bodyInputs = scanInputs.map(() => body.input(body.fresh('x_t'), 'float32', ['batch', body.fresh('features')]));

@@ -22,7 +22,7 @@ export interface StackConfig {
  */
 export function buildStack(
   ops: GraphBuilder, params: GraphBuilder, config: StackConfig, path: 'native' | 'scan',
-  x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions,
+  x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions, firstProjected?: readonly Value[],
 ): LayerOutput {
   const { cell, hidden, layers, directions } = config;
   let mask: Value | undefined;
@@ -39,6 +39,7 @@ export function buildStack(
       index: l, x: input, inputSize, lengths, hidden, stateNames: cell.stateNames, directions: cells,
       mask: () => (mask ??= stepMask(ops, x, lengths)),
       ...(layerInitial ? { initial: layerInitial } : {}),
+      ...(l === 0 && firstProjected ? { projected: firstProjected } : {}),
       ...(path === 'native' ? { native: cell.native! } : {}),
     };
     const out = path === 'native' ? buildNativeLayer(ops, layer) : buildScanLayer(ops, layer);
@@ -62,9 +63,16 @@ export function buildDispatchedStack(
 ): LayerOutput {
   const steps = g.shape(x, 0, 1);
   const singleStep = g.squeeze(g.equal(steps, g.ints([1])), [0]);
+  // The first layer's projection is built out here, beside its weights: ONNX Runtime prepacks a
+  // MatMul's constant operand only in the graph that holds it, and inside a branch the same MatMul
+  // runs markedly slower. (The native branch does not read it; for one step it costs little.)
+  const firstProjected = Array.from({ length: config.directions }, (_, d) => {
+    const step = config.cell.declare(g.scope(config.scopeOf(0, d)), config.inputDim, config.hidden);
+    return step.project ? step.project(g, x) : x;
+  });
   const branch = (name: string, path: 'native' | 'scan'): GraphBuilder => {
     const b = g.subgraph(name);
-    const out = buildStack(b, g, config, path, x, lengths, initial, hooks);
+    const out = buildStack(b, g, config, path, x, lengths, initial, hooks, path === 'scan' ? firstProjected : undefined);
     b.output(out.sequence, b.fresh('sequence'), 'float32');
     for (const s of config.cell.stateNames) b.output(out.final[s]!, b.fresh(`final_${s}`), 'float32');
     return b;
