@@ -28,7 +28,7 @@ export { applyDropout, type MaskInput } from './engine/training-graph.js';
 export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, CHECKPOINT_KEYS, type Checkpoint } from './checkpoint/checkpoint.js';
 export * from './tokenizer-training/index.js';
 export * from './vectors/index.js';
-export * from './metrics/index.js';
 export { unrollScans } from './engine/unroll-scans.js';
+export * from './metrics/index.js';
 export * from './progress/index.js';
 export { crossEntropyLoss, IGNORE_TARGET } from './engine/losses.js';
