@@ -1,6 +1,8 @@
 import { RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
 import { conformanceCommand } from './commands/conformance.js';
 import { docsCommand } from './commands/docs.js';
+import { evalCommand } from './commands/eval.js';
+import { trainCommand } from './commands/train.js';
 import { exportCommand } from './commands/export.js';
 import { fillCommand } from './commands/fill.js';
 import { initCommand } from './commands/init.js';
@@ -21,6 +23,8 @@ interface CommandEntry {
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   validate: { summary: 'check a spec and its file references (--json for one JSON object)', run: validateCommand },
   run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', run: runCommand },
+  train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', run: trainCommand },
+  eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', run: evalCommand },
   fill: { summary: 'print the spec with every default written out', run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', run: initCommand },

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { Logger } from '../logger.js';
 import type { PluginRegistry } from '../plugins/registry.js';
+import type { WeightStore } from '../safetensors/weight-store.js';
 
 /** Load-time options of `load()`. Call-time options go to `run()`. */
 export interface LoadOptions {
@@ -25,6 +26,11 @@ export interface LoadOptions {
    * (for `recur init` and training from scratch); the weights file need not exist.
    */
   readonly initialize?: { readonly seed: number };
+  /**
+   * Weights to use instead of reading the spec's weights file (the trainer evaluates its current
+   * parameters this way, through the same inference graphs that ship).
+   */
+  readonly weights?: WeightStore;
   /** @defaultValue warnings to stderr */
   readonly logger?: Logger;
 }

@@ -30,13 +30,14 @@ export async function load(spec: string | Record<string, unknown>, options: Load
     ...(specPath !== undefined ? { specPath } : { specPath: resolve(specDir, 'spec.json') }),
     ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
-    purpose: options.initialize ? 'train' : 'run',
+    purpose: options.initialize || options.weights ? 'train' : 'run',
   });
 
   const container = registry.createPipelineContainer();
   const backend = options.backend ?? new OrtBackend({ logger });
   const ctx = new PipelineContext(loaded.spec, specDir, loaded.files, registry, backend, logger);
   if (options.initialize) ctx.initializeSeed = options.initialize.seed;
+  if (options.weights) ctx.useWeights(options.weights);
   container.bind(PIPELINE_SPEC).toConstantValue(loaded.spec);
   container.bind(PIPELINE_CONTEXT).toConstantValue(ctx);
   try {

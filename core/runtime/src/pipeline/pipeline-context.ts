@@ -68,6 +68,11 @@ export class PipelineContext implements TaskContext {
     return known ? known.path : resolve(this.specDir, path);
   }
 
+  /** Supplies weights held in memory instead of the spec's file (training evaluation). */
+  useWeights(store: WeightStore): void {
+    this.weightStore = Promise.resolve(store);
+  }
+
   weights(): Promise<WeightStore> {
     this.weightStore ??= this.readWeights();
     return this.weightStore;

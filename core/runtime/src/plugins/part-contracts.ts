@@ -107,7 +107,16 @@ export interface EncoderPart {
   build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, options?: EncoderBuildOptions): EncoderOutputs;
 }
 
+/**
+ * What a training graph offers parts that behave differently in training (dropout). Inference
+ * graphs pass nothing, so a part without training behaviour can ignore it.
+ */
+export interface TrainingHooks {
+  /** Inverted dropout on `x` with a mask the trainer draws each step; `dims` may name `T` and `B`. */
+  dropout(g: GraphBuilder, x: Value, name: string, rate: number, dims: readonly (number | string)[]): Value;
+}
+
 /** A task head: turns encoder outputs into the unit's outputs. Post-processing lives in the task. */
 export interface HeadPart {
-  build(g: GraphBuilder, encoded: EncoderOutputs, lengths: Value, inputDim: number): Readonly<Record<string, Value>>;
+  build(g: GraphBuilder, encoded: EncoderOutputs, lengths: Value, inputDim: number, training?: TrainingHooks): Readonly<Record<string, Value>>;
 }

@@ -69,6 +69,12 @@ export interface PluginDeclaration<K extends PartKind = PartKind, O = Record<str
   readonly runtime?: string;
   /** Task plugins: the top-level spec keys the task requires (`tokenizer`, `embedding`, `encoder`, `head`). */
   readonly slots?: readonly string[];
+  /**
+   * Task plugins: the training objective `recur train` uses for this task (`classification`,
+   * `language-model`, `seq2seq`). The trainer knows objectives, not task names, so a third-party task
+   * that trains like a built-in one names the same objective.
+   */
+  readonly objective?: string;
   /** Tokenizer plugins: option names holding file paths (resolved against the spec and checked). */
   readonly pathOptions?: readonly string[];
   create(options: O, ctx: PartContext): PartOfKind[K] | Promise<PartOfKind[K]>;

@@ -37,8 +37,9 @@ export const classifierHead = definePlugin<'head', ClassifierHeadOptions>({
     const pooling = options.pooling ?? 'max';
     return {
       labels: options.labels,
-      build(g, encoded, lengths, inputDim) {
-        const pooled = pool(g, pooling, encoded, lengths, inputDim);
+      build(g, encoded, lengths, inputDim, training) {
+        let pooled = pool(g, pooling, encoded, lengths, inputDim);
+        if (training && options.dropout) pooled = training.dropout(g, pooled, 'dropout.pooled', options.dropout, ['B', inputDim]);
         const W = g.param('W', [options.labels.length, inputDim], { kind: 'xavier' });
         const b = g.param('b', [options.labels.length], { kind: 'zeros' });
         return { logits: g.gemm(pooled, W, b, { transB: true }) };

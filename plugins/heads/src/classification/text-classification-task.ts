@@ -21,6 +21,7 @@ export const textClassificationTask = definePlugin<'task'>({
   aliases: ['sentiment-analysis'],
   description: 'Assigns one of the head labels to each text, with a score per label.',
   slots: ['tokenizer', 'embedding', 'encoder', 'head'],
+  objective: 'classification',
   options: { type: 'object', properties: {}, additionalProperties: false },
   create(): TaskPart {
     return {

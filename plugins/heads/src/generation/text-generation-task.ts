@@ -30,6 +30,7 @@ export const textGenerationTask = definePlugin<'task'>({
   type: 'text-generation.v1',
   description: 'Continues a prompt token by token with a recurrent language model (sampling or greedy), streaming the text.',
   slots: ['tokenizer', 'embedding', 'encoder', 'head'],
+  objective: 'language-model',
   options: { type: 'object', properties: {}, additionalProperties: false },
   create(): TaskPart {
     return { compile: compileTextGeneration };

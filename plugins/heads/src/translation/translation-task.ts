@@ -29,6 +29,7 @@ export const translationTask = definePlugin<'task'>({
   type: 'translation.v1',
   description: 'Translates sentences with a recurrent encoder-decoder with attention (greedy or beam search).',
   slots: ['source', 'target', 'decoder', 'head'],
+  objective: 'seq2seq',
   options: { type: 'object', properties: {}, additionalProperties: false },
   create(): TaskPart {
     return { compile: compileTranslation };

@@ -1,0 +1,76 @@
+import { RuntimeErrors, type EmbeddingPart, type EncoderPart, type GraphBuilder, type PartBlock, type PipelineContext, type TokenizerPart, type Value } from '@recur/runtime';
+
+/**
+ * What the language-model objective needs from a head: the output layer over whole sequences
+ * (features [..., D] -> logits [..., vocab]) and its training dropout. The built-in `language-model`
+ * head provides it; the trainer names no plugin, so it checks the shape of the part instead.
+ */
+export interface ProjectingHead {
+  readonly vocabSize: number;
+  readonly dropout: number;
+  project(g: GraphBuilder, features: Value, inputDim: number): Value;
+}
+
+/** The recurrent state a language model carries: one tensor [rows, B, hidden] per state name. */
+export interface LmStateShape {
+  /** State names in the cell's order (`h`, `c`). */
+  readonly names: readonly string[];
+  /** Layers (a language model's encoder is unidirectional). */
+  readonly rows: number;
+  readonly hidden: number;
+}
+
+/** The pipeline's own parts, created as the text-generation task creates them. */
+export interface LmParts {
+  readonly tokenizer: TokenizerPart;
+  readonly embedding: EmbeddingPart;
+  readonly encoder: EncoderPart;
+  readonly head: ProjectingHead;
+  readonly state: LmStateShape;
+  /** The encoder's dropout between layers (its `dropout` option). */
+  readonly layerDropout: number;
+}
+
+/**
+ * Creates tokenizer, embedding, encoder and head from the spec through `ctx`, with the dimensions
+ * flowing from part to part. `encoderBlock` replaces the spec's encoder block (evaluation builds the
+ * same encoder on its fast inference path; the parameters are the same).
+ */
+export async function createLmParts(ctx: PipelineContext, encoderBlock?: PartBlock): Promise<LmParts> {
+  const tokenizer = await ctx.part('tokenizer', '/tokenizer');
+  const embedding = await ctx.part('embedding', '/embedding', { vocabSize: tokenizer.vocabSize });
+  const dims = { inputDim: embedding.outputDim };
+  const encoder = encoderBlock ? await ctx.create('encoder', encoderBlock, '/encoder', dims) : await ctx.part('encoder', '/encoder', dims);
+  const head = await ctx.part('head', '/head', { inputDim: encoder.outputDim, vocabSize: tokenizer.vocabSize });
+  if (!isProjectingHead(head)) {
+    throw RuntimeErrors.SPEC_INVALID('a language model trains a head that scores the next token over whole sequences, such as "language-model"', {
+      pointer: '/head/type', expected: 'language-model',
+    });
+  }
+  const state = lmStateShape(encoder);
+  const layerDropout = Number((encoder as Partial<{ dropout: number }>).dropout ?? 0);
+  return { tokenizer, embedding, encoder, head, state, layerDropout };
+}
+
+function isProjectingHead(head: unknown): head is ProjectingHead {
+  const h = head as Partial<ProjectingHead> | null;
+  return typeof h === 'object' && h !== null && typeof h.project === 'function' && typeof h.vocabSize === 'number';
+}
+
+/**
+ * The state layout of a recurrent encoder (`recurrent.v1` exposes its cell, layers, hidden and
+ * directions), as the text-generation task reads it: the state carried from window to window in
+ * training is the state carried from step to step in generation.
+ */
+export function lmStateShape(encoder: EncoderPart): LmStateShape {
+  const e = encoder as Partial<{ cell: { stateNames: readonly string[] }; layers: number; hidden: number; directions: number }>;
+  if (!e.cell || !Array.isArray(e.cell.stateNames) || typeof e.layers !== 'number' || typeof e.hidden !== 'number') {
+    throw RuntimeErrors.SPEC_INVALID('a language model carries the recurrent state from window to window, so it needs a recurrent encoder such as "recurrent"', {
+      pointer: '/encoder/type', expected: 'recurrent',
+    });
+  }
+  if (e.directions === 2) {
+    throw RuntimeErrors.SPEC_INVALID('a language model reads left to right: its encoder cannot be bidirectional', { pointer: '/encoder/bidirectional', expected: 'false' });
+  }
+  return { names: e.cell.stateNames, rows: e.layers, hidden: e.hidden };
+}

@@ -1,0 +1,10 @@
+import type { ObjectiveDefinition } from './objective.js';
+import { classificationObjective } from './classification/classification-objective.js';
+
+/**
+ * The training objectives `recur train` knows, by the name a task plugin declares in its
+ * `objective` field. One line per objective.
+ */
+export const OBJECTIVES: Readonly<Record<string, ObjectiveDefinition>> = {
+  classification: classificationObjective,
+};
