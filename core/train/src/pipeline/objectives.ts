@@ -1,5 +1,6 @@
 import type { ObjectiveDefinition } from './objective.js';
 import { classificationObjective } from './classification/classification-objective.js';
+import { languageModelObjective } from './language-model/language-model-objective.js';
 
 /**
  * The training objectives `recur train` knows, by the name a task plugin declares in its
@@ -7,4 +8,5 @@ import { classificationObjective } from './classification/classification-objecti
  */
 export const OBJECTIVES: Readonly<Record<string, ObjectiveDefinition>> = {
   classification: classificationObjective,
+  'language-model': languageModelObjective,
 };
