@@ -122,7 +122,7 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
         const report = await trainer.step(batch.feeds, batch.dims);
         stepsThisRun += 1;
         objective.afterStep?.(batch, report.outputs);
-        progress.update({ epoch: epoch + 1, step: b + 1, steps: batches.length, loss: report.loss, tokens: batch.tokens, ...(lastDev ? { dev: lastDev } : {}) });
+        progress.update({ epoch, step: b + 1, steps: batches.length, loss: report.loss, tokens: batch.tokens, ...(lastDev ? { dev: lastDev } : {}) });
         if (trainer.stepCount % 10 === 0 || b === batches.length - 1) {
           log.write({ kind: 'step', epoch: epoch + 1, step: trainer.stepCount, loss: report.loss, lr: report.lr, gradNorm: report.gradNorm, tokens: batch.tokens });
         }

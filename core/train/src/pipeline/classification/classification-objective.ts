@@ -100,7 +100,7 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
       return { loss: crossEntropyLoss(g, logits!, gold, 'mean'), masks };
     },
     epoch(epoch: number): TrainBatch[] {
-      const plan = planEpoch(lengths, { batchSize: setup.batchSize, seed: setup.seed, bucketing: { kind: 'sorted-chunks', chunkBatches: Math.max(1, 50 / buckets) } }, epoch);
+      const plan = planEpoch(lengths, { batchSize: setup.batchSize, seed: setup.seed, bucketing: { kind: 'sorted-chunks', chunkBatches: Math.max(1, Math.round(50 / buckets)) } }, epoch);
       return plan.map((b) => {
         const padded = padTimeMajor(sequences, b.indices, pad, b.paddedLength);
         const labelsOf = BigInt64Array.from(b.indices, (i) => BigInt(trainRecords[i]!.label));
