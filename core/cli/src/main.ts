@@ -3,6 +3,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { docsCommand } from './commands/docs.js';
 import { evalCommand } from './commands/eval.js';
 import { trainCommand } from './commands/train.js';
+import { quantizeCommand } from './commands/quantize.js';
 import { exportCommand } from './commands/export.js';
 import { fillCommand } from './commands/fill.js';
 import { initCommand } from './commands/init.js';
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', run: runCommand },
   train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', run: trainCommand },
   eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', run: evalCommand },
+  quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', run: quantizeCommand },
   fill: { summary: 'print the spec with every default written out', run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', run: initCommand },
