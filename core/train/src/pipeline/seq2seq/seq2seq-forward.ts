@@ -1,4 +1,6 @@
-import { RuntimeErrors, type GraphBuilder, type Value } from '@recur/runtime';
+import { RuntimeErrors, type Dim, type GraphBuilder, type Value } from '@recur/runtime';
+import { inferBody, inferGraph } from '../../autodiff/shape-inference.js';
+import { Scope } from '../../autodiff/value-info.js';
 import { crossEntropyLoss } from '../../engine/losses.js';
 import { applyDropout, type ForwardResult, type MaskInput } from '../../engine/training-graph.js';
 import { smoothedCrossEntropy } from './smoothed-loss.js';
@@ -86,17 +88,48 @@ function decoderSteps(
   memory: SourceMemoryView,
 ): Value {
   const names = parts.decoder.stateNames;
+  const dims = stateDims(g, parts, decoder, memory);
   const body = g.subgraph('decoder_steps');
-  const state: Record<string, Value> = {};
-  for (const s of names) state[s] = body.input(body.fresh(`${s}_in`), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
-  const input = body.input(body.fresh('input_t'), 'float32', ['batch', parts.targetEmbedding.outputDim]);
-  const step = decoder.step(body, input, state, memory);
+  const { step } = buildStepBody(body, parts, decoder, memory, dims);
   for (const s of names) {
     const next = step.state[s];
     if (!next) throw RuntimeErrors.INTERNAL(`the decoder's step returned no state "${s}" (it declares ${names.join(', ')})`);
-    body.output(next, body.fresh(`${s}_out`), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
+    body.output(next, body.fresh(`${s}_out`), 'float32', dims[s]);
   }
   body.output(step.output, body.fresh('output_t'), 'float32', ['batch', decoder.outputDim]);
   const results = g.op('Scan', [...names.map((s) => initial[s]!), embedded], { body, num_scan_inputs: 1 }, names.length + 1);
   return results[names.length]!;
+}
+
+type StateDims = Readonly<Record<string, readonly Dim[]>>;
+
+function buildStepBody(body: GraphBuilder, parts: Seq2SeqParts, decoder: DecoderGraphView, memory: SourceMemoryView, dims: StateDims) {
+  const state: Record<string, Value> = {};
+  for (const s of parts.decoder.stateNames) state[s] = body.input(body.fresh(`${s}_in`), 'float32', dims[s]!);
+  const input = body.input(body.fresh('input_t'), 'float32', ['batch', parts.targetEmbedding.outputDim]);
+  return { step: decoder.step(body, input, state, memory), state };
+}
+
+/**
+ * The shape of each decoder state, [rows, batch, size] with sizes as numbers where the step's own
+ * graph tells them (its output states have the parameters' sizes). The contract does not state
+ * sizes, but the gradient of the loop needs them static: a step that splits a state-sized value
+ * (the gradient of a Concat with a state) could not declare its outputs' shapes otherwise. Found by
+ * building the step once on symbolic shapes and reading the shapes it produces.
+ */
+function stateDims(g: GraphBuilder, parts: Seq2SeqParts, decoder: DecoderGraphView, memory: SourceMemoryView): StateDims {
+  const names = parts.decoder.stateNames;
+  const symbolic: Record<string, Dim[]> = {};
+  for (const s of names) symbolic[s] = [`${s}_rows`, 'batch', `${s}_size`];
+  const probe = g.subgraph('decoder_probe');
+  const { step } = buildStepBody(probe, parts, decoder, memory, symbolic);
+  const outer = Scope.of(g);
+  inferGraph(g, outer);
+  const inner = inferBody(probe, outer);
+  const dims: Record<string, Dim[]> = {};
+  for (const s of names) {
+    const found = step.state[s] ? inner.get(step.state[s].name)?.dims : undefined;
+    dims[s] = found?.length === 3 ? found.map((d, i) => (i === 1 ? 'batch' : typeof d === 'number' ? d : symbolic[s]![i]!)) : symbolic[s]!;
+  }
+  return dims;
 }
