@@ -1,8 +1,9 @@
 import { definePlugin, RuntimeErrors as E, type EmbeddingPart } from '@recur/runtime';
 
-export interface LookupEmbeddingOptions {
+export type LookupEmbeddingOptions = {
   readonly dim: number;
-}
+  readonly dropout?: number;
+};
 
 /**
  * A lookup table: ids [T, B] int64 -> vectors [T, B, dim]. Its one parameter is `<scope>.table`
@@ -16,6 +17,7 @@ export const lookupEmbedding = definePlugin<'embedding', LookupEmbeddingOptions>
     type: 'object',
     properties: {
       dim: { type: 'integer', minimum: 1, maximum: 65536, description: 'Size of each token vector.' },
+      dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'Dropout on the token vectors during training (whole vectors per token and sequence are not dropped: each value independently).' },
     },
     required: ['dim'],
     additionalProperties: false,
@@ -27,9 +29,10 @@ export const lookupEmbedding = definePlugin<'embedding', LookupEmbeddingOptions>
     }
     return {
       outputDim: options.dim,
-      build(g, ids) {
+      build(g, ids, training) {
         const table = g.param('table', [vocabSize, options.dim], { kind: 'normal', std: 1 });
-        return g.gather(table, ids, 0);
+        const vectors = g.gather(table, ids, 0);
+        return training && options.dropout ? training.dropout(g, vectors, 'dropout.embedding', options.dropout, ['T', 'B', options.dim]) : vectors;
       },
     };
   },

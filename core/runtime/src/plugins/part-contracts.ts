@@ -24,7 +24,8 @@ export interface TokenizerPart {
 /** Maps ids to vectors. `ids` is [T, B] int64; the result is [T, B, outputDim] float32. */
 export interface EmbeddingPart {
   readonly outputDim: number;
-  build(g: GraphBuilder, ids: Value): Value;
+  /** `training` is given by training graphs only (dropout). */
+  build(g: GraphBuilder, ids: Value, training?: TrainingHooks): Value;
 }
 
 /** The running state of a cell: one value per state tensor (`h`, or `h` and `c`), each [B, hidden]. */

@@ -93,7 +93,7 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
       const ids = g.input('ids', 'int64', ['T', 'B']);
       const lens = g.input('lengths', 'int32', ['B']);
       const gold = g.input('labels', 'int64', ['B']);
-      const x = embedding.build(g.scope('embedding'), ids);
+      const x = embedding.build(g.scope('embedding'), ids, hooks);
       const betweenLayers = (gg: GraphBuilder, seq: typeof x, layer: number) => applyDropout(gg, seq, `dropout.layer${layer}`, encoderDropout, ['T', 'B', encoder.outputDim], masks);
       const encoded = encoder.build(g.scope('encoder'), x, lens, undefined, { betweenLayers });
       const { logits } = head.build(g.scope('head'), encoded, lens, encoder.outputDim, hooks);
