@@ -39,3 +39,4 @@ export { OBJECTIVES } from './pipeline/objectives.js';
 export { trainSpecTokenizer, type SpecTokenizerBlock, type TokenizerDefaults } from './pipeline/spec-tokenizer.js';
 export { pretrainedEmbedding, type VectorInitBlock } from './pipeline/pretrained-embedding.js';
 export { evaluatePipeline } from './pipeline/evaluate-pipeline.js';
+export { openRun, type OpenRun } from './pipeline/open-run.js';
