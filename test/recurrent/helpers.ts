@@ -1,17 +1,8 @@
-import { GraphBuilder, OrtBackend, type EncoderPart, type ParamDecl, type PluginRegistry, type TensorData } from '@recur/runtime';
+import { GraphBuilder, mulberry32, OrtBackend, type EncoderPart, type ParamDecl, type PluginRegistry, type TensorData } from '@recur/runtime';
 import { createPart, encoderModel, ENCODER_GRAPH_IO, type RecurrentEncoder } from '@recur/recurrent';
 
-/** A small seeded generator (mulberry32), so every run sees the same numbers. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the runtime's mulberry32), so every run sees the same numbers. */
+export const seeded = mulberry32;
 
 export function randomTensor(rand: () => number, dims: readonly number[], scale = 1): TensorData {
   const n = dims.reduce((a, b) => a * b, 1);
