@@ -42,15 +42,19 @@ export async function loadPretrainedVectors(ref: string, options: PretrainedVect
   return extname(file).toLowerCase() === '.json' ? readWinkVectors(file, keep) : readTextVectors(file, keep);
 }
 
-/** Finds the installed wink-embeddings JSON file; RECUR_E_DATA_VECTORS_MISSING when it is nowhere. */
-export function resolveWinkVectors(searchDirs: readonly string[] = []): { file: string; version: string } {
-  const dirs = [
-    ...searchDirs,
+/**
+ * Finds the installed wink-embeddings JSON file; RECUR_E_DATA_VECTORS_MISSING when it is nowhere.
+ * `searchDefaults: false` looks only in `searchDirs` (a test must not depend on what this machine has
+ * installed in `~/.cache`).
+ */
+export function resolveWinkVectors(searchDirs: readonly string[] = [], searchDefaults = true): { file: string; version: string } {
+  const defaults = [
     ...(process.env['RECUR_VECTORS_DIR'] ? [process.env['RECUR_VECTORS_DIR']] : []),
     join(homedir(), '.cache', 'recur', 'vectors'),
     process.cwd(),
     dirname(fileURLToPath(import.meta.url)),
   ];
+  const dirs = [...searchDirs, ...(searchDefaults ? defaults : [])];
   for (const dir of dirs) {
     try {
       const manifest = createRequire(join(resolve(dir), 'noop.js')).resolve(`${WINK_VECTORS.name}/package.json`);
