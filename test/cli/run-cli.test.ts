@@ -88,4 +88,18 @@ describe('recur run / export / fill', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Did you mean "validate"/);
   });
+
+  it('every command answers --help, -h and `recur help <command>` with its synopsis, exit 0', async () => {
+    for (const argv of [['train', '--help'], ['train', DEMO, '-h'], ['help', 'train']]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^recur train: /);
+      assert.match(r.stdout, /usage: recur train SPEC .*--resume/);
+    }
+    for (const command of ['validate', 'run', 'eval', 'quantize', 'fill', 'export', 'init', 'conformance', 'docs', 'serve']) {
+      const r = await runCli([command, '--help']);
+      assert.equal(r.code, 0, `${command}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`usage: recur ${command}\\b`));
+    }
+  });
 });

@@ -1,15 +1,15 @@
 import { RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
-import { conformanceCommand } from './commands/conformance.js';
-import { docsCommand } from './commands/docs.js';
-import { evalCommand } from './commands/eval.js';
-import { trainCommand } from './commands/train.js';
-import { quantizeCommand } from './commands/quantize.js';
-import { exportCommand } from './commands/export.js';
-import { fillCommand } from './commands/fill.js';
-import { initCommand } from './commands/init.js';
-import { runCommand } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
-import { validateCommand } from './commands/validate.js';
+import { conformanceCommand, USAGE as conformanceUsage } from './commands/conformance.js';
+import { docsCommand, USAGE as docsUsage } from './commands/docs.js';
+import { evalCommand, USAGE as evalUsage } from './commands/eval.js';
+import { trainCommand, USAGE as trainUsage } from './commands/train.js';
+import { quantizeCommand, USAGE as quantizeUsage } from './commands/quantize.js';
+import { exportCommand, USAGE as exportUsage } from './commands/export.js';
+import { fillCommand, USAGE as fillUsage } from './commands/fill.js';
+import { initCommand, USAGE as initUsage } from './commands/init.js';
+import { runCommand, USAGE as runUsage } from './commands/run.js';
+import { serveCommand, USAGE as serveUsage } from './commands/serve.js';
+import { validateCommand, USAGE as validateUsage } from './commands/validate.js';
 import { reportFailure, type CommandIO } from './io.js';
 import { createRegistry } from './registry.js';
 
@@ -17,22 +17,24 @@ type Command = (argv: readonly string[], io: CommandIO, registry: PluginRegistry
 
 interface CommandEntry {
   readonly summary: string;
+  /** The synopsis `recur <command> --help` prints (and usage errors repeat). */
+  readonly usage: string;
   readonly run: Command;
 }
 
 /** The command table: adding a command is one line here and one file in commands/. */
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  validate: { summary: 'check a spec and its file references (--json for one JSON object)', run: validateCommand },
-  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', run: runCommand },
-  train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', run: trainCommand },
-  eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', run: evalCommand },
-  quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', run: quantizeCommand },
-  fill: { summary: 'print the spec with every default written out', run: fillCommand },
-  export: { summary: 'write the compute units as .onnx files (-o DIR)', run: exportCommand },
-  init: { summary: 'write untrained, seeded weights for a spec', run: initCommand },
-  conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
-  docs: { summary: 'regenerate (--write) or check (--check) the reference docs', run: docsCommand },
-  serve: { summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)', run: serveCommand },
+  validate: { summary: 'check a spec and its file references (--json for one JSON object)', usage: validateUsage, run: validateCommand },
+  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', usage: runUsage, run: runCommand },
+  train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', usage: trainUsage, run: trainCommand },
+  eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', usage: evalUsage, run: evalCommand },
+  quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', usage: quantizeUsage, run: quantizeCommand },
+  fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },
+  export: { summary: 'write the compute units as .onnx files (-o DIR)', usage: exportUsage, run: exportCommand },
+  init: { summary: 'write untrained, seeded weights for a spec', usage: initUsage, run: initCommand },
+  conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', usage: conformanceUsage, run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
+  docs: { summary: 'regenerate (--write) or check (--check) the reference docs', usage: docsUsage, run: docsCommand },
+  serve: { summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)', usage: serveUsage, run: serveCommand },
 };
 
 export function helpText(): string {
@@ -41,9 +43,19 @@ export function helpText(): string {
   return `usage: recur <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nCommon options: --set path=value (override a spec value), --allow-plugin MODULE, --allow-root DIR, --json.\nExit codes: 0 success, 1 invalid input or spec, 2 wrong usage, 3 internal fault.\n`;
 }
 
+/** `recur <command> --help` (or `recur help <command>`): what it does and its synopsis. */
+function commandHelp(name: string, entry: CommandEntry): string {
+  return `recur ${name}: ${entry.summary}\n\nusage: ${entry.usage}\n\nCommon options: --set path=value, --allow-plugin MODULE, --allow-root DIR, --json (where the synopsis lists them).\nReference: docs/reference/spec.md (specs), docs/reference/errors.md (error codes), docs/guides/.\n`;
+}
+
 /** Runs one CLI invocation and returns its exit code; never throws. */
 export async function main(argv: readonly string[], io: CommandIO, registry: PluginRegistry = createRegistry()): Promise<number> {
   const [name, ...rest] = argv;
+  const topic = name === 'help' && rest[0] !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, rest[0]) ? rest[0] : undefined;
+  if (topic !== undefined) {
+    io.stdout.write(commandHelp(topic, COMMANDS[topic]!));
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(helpText());
     return name === undefined ? 2 : 0;
@@ -54,6 +66,10 @@ export async function main(argv: readonly string[], io: CommandIO, registry: Plu
     const { nearestNames } = await import('@recur/runtime');
     const near = nearestNames(name, known);
     return reportFailure(E.USAGE(`unknown command "${name}".${near.length ? ` Did you mean "${near[0]}"?` : ''} Commands: ${known.join(', ')}`, { suggestions: near }), io, false);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandHelp(name, entry));
+    return 0;
   }
   try {
     return await entry.run(rest, io, registry);

@@ -4,7 +4,7 @@ import { recurrentConformance } from '@recur/recurrent';
 import { parse, positional } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
-const USAGE = 'recur conformance DIR [--kind rnn|train] [--threads N]';
+export const USAGE = 'recur conformance DIR [--kind rnn|train] [--threads N]';
 
 /**
  * `recur conformance DIR`: runs a folder of reference cases — a PyTorch fixture folder (its

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../write-file-atomic.js';
 // The trainer's error table belongs on the reference page; importing the package registers it.
 import '@recur/train';
 
-const USAGE = 'recur docs (--write | --check) [--root DIR]';
+export const USAGE = 'recur docs (--write | --check) [--root DIR]';
 
 /** Files generated from the schemas and error tables, relative to the repository root. */
 export function generatedDocs(registry: PluginRegistry): Record<string, string> {

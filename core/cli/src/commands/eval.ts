@@ -5,7 +5,7 @@ import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 
-const USAGE = 'recur eval SPEC --data FILE [--data FILE2] [--json] [--predictions FILE.jsonl] [--threads N] [--skip-invalid] [--set path=value]...';
+export const USAGE = 'recur eval SPEC --data FILE [--data FILE2] [--json] [--predictions FILE.jsonl] [--threads N] [--skip-invalid] [--set path=value]...';
 
 /** `recur eval`: the task's metric for the spec's trained weights on a data set. */
 export async function evalCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {

@@ -6,7 +6,7 @@ import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 import { RuntimeErrors as E } from '@recur/runtime';
 
-const USAGE = 'recur export SPEC -o DIR [--set path=value]...';
+export const USAGE = 'recur export SPEC -o DIR [--set path=value]...';
 
 /** `recur export`: writes each compute unit as DIR/<unit>.onnx, with its weights, for Netron or another runtime. */
 export async function exportCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {

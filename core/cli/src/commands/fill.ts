@@ -5,7 +5,7 @@ import { reportFailure, type CommandIO } from '../io.js';
 import { readSpecText, withSpecPlugins } from './validate.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 
-const USAGE = 'recur fill SPEC [-o FILE] [--set path=value]...';
+export const USAGE = 'recur fill SPEC [-o FILE] [--set path=value]...';
 
 /** `recur fill`: the spec with every default written out and type names resolved to their versions. */
 export async function fillCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {

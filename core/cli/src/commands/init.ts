@@ -4,7 +4,7 @@ import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { readSpecText } from './validate.js';
 
-const USAGE = 'recur init SPEC [--seed N] [--force] [--set path=value]...';
+export const USAGE = 'recur init SPEC [--seed N] [--force] [--set path=value]...';
 
 /**
  * `recur init`: writes freshly initialised (untrained) weights to the spec's `weights` path, from

@@ -3,7 +3,7 @@ import { floatToHalf, readSafetensors, RuntimeErrors as E, writeSafetensors, typ
 import { parse, positional } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
-const USAGE = 'recur quantize WEIGHTS.safetensors -o OUT.safetensors [--dtype float16]';
+export const USAGE = 'recur quantize WEIGHTS.safetensors -o OUT.safetensors [--dtype float16]';
 
 /**
  * `recur quantize`: stores a weights file's float32 tensors as float16, halving its size. Loading

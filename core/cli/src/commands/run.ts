@@ -6,7 +6,7 @@ import { load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@r
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
-const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
+export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
 
 /**
  * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line

@@ -5,7 +5,7 @@ import { loadConfigFile, startServer, type ConfigFileOptions, type RegistrySourc
 import { parse, SPEC_OPTIONS } from '../args.js';
 import type { CommandIO } from '../io.js';
 
-const USAGE = 'recur serve SPEC... [--host HOST] [--port PORT] [--config FILE] [--registry MODULE[#EXPORT]] [--log-level LEVEL] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
+export const USAGE = 'recur serve SPEC... [--host HOST] [--port PORT] [--config FILE] [--registry MODULE[#EXPORT]] [--log-level LEVEL] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
 
 /** The built-in plugins, as the worker threads import them (they cannot receive a registry object). */
 const BUILTIN_REGISTRY: RegistrySource = { module: new URL('../registry.js', import.meta.url).href, export: 'createRegistry' };

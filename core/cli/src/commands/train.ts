@@ -4,7 +4,7 @@ import { trainPipeline } from '@recur/train';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
-const USAGE =
+export const USAGE =
   'recur train SPEC [--data FILE [--data FILE2]] [--dev FILE]... [--out DIR] [--epochs N] [--batch-size N] [--seed S] [--threads N] [--resume] [--init-from WEIGHTS] [--max-steps N] [--skip-invalid] [--set path=value]...';
 
 /**

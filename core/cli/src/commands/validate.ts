@@ -3,7 +3,7 @@ import { loadSpecPlugins, readSpecFile, RecurError, RuntimeErrors as E, validate
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { formatError, reportFailure, type CommandIO } from '../io.js';
 
-const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
+export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
 
 /**
  * `recur validate`: exit 0 when the spec is valid, 1 when not (every problem listed), 2 on wrong
