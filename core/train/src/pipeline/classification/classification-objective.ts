@@ -9,7 +9,7 @@ import { classificationReport } from '../../metrics/index.js';
 import { TrainErrors } from '../../errors.js';
 import type { DevResult, Objective, ObjectiveDefinition, ObjectiveSetup, TrainBatch } from '../objective.js';
 import { trainSpecTokenizer, type SpecTokenizerBlock } from '../spec-tokenizer.js';
-import { pretrainedEmbedding, type VectorInitBlock } from '../pretrained-embedding.js';
+import { frequentVectorWords, pretrainedEmbedding, type VectorInitBlock } from '../pretrained-embedding.js';
 
 type Spec = Readonly<Record<string, unknown>>;
 const trainBlock = (spec: Spec) => (spec['train'] ?? {}) as Record<string, unknown>;
@@ -27,7 +27,9 @@ export const classificationObjective: ObjectiveDefinition = {
       if (ds.kind === 'labeled') for (const r of ds.data.records) texts.push(r.text);
     }
     const block = trainBlock(prep.spec)['tokenizer'] as SpecTokenizerBlock | undefined;
-    await trainSpecTokenizer(prep.resolve('/tokenizer/path'), block, () => texts, { specialTokens: ['[PAD]', '[UNK]'], split: 'english-clitics' }, prep.logger);
+    const vectors = (trainBlock(prep.spec)['init'] as Record<string, unknown> | undefined)?.['embedding'] as VectorInitBlock | undefined;
+    const extraWords = vectors?.addWords ? () => frequentVectorWords(vectors, prep.specDir) : undefined;
+    await trainSpecTokenizer(prep.resolve('/tokenizer/path'), block, () => texts, { specialTokens: ['[PAD]', '[UNK]'], split: 'english-clitics' }, prep.logger, extraWords);
   },
   create: createClassificationObjective,
 };
