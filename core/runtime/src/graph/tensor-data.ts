@@ -85,10 +85,28 @@ export function floatToHalf(value: number): number {
   return sign | (exp << 10) | (mant >>> 13);
 }
 
+let halfTable: Float32Array | undefined;
+
+/**
+ * float16 bits -> float32 for a whole array, through a 65,536-entry table built on first use (256 KiB):
+ * a plain indexed copy, ~10x faster than converting each value, which matters when a pipeline loads
+ * millions of float16 weights.
+ */
+export function halfArrayToFloat(bits: Uint16Array): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  const table = halfTable;
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+  return out;
+}
+
 /** Converts any float tensor to float32 (float16 is widened). */
 export function toFloat32(t: TensorData): Float32Array {
   if (t.dtype === 'float32') return t.data as Float32Array;
-  if (t.dtype === 'float16') return Float32Array.from(t.data as Uint16Array, halfToFloat);
+  if (t.dtype === 'float16') return halfArrayToFloat(t.data as Uint16Array);
   if (t.dtype === 'int64') return Float32Array.from(t.data as BigInt64Array, Number);
   return Float32Array.from(t.data as ArrayLike<number>);
 }

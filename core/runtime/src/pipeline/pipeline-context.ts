@@ -82,10 +82,11 @@ export class PipelineContext implements TaskContext {
     if (this.initializeSeed !== undefined) return this.compileFresh(name, g, this.initializeSeed);
     const store = await this.weights();
     const params = g.params;
-    checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true });
+    // The checked store has float16 tensors widened already: convert once, not again here.
+    const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true });
     for (const p of params) this.usedParams.add(p.name);
     const model = g.toBytes({
-      weights: (decl: ParamDecl) => ({ dtype: 'float32', dims: decl.dims, data: toFloat32(store.get(decl.name)!) }),
+      weights: (decl: ParamDecl) => ({ dtype: 'float32', dims: decl.dims, data: toFloat32(checked.get(decl.name)!) }),
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },
     });
