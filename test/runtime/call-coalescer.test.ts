@@ -53,4 +53,36 @@ describe('CallCoalescer', () => {
     const results = await Promise.allSettled([c.submit(['a'], {}), c.submit(['b'], {})]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   });
+
+  it('runs a call on an idle pipeline at once, with the calls of the same tick, not after maxWaitMs', async () => {
+    const { batches, execute } = recorder();
+    const c = new CallCoalescer(execute, { maxBatch: 8, maxWaitMs: 60_000 });
+    const both = Promise.all([c.submit(['a'], {}), c.submit(['b'], {})]);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [['a', 'b']], 'dispatched in the next turn of the event loop');
+    assert.deepEqual(await both, [['A'], ['B']]);
+  });
+
+  it('queues the calls that arrive while a batch runs and runs them together as soon as it returns', async () => {
+    const batches: unknown[][] = [];
+    let release: () => void = () => undefined;
+    const execute = async (inputs: readonly unknown[]) => {
+      batches.push([...inputs]);
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+      return inputs.map((i) => String(i).toUpperCase());
+    };
+    const c = new CallCoalescer(execute, { maxBatch: 8, maxWaitMs: 60_000 });
+    const first = c.submit(['a'], {});
+    await new Promise((r) => setImmediate(r));
+    const later: Promise<unknown[]>[] = [];
+    for (const x of ['b', 'c', 'd']) {
+      later.push(c.submit([x], {}));
+      await new Promise((r) => setImmediate(r)); // separate ticks
+    }
+    assert.deepEqual(batches, [['a']], 'nothing else runs while the first batch does');
+    release();
+    assert.deepEqual(await first, ['A']);
+    assert.deepEqual(await Promise.all(later), [['B'], ['C'], ['D']]);
+    assert.deepEqual(batches, [['a'], ['b', 'c', 'd']]);
+  });
 });

@@ -5,7 +5,7 @@ import type { RunOptions } from '../plugins/task-contract.js';
 export interface CoalescerOptions {
   /** Most inputs in one batch. */
   readonly maxBatch: number;
-  /** How long the first queued call waits for company before its batch runs. */
+  /** While a batch runs, how long the first call queued behind it waits for company (an idle pipeline does not wait). */
   readonly maxWaitMs: number;
 }
 
@@ -17,14 +17,30 @@ interface Pending {
   onAbort?: () => void;
 }
 
+interface Queue {
+  calls: Pending[];
+  size: number;
+  /** Clears the pending flush (a timer or an immediate). */
+  cancel: () => void;
+}
+
 /**
- * Coalesces concurrent calls into batches: calls with the same options (the signal aside) that
- * arrive within `maxWaitMs` run as one batch of at most `maxBatch` inputs. A call larger than
- * `maxBatch` runs alone (the task splits it). A call whose signal aborts while queued leaves the
- * queue at once; one that aborts while its batch runs is rejected when the batch returns.
+ * Coalesces concurrent calls into batches of at most `maxBatch` inputs: calls with the same options
+ * (the signal aside) share a batch.
+ *
+ * The wait adapts to the load. An idle pipeline runs a call at once, together with the calls made in
+ * the same tick of the event loop (`Promise.all(texts.map(run))`): a lone call pays no waiting time.
+ * While a batch runs, new calls queue; the queue runs when that batch returns, or after `maxWaitMs`
+ * if that comes first. Under load batches therefore fill up by themselves, as in continuous batching.
+ *
+ * A call larger than `maxBatch` runs alone (the task splits it). A call whose signal aborts while
+ * queued leaves the queue at once; one that aborts while its batch runs is rejected when the batch
+ * returns.
  */
 export class CallCoalescer {
-  private readonly queues = new Map<string, { calls: Pending[]; size: number; timer: NodeJS.Timeout }>();
+  private readonly queues = new Map<string, Queue>();
+  /** Batches executing now. */
+  private running = 0;
 
   constructor(
     private readonly execute: (inputs: readonly unknown[], options: RunOptions) => Promise<unknown[]>,
@@ -43,7 +59,7 @@ export class CallCoalescer {
         queue = undefined;
       }
       if (!queue) {
-        queue = { calls: [], size: 0, timer: setTimeout(() => this.flush(key), this.settings.maxWaitMs) };
+        queue = { calls: [], size: 0, cancel: this.scheduleFlush(key) };
         this.queues.set(key, queue);
       }
       queue.calls.push(call);
@@ -65,19 +81,43 @@ export class CallCoalescer {
   }
 
   private async runAlone(inputs: readonly unknown[], options: RunOptions): Promise<unknown[]> {
-    return this.execute(inputs, options);
+    this.running++;
+    try {
+      return await this.execute(inputs, options);
+    } finally {
+      this.batchDone();
+    }
+  }
+
+  /** Idle: flush after the calls of this tick have joined. Busy: after maxWaitMs at most. */
+  private scheduleFlush(key: string): () => void {
+    if (this.running === 0) {
+      const immediate = setImmediate(() => this.flush(key));
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(() => this.flush(key), this.settings.maxWaitMs);
+    return () => clearTimeout(timer);
+  }
+
+  /** A batch returned: when nothing else runs, the queues that gathered behind it go now. */
+  private batchDone(): void {
+    this.running--;
+    if (this.running === 0) for (const key of [...this.queues.keys()]) this.flush(key);
   }
 
   private flush(key: string): void {
     const queue = this.queues.get(key);
     if (!queue) return;
     this.queues.delete(key);
-    clearTimeout(queue.timer);
+    queue.cancel();
     const calls = queue.calls;
     if (calls.length === 0) return;
     const { signal: _signal, ...shared } = calls[0]!.options;
     const inputs = calls.flatMap((c) => c.inputs);
-    this.execute(inputs, shared).then(
+    this.running++;
+    const execution = this.execute(inputs, shared);
+    execution.finally(() => this.batchDone()).catch(() => undefined);
+    execution.then(
       (results) => {
         let at = 0;
         for (const call of calls) {

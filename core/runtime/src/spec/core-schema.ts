@@ -52,7 +52,7 @@ export const runtimeSchema: JsonSchema = {
       minimum: 0,
       maximum: 60000,
       default: 5,
-      description: 'Longest time, in milliseconds, a call waits for other calls to share its batch.',
+      description: 'While a batch runs, the longest time in milliseconds a call queued behind it waits for other calls to share its batch. An idle pipeline runs a call at once (with the calls made in the same tick).',
     },
     maxInputTokens: {
       type: 'integer',
