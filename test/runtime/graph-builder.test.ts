@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, decodeModel } from '@recur/runtime';
+import { GraphBuilder, decodeModel, floatToHalf } from '@recur/runtime';
 
 describe('GraphBuilder', () => {
   it('builds a model ONNX Runtime runs, with parameters as initializers', async () => {
@@ -26,5 +26,25 @@ describe('GraphBuilder', () => {
     g.output(g.matMul(x, g.param('W', [2, 2])), 'y', 'float32');
     const model = decodeModel(g.toBytes());
     assert.deepEqual(model.graph.input.map((i) => i.name), ['x', 'W']);
+  });
+
+  it('stores float16 weights as float16 initializers widened by a Cast, with the float32 results', async () => {
+    const g = new GraphBuilder('t');
+    const x = g.input('x', 'float32', ['batch', 3]);
+    g.output(g.matMul(x, g.scope('dense').param('W', [3, 2])), 'y', 'float32', ['batch', 2]);
+    const values = [0.1, -2.5, 3.25, 1e-3, 65504, -0.33];
+    const half = Uint16Array.from(values, floatToHalf);
+    const bytes = g.toBytes({ weights: (d) => ({ dtype: 'float16', dims: d.dims, data: half }) });
+    const model = decodeModel(bytes);
+    assert.deepEqual(model.graph.initializer.map((t) => [t.name, t.dataType]), [['dense.W::float16', 10]]);
+    const cast = model.graph.node[0]!;
+    assert.deepEqual([cast.opType, cast.input, cast.output], ['Cast', ['dense.W::float16'], ['dense.W']]);
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2, 3]), [1, 3]) });
+    // The widened values are the float16 ones: 0.1 -> 0.0999755859375, 1e-3 -> 0.0010004043579101562.
+    const w = [0.0999755859375, -2.5, 3.25, 0.0010004043579101562, 65504, -0.330078125];
+    const want = [w[0]! + 2 * w[2]! + 3 * w[4]!, w[1]! + 2 * w[3]! + 3 * w[5]!];
+    const got = Array.from(out['y']!.data as Float32Array);
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-6 * Math.abs(want[i]!) + 1e-6, `got ${got}, want ${want}`));
   });
 });

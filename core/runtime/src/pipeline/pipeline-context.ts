@@ -82,11 +82,14 @@ export class PipelineContext implements TaskContext {
     if (this.initializeSeed !== undefined) return this.compileFresh(name, g, this.initializeSeed);
     const store = await this.weights();
     const params = g.params;
-    // The checked store has float16 tensors widened already: convert once, not again here.
-    const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true });
+    // float16 weights stay float16 in the model (a Cast in the graph widens them): no float32 copy here.
+    const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true, keepFloat16: true });
     for (const p of params) this.usedParams.add(p.name);
     const model = g.toBytes({
-      weights: (decl: ParamDecl) => ({ dtype: 'float32', dims: decl.dims, data: toFloat32(checked.get(decl.name)!) }),
+      weights: (decl: ParamDecl) => {
+        const t = checked.get(decl.name)!;
+        return t.dtype === 'float16' ? { dtype: 'float16', dims: decl.dims, data: t.data } : { dtype: 'float32', dims: decl.dims, data: toFloat32(t) };
+      },
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },
     });

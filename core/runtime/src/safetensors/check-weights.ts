@@ -15,6 +15,11 @@ export interface ExpectedWeight {
 export interface CheckWeightsOptions {
   /** Accept tensors the graph does not use (a checkpoint that also holds optimizer state). @defaultValue false */
   readonly allowExtra?: boolean;
+  /**
+   * Return float16 tensors for float32 parameters as they are instead of widened copies (the caller
+   * widens them itself, e.g. inside the ONNX graph, saving a float32 copy in JavaScript). @defaultValue false
+   */
+  readonly keepFloat16?: boolean;
 }
 
 interface Problem {
@@ -47,7 +52,7 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
     } else if (!sameDims(have.dims, want.dims)) {
       problems.push({ tensor: want.name, message: `expected [${want.dims.join(', ')}], file has [${have.dims.join(', ')}]` });
     } else if (have.dtype === 'float16' && wantDtype === 'float32') {
-      widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(have) });
+      if (!options.keepFloat16) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(have) });
     } else if (have.dtype !== wantDtype) {
       problems.push({ tensor: want.name, message: `expected dtype ${wantDtype}, file has ${have.dtype}` });
     }
