@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { beamSearch, greedySearch, normalisedScore, type Hypothesis, type StepModel } from '@recur/heads';
+import { beamSearch, greedySearch, normalisedScore, type Hypothesis, type StepModel, type TopCandidates } from '@recur/heads';
 import { isCode } from './helpers.js';
 
 const EOS = 0;
@@ -33,6 +33,38 @@ class ToyModel implements StepModel {
     const out = new Float32Array(tokens.length * this.vocabSize);
     this.histories.forEach((h, i) => out.set(toyLogProbs(h, this.vocabSize), i * this.vocabSize));
     return out;
+  }
+}
+
+/** The same model ranking its own candidates (as the ONNX decoder step does with TopK). */
+class ToyTopModel extends ToyModel {
+  topCalls = 0;
+  fullCalls = 0;
+
+  constructor(sentences: readonly number[], vocabSize: number, readonly topCandidates: number) {
+    super(sentences, vocabSize);
+  }
+
+  override async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
+    this.fullCalls++;
+    return super.step(tokens, parents);
+  }
+
+  async stepTop(tokens: readonly number[], parents: readonly number[]): Promise<TopCandidates> {
+    this.topCalls++;
+    const full = await super.step(tokens, parents);
+    const V = this.vocabSize;
+    const k = this.topCandidates;
+    const logProbs = new Float32Array(tokens.length * k);
+    const ids = new Int32Array(tokens.length * k);
+    for (let r = 0; r < tokens.length; r++) {
+      const order = Array.from({ length: V }, (_, j) => j).sort((a, b) => full[r * V + b]! - full[r * V + a]! || a - b);
+      for (let j = 0; j < k; j++) {
+        ids[r * k + j] = order[j]!;
+        logProbs[r * k + j] = full[r * V + order[j]!]!;
+      }
+    }
+    return { k, logProbs, ids };
   }
 }
 
@@ -111,5 +143,20 @@ describe('search: beam and greedy over a step model', () => {
   it('stops on an aborted signal', async () => {
     await assert.rejects(beamSearch(new ToyModel([1]), 1, { ...settings, beam: 2, numReturn: 1, signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
     await assert.rejects(greedySearch(new ToyModel([1]), 1, { ...settings, signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
+  });
+
+  it('uses the model\'s own top candidates when it offers enough, with the same results as full rows', async () => {
+    const sentences = [21, 22, 23];
+    const options = { ...settings, maxLength: 7, beam: 3, numReturn: 3 };
+    const full = await beamSearch(new ToyModel(sentences, 12), 3, options);
+    const ranked = new ToyTopModel(sentences, 12, 6);
+    assert.deepEqual(await beamSearch(ranked, 3, options), full);
+    assert.ok(ranked.topCalls > 0 && ranked.fullCalls === 0, 'beam 3 needs 6 candidates: the model\'s ranking suffices');
+    const few = new ToyTopModel(sentences, 12, 4);
+    assert.deepEqual(await beamSearch(few, 3, options), full);
+    assert.ok(few.fullCalls > 0 && few.topCalls === 0, 'too few ranked candidates: full rows are read');
+    const greedyRanked = new ToyTopModel(sentences, 12, 1);
+    assert.deepEqual(await greedySearch(greedyRanked, 3, options), await greedySearch(new ToyModel(sentences, 12), 3, options));
+    assert.ok(greedyRanked.topCalls > 0 && greedyRanked.fullCalls === 0);
   });
 });

@@ -37,7 +37,7 @@ export { resolveSearch, type TranslationOptions, type ResolvedSearch } from './t
 export { buildEncoderGraph, buildDecoderStepGraph, TRANSLATION_UNITS, type TranslationParts } from './translation/translation-graphs.js';
 export { greedySearch } from './translation/greedy-search.js';
 export { beamSearch } from './translation/beam-search.js';
-export { normalisedScore, type StepModel, type Hypothesis, type SearchSettingsResolved, type BeamSettings } from './translation/search-contract.js';
+export { normalisedScore, type StepModel, type TopCandidates, type Hypothesis, type SearchSettingsResolved, type BeamSettings } from './translation/search-contract.js';
 export { OnnxStepModel, type EncodedSources } from './translation/onnx-step-model.js';
 
 /** Every head, decoder and task plugin of this package. */

@@ -51,7 +51,6 @@ class SentenceBeams {
  */
 export async function beamSearch(model: StepModel, sentences: number, settings: BeamSettings): Promise<Hypothesis[][]> {
   const K = settings.beam;
-  const V = model.vocabSize;
   const search = Array.from({ length: sentences }, () => new SentenceBeams(K));
   let owners = search.map((_, s) => ({ sentence: s, beam: 0 }));
   let feed = owners.map(() => settings.bos);
@@ -59,13 +58,12 @@ export async function beamSearch(model: StepModel, sentences: number, settings: 
 
   for (let length = 1; owners.length > 0; length++) {
     if (settings.signal?.aborted) throw E.ABORTED('translation was aborted', { pointer: '/signal' });
-    const lp = await model.step(feed, parents);
+    const best = await bestExtensions(model, feed, parents, 2 * K);
     const candidates = new Map<number, Candidate[]>();
     owners.forEach((owner, row) => {
       const beam = search[owner.sentence]!.live[owner.beam]!;
-      const rowLp = lp.subarray(row * V, (row + 1) * V);
       const list = candidates.get(owner.sentence) ?? [];
-      for (const token of topKIndices(rowLp, 2 * K)) list.push({ logProb: beam.logProb + rowLp[token]!, row, beam: owner.beam, token });
+      best(row, (token, logProb) => list.push({ logProb: beam.logProb + logProb, row, beam: owner.beam, token }));
       candidates.set(owner.sentence, list);
     });
 
@@ -104,4 +102,29 @@ export async function beamSearch(model: StepModel, sentences: number, settings: 
     parents = nextParents;
   }
   return search.map((s) => s.finished.slice(0, Math.max(1, settings.numReturn)));
+}
+
+type RowVisitor = (row: number, visit: (token: number, logProb: number) => void) => void;
+
+/**
+ * Runs one step and returns a visitor of each row's `n` best tokens, best first (ties: lower id).
+ * The model's own ranking (`stepTop`) when it offers enough candidates; else the full rows, ranked here.
+ */
+async function bestExtensions(model: StepModel, feed: readonly number[], parents: readonly number[], n: number): Promise<RowVisitor> {
+  if (model.stepTop && (model.topCandidates ?? 0) >= Math.min(n, model.vocabSize)) {
+    const top = await model.stepTop(feed, parents);
+    const take = Math.min(n, top.k);
+    return (row, visit) => {
+      for (let j = 0; j < take; j++) {
+        const v = top.logProbs[row * top.k + j]!;
+        if (!Number.isNaN(v)) visit(top.ids[row * top.k + j]!, v);
+      }
+    };
+  }
+  const V = model.vocabSize;
+  const lp = await model.step(feed, parents);
+  return (row, visit) => {
+    const rowLp = lp.subarray(row * V, (row + 1) * V);
+    for (const token of topKIndices(rowLp, n)) visit(token, rowLp[token]!);
+  };
 }

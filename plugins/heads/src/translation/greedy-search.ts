@@ -8,7 +8,6 @@ import { normalisedScore, type Hypothesis, type SearchSettingsResolved, type Ste
  * its length) or after `maxLength` tokens; finished sentences leave the batch.
  */
 export async function greedySearch(model: StepModel, sentences: number, settings: SearchSettingsResolved): Promise<Hypothesis[]> {
-  const V = model.vocabSize;
   const tokens: number[][] = Array.from({ length: sentences }, () => []);
   const logProbs = new Float64Array(sentences);
   const results: (Hypothesis | undefined)[] = new Array(sentences);
@@ -17,14 +16,13 @@ export async function greedySearch(model: StepModel, sentences: number, settings
   let parents = rows.slice();
   for (let length = 1; rows.length > 0; length++) {
     if (settings.signal?.aborted) throw E.ABORTED('translation was aborted', { pointer: '/signal' });
-    const lp = await model.step(feed, parents);
+    const best = await bestTokens(model, feed, parents);
     const nextRows: number[] = [];
     const nextFeed: number[] = [];
     const nextParents: number[] = [];
     rows.forEach((s, i) => {
-      const row = lp.subarray(i * V, (i + 1) * V);
-      const t = argMax(row);
-      logProbs[s] += row[t]!;
+      const [t, logProb] = best(i);
+      logProbs[s] += logProb;
       const ended = t === settings.eos;
       if (!ended) tokens[s]!.push(t);
       if (ended || length >= settings.maxLength) {
@@ -40,4 +38,19 @@ export async function greedySearch(model: StepModel, sentences: number, settings
     parents = nextParents;
   }
   return results as Hypothesis[];
+}
+
+/** Runs one step; returns each row's most likely token and its log-probability (ties: lower id). */
+async function bestTokens(model: StepModel, feed: readonly number[], parents: readonly number[]): Promise<(row: number) => [number, number]> {
+  if (model.stepTop && (model.topCandidates ?? 0) >= 1) {
+    const top = await model.stepTop(feed, parents);
+    return (row) => [top.ids[row * top.k]!, top.logProbs[row * top.k]!];
+  }
+  const V = model.vocabSize;
+  const lp = await model.step(feed, parents);
+  return (row) => {
+    const values = lp.subarray(row * V, (row + 1) * V);
+    const t = argMax(values);
+    return [t, values[t]!];
+  };
 }

@@ -1,7 +1,7 @@
 import type { Session, TensorData } from '@recur/runtime';
 import { selectRows } from '../decoding/batch-rows.js';
-import type { StepModel } from './search-contract.js';
-import { TRANSLATION_UNITS as U } from './translation-graphs.js';
+import type { StepModel, TopCandidates } from './search-contract.js';
+import { TOP_CANDIDATES, TRANSLATION_UNITS as U } from './translation-graphs.js';
 
 /** What the `encoder` unit produced for a batch of sentences. */
 export interface EncodedSources {
@@ -38,7 +38,21 @@ export class OnnxStepModel implements StepModel {
     this.rowSource = { memory: sources.memory, keys: sources.keys, lengths: sources.lengths };
   }
 
+  /** Candidates per row that `stepTop` returns (the unit's TopK size). */
+  get topCandidates(): number {
+    return Math.min(TOP_CANDIDATES, this.vocabSize);
+  }
+
   async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
+    return (await this.run(tokens, parents, [U.logProbs]))[U.logProbs]!.data as Float32Array;
+  }
+
+  async stepTop(tokens: readonly number[], parents: readonly number[]): Promise<TopCandidates> {
+    const out = await this.run(tokens, parents, [U.topLogProbs, U.topIds]);
+    return { k: this.topCandidates, logProbs: out[U.topLogProbs]!.data as Float32Array, ids: out[U.topIds]!.data as Int32Array };
+  }
+
+  private async run(tokens: readonly number[], parents: readonly number[], wanted: readonly string[]): Promise<Record<string, TensorData>> {
     const sentences = parents.map((p) => this.rowSentence[p]!);
     if (!sameRows(sentences, this.rowSentence)) {
       this.rowSource = {
@@ -55,12 +69,12 @@ export class OnnxStepModel implements StepModel {
       [U.sourceLengths]: this.rowSource.lengths,
     };
     for (const s of this.stateNames) feeds[U.stateIn(s)] = keepRows ? this.state[s]! : selectRows(this.state[s]!, 1, parents);
-    const out = await this.session.run(feeds, { outputs: [U.logProbs, ...this.stateNames.map(U.stateOut)] });
+    const out = await this.session.run(feeds, { outputs: [...wanted, ...this.stateNames.map(U.stateOut)] });
     const next: Record<string, TensorData> = {};
     for (const s of this.stateNames) next[s] = out[U.stateOut(s)]!;
     this.state = next;
     this.rowSentence = sentences;
-    return out[U.logProbs]!.data as Float32Array;
+    return out;
   }
 }
 

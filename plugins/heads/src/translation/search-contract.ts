@@ -10,6 +10,20 @@ export interface StepModel {
    * `tokens[i]`. A parent may be continued by several rows (beams) or by none (finished rows leave).
    */
   step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array>;
+  /**
+   * Optional, the same step returning only each row's best `topCandidates` log-probabilities and
+   * their ids [rows, topCandidates], best first (ties: lower id first). A search uses it when it needs
+   * no more candidates than that; it saves copying and scanning whole vocabulary rows.
+   */
+  stepTop?(tokens: readonly number[], parents: readonly number[]): Promise<TopCandidates>;
+  readonly topCandidates?: number;
+}
+
+/** The best candidates of each row of a step, [rows, k] row-major. */
+export interface TopCandidates {
+  readonly k: number;
+  readonly logProbs: Float32Array;
+  readonly ids: Int32Array;
 }
 
 /** One finished output of a sentence. */
