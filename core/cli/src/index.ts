@@ -5,3 +5,4 @@ export { processIO, formatError, type CommandIO } from './io.js';
 export { generatedDocs, docsDrift } from './commands/docs.js';
 export { load, type Pipeline, type LoadOptions } from '@recur/runtime';
 export { conformanceCommand } from './commands/conformance.js';
+export { formatEvalReport, type EvalReport } from './format-report.js';

@@ -4,6 +4,7 @@ import { evaluatePipeline } from '@recur/train';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
+import { formatEvalReport } from '../format-report.js';
 
 export const USAGE = 'recur eval SPEC --data FILE [--data FILE2] [--json] [--predictions FILE.jsonl] [--threads N] [--skip-invalid] [--set path=value]...';
 
@@ -32,10 +33,7 @@ export async function evalCommand(argv: readonly string[], io: CommandIO, regist
     }
     const { predictions: _p, ...report } = result;
     if (values.json) io.stdout.write(JSON.stringify(report) + '\n');
-    else {
-      io.stdout.write(`${result.metric}: ${result.value.toFixed(4)}\n`);
-      for (const [k, v] of Object.entries(result.details ?? {})) io.stdout.write(`${k}: ${JSON.stringify(v)}\n`);
-    }
+    else io.stdout.write(formatEvalReport(report));
     return 0;
   } catch (err) {
     return reportFailure(err, io, argv.includes('--json'));
