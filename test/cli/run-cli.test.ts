@@ -57,6 +57,26 @@ describe('recur run / export / fill', () => {
     assert.deepEqual((await readdir(dir)).filter((f) => f.includes('partial')), []);
   });
 
+  it('file mode reads a .json array (the examples files), and refuses anything else with the element\'s pointer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'recur-run-'));
+    await writeFile(join(dir, 'in.json'), JSON.stringify(['first', { text: 'second' }, 'third\nline']));
+    const ok = await runCli(['run', DEMO, '--input', join(dir, 'in.json'), '--output', join(dir, 'out.jsonl')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const lines = (await readFile(join(dir, 'out.jsonl'), 'utf8')).trim().split('\n');
+    assert.equal(lines.length, 3);
+    for (const line of lines) assert.match(String((JSON.parse(line) as { label?: string }).label), /^label-[ab]$/);
+
+    for (const [content, pointer] of [['{"text": "not an array"}', undefined], ['["fine", 42]', '/1'], ['[1, 2', undefined]] as const) {
+      await writeFile(join(dir, 'bad.json'), content);
+      const bad = await runCli(['run', DEMO, '--input', join(dir, 'bad.json'), '--output', join(dir, 'bad-out.jsonl'), '--json']);
+      assert.equal(bad.code, 1, content);
+      const err = (JSON.parse(bad.stdout) as { errors: { code: string; pointer?: string }[] }).errors[0]!;
+      assert.equal(err.code, 'RECUR_E_INPUT_INVALID');
+      if (pointer) assert.equal(err.pointer, pointer);
+      assert.equal(existsSync(join(dir, 'bad-out.jsonl')), false);
+    }
+  });
+
   it('refuses conflicting or missing input flags with exit code 2', async () => {
     assert.equal((await runCli(['run', DEMO])).code, 2);
     assert.equal((await runCli(['run', DEMO, '--text', 'a', '--input', 'b'])).code, 2);

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
@@ -10,8 +10,8 @@ export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.j
 
 /**
  * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line
- * (a `.jsonl` file holds one JSON string, or an object with `text`, per line) to a JSONL file of
- * results in the same order. Inputs are batched; the output appears only when every line succeeded.
+ * (a `.jsonl` file holds one JSON string, or an object with `text`, per line; a `.json` file holds one
+ * array of them) to a JSONL file of results in the same order. Inputs are batched; the output appears only when every line succeeded.
  */
 export async function runCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   let json = false;
@@ -71,7 +71,34 @@ function callOptionsFrom(text: string | undefined, topK: string | undefined): Re
   return options;
 }
 
+/** A `.json` input is read whole; larger input sets belong in `.jsonl`, which is streamed. */
+const MAX_JSON_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** A `.json` input file: an array of inputs (strings or `{"text"}` objects), as `pipelines/*.examples.json`. */
+async function readJsonArrayInputs(input: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    const size = (await stat(input)).size;
+    if (size > MAX_JSON_INPUT_BYTES) {
+      throw E.INPUT_INVALID(`${input} is ${size} bytes; a .json input is read whole, up to ${MAX_JSON_INPUT_BYTES}`, { file: input, expected: 'a .jsonl file (one input per line) for large inputs', limit: MAX_JSON_INPUT_BYTES });
+    }
+    text = await readFile(input, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, { file: input, expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)' });
+  }
+  if (!Array.isArray(value)) throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, { file: input, expected: '["first input", "second input"]' });
+  return value.map((item, i) => inputValue(item, input, `/${i}`));
+}
+
 async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
+  if (input.endsWith('.json')) return runArray(pipeline, await readJsonArrayInputs(input), output, options);
   const jsonl = input.endsWith('.jsonl');
   const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
   const tmp = `${output}.${process.pid}.partial`;
@@ -107,6 +134,31 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
   } finally {
     stream?.destroy();
   }
+}
+
+async function runArray(pipeline: Pipeline, inputs: readonly unknown[], output: string, options: Record<string, unknown>): Promise<number> {
+  const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
+  const tmp = `${output}.${process.pid}.partial`;
+  const out = await open(tmp, 'w');
+  try {
+    for (let at = 0; at < inputs.length; at += batchSize) {
+      const results = (await pipeline.run(inputs.slice(at, at + batchSize), options)) as unknown[];
+      await out.write(results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    }
+    await out.close();
+    await rename(tmp, output);
+    return inputs.length;
+  } catch (err) {
+    await out.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function inputValue(value: unknown, file: string, pointer: string): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['text'] === 'string') return (value as Record<string, unknown>)['text'] as string;
+  throw E.INPUT_INVALID(`${file}: the input at ${pointer} must be a string or an object with "text"`, { file, pointer, expected: 'a JSON string or {"text": ...}' });
 }
 
 function parseJsonlInput(line: string, file: string, lineNo: number): unknown {
