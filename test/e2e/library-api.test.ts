@@ -2,37 +2,32 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry, load } from '@recur/cli';
-import { RecurError, writeSafetensors, type Pipeline } from '@recur/runtime';
+import { RecurError, writeSafetensors } from '@recur/runtime';
+import { loadedPipeline } from './loaded-pipeline.js';
 
 const DEMO = resolve('pipelines/demo.json');
 const isCode = (code: string) => (err: unknown) => RecurError.is(err) && err.code === code;
 
 describe('library API: load, run, dispose', () => {
-  let pipeline: Pipeline;
-  before(async () => {
-    pipeline = await load(DEMO, { registry: createRegistry() });
-  });
-  after(async () => {
-    await pipeline.dispose();
-  });
+  const pipeline = loadedPipeline(DEMO);
 
   it('runs one input and many, shaped as transformers.js text-classification', async () => {
-    const one = (await pipeline.run('wonderful')) as { label: string; score: number }[];
+    const one = (await pipeline().run('wonderful')) as { label: string; score: number }[];
     assert.equal(one.length, 1);
-    const many = (await pipeline.run(['wonderful', 'awful'])) as { label: string; score: number }[];
+    const many = (await pipeline().run(['wonderful', 'awful'])) as { label: string; score: number }[];
     assert.equal(many.length, 2);
     assert.equal(typeof many[0]!.label, 'string');
     assert.equal(many[0]!.label, one[0]!.label);
     assert.ok(Math.abs(many[0]!.score - one[0]!.score) < 1e-5);
-    const all = (await pipeline.run(['wonderful'], { topK: null })) as { label: string; score: number }[][];
+    const all = (await pipeline().run(['wonderful'], { topK: null })) as { label: string; score: number }[][];
     assert.equal(all[0]!.length, 2);
   });
 
   it('gives the same answers to concurrent calls as to sequential ones (coalesced batches)', async () => {
     const texts = ['a', 'boring mess', 'lovely lovely music', '', 'the plot was too long and dull'];
     const sequential = [];
-    for (const t of texts) sequential.push(await pipeline.run(t));
-    const concurrent = await Promise.all(texts.map((t) => pipeline.run(t)));
+    for (const t of texts) sequential.push(await pipeline().run(t));
+    const concurrent = await Promise.all(texts.map((t) => pipeline().run(t)));
     for (const [i, s] of sequential.entries()) {
       const a = (s as { label: string; score: number }[])[0]!;
       const b = (concurrent[i] as { label: string; score: number }[])[0]!;
@@ -43,23 +38,23 @@ describe('library API: load, run, dispose', () => {
 
   it('never crashes on hostile strings', async () => {
     const inputs = ['', '   ', '\uD800', 'a\u0000b\u0007', '\u200B\u200E\u202Eabc', '👩‍👩‍👧‍👦🏳️‍🌈', 'x'.repeat(100_000)];
-    const out = (await pipeline.run(inputs)) as { label: string }[];
+    const out = (await pipeline().run(inputs)) as { label: string }[];
     assert.equal(out.length, inputs.length);
   });
 
   it('refuses an over-long input when truncation is off, with a coded error', async () => {
-    await assert.rejects(pipeline.run('good '.repeat(20), { truncation: 'off', maxInputTokens: 5 }), isCode('RECUR_E_INPUT_TOO_LONG'));
+    await assert.rejects(pipeline().run('good '.repeat(20), { truncation: 'off', maxInputTokens: 5 }), isCode('RECUR_E_INPUT_TOO_LONG'));
   });
 
   it('rejects non-string inputs with RECUR_E_INPUT_INVALID', async () => {
-    await assert.rejects(pipeline.run(42), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(pipeline.run(['ok', { text: 1 }]), isCode('RECUR_E_INPUT_INVALID'));
+    await assert.rejects(pipeline().run(42), isCode('RECUR_E_INPUT_INVALID'));
+    await assert.rejects(pipeline().run(['ok', { text: 1 }]), isCode('RECUR_E_INPUT_INVALID'));
   });
 
   it('honours an aborted signal', async () => {
     const ctl = new AbortController();
     ctl.abort();
-    await assert.rejects(pipeline.run('x', { signal: ctl.signal }), isCode('RECUR_E_ABORTED'));
+    await assert.rejects(pipeline().run('x', { signal: ctl.signal }), isCode('RECUR_E_ABORTED'));
   });
 
   it('refuses calls after dispose', async () => {

@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createRegistry, load } from '@recur/cli';
-import type { Pipeline } from '@recur/runtime';
+import { loadedPipeline } from './loaded-pipeline.js';
 import { runCli } from '../cli/run-cli.js';
 
 type Generated = { generated_text: string }[];
@@ -43,25 +42,19 @@ async function natsPerChar(text: string): Promise<number> {
 
 describe('shipped pipeline: generation (shakespeare)', function () {
   this.timeout(60_000);
-  let pipeline: Pipeline;
-  before(async () => {
-    pipeline = await load(SPEC, { registry: createRegistry() });
-  });
-  after(async () => {
-    await pipeline.dispose();
-  });
+  const pipeline = loadedPipeline(SPEC);
 
   it('the same seed gives the same continuation twice, and it starts with the prompt', async () => {
     const options = { seed: 42, maxNewTokens: 60 };
-    const a = (await pipeline.run('ROMEO:\n', options)) as Generated;
-    const b = (await pipeline.run('ROMEO:\n', options)) as Generated;
+    const a = (await pipeline().run('ROMEO:\n', options)) as Generated;
+    const b = (await pipeline().run('ROMEO:\n', options)) as Generated;
     assert.equal(a[0]!.generated_text, b[0]!.generated_text);
     assert.ok(a[0]!.generated_text.startsWith('ROMEO:\n'));
     assert.ok(a[0]!.generated_text.length > 'ROMEO:\n'.length);
   });
 
   it('stops before the end of a speech (the spec\'s stop string) and writes words, not noise', async () => {
-    const texts = (await pipeline.run(['KING HENRY:\n', 'JULIET:\n', 'First Citizen:\n'], { seed: 7, maxNewTokens: 200, returnFullText: false })) as Generated[];
+    const texts = (await pipeline().run(['KING HENRY:\n', 'JULIET:\n', 'First Citizen:\n'], { seed: 7, maxNewTokens: 200, returnFullText: false })) as Generated[];
     for (const [r] of texts) {
       const text = r!.generated_text;
       assert.ok(!text.includes('\n\n'), JSON.stringify(text));

@@ -1,18 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
-import { createRegistry, load } from '@recur/cli';
-import type { Pipeline } from '@recur/runtime';
+import { loadedPipeline } from './loaded-pipeline.js';
 
 type Scored = { label: string; score: number };
 
 describe('shipped pipeline: sentiment', () => {
-  let pipeline: Pipeline;
-  before(async () => {
-    pipeline = await load(resolve('pipelines/sentiment.json'), { registry: createRegistry() });
-  });
-  after(async () => {
-    await pipeline.dispose();
-  });
+  const pipeline = loadedPipeline(resolve('pipelines/sentiment.json'));
 
   // Sentences written for this test, in ordinary cased English (not SST's lowercased tokens).
   const positive = [
@@ -31,30 +24,30 @@ describe('shipped pipeline: sentiment', () => {
   ];
 
   it('labels clearly positive sentences positive and clearly negative ones negative', async () => {
-    const pos = (await pipeline.run(positive)) as Scored[];
-    const neg = (await pipeline.run(negative)) as Scored[];
+    const pos = (await pipeline().run(positive)) as Scored[];
+    const neg = (await pipeline().run(negative)) as Scored[];
     assert.deepEqual(pos.map((r) => r.label), positive.map(() => 'positive'), JSON.stringify(pos));
     assert.deepEqual(neg.map((r) => r.label), negative.map(() => 'negative'), JSON.stringify(neg));
   });
 
   it('reads UPPER and Title case like lower case', async () => {
     for (const text of [positive[0]!, negative[0]!]) {
-      const lower = ((await pipeline.run(text.toLowerCase())) as Scored[])[0]!;
-      const upper = ((await pipeline.run(text.toUpperCase())) as Scored[])[0]!;
+      const lower = ((await pipeline().run(text.toLowerCase())) as Scored[])[0]!;
+      const upper = ((await pipeline().run(text.toUpperCase())) as Scored[])[0]!;
       assert.equal(upper.label, lower.label);
       assert.ok(Math.abs(upper.score - lower.score) < 1e-5);
     }
   });
 
   it('returns both labels with probabilities summing to 1 when asked for all', async () => {
-    const all = (await pipeline.run('It was fine.', { topK: null })) as Scored[];
+    const all = (await pipeline().run('It was fine.', { topK: null })) as Scored[];
     assert.deepEqual(all.map((r) => r.label).sort(), ['negative', 'positive']);
     assert.ok(Math.abs(all[0]!.score + all[1]!.score - 1) < 1e-6);
   });
 
   it('never crashes on hostile input', async () => {
     const inputs = ['', ' \t\n ', '\uD83D', '\u0000\u0001\u001f', '\u200B\u200D\u200F\u202E', '👨‍👩‍👧‍👦🇩🇪', 'a'.repeat(100_000)];
-    const out = (await pipeline.run(inputs)) as Scored[];
+    const out = (await pipeline().run(inputs)) as Scored[];
     assert.equal(out.length, inputs.length);
     for (const r of out) assert.ok(r.score >= 0.5 && r.score <= 1);
   });

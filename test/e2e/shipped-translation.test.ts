@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
-import { createRegistry, load } from '@recur/cli';
-import type { Pipeline } from '@recur/runtime';
+import { loadedPipeline } from './loaded-pipeline.js';
 import { runCli } from '../cli/run-cli.js';
 
 type Translated = { translation_text: string };
@@ -12,13 +11,7 @@ const SENTENCES = resolve('test/e2e/fixtures/de-en-sentences.tsv');
 
 describe('shipped pipeline: translation (German -> English)', function () {
   this.timeout(60_000);
-  let pipeline: Pipeline;
-  before(async () => {
-    pipeline = await load(SPEC, { registry: createRegistry() });
-  });
-  after(async () => {
-    await pipeline.dispose();
-  });
+  const pipeline = loadedPipeline(SPEC);
 
   it('reaches BLEU >= 40 on sentences it has never seen (recur eval, beam search)', async () => {
     const r = await runCli(['eval', SPEC, '--data', SENTENCES, '--json']);
@@ -33,7 +26,7 @@ describe('shipped pipeline: translation (German -> English)', function () {
     const inputs = ['Ein Hund läuft über die Wiese.', 'Zwei Männer spielen Fußball.', 'Eine Frau trinkt Kaffee.'];
     const expected = [/\bdog\b/i, /\b(two|2) men\b/i, /\bwoman\b/i];
     for (const options of [{ beam: 1 }, { beam: 5 }]) {
-      const out = (await pipeline.run(inputs, options)) as Translated[];
+      const out = (await pipeline().run(inputs, options)) as Translated[];
       assert.equal(out.length, inputs.length);
       out.forEach((r, i) => assert.match(r.translation_text, expected[i]!, `${JSON.stringify(options)}: ${r.translation_text}`));
     }
@@ -41,13 +34,13 @@ describe('shipped pipeline: translation (German -> English)', function () {
 
   it('never crashes on hostile input and returns one translation per input', async () => {
     const inputs = ['', ' \t\n ', '\uD83D', '\u0000\u0001\u001f', '\u200B\u200D\u200F\u202E', '👨‍👩‍👧‍👦🇩🇪', 'ä'.repeat(100_000)];
-    const out = (await pipeline.run(inputs, { beam: 1, truncation: 'right' })) as Translated[];
+    const out = (await pipeline().run(inputs, { beam: 1, truncation: 'right' })) as Translated[];
     assert.equal(out.length, inputs.length);
     for (const r of out) assert.equal(typeof r.translation_text, 'string');
   });
 
   it('refuses an input over the limit with RECUR_E_INPUT_TOO_LONG when the call turns truncation off', async () => {
-    await assert.rejects(() => pipeline.run('Ein Hund. '.repeat(2000), { truncation: 'off' }), (err: Error & { code?: string }) => {
+    await assert.rejects(() => pipeline().run('Ein Hund. '.repeat(2000), { truncation: 'off' }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'RECUR_E_INPUT_TOO_LONG');
       return true;
     });

@@ -75,41 +75,52 @@ function callOptionsFrom(text: string | undefined, topK: string | undefined): Re
 const MAX_JSON_INPUT_BYTES = 64 * 1024 * 1024;
 
 /** A `.json` input file: an array of inputs (strings or `{"text"}` objects), as `pipelines/*.examples.json`. */
-async function readJsonArrayInputs(input: string): Promise<unknown[]> {
-  let text: string;
-  try {
-    const size = (await stat(input)).size;
-    if (size > MAX_JSON_INPUT_BYTES) {
-      throw E.INPUT_INVALID(`${input} is ${size} bytes; a .json input is read whole, up to ${MAX_JSON_INPUT_BYTES}`, { file: input, expected: 'a .jsonl file (one input per line) for large inputs', limit: MAX_JSON_INPUT_BYTES });
-    }
-    text = await readFile(input, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
-    throw err;
+async function readJsonArrayInputs(input: string): Promise<string[]> {
+  const size = (await stat(input)).size;
+  if (size > MAX_JSON_INPUT_BYTES) {
+    throw E.INPUT_INVALID(`${input} is ${size} bytes; a .json input is read whole, up to ${MAX_JSON_INPUT_BYTES}`, { file: input, expected: 'a .jsonl file (one input per line) for large inputs', limit: MAX_JSON_INPUT_BYTES });
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(await readFile(input, 'utf8'));
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
     throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, { file: input, expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)' });
   }
   if (!Array.isArray(value)) throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, { file: input, expected: '["first input", "second input"]' });
-  return value.map((item, i) => inputValue(item, input, `/${i}`));
+  return value.map((item, i) => {
+    const text = inputText(item);
+    if (text === undefined) throw E.INPUT_INVALID(`${input}: the input at /${i} must be a string or an object with "text"`, { file: input, pointer: `/${i}`, expected: 'a JSON string or {"text": ...}' });
+    return text;
+  });
+}
+
+/** The inputs of a file, in order: a `.json` array, `.jsonl` values, or the lines of a text file. */
+async function* readInputs(input: string): AsyncGenerator<unknown> {
+  if (input.endsWith('.json')) {
+    yield* await readJsonArrayInputs(input);
+    return;
+  }
+  const jsonl = input.endsWith('.jsonl');
+  const stream = createReadStream(input, { encoding: 'utf8' });
+  try {
+    let lineNo = 0;
+    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+      lineNo += 1;
+      yield jsonl ? parseJsonlInput(line, input, lineNo) : line;
+    }
+  } finally {
+    stream.destroy();
+  }
 }
 
 async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
-  if (input.endsWith('.json')) return runArray(pipeline, await readJsonArrayInputs(input), output, options);
-  const jsonl = input.endsWith('.jsonl');
   const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
   const tmp = `${output}.${process.pid}.partial`;
   const out = await open(tmp, 'w');
   let count = 0;
-  let stream;
   try {
-    stream = createReadStream(input, { encoding: 'utf8' });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let batch: unknown[] = [];
-    let lineNo = 0;
     const flush = async () => {
       if (batch.length === 0) return;
       const results = (await pipeline.run(batch, options)) as unknown[];
@@ -117,9 +128,8 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
       count += batch.length;
       batch = [];
     };
-    for await (const line of lines) {
-      lineNo += 1;
-      batch.push(jsonl ? parseJsonlInput(line, input, lineNo) : line);
+    for await (const item of readInputs(input)) {
+      batch.push(item);
       if (batch.length >= batchSize) await flush();
     }
     await flush();
@@ -131,44 +141,24 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
     await rm(tmp, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
     throw err;
-  } finally {
-    stream?.destroy();
   }
 }
 
-async function runArray(pipeline: Pipeline, inputs: readonly unknown[], output: string, options: Record<string, unknown>): Promise<number> {
-  const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
-  const tmp = `${output}.${process.pid}.partial`;
-  const out = await open(tmp, 'w');
-  try {
-    for (let at = 0; at < inputs.length; at += batchSize) {
-      const results = (await pipeline.run(inputs.slice(at, at + batchSize), options)) as unknown[];
-      await out.write(results.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    }
-    await out.close();
-    await rename(tmp, output);
-    return inputs.length;
-  } catch (err) {
-    await out.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-function inputValue(value: unknown, file: string, pointer: string): string {
+/** The text of one input: a string, or an object's `text`; undefined for anything else. */
+function inputText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['text'] === 'string') return (value as Record<string, unknown>)['text'] as string;
-  throw E.INPUT_INVALID(`${file}: the input at ${pointer} must be a string or an object with "text"`, { file, pointer, expected: 'a JSON string or {"text": ...}' });
+  const text = value && typeof value === 'object' ? (value as Record<string, unknown>)['text'] : undefined;
+  return typeof text === 'string' ? text : undefined;
 }
 
-function parseJsonlInput(line: string, file: string, lineNo: number): unknown {
+function parseJsonlInput(line: string, file: string, lineNo: number): string {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (err) {
     throw E.INPUT_INVALID(`line ${lineNo} is not JSON: ${(err as Error).message}`, { file, line: lineNo, expected: 'a JSON string or {"text": ...} per line' });
   }
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['text'] === 'string') return (value as Record<string, unknown>)['text'];
-  throw E.INPUT_INVALID(`line ${lineNo} must hold a JSON string or an object with "text"`, { file, line: lineNo, expected: 'a JSON string or {"text": ...}' });
+  const text = inputText(value);
+  if (text === undefined) throw E.INPUT_INVALID(`line ${lineNo} must hold a JSON string or an object with "text"`, { file, line: lineNo, expected: 'a JSON string or {"text": ...}' });
+  return text;
 }

@@ -1,14 +1,8 @@
-import { GraphBuilder, RuntimeErrors as E, type EmbeddingPart, type EncoderPart, type Value } from '@recur/runtime';
+import { GraphBuilder, recurrentStateShape, RuntimeErrors as E, type EmbeddingPart, type EncoderPart, type RecurrentStateShape, type Value } from '@recur/runtime';
 import type { LanguageModelHead } from './language-model-head.js';
 
 /** The recurrent state a language model carries between steps: one tensor [rows, B, hidden] per name. */
-export interface StateShape {
-  /** State names in the cell's order (`h`, `c`). */
-  readonly names: readonly string[];
-  /** layers (a generating encoder is unidirectional). */
-  readonly rows: number;
-  readonly hidden: number;
-}
+export type StateShape = RecurrentStateShape;
 
 /** Input and output names of the `lm-step` unit. */
 export const LM_UNIT = {
@@ -20,21 +14,9 @@ export const LM_UNIT = {
   stateOut: (s: string) => `next_${s}`,
 } as const;
 
-/**
- * Reads the state layout of a recurrent encoder (`recurrent.v1` exposes its cell, layers, hidden
- * and directions). Generation reads text left to right, so a bidirectional encoder is refused.
- */
+/** The state layout of a generating encoder; a bidirectional or non-recurrent one is refused. */
 export function stateShapeOf(encoder: EncoderPart): StateShape {
-  const e = encoder as Partial<{ cell: { stateNames: readonly string[] }; layers: number; hidden: number; directions: number }>;
-  if (!e.cell || !Array.isArray(e.cell.stateNames) || typeof e.layers !== 'number' || typeof e.hidden !== 'number') {
-    throw E.SPEC_INVALID('text generation carries the recurrent state from step to step, so it needs a recurrent encoder such as "recurrent"', {
-      pointer: '/encoder/type', expected: 'recurrent',
-    });
-  }
-  if (e.directions === 2) {
-    throw E.SPEC_INVALID('a language model reads left to right: its encoder cannot be bidirectional', { pointer: '/encoder/bidirectional', expected: 'false' });
-  }
-  return { names: e.cell.stateNames, rows: e.layers, hidden: e.hidden };
+  return recurrentStateShape(encoder, 'text generation carries the recurrent state from step to step');
 }
 
 /**

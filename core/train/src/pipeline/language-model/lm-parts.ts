@@ -1,4 +1,4 @@
-import { RuntimeErrors, type EmbeddingPart, type EncoderPart, type GraphBuilder, type PartBlock, type PipelineContext, type TokenizerPart, type Value } from '@recur/runtime';
+import { recurrentStateShape, RuntimeErrors, type EmbeddingPart, type EncoderPart, type GraphBuilder, type PartBlock, type PipelineContext, type RecurrentStateShape, type TokenizerPart, type Value } from '@recur/runtime';
 
 /**
  * What the language-model objective needs from a head: the output layer over whole sequences
@@ -12,13 +12,7 @@ export interface ProjectingHead {
 }
 
 /** The recurrent state a language model carries: one tensor [rows, B, hidden] per state name. */
-export interface LmStateShape {
-  /** State names in the cell's order (`h`, `c`). */
-  readonly names: readonly string[];
-  /** Layers (a language model's encoder is unidirectional). */
-  readonly rows: number;
-  readonly hidden: number;
-}
+export type LmStateShape = RecurrentStateShape;
 
 /** The pipeline's own parts, created as the text-generation task creates them. */
 export interface LmParts {
@@ -47,7 +41,8 @@ export async function createLmParts(ctx: PipelineContext, encoderBlock?: PartBlo
       pointer: '/head/type', expected: 'language-model',
     });
   }
-  const state = lmStateShape(encoder);
+  // The state carried from window to window in training is the state carried from step to step in generation.
+  const state = recurrentStateShape(encoder, 'a language model carries the recurrent state from window to window');
   const layerDropout = Number((encoder as Partial<{ dropout: number }>).dropout ?? 0);
   return { tokenizer, embedding, encoder, head, state, layerDropout };
 }
@@ -55,22 +50,4 @@ export async function createLmParts(ctx: PipelineContext, encoderBlock?: PartBlo
 function isProjectingHead(head: unknown): head is ProjectingHead {
   const h = head as Partial<ProjectingHead> | null;
   return typeof h === 'object' && h !== null && typeof h.project === 'function' && typeof h.vocabSize === 'number';
-}
-
-/**
- * The state layout of a recurrent encoder (`recurrent.v1` exposes its cell, layers, hidden and
- * directions), as the text-generation task reads it: the state carried from window to window in
- * training is the state carried from step to step in generation.
- */
-export function lmStateShape(encoder: EncoderPart): LmStateShape {
-  const e = encoder as Partial<{ cell: { stateNames: readonly string[] }; layers: number; hidden: number; directions: number }>;
-  if (!e.cell || !Array.isArray(e.cell.stateNames) || typeof e.layers !== 'number' || typeof e.hidden !== 'number') {
-    throw RuntimeErrors.SPEC_INVALID('a language model carries the recurrent state from window to window, so it needs a recurrent encoder such as "recurrent"', {
-      pointer: '/encoder/type', expected: 'recurrent',
-    });
-  }
-  if (e.directions === 2) {
-    throw RuntimeErrors.SPEC_INVALID('a language model reads left to right: its encoder cannot be bidirectional', { pointer: '/encoder/bidirectional', expected: 'false' });
-  }
-  return { names: e.cell.stateNames, rows: e.layers, hidden: e.hidden };
 }
