@@ -92,6 +92,8 @@ describe('recur run / export / fill', () => {
     assert.deepEqual(model.graph.input.map((i) => i.name), ['ids', 'lengths']);
     assert.deepEqual(model.graph.output.map((o) => o.name), ['logits']);
     assert.ok(model.graph.initializer.some((t) => t.name === 'embedding.table'));
+    // Self-contained: no initializer points into the pipeline's weights file.
+    assert.ok(model.graph.initializer.every((t) => t.dataLocation !== 1));
   });
 
   it('fill writes versioned type names and defaults', async () => {

@@ -47,4 +47,33 @@ describe('GraphBuilder', () => {
     const got = Array.from(out['y']!.data as Float32Array);
     got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-6 * Math.abs(want[i]!) + 1e-6, `got ${got}, want ${want}`));
   });
+
+  it('keeps a float16 lookup table float16: the Gather reads it and only the gathered rows are widened', async () => {
+    const g = new GraphBuilder('t');
+    const ids = g.input('ids', 'int64', ['n']);
+    const table = g.scope('embedding').param('table', [3, 2]);
+    g.output(g.gather(table, ids), 'rows', 'float32', ['n', 2]);
+    const half = Uint16Array.from([0.5, -1, 2, 0.25, -3, 4], floatToHalf);
+    const bytes = g.toBytes({ weights: (d) => ({ dtype: 'float16', dims: d.dims, data: half }) });
+    const model = decodeModel(bytes);
+    assert.deepEqual(model.graph.node.slice(0, 2).map((n) => [n.opType, n.input[0]]), [['Gather', 'embedding.table::float16'], ['Cast', model.graph.node[0]!.output[0]]]);
+    assert.ok(!model.graph.node.some((n) => n.input.includes('embedding.table')), 'nothing reads a widened table');
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ ids: new ort.Tensor('int64', BigInt64Array.from([2n, 0n]), [2]) });
+    assert.deepEqual(out['rows']!.type, 'float32');
+    assert.deepEqual(Array.from(out['rows']!.data as Float32Array), [-3, 4, 0.5, -1]);
+  });
+
+  it('widens a float16 table once at the top when anything but a lookup reads it (a MatMul, a Scan body)', () => {
+    const g = new GraphBuilder('t');
+    const ids = g.input('ids', 'int64', ['n']);
+    const table = g.scope('embedding').param('table', [2, 2]);
+    const rows = g.gather(table, ids);
+    g.output(g.matMul(rows, table), 'y', 'float32', ['n', 2]);
+    const half = Uint16Array.from([1, 2, 3, 4], floatToHalf);
+    const model = decodeModel(g.toBytes({ weights: (d) => ({ dtype: 'float16', dims: d.dims, data: half }) }));
+    assert.deepEqual([model.graph.node[0]!.opType, model.graph.node[0]!.output], ['Cast', ['embedding.table']]);
+    assert.equal(model.graph.node.find((n) => n.opType === 'Gather')!.input[0], 'embedding.table');
+  });
 });
+

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { load, type PluginRegistry } from '@recur/runtime';
+import { load, selfContainedModel, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
@@ -25,7 +25,7 @@ export async function exportCommand(argv: readonly string[], io: CommandIO, regi
       await mkdir(dir, { recursive: true });
       for (const unit of pipeline.units) {
         const file = join(dir, `${unit.name}.onnx`);
-        await writeFileAtomic(file, unit.model);
+        await writeFileAtomic(file, await selfContainedModel(unit));
         io.stdout.write(`${file}\n`);
       }
     } finally {

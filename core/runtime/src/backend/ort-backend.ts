@@ -4,6 +4,7 @@ import { E } from '../errors/runtime-errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { ComputeUnit } from '../plugins/task-contract.js';
 import type { Backend, Session, SessionOptions } from './backend.js';
+import { privateWeightsCopy } from './private-weights-copy.js';
 import { knownProviders, providerCandidates } from './execution-providers.js';
 import { OrtSession } from './ort-session.js';
 
@@ -41,7 +42,9 @@ export class OrtBackend implements Backend {
     if (this.disposed) throw E.DISPOSED('the ONNX Runtime backend was disposed', { pointer: unit.name });
     const providers = providerCandidates(options.executionProviders);
     const threads = options.threads ?? 0;
-    const key = `${sha256(unit.model)}|${providers.join(',')}|${threads}`;
+    // A model pointing into a weights file is the same model only while that file is unchanged.
+    const external = unit.externalData ? `|${unit.externalData.path}|${unit.externalData.fingerprint}` : '';
+    const key = `${sha256(unit.model)}${external}|${providers.join(',')}|${threads}`;
     const pending = this.sessions.get(key);
     if (pending) {
       const shared = await pending;
@@ -68,11 +71,21 @@ export class OrtBackend implements Backend {
   private async create(unit: ComputeUnit, providers: readonly string[], threads: number, onLastRelease: () => void): Promise<OrtSession> {
     const failures: Failure[] = [];
     const known = knownProviders();
-    let remaining = providers.filter((p) => {
+    const remaining = providers.filter((p) => {
       if (p === 'cpu' || known.includes(p)) return true;
       this.drop(unit, { provider: p, reason: `not in this onnxruntime-node build (it has: ${known.join(', ')})` }, failures);
       return false;
     });
+    const weights = unit.externalData ? await privateWeightsCopy(unit.externalData.path, unit.externalData.fingerprint) : undefined;
+    try {
+      return await this.createWith(unit, remaining, threads, failures, onLastRelease, weights?.dir);
+    } finally {
+      await weights?.remove();
+    }
+  }
+
+  private async createWith(unit: ComputeUnit, providers: readonly string[], threads: number, failures: Failure[], onLastRelease: () => void, weightsDir: string | undefined): Promise<OrtSession> {
+    let remaining = providers;
     for (;;) {
       let inner: ort.InferenceSession;
       try {
@@ -81,6 +94,8 @@ export class OrtBackend implements Backend {
           intraOpNumThreads: threads,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
+          // Initializers in external data are read from (a private copy of) the weights file.
+          ...(weightsDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } } : {}),
         });
       } catch (err) {
         const failure = { provider: remaining[0]!, reason: oneLine(err) };

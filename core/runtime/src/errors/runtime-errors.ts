@@ -20,6 +20,7 @@ export const E = defineErrors('@recur/runtime', {
   WEIGHTS_INVALID: { code: 'RECUR_E_WEIGHTS_INVALID', description: 'A safetensors file is malformed: bad header, offsets out of range, unknown dtype.' },
   WEIGHTS_MISMATCH: { code: 'RECUR_E_WEIGHTS_MISMATCH', description: 'The weights do not fit the spec: a tensor is missing, extra, or has another shape or dtype; the error names the tensor.' },
   WEIGHTS_MISSING: { code: 'RECUR_E_WEIGHTS_MISSING', description: 'The spec names a weights file that does not exist yet; run `recur train` to create it.' },
+  WEIGHTS_CHANGED: { code: 'RECUR_E_WEIGHTS_CHANGED', description: 'The weights file changed on disk while a pipeline was being loaded from it; load it again.' },
   ONNX_INVALID: { code: 'RECUR_E_ONNX_INVALID', description: 'An ONNX model or tensor file could not be decoded, or has inputs/outputs other than the spec maps.' },
   BACKEND_FAILED: { code: 'RECUR_E_BACKEND_FAILED', description: 'ONNX Runtime failed to create a session or run a graph; the message carries its own words.', exitCode: 3, httpStatus: 500 },
   EP_UNAVAILABLE: { code: 'RECUR_E_EP_UNAVAILABLE', description: 'None of the execution providers the spec asks for is available (CPU is always tried last).', exitCode: 3, httpStatus: 500 },

@@ -1,5 +1,6 @@
-import { encodeModel, tensorToProto, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './onnx-proto.js';
+import { encodeModel, externalTensorToProto, tensorToProto, type ExternalTensor, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './onnx-proto.js';
 import { dtypeToOnnx, tensor, type DType, type TensorData } from './tensor-data.js';
+import { widenFloat16 } from './widen-float16.js';
 
 /** A dimension: a fixed size or a symbolic name (`batch`, `time`). */
 export type Dim = number | string;
@@ -56,10 +57,10 @@ export interface ModelOptions {
   /**
    * Where parameter values come from; a missing one throws. Omit to turn parameters into graph inputs
    * (training). A float16 tensor for a float32 parameter is stored as a float16 initializer widened by
-   * a `Cast` node, which ONNX Runtime folds once when the session is created: the model bytes stay
-   * half the size and no float32 copy is made in JavaScript.
+   * a `Cast` node (see widenFloat16): the model bytes stay half the size, no float32 copy is made in
+   * JavaScript, and an embedding table stays float16 in ONNX Runtime too.
    */
-  readonly weights?: (decl: ParamDecl) => TensorData;
+  readonly weights?: (decl: ParamDecl) => TensorData | ExternalTensor;
   readonly producerVersion?: string;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -236,7 +237,7 @@ export class GraphBuilder {
 
   /** Serialises this graph (not a model); used for subgraph attributes. */
   toGraphProto(options: ModelOptions = {}, isRoot = false): OnnxGraph {
-    const node: OnnxNode[] = this.nodes.map((n) => ({
+    let node: OnnxNode[] = this.nodes.map((n) => ({
       input: [...n.inputs],
       output: [...n.outputs],
       name: n.name,
@@ -247,22 +248,21 @@ export class GraphBuilder {
     const initializer = [...this.constants].map(([name, t]) => tensorToProto(name, t));
     const input = this.inputs.map(valueInfo);
     if (isRoot) {
-      const widen: OnnxNode[] = [];
       for (const decl of this.params) {
         if (!options.weights) {
           input.push(valueInfo({ name: decl.name, dtype: 'float32', dims: decl.dims }));
           continue;
         }
         const value = options.weights(decl);
+        const proto = (name: string) => ('external' in value ? externalTensorToProto(name, value) : tensorToProto(name, value));
         if (value.dtype === 'float16') {
           const half = `${decl.name}::float16`;
-          initializer.push(tensorToProto(half, value));
-          widen.push({ input: [half], output: [decl.name], name: `${decl.name}::widen`, opType: 'Cast', domain: '', attribute: [{ name: 'to', type: 2, i: dtypeToOnnx('float32') }] });
+          initializer.push(proto(half));
+          node = widenFloat16(node, decl.name, half);
         } else {
-          initializer.push(tensorToProto(decl.name, value));
+          initializer.push(proto(decl.name));
         }
       }
-      node.unshift(...widen);
     }
     return { name: this.graphName, node, initializer, input, output: this.outputs.map(valueInfo) };
   }

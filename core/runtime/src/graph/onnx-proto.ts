@@ -48,6 +48,9 @@ export interface OnnxTensor {
   int64Data?: number[];
   doubleData?: number[];
   uint64Data?: number[];
+  /** Where the bytes are when `dataLocation` is 1 (EXTERNAL): `location`, `offset`, `length`. */
+  externalData?: { key: string; value: string }[];
+  dataLocation?: number;
 }
 export interface OnnxGraph {
   name: string;
@@ -79,12 +82,40 @@ export function decodeModel(bytes: Uint8Array, where = 'model'): OnnxModel {
   }
 }
 
-/** Encodes Recur tensor data as an ONNX TensorProto (raw little-endian bytes). */
+/**
+ * Encodes Recur tensor data as an ONNX TensorProto (raw little-endian bytes). The proto shares the
+ * tensor's bytes rather than copying them (encoding copies them once, into the model): a copy here
+ * would put a second transient copy of every weight on the heap while a model is built.
+ */
 export function tensorToProto(name: string, t: TensorData): OnnxTensor {
   const view = t.data;
-  const raw = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  return { name, dims: [...t.dims], dataType: dtypeToOnnx(t.dtype), rawData: raw.slice() };
+  return { name, dims: [...t.dims], dataType: dtypeToOnnx(t.dtype), rawData: new Uint8Array(view.buffer, view.byteOffset, view.byteLength) };
 }
+
+/** A tensor whose bytes stay in a file (ONNX external data), `file` relative to the model's folder. */
+export interface ExternalTensor {
+  readonly dtype: DType;
+  readonly dims: readonly number[];
+  readonly external: { readonly file: string; readonly offset: number; readonly length: number };
+}
+
+/** Encodes a TensorProto that points into a file instead of holding its bytes. */
+export function externalTensorToProto(name: string, t: ExternalTensor): OnnxTensor {
+  return {
+    name,
+    dims: [...t.dims],
+    dataType: dtypeToOnnx(t.dtype),
+    dataLocation: DATA_LOCATION_EXTERNAL,
+    externalData: [
+      { key: 'location', value: t.external.file },
+      { key: 'offset', value: String(t.external.offset) },
+      { key: 'length', value: String(t.external.length) },
+    ],
+  };
+}
+
+/** TensorProto.DataLocation.EXTERNAL */
+export const DATA_LOCATION_EXTERNAL = 1;
 
 /** Decodes a TensorProto (a `.pb` file of the ONNX node tests, or an initializer). */
 export function decodeTensor(bytes: Uint8Array, where = 'tensor'): TensorData & { name: string } {

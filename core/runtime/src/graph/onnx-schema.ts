@@ -91,6 +91,8 @@ export const onnxSchemaJson = {
             rawData: { type: 'bytes', id: 9 },
             doubleData: { rule: 'repeated', type: 'double', id: 10, options: { packed: true } },
             uint64Data: { rule: 'repeated', type: 'uint64', id: 11, options: { packed: true } },
+            externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
+            dataLocation: { type: 'int32', id: 14 },
           },
         },
         TensorShapeProto: {

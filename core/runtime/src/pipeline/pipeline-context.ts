@@ -1,7 +1,8 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { E } from '../errors/runtime-errors.js';
 import type { GraphBuilder, ParamDecl } from '../graph/graph-builder.js';
+import type { ExternalTensor } from '../graph/onnx-proto.js';
 import { toFloat32, type TensorData } from '../graph/tensor-data.js';
 import { initialValue } from '../graph/init-params.js';
 import type { Logger } from '../logger.js';
@@ -9,7 +10,7 @@ import type { PartBlock, PartKind, PartOfKind, UpstreamDims } from '../plugins/p
 import type { PluginRegistry } from '../plugins/registry.js';
 import type { ComputeUnit, TaskContext } from '../plugins/task-contract.js';
 import { checkWeights } from '../safetensors/check-weights.js';
-import { readSafetensors } from '../safetensors/read.js';
+import { FileWeightStore } from '../safetensors/file-weight-store.js';
 import type { WeightStore } from '../safetensors/weight-store.js';
 import { RUNTIME_VERSION } from '../version.js';
 
@@ -85,15 +86,23 @@ export class PipelineContext implements TaskContext {
     // float16 weights stay float16 in the model (a Cast in the graph widens them): no float32 copy here.
     const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true, keepFloat16: true });
     for (const p of params) this.usedParams.add(p.name);
+    let externalData: ComputeUnit['externalData'];
     const model = g.toBytes({
-      weights: (decl: ParamDecl) => {
+      weights: (decl: ParamDecl): TensorData | ExternalTensor => {
+        // float32 and float16 tensors of a weights file on disk stay there: ONNX Runtime reads them
+        // from the file (external data), so no copy of them passes through JavaScript.
+        const extent = checked.extent?.(decl.name);
+        if (extent && (extent.dtype === 'float32' || extent.dtype === 'float16')) {
+          externalData = { path: join(extent.dir, extent.file), fingerprint: extent.fingerprint };
+          return { dtype: extent.dtype, dims: decl.dims, external: { file: extent.file, offset: extent.offset, length: extent.length } };
+        }
         const t = checked.get(decl.name)!;
         return t.dtype === 'float16' ? { dtype: 'float16', dims: decl.dims, data: t.data } : { dtype: 'float32', dims: decl.dims, data: toFloat32(t) };
       },
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },
     });
-    return { name, model };
+    return externalData ? { name, model, externalData } : { name, model };
   }
 
   private compileFresh(name: string, g: GraphBuilder, seed: number): ComputeUnit {
@@ -136,7 +145,7 @@ export class PipelineContext implements TaskContext {
     if (file && !file.exists) {
       throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, { pointer: '/weights', file: path });
     }
-    return readSafetensors(path);
+    return FileWeightStore.open(path);
   }
 }
 

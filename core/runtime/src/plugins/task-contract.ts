@@ -15,6 +15,13 @@ export interface ComputeUnit {
   readonly name: string;
   /** The ONNX model with the weights as initializers. */
   readonly model: Uint8Array;
+  /**
+   * Set when initializers point into a weights file instead of holding their bytes (ONNX external
+   * data whose locations name the file `path` by its base name); `fingerprint` (size, modification
+   * time, inode) changes when the file does. Such a model is not self-contained: `selfContainedModel`
+   * inlines the bytes (what `recur export` writes).
+   */
+  readonly externalData?: { readonly path: string; readonly fingerprint: string };
 }
 
 /** What a task's compile step can use. */

@@ -44,7 +44,8 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
   const problems: Problem[] = [];
 
   for (const want of expected) {
-    const have = store.get(want.name);
+    // A store that reads lazily answers dtype and shape from its header alone.
+    const have = store.info ? store.info(want.name) : store.get(want.name);
     const wantDtype = want.dtype ?? 'float32';
     if (!have) {
       const near = nearestNames(want.name, present);
@@ -52,7 +53,7 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
     } else if (!sameDims(have.dims, want.dims)) {
       problems.push({ tensor: want.name, message: `expected [${want.dims.join(', ')}], file has [${have.dims.join(', ')}]` });
     } else if (have.dtype === 'float16' && wantDtype === 'float32') {
-      if (!options.keepFloat16) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(have) });
+      if (!options.keepFloat16) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(store.get(want.name)!) });
     } else if (have.dtype !== wantDtype) {
       problems.push({ tensor: want.name, message: `expected dtype ${wantDtype}, file has ${have.dtype}` });
     }

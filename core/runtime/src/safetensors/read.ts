@@ -15,7 +15,8 @@ export const MAX_HEADER_BYTES = 100_000_000;
 /** Keys that would reach Object.prototype if a header were ever copied into a plain object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-interface Entry {
+/** One tensor of a safetensors header; `begin`/`end` count from the start of the data section. */
+export interface SafetensorsEntry {
   readonly name: string;
   readonly fileDtype: string;
   readonly dims: number[];
@@ -33,35 +34,54 @@ interface Entry {
  * `bytes` afterwards); misaligned ones are copied.
  */
 export function parseSafetensors(bytes: Uint8Array, source: string): WeightStore {
+  const n = headerLength(bytes.subarray(0, 8), bytes.byteLength, source);
+  const { entries, metadata, dataStart } = parseSafetensorsHeader(bytes.subarray(8, 8 + n), bytes.byteLength, source);
+  const tensors = new Map<string, TensorData>();
+  for (const entry of entries) {
+    tensors.set(entry.name, toTensor(bytes, dataStart, entry));
+  }
+  return new MemoryWeightStore(tensors, metadata, source);
+}
+
+/**
+ * Reads the 8-byte little-endian header length at the start of a safetensors file of `fileLength`
+ * bytes and checks it against the cap and the file's size.
+ */
+export function headerLength(first8: Uint8Array, fileLength: number, source: string): number {
   if (endianness() !== 'LE') throw E.INTERNAL('safetensors: reading needs a little-endian machine', { file: source });
-  const fail = (message: string, tensor?: string) =>
-    E.WEIGHTS_INVALID(`${source}: ${tensor !== undefined ? `tensor ${JSON.stringify(tensor)}: ` : ''}${message}`, {
-      file: source, ...(tensor !== undefined ? { tensor } : {}),
-    });
+  const fail = failure(source);
+  if (fileLength < 8 || first8.byteLength < 8) throw fail(`file has ${fileLength} bytes, fewer than the 8-byte header length`);
+  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) throw fail(`header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  const n = Number(length);
+  if (8 + n > fileLength) throw fail(`header length ${n} runs past the end of the file (${fileLength} bytes)`);
+  return n;
+}
 
-  if (bytes.byteLength < 8) throw fail(`file has ${bytes.byteLength} bytes, fewer than the 8-byte header length`);
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw fail(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  const n = Number(headerLength);
-  if (8 + n > bytes.byteLength) throw fail(`header length ${n} runs past the end of the file (${bytes.byteLength} bytes)`);
-
-  const header = parseHeader(bytes.subarray(8, 8 + n), fail);
-  const dataStart = 8 + n;
-  const dataLength = bytes.byteLength - dataStart;
-  const entries: Entry[] = [];
+/**
+ * Parses and checks the JSON header of a safetensors file of `fileLength` bytes: every entry well
+ * formed, the tensors tiling the data section exactly. `dataStart` is where the data section begins.
+ */
+export function parseSafetensorsHeader(raw: Uint8Array, fileLength: number, source: string): { entries: SafetensorsEntry[]; metadata: Record<string, string>; dataStart: number } {
+  const fail = failure(source);
+  const header = parseHeader(raw, fail);
+  const dataStart = 8 + raw.byteLength;
+  const entries: SafetensorsEntry[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, info] of Object.entries(header)) {
     if (FORBIDDEN_KEYS.has(name)) throw fail(`the key ${JSON.stringify(name)} is not allowed`, name);
     if (name === '__metadata__') metadata = readMetadata(info, fail);
     else entries.push(readEntry(name, info, fail));
   }
-  checkLayout(entries, dataLength, fail);
+  checkLayout(entries, fileLength - dataStart, fail);
+  return { entries, metadata, dataStart };
+}
 
-  const tensors = new Map<string, TensorData>();
-  for (const entry of entries) {
-    tensors.set(entry.name, toTensor(bytes, dataStart, entry));
-  }
-  return new MemoryWeightStore(tensors, metadata, source);
+function failure(source: string): Fail {
+  return (message: string, tensor?: string) =>
+    E.WEIGHTS_INVALID(`${source}: ${tensor !== undefined ? `tensor ${JSON.stringify(tensor)}: ` : ''}${message}`, {
+      file: source, ...(tensor !== undefined ? { tensor } : {}),
+    });
 }
 
 /** Reads and parses a safetensors file; a missing or unreadable file is RECUR_E_IO. */
@@ -108,7 +128,7 @@ function readMetadata(info: unknown, fail: Fail): Record<string, string> {
   return out;
 }
 
-function readEntry(name: string, info: unknown, fail: Fail): Entry {
+function readEntry(name: string, info: unknown, fail: Fail): SafetensorsEntry {
   if (typeof info !== 'object' || info === null || Array.isArray(info)) throw fail('entry must be an object {dtype, shape, data_offsets}', name);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || fileDtypeSize(dtype) === undefined) {
@@ -131,10 +151,10 @@ function readEntry(name: string, info: unknown, fail: Fail): Entry {
 }
 
 /** The spec requires the tensors to tile the data section exactly: no overlap, no hole, nothing after. */
-function checkLayout(entries: readonly Entry[], dataLength: number, fail: Fail): void {
+function checkLayout(entries: readonly SafetensorsEntry[], dataLength: number, fail: Fail): void {
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
-  let previous: Entry | undefined;
+  let previous: SafetensorsEntry | undefined;
   for (const entry of sorted) {
     if (entry.end > dataLength) {
       throw fail(`data_offsets [${entry.begin}, ${entry.end}] run past the data section (${dataLength} bytes)`, entry.name);
@@ -153,7 +173,8 @@ function checkLayout(entries: readonly Entry[], dataLength: number, fail: Fail):
   }
 }
 
-function toTensor(bytes: Uint8Array, dataStart: number, entry: Entry): TensorData {
+/** The tensor of `entry` from `bytes`, which holds a data section starting at `dataStart` (views where aligned). */
+export function toTensor(bytes: Uint8Array, dataStart: number, entry: SafetensorsEntry): TensorData {
   const size = fileDtypeSize(entry.fileDtype)!;
   const count = (entry.end - entry.begin) / size;
   const absolute = bytes.byteOffset + dataStart + entry.begin;

@@ -1,0 +1,38 @@
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { E } from '../errors/runtime-errors.js';
+
+/** The size, modification time and inode of a file: what FileWeightStore records as `fingerprint`. */
+export async function fileFingerprint(path: string): Promise<string> {
+  const s = await stat(path);
+  return `${s.size}:${s.mtimeMs}:${s.ino}`;
+}
+
+/**
+ * A copy of a weights file that only this process can reach, for ONNX Runtime to read external data
+ * from. ONNX Runtime maps external data into memory and keeps using the mapped pages (an embedding
+ * table is read in place): had it mapped the pipeline's own file, anyone truncating that file while
+ * the process runs (`cp new.safetensors weights.safetensors`) would kill it with SIGBUS. The caller
+ * removes the copy once the session exists; the mapping keeps it alive, out of everyone's reach.
+ */
+export async function privateWeightsCopy(path: string, fingerprint: string): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'recur-weights-'));
+  const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  try {
+    const before = await fileFingerprint(path);
+    if (before !== fingerprint) {
+      throw E.WEIGHTS_CHANGED(`${path} changed on disk after its header was read (it was ${fingerprint}, now ${before}: size:mtime:inode); load the pipeline again`, { file: path });
+    }
+    await copyFile(path, join(dir, basename(path)));
+    // The copy must be the file the header was read from: a rewrite during the copy would mix two files.
+    if ((await fileFingerprint(path)) !== fingerprint) {
+      throw E.WEIGHTS_CHANGED(`${path} changed on disk while it was being read; load the pipeline again`, { file: path });
+    }
+  } catch (err) {
+    await remove();
+    if ((err as { code?: string }).code?.startsWith('RECUR_E_')) throw err;
+    throw E.IO(`cannot copy weights file ${path} for ONNX Runtime: ${(err as Error).message}`, { file: path }, { cause: err });
+  }
+  return { dir, remove };
+}

@@ -1,0 +1,110 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { DType, TensorData } from '../graph/tensor-data.js';
+import { E } from '../errors/runtime-errors.js';
+import { fileDtypeToDtype } from './dtypes.js';
+import { headerLength, parseSafetensorsHeader, toTensor, type SafetensorsEntry } from './read.js';
+import type { TensorExtent, TensorInfo, WeightStore } from './weight-store.js';
+
+/**
+ * A safetensors file of which only the header has been read. Tensors are read from disk when asked
+ * for (`get`), and `extent` tells where their bytes are, so that a compiled model can point ONNX
+ * Runtime at the file (ONNX external data) and no copy of the weights passes through JavaScript: a
+ * pipeline's load then needs the weights in memory once, in ONNX Runtime, rather than three times.
+ */
+export class FileWeightStore implements WeightStore {
+  private readonly entries: ReadonlyMap<string, SafetensorsEntry>;
+  private readonly sortedNames: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+
+  private constructor(
+    readonly source: string,
+    /** The file with symbolic links resolved: what extents point into. */
+    private readonly realPath: string,
+    entries: readonly SafetensorsEntry[],
+    metadata: Readonly<Record<string, string>>,
+    private readonly dataStart: number,
+    /** Size and modification time: tells a changed file from the one read. */
+    readonly fingerprint: string,
+  ) {
+    this.entries = new Map(entries.map((e) => [e.name, e]));
+    this.sortedNames = Object.freeze(entries.map((e) => e.name).sort());
+    this.metadata = Object.freeze(Object.assign(Object.create(null) as Record<string, string>, metadata));
+  }
+
+  /** Reads and checks the header of the safetensors file at `path`; RECUR_E_IO when it cannot be read. */
+  static async open(path: string): Promise<FileWeightStore> {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      throw ioError(path, err);
+    }
+    try {
+      const stat = await handle.stat();
+      const first8 = new Uint8Array(8);
+      await handle.read(first8, 0, 8, 0);
+      const n = headerLength(first8, stat.size, path);
+      const raw = new Uint8Array(n);
+      await handle.read(raw, 0, n, 8);
+      const { entries, metadata, dataStart } = parseSafetensorsHeader(raw, stat.size, path);
+      return new FileWeightStore(path, await realpath(path), entries, metadata, dataStart, `${stat.size}:${stat.mtimeMs}:${stat.ino}`);
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('RECUR_E_')) throw err;
+      throw ioError(path, err);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  names(): string[] {
+    return [...this.sortedNames];
+  }
+
+  info(name: string): TensorInfo | undefined {
+    const entry = this.entries.get(name);
+    return entry ? { dtype: fileDtypeToDtype(entry.fileDtype)!, dims: entry.dims } : undefined;
+  }
+
+  get(name: string): TensorData | undefined {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    const length = entry.end - entry.begin;
+    const bytes = new Uint8Array(length);
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.realPath, 'r');
+      let done = 0;
+      while (done < length) {
+        const got = readSync(fd, bytes, done, length - done, this.dataStart + entry.begin + done);
+        if (got === 0) throw new Error(`the file ended ${length - done} bytes early`);
+        done += got;
+      }
+    } catch (err) {
+      throw ioError(this.source, err);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return toTensor(bytes, 0, { ...entry, begin: 0, end: length });
+  }
+
+  extent(name: string): TensorExtent | undefined {
+    const entry = this.entries.get(name);
+    // bfloat16 has no TensorData type and is widened when read: it cannot be used in place.
+    if (!entry || entry.fileDtype === 'BF16') return undefined;
+    return {
+      dir: dirname(this.realPath),
+      file: basename(this.realPath),
+      offset: this.dataStart + entry.begin,
+      length: entry.end - entry.begin,
+      dtype: fileDtypeToDtype(entry.fileDtype) as DType,
+      fingerprint: this.fingerprint,
+    };
+  }
+}
+
+function ioError(path: string, err: unknown): Error {
+  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+  return E.IO(`cannot read weights file ${path}: ${reason}`, { file: path }, { cause: err });
+}
