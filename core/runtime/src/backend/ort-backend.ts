@@ -94,6 +94,10 @@ export class OrtBackend implements Backend {
           intraOpNumThreads: threads,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
+          // Memory patterns plan one allocation per distinct set of input shapes; Recur's shapes change
+          // with every batch (sentence lengths, rows of a beam), so they only add planning and arena
+          // blocks (measured on the shipped translation pipeline: 8% faster, lower peak RSS without).
+          enableMemPattern: false,
           // Initializers in external data are read from (a private copy of) the weights file.
           ...(weightsDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } } : {}),
         });

@@ -2,9 +2,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DType, TensorData } from '../graph/tensor-data.js';
-import { E } from '../errors/runtime-errors.js';
 import { fileDtypeToDtype } from './dtypes.js';
-import { headerLength, parseSafetensorsHeader, toTensor, type SafetensorsEntry } from './read.js';
+import { headerLength, parseSafetensorsHeader, toTensor, weightsIoError, type SafetensorsEntry } from './read.js';
 import type { TensorExtent, TensorInfo, WeightStore } from './weight-store.js';
 
 /**
@@ -39,7 +38,7 @@ export class FileWeightStore implements WeightStore {
     try {
       handle = await open(path, 'r');
     } catch (err) {
-      throw ioError(path, err);
+      throw weightsIoError(path, err);
     }
     try {
       const stat = await handle.stat();
@@ -52,7 +51,7 @@ export class FileWeightStore implements WeightStore {
       return new FileWeightStore(path, await realpath(path), entries, metadata, dataStart, `${stat.size}:${stat.mtimeMs}:${stat.ino}`);
     } catch (err) {
       if ((err as { code?: string }).code?.startsWith('RECUR_E_')) throw err;
-      throw ioError(path, err);
+      throw weightsIoError(path, err);
     } finally {
       await handle.close();
     }
@@ -82,7 +81,7 @@ export class FileWeightStore implements WeightStore {
         done += got;
       }
     } catch (err) {
-      throw ioError(this.source, err);
+      throw weightsIoError(this.source, err);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
@@ -102,9 +101,4 @@ export class FileWeightStore implements WeightStore {
       fingerprint: this.fingerprint,
     };
   }
-}
-
-function ioError(path: string, err: unknown): Error {
-  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-  return E.IO(`cannot read weights file ${path}: ${reason}`, { file: path }, { cause: err });
 }

@@ -90,10 +90,15 @@ export async function readSafetensors(path: string): Promise<WeightStore> {
   try {
     bytes = await readFile(path);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw E.IO(`cannot read weights file ${path}: ${reason}`, { file: path }, { cause: err });
+    throw weightsIoError(path, err);
   }
   return parseSafetensors(bytes, path);
+}
+
+/** RECUR_E_IO for a weights file that cannot be opened or read. */
+export function weightsIoError(path: string, err: unknown): Error {
+  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+  return E.IO(`cannot read weights file ${path}: ${reason}`, { file: path }, { cause: err });
 }
 
 type Fail = (message: string, tensor?: string) => Error;

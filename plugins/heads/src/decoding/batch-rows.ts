@@ -1,4 +1,4 @@
-import { typedArrayFor, type TensorData } from '@recur/runtime';
+import { typedArrayFor, type TensorData, type TypedArray } from '@recur/runtime';
 
 /**
  * Row bookkeeping for batches that change size between session runs (continuous batching, beam
@@ -14,11 +14,17 @@ function split(t: TensorData, axis: number): { outer: number; batch: number; inn
   return { outer, batch: t.dims[axis]!, inner };
 }
 
-/** The rows `rows` of `t` along `axis`, in that order (a row may repeat: beams sharing a parent). */
-export function selectRows(t: TensorData, axis: number, rows: readonly number[]): TensorData {
+/**
+ * The rows `rows` of `t` along `axis`, in that order (a row may repeat: beams sharing a parent).
+ * With `scratch` (of t's type and large enough), the result is written to its start and views it:
+ * a caller that selects rows over and over reuses one buffer instead of leaving a copy for the
+ * garbage collector each time. The view is valid until the next call with the same scratch.
+ */
+export function selectRows(t: TensorData, axis: number, rows: readonly number[], scratch?: TypedArray): TensorData {
   const { outer, batch, inner } = split(t, axis);
   const Ctor = typedArrayFor(t.dtype);
-  const out = new Ctor(outer * rows.length * inner);
+  const size = outer * rows.length * inner;
+  const out = scratch instanceof Ctor && scratch.length >= size ? scratch.subarray(0, size) : new Ctor(size);
   const src = t.data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < rows.length; i++) {
