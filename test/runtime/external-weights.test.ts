@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createRegistry } from '@recur/cli';
 import {
-  decodeModel, load, OrtBackend, RecurError, readSafetensors, selfContainedModel, writeSafetensors, type Pipeline, type TensorData,
+  decodeModel, load, memoryLogger, OrtBackend, RecurError, readSafetensors, selfContainedModel, writeSafetensors, type Pipeline, type TensorData,
 } from '@recur/runtime';
 
 type Scores = { label: string; score: number }[][];
@@ -109,6 +109,23 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     } finally {
       await fresh.dispose();
     }
+  });
+
+  it('falls back to a self-contained model, with a warning, when the temporary folder cannot take the private copy', async () => {
+    const want = await (await loaded()).run(TEXTS, { topK: null });
+    const logger = memoryLogger();
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = join(dir, 'no-such-folder');
+    try {
+      const p = await load(spec, { registry: createRegistry(), logger }); // a backend of its own
+      open.push(p);
+      assert.deepEqual(await p.run(TEXTS, { topK: null }), want);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+    const warning = logger.lines.find((l) => l.level === 'warn');
+    assert.ok(warning && /building the weights into the model instead/.test(warning.msg), JSON.stringify(logger.lines));
   });
 });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
+import { RecurError } from '../errors/recur-error.js';
 import { E } from '../errors/runtime-errors.js';
+import { selfContainedModel } from '../graph/self-contained-model.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { ComputeUnit } from '../plugins/task-contract.js';
 import type { Backend, Session, SessionOptions } from './backend.js';
@@ -76,20 +78,31 @@ export class OrtBackend implements Backend {
       this.drop(unit, { provider: p, reason: `not in this onnxruntime-node build (it has: ${known.join(', ')})` }, failures);
       return false;
     });
-    const weights = unit.externalData ? await privateWeightsCopy(unit.externalData.path, unit.externalData.fingerprint) : undefined;
+    let weights: Awaited<ReturnType<typeof privateWeightsCopy>> | undefined;
+    let model = unit.model;
+    if (unit.externalData) {
+      try {
+        weights = await privateWeightsCopy(unit.externalData.path, unit.externalData.fingerprint);
+      } catch (err) {
+        if (RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_CHANGED') throw err;
+        // No room or no permission in the temporary folder: load as a self-contained model instead.
+        this.logger.warn(`unit "${unit.name}": ${oneLine(err)}; building the weights into the model instead (more memory while loading)`, { unit: unit.name });
+        model = await selfContainedModel(unit);
+      }
+    }
     try {
-      return await this.createWith(unit, remaining, threads, failures, onLastRelease, weights?.dir);
+      return await this.createWith(unit, model, remaining, threads, failures, onLastRelease, weights?.dir);
     } finally {
       await weights?.remove();
     }
   }
 
-  private async createWith(unit: ComputeUnit, providers: readonly string[], threads: number, failures: Failure[], onLastRelease: () => void, weightsDir: string | undefined): Promise<OrtSession> {
+  private async createWith(unit: ComputeUnit, model: Uint8Array, providers: readonly string[], threads: number, failures: Failure[], onLastRelease: () => void, weightsDir: string | undefined): Promise<OrtSession> {
     let remaining = providers;
     for (;;) {
       let inner: ort.InferenceSession;
       try {
-        inner = await ort.InferenceSession.create(unit.model, {
+        inner = await ort.InferenceSession.create(model, {
           executionProviders: [...remaining],
           intraOpNumThreads: threads,
           interOpNumThreads: 1,
