@@ -62,15 +62,24 @@ if (name === 'sentiment') {
   }
 } else if (name === 'generation') {
   const options = { maxNewTokens: 128, temperature: 0, stop: [] as string[] };
-  const single = await measure(() => pipeline.run('ROMEO:', options), 10);
-  const tps1 = 128 / single.seconds;
+  // One stream and 32 streams measured in alternation, the ratio taken per pair: on a shared machine
+  // the load changes over a run, and measuring one side after the other would put that in the ratio.
+  const pairs: { single: { seconds: number; overhead: number }; streams: { seconds: number; overhead: number } }[] = [];
+  for (let i = 0; i < 7; i++) {
+    const single = await measure(() => pipeline.run('ROMEO:', options), 3);
+    const streams = await measure(() => Promise.all(Array.from({ length: 32 }, (_, k) => pipeline.run(`KING ${k}:`, options))), 1);
+    pairs.push({ single, streams });
+  }
+  const tps1 = median(pairs.map((p) => 128 / p.single.seconds));
+  const tps32 = median(pairs.map((p) => (32 * 128) / p.streams.seconds));
+  const ratio = median(pairs.map((p) => p.single.seconds * 32 / p.streams.seconds));
+  const overhead1 = median(pairs.map((p) => p.single.overhead));
+  const overhead32 = median(pairs.map((p) => p.streams.overhead));
   rows.push({ case: 'generation batch 1', unit: 'tokens/s', value: tps1 });
-  rows.push({ case: 'generation batch 1 overhead outside session.run', unit: 'share', value: single.overhead, target: '< 0.30', met: single.overhead < 0.3 });
-  const streams = await measure(() => Promise.all(Array.from({ length: 32 }, (_, i) => pipeline.run(`KING ${i}:`, options))), 5);
-  const tps32 = (32 * 128) / streams.seconds;
+  rows.push({ case: 'generation batch 1 overhead outside session.run', unit: 'share', value: overhead1, target: '< 0.30', met: overhead1 < 0.3 });
   rows.push({ case: 'generation 32 concurrent streams', unit: 'tokens/s', value: tps32 });
-  rows.push({ case: 'generation 32 streams vs 1', unit: 'x', value: tps32 / tps1, target: '>= 8', met: tps32 / tps1 >= 8 });
-  rows.push({ case: 'generation 32 streams overhead outside session.run', unit: 'share', value: streams.overhead, target: '< 0.20', met: streams.overhead < 0.2 });
+  rows.push({ case: 'generation 32 streams vs 1 (median of 7 alternating pairs)', unit: 'x', value: ratio, target: '>= 8', met: ratio >= 8 });
+  rows.push({ case: 'generation 32 streams overhead outside session.run', unit: 'share', value: overhead32, target: '< 0.20', met: overhead32 < 0.2 });
 } else if (name === 'translation') {
   const german = ['Ein Mann fährt mit dem Fahrrad die Straße entlang.', 'Zwei Kinder spielen im Sand am Strand.', 'Eine Frau liest ein Buch im Park.', 'Ein Hund rennt über eine grüne Wiese.'];
   const batch = Array.from({ length: 32 }, (_, i) => german[i % german.length]!);
