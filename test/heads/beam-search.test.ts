@@ -40,21 +40,20 @@ class ToyModel implements StepModel {
 class ToyTopModel extends ToyModel {
   topCalls = 0;
   fullCalls = 0;
-
-  constructor(sentences: readonly number[], vocabSize: number, readonly topCandidates: number) {
-    super(sentences, vocabSize);
-  }
+  /** The k of every stepTop call. */
+  readonly asked = new Set<number>();
 
   override async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
     this.fullCalls++;
     return super.step(tokens, parents);
   }
 
-  async stepTop(tokens: readonly number[], parents: readonly number[]): Promise<TopCandidates> {
+  async stepTop(tokens: readonly number[], parents: readonly number[], wanted: number): Promise<TopCandidates> {
     this.topCalls++;
+    this.asked.add(wanted);
     const full = await super.step(tokens, parents);
     const V = this.vocabSize;
-    const k = this.topCandidates;
+    const k = Math.min(wanted, V);
     const logProbs = new Float32Array(tokens.length * k);
     const ids = new Int32Array(tokens.length * k);
     for (let r = 0; r < tokens.length; r++) {
@@ -145,18 +144,20 @@ describe('search: beam and greedy over a step model', () => {
     await assert.rejects(greedySearch(new ToyModel([1]), 1, { ...settings, signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
   });
 
-  it('uses the model\'s own top candidates when it offers enough, with the same results as full rows', async () => {
+  it('uses the model\'s own ranking, asking for 2 x beam candidates (greedy: 1), with the same results as full rows', async () => {
     const sentences = [21, 22, 23];
     const options = { ...settings, maxLength: 7, beam: 3, numReturn: 3 };
     const full = await beamSearch(new ToyModel(sentences, 12), 3, options);
-    const ranked = new ToyTopModel(sentences, 12, 6);
+    const ranked = new ToyTopModel(sentences, 12);
     assert.deepEqual(await beamSearch(ranked, 3, options), full);
-    assert.ok(ranked.topCalls > 0 && ranked.fullCalls === 0, 'beam 3 needs 6 candidates: the model\'s ranking suffices');
-    const few = new ToyTopModel(sentences, 12, 4);
-    assert.deepEqual(await beamSearch(few, 3, options), full);
-    assert.ok(few.fullCalls > 0 && few.topCalls === 0, 'too few ranked candidates: full rows are read');
-    const greedyRanked = new ToyTopModel(sentences, 12, 1);
+    assert.ok(ranked.topCalls > 0 && ranked.fullCalls === 0);
+    assert.deepEqual([...ranked.asked], [6]);
+    const wide = new ToyTopModel(sentences, 5); // 2 x beam 3 is more than the vocabulary
+    assert.deepEqual(await beamSearch(wide, 3, options), await beamSearch(new ToyModel(sentences, 5), 3, options));
+    assert.deepEqual([...wide.asked], [5]);
+    const greedyRanked = new ToyTopModel(sentences, 12);
     assert.deepEqual(await greedySearch(greedyRanked, 3, options), await greedySearch(new ToyModel(sentences, 12), 3, options));
     assert.ok(greedyRanked.topCalls > 0 && greedyRanked.fullCalls === 0);
+    assert.deepEqual([...greedyRanked.asked], [1]);
   });
 });

@@ -35,6 +35,7 @@ export async function decodeOne(
     const feeds: Record<string, TensorData> = {
       prev_ids: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(previous)) },
       memory: source.memory, keys: source.keys, src_lengths: source.lengths,
+      top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     };
     for (const s of stateNames) feeds[`state_${s}`] = state[s]!;
     const out = await step.run(feeds);

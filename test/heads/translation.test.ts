@@ -138,6 +138,7 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
     const out = await step.run({
       prev_ids: { dtype: 'int64', dims: [2], data: BigInt64Array.of(BigInt(BOS), BigInt(BOS)) },
       memory: sources.memory, keys: sources.keys, src_lengths: sources.lengths, state_h: sources.state['h']!,
+      top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     });
     const attention = out['attention']! as TensorData;
     const S = ids[1]!.length;

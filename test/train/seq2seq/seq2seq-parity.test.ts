@@ -15,6 +15,7 @@ async function forcedLogProbs(step: Session, source: EncodedSources, stateNames:
     const feeds: Record<string, TensorData> = {
       prev_ids: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(id)) },
       memory: source.memory, keys: source.keys, src_lengths: source.lengths,
+      top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     };
     for (const s of stateNames) feeds[`state_${s}`] = state[s]!;
     const result = await step.run(feeds);

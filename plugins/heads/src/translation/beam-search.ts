@@ -108,11 +108,11 @@ type RowVisitor = (row: number, visit: (token: number, logProb: number) => void)
 
 /**
  * Runs one step and returns a visitor of each row's `n` best tokens, best first (ties: lower id).
- * The model's own ranking (`stepTop`) when it offers enough candidates; else the full rows, ranked here.
+ * The model's own ranking (`stepTop`) when it has one; else the full rows, ranked here.
  */
 async function bestExtensions(model: StepModel, feed: readonly number[], parents: readonly number[], n: number): Promise<RowVisitor> {
-  if (model.stepTop && (model.topCandidates ?? 0) >= Math.min(n, model.vocabSize)) {
-    const top = await model.stepTop(feed, parents);
+  if (model.stepTop) {
+    const top = await model.stepTop(feed, parents, Math.min(n, model.vocabSize));
     const take = Math.min(n, top.k);
     return (row, visit) => {
       for (let j = 0; j < take; j++) {

@@ -42,8 +42,8 @@ export async function greedySearch(model: StepModel, sentences: number, settings
 
 /** Runs one step; returns each row's most likely token and its log-probability (ties: lower id). */
 async function bestTokens(model: StepModel, feed: readonly number[], parents: readonly number[]): Promise<(row: number) => [number, number]> {
-  if (model.stepTop && (model.topCandidates ?? 0) >= 1) {
-    const top = await model.stepTop(feed, parents);
+  if (model.stepTop) {
+    const top = await model.stepTop(feed, parents, 1);
     return (row) => [top.ids[row * top.k]!, top.logProbs[row * top.k]!];
   }
   const V = model.vocabSize;

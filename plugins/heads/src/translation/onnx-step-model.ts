@@ -1,7 +1,7 @@
 import type { Session, TensorData } from '@recur/runtime';
 import { selectRows } from '../decoding/batch-rows.js';
 import type { StepModel, TopCandidates } from './search-contract.js';
-import { TOP_CANDIDATES, TRANSLATION_UNITS as U } from './translation-graphs.js';
+import { TRANSLATION_UNITS as U } from './translation-graphs.js';
 
 /** What the `encoder` unit produced for a batch of sentences. */
 export interface EncodedSources {
@@ -44,21 +44,18 @@ export class OnnxStepModel implements StepModel {
     this.rowSource = { memory: sources.memory, keys: sources.keys, lengths: sources.lengths };
   }
 
-  /** Candidates per row that `stepTop` returns (the unit's TopK size). */
-  get topCandidates(): number {
-    return Math.min(TOP_CANDIDATES, this.vocabSize);
-  }
-
   async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
-    return (await this.run(tokens, parents, [U.logProbs]))[U.logProbs]!.data as Float32Array;
+    return (await this.run(tokens, parents, [U.logProbs], 1))[U.logProbs]!.data as Float32Array;
   }
 
-  async stepTop(tokens: readonly number[], parents: readonly number[]): Promise<TopCandidates> {
-    const out = await this.run(tokens, parents, [U.topLogProbs, U.topIds]);
-    return { k: this.topCandidates, logProbs: out[U.topLogProbs]!.data as Float32Array, ids: out[U.topIds]!.data as Int32Array };
+  async stepTop(tokens: readonly number[], parents: readonly number[], k: number): Promise<TopCandidates> {
+    const top = Math.max(1, Math.min(k, this.vocabSize));
+    const out = await this.run(tokens, parents, [U.topLogProbs, U.topIds], top);
+    return { k: top, logProbs: out[U.topLogProbs]!.data as Float32Array, ids: out[U.topIds]!.data as Int32Array };
   }
 
-  private async run(tokens: readonly number[], parents: readonly number[], wanted: readonly string[]): Promise<Record<string, TensorData>> {
+  /** One step; `topK` candidates are ranked (the cheapest, 1, when only log_probs are wanted). */
+  private async run(tokens: readonly number[], parents: readonly number[], wanted: readonly string[], topK: number): Promise<Record<string, TensorData>> {
     const sentences = parents.map((p) => this.rowSentence[p]!);
     if (!sameRows(sentences, this.rowSentence)) {
       const memory = selectRows(this.sources.memory, 1, sentences, this.scratch.memory);
@@ -74,6 +71,7 @@ export class OnnxStepModel implements StepModel {
       [U.memory]: this.rowSource.memory,
       [U.keys]: this.rowSource.keys,
       [U.sourceLengths]: this.rowSource.lengths,
+      [U.topK]: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(topK)) },
     };
     for (const s of this.stateNames) feeds[U.stateIn(s)] = keepRows ? this.state[s]! : selectRows(this.state[s]!, 1, parents);
     const out = await this.session.run(feeds, { outputs: [...wanted, ...this.stateNames.map(U.stateOut)] });

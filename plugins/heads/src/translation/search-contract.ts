@@ -11,12 +11,11 @@ export interface StepModel {
    */
   step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array>;
   /**
-   * Optional, the same step returning only each row's best `topCandidates` log-probabilities and
-   * their ids [rows, topCandidates], best first (ties: lower id first). A search uses it when it needs
-   * no more candidates than that; it saves copying and scanning whole vocabulary rows.
+   * Optional, the same step returning only each row's best `k` log-probabilities and their ids
+   * [rows, min(k, vocab)], best first (ties: lower id first). Searches use it when the model has it:
+   * it saves copying and scanning whole vocabulary rows.
    */
-  stepTop?(tokens: readonly number[], parents: readonly number[]): Promise<TopCandidates>;
-  readonly topCandidates?: number;
+  stepTop?(tokens: readonly number[], parents: readonly number[], k: number): Promise<TopCandidates>;
 }
 
 /** The best candidates of each row of a step, [rows, k] row-major. */

@@ -15,16 +15,12 @@ export const TRANSLATION_UNITS = {
   logProbs: 'log_probs',
   topLogProbs: 'top_log_probs',
   topIds: 'top_ids',
+  topK: 'top_k',
   attention: 'attention',
   stateIn: (s: string) => `state_${s}`,
   stateOut: (s: string) => `next_${s}`,
 } as const;
 
-/**
- * Candidates per row the decoder step ranks itself (ONNX TopK), so that a search reads 128 values per
- * row instead of the whole vocabulary: beam search needs the best 2 x beam (beam <= 64), greedy the best one.
- */
-export const TOP_CANDIDATES = 128;
 
 /** The parts of a translation pipeline, created from the spec. */
 export interface TranslationParts {
@@ -64,9 +60,10 @@ export function buildEncoderGraph(parts: TranslationParts): GraphBuilder {
 /**
  * The `decoder-step` unit, one target step for every row (sentences x beams):
  *   inputs:  prev_ids [B] int64, memory [S, B, M], keys [S, B, A], src_lengths [B] int32,
- *            state_<name> [rows, B, size]
+ *            state_<name> [rows, B, size], top_k [1] int64 (1..vocab: how many candidates to rank; a
+ *            search asks for what it needs, greedy 1 and beam search 2 x beam)
  *   outputs: log_probs [B, vocab] (log-softmax of the head's logits), next_<name>, attention [B, S],
- *            top_log_probs / top_ids [B, min(TOP_CANDIDATES, vocab)] (float32 / int32): the best
+ *            top_log_probs / top_ids [B, top_k] (float32 / int32): the best
  *            candidates of each row, best first, ties by lower id (ONNX TopK, as topKIndices does)
  * Parameter scopes: `target.embedding`, `decoder`, `head`.
  */
@@ -85,10 +82,10 @@ export function buildDecoderStepGraph(parts: TranslationParts): GraphBuilder {
   const logits = parts.head.project(g.scope('head'), step.output, decoder.outputDim);
   const logProbs = g.logSoftmax(logits, 1);
   g.output(logProbs, U.logProbs, 'float32', ['batch', parts.head.vocabSize]);
-  const k = Math.min(TOP_CANDIDATES, parts.head.vocabSize);
-  const [topValues, topIds] = g.op('TopK', [logProbs, g.ints([k])], { axis: 1, largest: 1, sorted: 1 }, 2) as [Value, Value];
-  g.output(topValues, U.topLogProbs, 'float32', ['batch', k]);
-  g.output(g.cast(topIds, 'int32'), U.topIds, 'int32', ['batch', k]);
+  const k = g.input(U.topK, 'int64', [1]);
+  const [topValues, topIds] = g.op('TopK', [logProbs, k], { axis: 1, largest: 1, sorted: 1 }, 2) as [Value, Value];
+  g.output(topValues, U.topLogProbs, 'float32', ['batch', 'k']);
+  g.output(g.cast(topIds, 'int32'), U.topIds, 'int32', ['batch', 'k']);
   for (const s of parts.decoder.stateNames) g.output(step.state[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
   g.output(step.attention, U.attention, 'float32', ['batch', 'src_time']);
   return g;
