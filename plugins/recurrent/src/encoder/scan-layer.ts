@@ -49,8 +49,12 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
       nextStates.push(next[s]!);
     }
   });
-  // Loop-carried states, then the same values again as per-step scan outputs.
-  for (const v of nextStates) body.output(v, body.fresh('state_out'), 'float32', ['batch', hidden]);
+  // Loop-carried states, then the same values again as per-step scan outputs. Graph outputs need
+  // names of their own, so one of the two is an Identity copy; the state keeps the name its node gave
+  // it (no copy) unless that name is one of the body's inputs (a cell that passes a state through).
+  const bodyInputNames = new Set([...bodyStates.flatMap((st) => Object.values(st)), ...bodyInputs].map((v) => v.name));
+  const carried = nextStates.map((v) => (bodyInputNames.has(v.name) || nextStates.filter((w) => w.name === v.name).length > 1 ? body.fresh('state_out') : v.name));
+  nextStates.forEach((v, i) => body.output(v, carried[i]!, 'float32', ['batch', hidden]));
   for (const v of nextStates) body.output(v, body.fresh('step_out'), 'float32', ['batch', hidden]);
 
   const outputs = g.op('Scan', [...initialStates, ...scanInputs], { body, num_scan_inputs: scanInputs.length }, 2 * nextStates.length);
