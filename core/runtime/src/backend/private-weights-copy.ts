@@ -1,13 +1,10 @@
+import { constants } from 'node:fs';
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { RecurError } from '../errors/recur-error.js';
 import { E } from '../errors/runtime-errors.js';
-
-/** The size, modification time and inode of a file: what FileWeightStore records as `fingerprint`. */
-export async function fileFingerprint(path: string): Promise<string> {
-  const s = await stat(path);
-  return `${s.size}:${s.mtimeMs}:${s.ino}`;
-}
+import { fileFingerprint } from '../safetensors/file-range.js';
 
 /**
  * A copy of a weights file that only this process can reach, for ONNX Runtime to read external data
@@ -20,18 +17,19 @@ export async function privateWeightsCopy(path: string, fingerprint: string): Pro
   const dir = await mkdtemp(join(tmpdir(), 'recur-weights-'));
   const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
   try {
-    const before = await fileFingerprint(path);
+    const before = fileFingerprint(await stat(path));
     if (before !== fingerprint) {
       throw E.WEIGHTS_CHANGED(`${path} changed on disk after its header was read (it was ${fingerprint}, now ${before}: size:mtime:inode); load the pipeline again`, { file: path });
     }
-    await copyFile(path, join(dir, basename(path)));
+    // A copy-on-write clone where the file system has them (btrfs, XFS, APFS): no bytes copied.
+    await copyFile(path, join(dir, basename(path)), constants.COPYFILE_FICLONE);
     // The copy must be the file the header was read from: a rewrite during the copy would mix two files.
-    if ((await fileFingerprint(path)) !== fingerprint) {
+    if (fileFingerprint(await stat(path)) !== fingerprint) {
       throw E.WEIGHTS_CHANGED(`${path} changed on disk while it was being read; load the pipeline again`, { file: path });
     }
   } catch (err) {
     await remove();
-    if ((err as { code?: string }).code?.startsWith('RECUR_E_')) throw err;
+    if (RecurError.is(err)) throw err;
     throw E.IO(`cannot copy weights file ${path} for ONNX Runtime: ${(err as Error).message}`, { file: path }, { cause: err });
   }
   return { dir, remove };

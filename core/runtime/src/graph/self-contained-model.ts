@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { E } from '../errors/runtime-errors.js';
 import type { ComputeUnit } from '../plugins/task-contract.js';
+import { readFileRange } from '../safetensors/file-range.js';
 import type protobuf from 'protobufjs';
 import { DATA_LOCATION_EXTERNAL, ModelProto, type OnnxGraph, type OnnxTensor } from './onnx-proto.js';
 
@@ -19,20 +19,20 @@ export async function selfContainedModel(unit: ComputeUnit): Promise<Uint8Array>
   } catch (err) {
     throw E.ONNX_INVALID(`unit ${unit.name} is not an ONNX model: ${(err as Error).message}`, { file: unit.name }, { cause: err });
   }
-  await inlineGraph(model.graph, dirname(unit.externalData.path), unit.name);
+  inlineGraph(model.graph, dirname(unit.externalData.path), unit.name);
   return ModelProto.encode(model as unknown as protobuf.Message).finish();
 }
 
-async function inlineGraph(graph: OnnxGraph, dir: string, where: string): Promise<void> {
+function inlineGraph(graph: OnnxGraph, dir: string, where: string): void {
   for (const tensor of graph.initializer) {
-    if (tensor.dataLocation === DATA_LOCATION_EXTERNAL) await inlineTensor(tensor, dir, where);
+    if (tensor.dataLocation === DATA_LOCATION_EXTERNAL) inlineTensor(tensor, dir, where);
   }
   for (const node of graph.node) {
-    for (const attr of node.attribute ?? []) if (attr.g) await inlineGraph(attr.g, dir, where);
+    for (const attr of node.attribute ?? []) if (attr.g) inlineGraph(attr.g, dir, where);
   }
 }
 
-async function inlineTensor(tensor: OnnxTensor, dir: string, where: string): Promise<void> {
+function inlineTensor(tensor: OnnxTensor, dir: string, where: string): void {
   const entry = (key: string) => tensor.externalData?.find((e) => e.key === key)?.value;
   const location = entry('location') ?? '';
   const offset = Number(entry('offset') ?? 0);
@@ -41,16 +41,11 @@ async function inlineTensor(tensor: OnnxTensor, dir: string, where: string): Pro
     throw E.ONNX_INVALID(`unit ${where}: initializer ${tensor.name ?? '?'} has unusable external data (location ${JSON.stringify(location)}, offset ${offset}, length ${length})`, { file: where });
   }
   const path = join(dir, location);
-  const bytes = new Uint8Array(length);
-  let handle;
+  let bytes: Uint8Array;
   try {
-    handle = await open(path, 'r');
-    const { bytesRead } = await handle.read(bytes, 0, length, offset);
-    if (bytesRead !== length) throw new Error(`read ${bytesRead} of ${length} bytes at offset ${offset}`);
+    bytes = readFileRange(path, offset, length);
   } catch (err) {
     throw E.IO(`cannot read the weights of initializer ${tensor.name ?? '?'} of unit ${where} from ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
-  } finally {
-    await handle?.close();
   }
   tensor.rawData = bytes;
   delete tensor.dataLocation;

@@ -1,8 +1,9 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DType, TensorData } from '../graph/tensor-data.js';
+import { RecurError } from '../errors/recur-error.js';
 import { fileDtypeToDtype } from './dtypes.js';
+import { fileFingerprint, readFileRange } from './file-range.js';
 import { headerLength, parseSafetensorsHeader, toTensor, weightsIoError, type SafetensorsEntry } from './read.js';
 import type { TensorExtent, TensorInfo, WeightStore } from './weight-store.js';
 
@@ -48,9 +49,9 @@ export class FileWeightStore implements WeightStore {
       const raw = new Uint8Array(n);
       await handle.read(raw, 0, n, 8);
       const { entries, metadata, dataStart } = parseSafetensorsHeader(raw, stat.size, path);
-      return new FileWeightStore(path, await realpath(path), entries, metadata, dataStart, `${stat.size}:${stat.mtimeMs}:${stat.ino}`);
+      return new FileWeightStore(path, await realpath(path), entries, metadata, dataStart, fileFingerprint(stat));
     } catch (err) {
-      if ((err as { code?: string }).code?.startsWith('RECUR_E_')) throw err;
+      if (RecurError.is(err)) throw err;
       throw weightsIoError(path, err);
     } finally {
       await handle.close();
@@ -70,20 +71,11 @@ export class FileWeightStore implements WeightStore {
     const entry = this.entries.get(name);
     if (!entry) return undefined;
     const length = entry.end - entry.begin;
-    const bytes = new Uint8Array(length);
-    let fd: number | undefined;
+    let bytes: Uint8Array;
     try {
-      fd = openSync(this.realPath, 'r');
-      let done = 0;
-      while (done < length) {
-        const got = readSync(fd, bytes, done, length - done, this.dataStart + entry.begin + done);
-        if (got === 0) throw new Error(`the file ended ${length - done} bytes early`);
-        done += got;
-      }
+      bytes = readFileRange(this.realPath, this.dataStart + entry.begin, length);
     } catch (err) {
       throw weightsIoError(this.source, err);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
     }
     return toTensor(bytes, 0, { ...entry, begin: 0, end: length });
   }
