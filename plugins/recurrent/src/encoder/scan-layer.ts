@@ -50,10 +50,11 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
     }
   });
   // Loop-carried states, then the same values again as per-step scan outputs. Graph outputs need
-  // names of their own, so one of the two is an Identity copy; the state keeps the name its node gave
-  // it (no copy) unless that name is one of the body's inputs (a cell that passes a state through).
-  const bodyInputNames = new Set([...bodyStates.flatMap((st) => Object.values(st)), ...bodyInputs].map((v) => v.name));
-  const carried = nextStates.map((v) => (bodyInputNames.has(v.name) || nextStates.filter((w) => w.name === v.name).length > 1 ? body.fresh('state_out') : v.name));
+  // names of their own, so one of the two is an Identity copy; the state keeps the name a body node
+  // gave it (no copy). A state passed through from an input or the outer scope, or returned twice,
+  // gets a copy of its own.
+  const madeInBody = new Set(body.nodes.flatMap((n) => n.outputs));
+  const carried = nextStates.map((v) => (madeInBody.has(v.name) && nextStates.filter((w) => w.name === v.name).length === 1 ? v.name : body.fresh('state_out')));
   nextStates.forEach((v, i) => body.output(v, carried[i]!, 'float32', ['batch', hidden]));
   for (const v of nextStates) body.output(v, body.fresh('step_out'), 'float32', ['batch', hidden]);
 
