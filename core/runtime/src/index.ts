@@ -29,6 +29,8 @@ export { serializeSafetensors, writeSafetensors, type TensorMap } from './safete
 export { checkWeights, type ExpectedWeight, type CheckWeightsOptions } from './safetensors/check-weights.js';
 export { provenanceMetadata, checkProvenance, specHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
 export { MemoryWeightStore } from './safetensors/memory-weight-store.js';
+export { quantizeInt8, dequantizeInt8, dequantizeWeightStore, checkInt8Scale, int8ScaleName, int8ScaleDims, INT8_SCALE_SUFFIX, type Int8Weight } from './safetensors/int8-weights.js';
+export type { Int8Initializer } from './graph/dequantize-int8.js';
 export { OrtBackend, type OrtBackendOptions } from './backend/ort-backend.js';
 export { runOnnxFile, onnxFileUnit, type RunOnnxFileOptions } from './backend/run-onnx-file.js';
 export * from './conformance/index.js';

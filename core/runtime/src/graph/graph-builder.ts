@@ -1,6 +1,7 @@
 import { encodeModel, externalTensorToProto, tensorToProto, type ExternalTensor, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './onnx-proto.js';
 import { dtypeToOnnx, tensor, type DType, type TensorData } from './tensor-data.js';
 import { widenFloat16 } from './widen-float16.js';
+import { dequantizeInt8, type Int8Initializer } from './dequantize-int8.js';
 
 /** A dimension: a fixed size or a symbolic name (`batch`, `time`). */
 export type Dim = number | string;
@@ -58,9 +59,10 @@ export interface ModelOptions {
    * Where parameter values come from; a missing one throws. Omit to turn parameters into graph inputs
    * (training). A float16 tensor for a float32 parameter is stored as a float16 initializer widened by
    * a `Cast` node (see widenFloat16): the model bytes stay half the size, no float32 copy is made in
-   * JavaScript, and an embedding table stays float16 in ONNX Runtime too.
+   * JavaScript, and an embedding table stays float16 in ONNX Runtime too. An int8 parameter with its
+   * per-row scales is dequantised inside the graph the same way (see dequantizeInt8).
    */
-  readonly weights?: (decl: ParamDecl) => TensorData | ExternalTensor;
+  readonly weights?: (decl: ParamDecl) => TensorData | ExternalTensor | Int8Initializer;
   readonly producerVersion?: string;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -254,13 +256,17 @@ export class GraphBuilder {
           continue;
         }
         const value = options.weights(decl);
-        const proto = (name: string) => ('external' in value ? externalTensorToProto(name, value) : tensorToProto(name, value));
-        if (value.dtype === 'float16') {
+        const proto = (name: string, t: TensorData | ExternalTensor) => ('external' in t ? externalTensorToProto(name, t) : tensorToProto(name, t));
+        if ('values' in value) {
+          const [q, scale] = [`${decl.name}::int8`, `${decl.name}::scale`];
+          initializer.push(proto(q, value.values), proto(scale, value.scale));
+          node = dequantizeInt8(node, decl.name, q, scale);
+        } else if (value.dtype === 'float16') {
           const half = `${decl.name}::float16`;
-          initializer.push(proto(half));
+          initializer.push(proto(half, value));
           node = widenFloat16(node, decl.name, half);
         } else {
-          initializer.push(proto(decl.name));
+          initializer.push(proto(decl.name, value));
         }
       }
     }

@@ -30,7 +30,7 @@ export function widenFloat16(nodes: readonly OnnxNode[], name: string, half: str
 }
 
 /** The root-level Gathers reading `name` as their table, or undefined when anything else reads it. */
-function gatherOnlyUses(nodes: readonly OnnxNode[], name: string): Set<OnnxNode> | undefined {
+export function gatherOnlyUses(nodes: readonly OnnxNode[], name: string): Set<OnnxNode> | undefined {
   const lookups = new Set<OnnxNode>();
   for (const n of nodes) {
     for (let i = 0; i < n.input.length; i++) {
@@ -50,6 +50,6 @@ function graphReads(g: OnnxGraph, name: string): boolean {
   return g.node.some((n) => n.input.includes(name) || (n.attribute ?? []).some((a) => a.g !== undefined && graphReads(a.g, name)));
 }
 
-function castNode(input: string, output: string, name: string): OnnxNode {
+export function castNode(input: string, output: string, name: string): OnnxNode {
   return { input: [input], output: [output], name, opType: 'Cast', domain: '', attribute: [{ name: 'to', type: 2, i: FLOAT32 }] };
 }

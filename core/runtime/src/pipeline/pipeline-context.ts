@@ -3,6 +3,8 @@ import type { Backend } from '../backend/backend.js';
 import { E } from '../errors/runtime-errors.js';
 import type { GraphBuilder, ParamDecl } from '../graph/graph-builder.js';
 import type { ExternalTensor } from '../graph/onnx-proto.js';
+import type { Int8Initializer } from '../graph/dequantize-int8.js';
+import { int8ScaleDims, int8ScaleName } from '../safetensors/int8-weights.js';
 import { toFloat32, type TensorData } from '../graph/tensor-data.js';
 import { initialValue } from '../graph/init-params.js';
 import type { Logger } from '../logger.js';
@@ -83,21 +85,28 @@ export class PipelineContext implements TaskContext {
     if (this.initializeSeed !== undefined) return this.compileFresh(name, g, this.initializeSeed);
     const store = await this.weights();
     const params = g.params;
-    // float16 weights stay float16 in the model (a Cast in the graph widens them): no float32 copy here.
-    const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true, keepFloat16: true });
-    for (const p of params) this.usedParams.add(p.name);
+    // float16 and int8 weights stay so in the model (nodes in the graph widen them): no float32 copy here.
+    const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true, keepFloat16: true, keepInt8: true });
     let externalData: ComputeUnit['externalData'];
+    // float32, float16 and int8 tensors of a weights file on disk stay there: ONNX Runtime reads them
+    // from the file (external data), so no copy of them passes through JavaScript.
+    const tensorOf = (name: string, dims: readonly number[]): TensorData | ExternalTensor => {
+      const extent = checked.extent?.(name);
+      if (extent && (extent.dtype === 'float32' || extent.dtype === 'float16' || extent.dtype === 'int8')) {
+        externalData = { path: join(extent.dir, extent.file), fingerprint: extent.fingerprint };
+        return { dtype: extent.dtype, dims, external: { file: extent.file, offset: extent.offset, length: extent.length } };
+      }
+      const t = checked.get(name)!;
+      return t.dtype === 'float16' || t.dtype === 'int8' ? { dtype: t.dtype, dims, data: t.data } : { dtype: 'float32', dims, data: toFloat32(t) };
+    };
+    for (const p of params) this.usedParams.add(p.name);
     const model = g.toBytes({
-      weights: (decl: ParamDecl): TensorData | ExternalTensor => {
-        // float32 and float16 tensors of a weights file on disk stay there: ONNX Runtime reads them
-        // from the file (external data), so no copy of them passes through JavaScript.
-        const extent = checked.extent?.(decl.name);
-        if (extent && (extent.dtype === 'float32' || extent.dtype === 'float16')) {
-          externalData = { path: join(extent.dir, extent.file), fingerprint: extent.fingerprint };
-          return { dtype: extent.dtype, dims: decl.dims, external: { file: extent.file, offset: extent.offset, length: extent.length } };
-        }
-        const t = checked.get(decl.name)!;
-        return t.dtype === 'float16' ? { dtype: 'float16', dims: decl.dims, data: t.data } : { dtype: 'float32', dims: decl.dims, data: toFloat32(t) };
+      weights: (decl: ParamDecl): TensorData | ExternalTensor | Int8Initializer => {
+        const values = tensorOf(decl.name, decl.dims);
+        if (values.dtype !== 'int8') return values;
+        const scaleName = int8ScaleName(decl.name);
+        this.usedParams.add(scaleName);
+        return { values, scale: tensorOf(scaleName, int8ScaleDims(decl.dims)) };
       },
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },

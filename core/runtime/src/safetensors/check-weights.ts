@@ -1,5 +1,6 @@
 import { toFloat32, type DType, type TensorData } from '../graph/tensor-data.js';
 import { E } from '../errors/runtime-errors.js';
+import { checkInt8Scale, dequantizeInt8 } from './int8-weights.js';
 import { nearestNames } from '../errors/suggest.js';
 import { MemoryWeightStore } from './memory-weight-store.js';
 import type { WeightStore } from './weight-store.js';
@@ -20,6 +21,12 @@ export interface CheckWeightsOptions {
    * widens them itself, e.g. inside the ONNX graph, saving a float32 copy in JavaScript). @defaultValue false
    */
   readonly keepFloat16?: boolean;
+  /**
+   * Return int8 tensors (the layout of `recur quantize --dtype int8`, see int8-weights.ts) for float32
+   * parameters as they are instead of dequantised float32 copies; the caller reads `NAME_scale` itself.
+   * @defaultValue false
+   */
+  readonly keepInt8?: boolean;
 }
 
 interface Problem {
@@ -34,14 +41,16 @@ interface Problem {
  * others; `details.problems` has them all. A tensor is wrong when it is missing, has another shape
  * or dtype, or (unless `allowExtra`) is in the file but not expected.
  *
- * float16 tensors are accepted where float32 is expected. The returned store is `store` with those
- * tensors widened to float32, so a caller that builds the graph from it gets the dtype it declared;
+ * float16 tensors, and int8 tensors with their per-row `NAME_scale`, are accepted where float32 is
+ * expected. The returned store is `store` with those tensors widened (dequantised) to float32, so a caller that builds the graph from it gets the dtype it declared;
  * when nothing needs widening it is `store` itself.
  */
 export function checkWeights(store: WeightStore, expected: readonly ExpectedWeight[], options: CheckWeightsOptions = {}): WeightStore {
   const present = store.names();
   const widened = new Map<string, TensorData>();
   const problems: Problem[] = [];
+  /** The `NAME_scale` tensors of int8 weights: part of the weights although no part declares them. */
+  const quantizedScales = new Set<string>();
 
   for (const want of expected) {
     // A store that reads lazily answers dtype and shape from its header alone.
@@ -54,12 +63,16 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
       problems.push({ tensor: want.name, message: `expected [${want.dims.join(', ')}], file has [${have.dims.join(', ')}]` });
     } else if (have.dtype === 'float16' && wantDtype === 'float32') {
       if (!options.keepFloat16) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(store.get(want.name)!) });
+    } else if (have.dtype === 'int8' && wantDtype === 'float32') {
+      const scaleName = checkInt8Scale(store, want.name, have.dims);
+      quantizedScales.add(scaleName);
+      if (!options.keepInt8) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: dequantizeInt8(store.get(want.name)!, store.get(scaleName)!) });
     } else if (have.dtype !== wantDtype) {
       problems.push({ tensor: want.name, message: `expected dtype ${wantDtype}, file has ${have.dtype}` });
     }
   }
   if (!options.allowExtra) {
-    const wanted = new Set(expected.map((w) => w.name));
+    const wanted = new Set([...expected.map((w) => w.name), ...quantizedScales]);
     for (const name of present) {
       if (!wanted.has(name)) problems.push({ tensor: name, message: 'is in the weights file but no part of the spec declares it' });
     }
@@ -75,7 +88,10 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
   }
   if (widened.size === 0) return store;
   const merged = new Map<string, TensorData>();
-  for (const name of present) merged.set(name, widened.get(name) ?? store.get(name)!);
+  for (const name of present) {
+    // A dequantised tensor's scale has done its work; leaving it would look like a tensor nobody owns.
+    if (!quantizedScales.has(name) || options.keepInt8) merged.set(name, widened.get(name) ?? store.get(name)!);
+  }
   return new MemoryWeightStore(merged, store.metadata, store.source);
 }
 

@@ -1,4 +1,4 @@
-import { readSafetensors, toFloat32, type TensorData } from '@recur/runtime';
+import { dequantizeWeightStore, readSafetensors, toFloat32, type TensorData } from '@recur/runtime';
 import type { DevResult } from './objective.js';
 import { openRun } from './open-run.js';
 import type { TrainPipelineOptions } from './train-options.js';
@@ -12,7 +12,8 @@ export async function evaluatePipeline(specPath: string, options: TrainPipelineO
   const run = await openRun(specPath, options, 'eval');
   const objective = await run.definition.create(run.setup);
   try {
-    const store = await readSafetensors(run.weightsPath);
+    // int8 weights (recur quantize --dtype int8) are evaluated as the runtime computes with them: dequantised.
+    const store = dequantizeWeightStore(await readSafetensors(run.weightsPath));
     const weights = new Map<string, TensorData>();
     for (const name of store.names()) {
       const t = store.get(name)!;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { provenanceMetadata, readSafetensors, writeSafetensors, type LoadedSpec, type TensorData } from '@recur/runtime';
+import { dequantizeWeightStore, provenanceMetadata, readSafetensors, writeSafetensors, type LoadedSpec, type TensorData } from '@recur/runtime';
 import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { ParamSet } from '../engine/param-set.js';
 import { Trainer } from '../engine/trainer.js';
@@ -163,7 +163,7 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
 
 async function initialParams(decls: Parameters<typeof ParamSet.initialised>[0], seed: number, initFrom: string | undefined, initial: ReadonlyMap<string, Float32Array> | undefined): Promise<ParamSet> {
   if (initFrom) {
-    const store = await readSafetensors(initFrom);
+    const store = dequantizeWeightStore(await readSafetensors(initFrom));
     return ParamSet.fromTensors(decls, (name) => store.get(name));
   }
   const params = ParamSet.initialised(decls, seed);
