@@ -6,16 +6,19 @@
  *     text-generation case);
  *   - the Scan path against the native operator at batch 32.
  * Recur runs the encoder as a spec gets it (`path: auto`); the Scan and native rows show both paths.
- * Prints a table and writes bench/results/encoder.json; `ratio` > 1 means Recur is better.
+ * Recur and PyTorch are measured in alternating pairs (lib/protocol.ts); each row is the median of the pair
+ * ratios, with their spread. Prints a table and writes bench/results/encoder.json unless the machine was
+ * loaded; `ratio` > 1 means Recur is better.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphBuilder, OrtBackend, type EncoderPart, type Session, type SessionOptions, type TensorData } from '@recur/runtime';
 import { createPart, encoderModel, recurrentRegistry, type EncoderPath, type RecurrentEncoder } from '@recur/recurrent';
 import { medianSeconds } from './lib/stats.js';
-import { referenceValue, runReference, type ReferenceResult } from './lib/reference.js';
-import { formatTable, machineDescription, row, writeResults, type BenchRow } from './lib/results.js';
+import { referenceMap, runReference, type ReferenceResult } from './lib/reference.js';
+import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
+import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
 
-export interface EncoderBenchOptions {
+export interface EncoderBenchOptions extends ProtocolOptions {
   readonly batch?: number;
   readonly steps?: number;
   readonly input?: number;
@@ -24,58 +27,63 @@ export interface EncoderBenchOptions {
   readonly repeats?: number;
   /** Threads of the PyTorch reference (`--threads`), and the most Recur may use. @defaultValue 2 */
   readonly threads?: number;
-  /** Where the JSON goes. @defaultValue bench/results/encoder.json */
-  readonly out?: string;
-  /** Alternating PyTorch/Recur passes; each side keeps its best pass per case. @defaultValue 2 */
-  readonly passes?: number;
-  readonly log?: (line: string) => void;
 }
 
 const KINDS = ['lstm', 'gru', 'rnn'] as const;
 /** Steps per timed latency sample, as the reference script does. */
 const STEPS_PER_SAMPLE = 100;
+/** What `--smoke` runs: sizes small enough to see every code path work in seconds. */
+const SMOKE = { batch: 2, steps: 3, input: 8, hidden: 8, repeats: 2, pairs: 2 };
 
 export async function runEncoderBench(options: EncoderBenchOptions = {}): Promise<void> {
-  const { batch = 32, steps = 64, input = 128, hidden = 256, repeats = 20, threads = 2, passes = 2 } = options;
+  const before = loadSnapshot();
+  const o = options.smoke ? { ...SMOKE, ...options } : options;
+  const { batch = 32, steps = 64, input = 128, hidden = 256, repeats = 20, threads = 2, pairs: pairCount = 5 } = o;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const out = options.out ?? fileURLToPath(new URL('../results/encoder.json', import.meta.url));
+  const committed = fileURLToPath(new URL('../results/encoder.json', import.meta.url));
   const sizes = { batch, steps, input, hidden, repeats, threads };
 
-  // The machine may be shared: alternate whole passes of PyTorch and Recur, and keep each side's best
-  // pass per case, so that a burst of other load hurts neither side alone.
+  // Alternating pairs (lib/protocol.ts): each row is the median of the per-pair ratios.
   const references: ReferenceResult[] = [];
   const measured: Measurement[][] = [];
-  for (let pass = 1; pass <= passes; pass++) {
-    log(`pass ${pass}/${passes}: PyTorch reference (torch_encoder.py, ${threads} threads, ${repeats} repeats)`);
-    references.push(await runReference('torch_encoder.py', ['--batch', `${batch}`, '--steps', `${steps}`, '--input', `${input}`, '--hidden', `${hidden}`, '--threads', `${threads}`, '--repeats', `${repeats}`]));
-    log(`pass ${pass}/${passes}: Recur`);
-    measured.push(await measureRecur(sizes, log));
-  }
+  const pairs = await alternatingPairs(pairCount, {
+    reference: async () => {
+      log(`  PyTorch reference (torch_encoder.py, ${threads} threads, ${repeats} repeats)`);
+      const ref = await runReference('torch_encoder.py', ['--batch', `${batch}`, '--steps', `${steps}`, '--input', `${input}`, '--hidden', `${hidden}`, '--threads', `${threads}`, '--repeats', `${repeats}`]);
+      references.push(ref);
+      return referenceMap(ref);
+    },
+    recur: async () => {
+      log('  Recur');
+      const m = await measureRecur(sizes, log);
+      measured.push(m);
+      return new Map(m.map((x) => [x.case, x.value]));
+    },
+  }, log);
 
   const rows: BenchRow[] = [];
+  // The Scan and native rows compare two of Recur's own paths, measured in the same pass.
+  const recurOnly = pairs.map((p) => ({ reference: p.recur, recur: p.recur }));
   for (const m of measured[0]!) {
-    const recur = best(measured.map((pass) => pass.find((p) => p.case === m.case)!.value), m.higherIsBetter);
-    const reference = m.against === 'native'
-      ? best(measured.map((pass) => pass.find((p) => p.case === m.nativeCase)!.value), true)
-      : best(references.map((r) => referenceValue(r, m.case)), m.higherIsBetter);
-    rows.push(row(m.against === 'native' ? `${m.case} (reference: native path)` : m.case, m.unit, recur, reference, m.higherIsBetter));
+    rows.push(m.against === 'native'
+      ? comparedRow(recurOnly, { case: `${m.case} (reference: native path)`, recurCase: m.case, referenceCase: m.nativeCase!, unit: m.unit, higherIsBetter: m.higherIsBetter })
+      : comparedRow(pairs, { case: m.case, unit: m.unit, higherIsBetter: m.higherIsBetter }));
   }
 
   log('');
   log(formatTable(rows, 'pytorch'));
-  log('(ratio > 1: Recur better. Scan rows compare the Scan path with Recur\'s native path; target >= 0.33.)');
-  writeResults(out, {
+  log(`(ratio: median of ${pairCount} pair ratios, > 1: Recur better; spread: (max - min) / median of those ratios. Scan rows compare the Scan path with Recur's native path; target >= 0.33.)`);
+  finishRun(committed, {
     name: 'encoder',
     date: new Date().toISOString(),
     machine: machineDescription(),
     reference: `${references[0]!.reference}, ${references[0]!.threads} threads (../shared/reference/torch_encoder.py)`,
     settings: {
-      referenceThreads: threads, recurStepThreads: STEP_THREADS, recurForwardThreads: threadsUsed(measured), repeats, passes,
+      referenceThreads: threads, recurStepThreads: STEP_THREADS, recurForwardThreads: threadsUsed(measured), repeats, pairs: pairCount,
       stepsPerLatencySample: STEPS_PER_SAMPLE, backend: 'onnxruntime-node CPU (OrtBackend), graph optimization all',
     },
     rows,
-  });
-  log(`wrote ${out}`);
+  }, before, o, log);
 }
 
 interface Measurement {
@@ -90,7 +98,7 @@ interface Measurement {
   readonly threads: number;
 }
 
-/** For each forward case, the thread count of its best pass. */
+/** For each forward case, the thread count of its fastest pass. */
 function threadsUsed(passes: readonly Measurement[][]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of passes[0]!) {
@@ -148,10 +156,6 @@ async function measureRecur(sizes: { batch: number; steps: number; input: number
     await backend.dispose();
   }
   return results;
-}
-
-function best(values: readonly number[], higherIsBetter: boolean): number {
-  return higherIsBetter ? Math.max(...values) : Math.min(...values);
 }
 
 /** Sequences per second of one forward pass over [steps, batch, input], median of `repeats`. */

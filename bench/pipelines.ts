@@ -1,29 +1,123 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineDescription, writeResults } from './lib/results.js';
+import { promisify } from 'node:util';
+import { FileWeightStore } from '@recur/runtime';
+import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
+import { runReference, type ReferenceResult } from './lib/reference.js';
+import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
+
+const run = promisify(execFile);
 
 /**
- * `npm run bench -- pipelines`: throughput and latency of the shipped pipelines, the share of each
- * call spent outside session.run (Recur's own overhead), and each pipeline's peak RSS, measured in
- * a child process per pipeline. Written to bench/results/pipelines.json.
+ * `npm run bench -- pipelines`: the shipped pipelines end to end.
+ *   - Against PyTorch (../shared/reference's torch_classify.py and torch_generate.py, at the shipped models'
+ *     shapes read from their weights files): classification at batch 64 and one sentence, sampled
+ *     generation with 1 and 32 streams. Recur (pipelines-compare-child.ts) and PyTorch alternate in pairs
+ *     (lib/protocol.ts); each row is the median pair ratio with its spread. Target: every ratio >= 1.5.
+ *   - Recur alone (pipelines-child.ts): throughput and latency, the share of each call spent outside
+ *     session.run (Recur's own overhead), and each pipeline's peak RSS, in a child process per pipeline.
+ * Written to bench/results/pipelines.json unless the machine was loaded.
  */
-export async function runPipelinesBench(): Promise<void> {
-  const child = fileURLToPath(new URL('./pipelines-child.js', import.meta.url));
-  const rows: unknown[] = [];
-  for (const name of ['sentiment', 'generation', 'translation']) {
-    const spec = join(process.cwd(), 'pipelines', `${name}.json`);
-    if (!existsSync(spec)) {
-      process.stderr.write(`pipelines/${name}.json is not there yet; skipped\n`);
+export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<void> {
+  const before = loadSnapshot();
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const pairCount = options.pairs ?? (options.smoke ? 1 : 5);
+  const smokeArgs = options.smoke ? ['--smoke'] : [];
+  const compared: BenchRow[] = [];
+  const references: ReferenceResult[] = [];
+  for (const c of COMPARED) {
+    if (!existsSync(join(process.cwd(), 'pipelines', `${c.pipeline}.json`))) {
+      log(`pipelines/${c.pipeline}.json is not there yet; skipped`);
       continue;
     }
-    const out = execFileSync(process.execPath, [child, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const measured = JSON.parse(out.trim().split('\n').pop()!) as { case: string; unit: string; value: number; target?: string; met?: boolean }[];
+    const args = [...c.referenceArgs(await modelShapes(c.pipeline)), ...(options.smoke ? c.smokeArgs : [])];
+    log(`${c.pipeline} against PyTorch (${c.script} ${args.join(' ')})`);
+    const pairs = await alternatingPairs(pairCount, {
+      reference: async () => {
+        const ref = await runReference(c.script, args);
+        references.push(ref);
+        // Keyed as Recur's side is: by the suffix that names the case (", batch 64", ", 1 stream").
+        return new Map(c.rows.map((r) => {
+          const row = ref.rows.find((x) => x.case.endsWith(r.referenceSuffix));
+          if (!row) throw new Error(`${c.script} reported no case ending in "${r.referenceSuffix}" (it has: ${ref.rows.map((x) => x.case).join(', ')})`);
+          return [r.key, row.value];
+        }));
+      },
+      recur: async () => new Map(Object.entries(await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs]) as Record<string, number>)),
+    }, log);
+    for (const r of c.rows) compared.push(comparedRow(pairs, { case: r.case, recurCase: r.key, referenceCase: r.key, unit: r.unit, higherIsBetter: r.higherIsBetter }));
+  }
+  log('');
+  log(formatTable(compared, 'pytorch'));
+  log(`(ratio: median of ${pairCount} pair ratios, > 1: Recur better; target >= 1.5 for every row. Recur's figures include tokenising.)`);
+  log('');
+
+  const rows: unknown[] = [];
+  for (const name of ['sentiment', 'generation', 'translation']) {
+    if (!existsSync(join(process.cwd(), 'pipelines', `${name}.json`))) continue;
+    const measured = await child('pipelines-child.js', [name, ...smokeArgs]) as { case: string; unit: string; value: number; target?: string; met?: boolean }[];
     for (const r of measured) {
-      process.stdout.write(`${r.case.padEnd(58)} ${r.value.toFixed(r.unit === 'share' ? 3 : 1).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target}: ${r.met ? 'met' : 'MISSED'})` : ''}\n`);
+      log(`${r.case.padEnd(58)} ${r.value.toFixed(r.unit === 'share' ? 3 : 1).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target}: ${r.met ? 'met' : 'MISSED'})` : ''}`);
       rows.push(r);
     }
   }
-  writeResults(join(process.cwd(), 'bench/results/pipelines.json'), { name: 'pipelines', date: new Date().toISOString(), machine: machineDescription(), rows: rows as never });
+  finishRun(join(process.cwd(), 'bench/results/pipelines.json'), {
+    name: 'pipelines',
+    date: new Date().toISOString(),
+    machine: machineDescription(),
+    ...(references[0] ? { reference: `${references[0].reference}, ${references[0].threads} threads (../shared/reference/torch_classify.py, torch_generate.py)` } : {}),
+    settings: { pairs: pairCount },
+    compared: compared.map((r) => ({ ...r, target: '>= 1.5', met: r.ratio >= 1.5 })),
+    rows: rows as never,
+  }, before, options, log);
+}
+
+/** The shapes of a shipped model, read from its weights file's header. */
+interface ModelShapes { vocab: number; embed: number; hidden: number; layers: number }
+
+async function modelShapes(pipeline: string): Promise<ModelShapes> {
+  const spec = JSON.parse(readFileSync(join(process.cwd(), 'pipelines', `${pipeline}.json`), 'utf8')) as { weights: string };
+  const store = await FileWeightStore.open(join(process.cwd(), 'pipelines', spec.weights));
+  const [vocab, embed] = store.info('embedding.table')!.dims;
+  const recurrent = store.names().filter((n) => /^encoder\.layers\.\d+\.forward\.R$/.test(n));
+  return { vocab: vocab!, embed: embed!, hidden: store.info(recurrent[0]!)!.dims[1]!, layers: recurrent.length };
+}
+
+interface ComparedCase {
+  readonly pipeline: string;
+  readonly script: string;
+  readonly referenceArgs: (s: ModelShapes) => string[];
+  readonly smokeArgs: readonly string[];
+  readonly rows: readonly { key: string; referenceSuffix: string; case: string; unit: string; higherIsBetter: boolean }[];
+}
+
+/** The rows compared with PyTorch: the keys pipelines-compare-child.ts reports, and the reference's case names. */
+const COMPARED: readonly ComparedCase[] = [
+  {
+    pipeline: 'sentiment', script: 'torch_classify.py',
+    referenceArgs: (s) => ['--vocab', `${s.vocab}`, '--embed', `${s.embed}`, '--hidden', `${s.hidden}`, '--layers', `${s.layers}`, '--batch', '64', '--length', '20'],
+    smokeArgs: ['--repeats', '2'],
+    rows: [
+      { key: 'batch64', referenceSuffix: ', batch 64', case: 'sentiment (BiLSTM classifier) batch 64 vs PyTorch', unit: 'sentences/s', higherIsBetter: true },
+      { key: 'one', referenceSuffix: ', one sentence', case: 'sentiment (BiLSTM classifier) one sentence vs PyTorch', unit: 'ms', higherIsBetter: false },
+    ],
+  },
+  {
+    pipeline: 'generation', script: 'torch_generate.py',
+    referenceArgs: (s) => ['--vocab', `${s.vocab}`, '--embed', `${s.embed}`, '--hidden', `${s.hidden}`, '--layers', `${s.layers}`, '--streams', '1,32'],
+    smokeArgs: ['--tokens', '8', '--repeats', '1'],
+    rows: [
+      { key: 'streams1', referenceSuffix: ', 1 stream', case: 'generation (LSTM LM, sampled) 1 stream vs PyTorch', unit: 'tokens/s', higherIsBetter: true },
+      { key: 'streams32', referenceSuffix: ', 32 streams', case: 'generation (LSTM LM, sampled) 32 streams vs PyTorch', unit: 'tokens/s', higherIsBetter: true },
+    ],
+  },
+];
+
+/** Runs a benchmark child script (its own process: its own peak RSS) and parses its last line of JSON. */
+async function child(script: string, args: readonly string[]): Promise<unknown> {
+  const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
+  const { stdout } = await run(process.execPath, [path, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
 }

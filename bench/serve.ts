@@ -9,14 +9,17 @@
  *      RSS sampled every 250 ms and its growth from the middle of the run to its end;
  *   4. SIGTERM, and the exit code.
  * Targets (issue 6): zero errors, event-loop delay p99 under 50 ms while streaming, RSS growth under
- * 50 MB across the soak. Writes bench/results/serve.json. Nothing here passes or fails on a figure.
+ * 50 MB across the soak. Writes bench/results/serve.json unless the machine was loaded (lib/protocol.ts:
+ * the load is recorded before and after; there is no reference server to pair with, so no ratios).
+ * Nothing here passes or fails on a figure.
  */
 import { fileURLToPath } from 'node:url';
-import { machineDescription, writeResults } from './lib/results.js';
+import { machineDescription } from './lib/results.js';
+import { finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
 import { classifyRequest, completionRequest, load, soak, streaming } from './serve-phases.js';
 import { startBenchServer } from './serve-setup.js';
 
-export interface ServeBenchOptions {
+export interface ServeBenchOptions extends ProtocolOptions {
   /** Seconds of each load phase. @defaultValue 10 */
   readonly loadSeconds?: number;
   /** Concurrent streams. @defaultValue 32 */
@@ -25,15 +28,17 @@ export interface ServeBenchOptions {
   readonly streamTokens?: number;
   /** Requests in the soak (at least 10,000 for the issue's figure). @defaultValue 12000 */
   readonly soakRequests?: number;
-  /** Where the JSON goes. @defaultValue bench/results/serve.json */
-  readonly out?: string;
-  readonly log?: (line: string) => void;
 }
 
+/** What `--smoke` runs: every phase, each a few requests long. */
+const SMOKE = { loadSeconds: 1, streams: 2, streamTokens: 4, soakRequests: 40 };
+
 export async function runServeBench(options: ServeBenchOptions = {}): Promise<void> {
-  const { loadSeconds = 10, streams = 32, streamTokens = 128, soakRequests = 12_000 } = options;
+  const before = loadSnapshot();
+  const o = options.smoke ? { ...SMOKE, ...options } : options;
+  const { loadSeconds = 10, streams = 32, streamTokens = 128, soakRequests = 12_000 } = o;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const out = options.out ?? fileURLToPath(new URL('../results/serve.json', import.meta.url));
+  const committed = fileURLToPath(new URL('../results/serve.json', import.meta.url));
   const server = await startBenchServer(log);
   try {
     log(`server at ${server.url} (pid ${server.pid}); warming up`);
@@ -63,7 +68,7 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<vo
       eventLoopDelayP99Under50ms: stream.eventLoopDelayP99Ms < 50,
       rssGrowthUnder50MB: soaked.growthMiddleToEndMiB * 2 ** 20 < 50e6,
     };
-    writeResults(out, {
+    const results = {
       name: 'serve',
       date: new Date().toISOString(),
       machine: machineDescription(),
@@ -75,9 +80,11 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<vo
       shutdownExitCode: exitCode,
       errors,
       targets,
-    });
+    };
     log(`targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}`);
-    log(`written to ${out}`);
+    await server.cleanup();
+    // After the server has exited, so that its CPU time counts as this run's own.
+    finishRun(committed, results, before, o, log);
   } finally {
     await server.cleanup();
   }

@@ -6,18 +6,20 @@
  * Recur builds the model from the registry's cell on the encoder's Scan path, differentiates it, and
  * runs forward + backward in ONNX Runtime with Adam in JavaScript, as a Scan loop (the default) and
  * unrolled over the 64 steps. Also reported: the time to build the training graph and to create its ONNX
- * Runtime session. Writes bench/results/train.json; `ratio` is
- * Recur's tokens/s over PyTorch's (> 1: Recur faster).
+ * Runtime session. PyTorch and Recur alternate in pairs (lib/protocol.ts); `ratio` is the median pair ratio
+ * of Recur's tokens/s over PyTorch's (> 1: Recur faster). Writes bench/results/train.json unless the
+ * machine was loaded.
  */
 import { fileURLToPath } from 'node:url';
 import type { EncoderPart, TensorData } from '@recur/runtime';
 import { recurrentRegistry } from '@recur/recurrent';
 import { buildTrainingGraph, createPart, languageModelForward, ParamSet, Trainer, Xoshiro128 } from '@recur/train';
 import { median } from './lib/stats.js';
-import { referenceValue, runReference, type ReferenceResult } from './lib/reference.js';
-import { formatTable, machineDescription, row, writeResults, type BenchRow } from './lib/results.js';
+import { referenceMap, runReference, type ReferenceResult } from './lib/reference.js';
+import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
+import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
 
-export interface TrainBenchOptions {
+export interface TrainBenchOptions extends ProtocolOptions {
   readonly vocab?: number;
   readonly embed?: number;
   readonly hidden?: number;
@@ -27,15 +29,13 @@ export interface TrainBenchOptions {
   readonly repeats?: number;
   /** Intra-op threads, as the reference's `--threads`. @defaultValue 2 */
   readonly threads?: number;
-  /** Alternating PyTorch/Recur passes; each side keeps its best pass per case. @defaultValue 2 */
-  readonly passes?: number;
   readonly cells?: readonly ('lstm' | 'gru')[];
   /** The engine's default (Scan) and the unrolled training graph of SPIKE.md. @defaultValue both */
   readonly loops?: readonly Loop[];
-  /** @defaultValue bench/results/train.json */
-  readonly out?: string;
-  readonly log?: (line: string) => void;
 }
+
+/** What `--smoke` runs: sizes small enough to see every code path work in seconds. */
+const SMOKE = { vocab: 50, embed: 8, hidden: 8, batch: 2, steps: 4, repeats: 2, pairs: 1 };
 
 interface Sizes { vocab: number; embed: number; hidden: number; batch: number; steps: number; repeats: number; threads: number }
 
@@ -52,44 +52,54 @@ interface RecurMeasurement {
 }
 
 export async function runTrainBench(options: TrainBenchOptions = {}): Promise<void> {
-  const { vocab = 8000, embed = 128, hidden = 256, batch = 32, steps = 64, repeats = 10, threads = 2, passes = 2 } = options;
-  const cells = options.cells ?? ['lstm', 'gru'];
-  const loops = options.loops ?? ['scan', 'unrolled'];
+  const before = loadSnapshot();
+  const o = options.smoke ? { ...SMOKE, ...options } : options;
+  const { vocab = 8000, embed = 128, hidden = 256, batch = 32, steps = 64, repeats = 10, threads = 2, pairs: pairCount = 3 } = o;
+  const cells = o.cells ?? ['lstm', 'gru'];
+  const loops = o.loops ?? ['scan', 'unrolled'];
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const out = options.out ?? fileURLToPath(new URL('../results/train.json', import.meta.url));
+  const committed = fileURLToPath(new URL('../results/train.json', import.meta.url));
   const sizes: Sizes = { vocab, embed, hidden, batch, steps, repeats, threads };
   const caseName = (cell: string) => `train ${cell} lm v${vocab} e${embed} h${hidden} b${batch} s${steps}`;
+  const rowName = (cell: string, loop: Loop) => (loop === 'scan' ? caseName(cell) : `${caseName(cell)} (unrolled)`);
 
-  // The machine may be shared: alternate whole passes of PyTorch and Recur and keep each side's best.
-  const references = new Map<string, ReferenceResult[]>();
+  // Alternating pairs per cell (lib/protocol.ts): PyTorch's step and Recur's, the median pair ratio reported.
+  const references: ReferenceResult[] = [];
   const measured = new Map<string, RecurMeasurement[]>();
-  for (let pass = 1; pass <= passes; pass++) {
-    for (const cell of cells) {
-      log(`pass ${pass}/${passes}, ${cell}: PyTorch reference (torch_train.py, ${threads} threads, ${repeats} repeats)`);
-      const ref = await runReference('torch_train.py', [
-        '--vocab', `${vocab}`, '--embed', `${embed}`, '--hidden', `${hidden}`, '--batch', `${batch}`, '--steps', `${steps}`,
-        '--threads', `${threads}`, '--repeats', `${repeats}`, '--cell', cell,
-      ]);
-      references.set(cell, [...(references.get(cell) ?? []), ref]);
-      for (const loop of loops) {
-        log(`pass ${pass}/${passes}, ${cell}: Recur (${loop})`);
-        const m = await measureRecur(cell, loop, sizes);
-        log(`  ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`);
-        const key = `${cell}/${loop}`;
-        measured.set(key, [...(measured.get(key) ?? []), m]);
-      }
-    }
+  const rows: BenchRow[] = [];
+  for (const cell of cells) {
+    log(`${cell}:`);
+    const pairs = await alternatingPairs(pairCount, {
+      reference: async () => {
+        log(`  PyTorch reference (torch_train.py, ${threads} threads, ${repeats} repeats)`);
+        const ref = await runReference('torch_train.py', [
+          '--vocab', `${vocab}`, '--embed', `${embed}`, '--hidden', `${hidden}`, '--batch', `${batch}`, '--steps', `${steps}`,
+          '--threads', `${threads}`, '--repeats', `${repeats}`, '--cell', cell,
+        ]);
+        references.push(ref);
+        return referenceMap(ref);
+      },
+      recur: async () => {
+        const values = new Map<string, number>();
+        for (const loop of loops) {
+          log(`  Recur (${loop})`);
+          const m = await measureRecur(cell, loop, sizes);
+          log(`    ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`);
+          const key = `${cell}/${loop}`;
+          measured.set(key, [...(measured.get(key) ?? []), m]);
+          values.set(rowName(cell, loop), m.tokensPerSecond);
+        }
+        return values;
+      },
+    }, log);
+    for (const loop of loops) rows.push(comparedRow(pairs, { case: rowName(cell, loop), referenceCase: caseName(cell), unit: 'tokens/s', higherIsBetter: true }));
   }
 
-  const rows: BenchRow[] = [];
   const creation: Record<string, unknown>[] = [];
   for (const cell of cells) for (const loop of loops) {
     const ours = measured.get(`${cell}/${loop}`)!;
-    const best = ours.reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
-    const reference = Math.max(...references.get(cell)!.map((r) => referenceValue(r, caseName(cell))));
-    rows.push(row(loop === 'scan' ? caseName(cell) : `${caseName(cell)} (unrolled)`, 'tokens/s', best.tokensPerSecond, reference, true));
     creation.push({
-      cell, loop, nodes: best.nodes,
+      cell, loop, nodes: ours[0]!.nodes,
       graphBuildMs: Math.round(Math.min(...ours.map((m) => m.graphBuildMs))),
       sessionCreateMs: Math.round(Math.min(...ours.map((m) => m.sessionCreateMs))),
     });
@@ -98,18 +108,17 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
   log('');
   log(formatTable(rows, 'pytorch'));
   for (const c of creation) log(`${c['cell']} ${c['loop']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`);
-  log('(ratio = Recur tokens/s over PyTorch\'s; target >= 0.5, goal 1.0)');
-  const first = references.get(cells[0]!)![0]!;
-  writeResults(out, {
+  log(`(ratio = median over ${pairCount} pairs of Recur tokens/s over PyTorch's; target >= 0.5, goal 1.0)`);
+  const first = references[0]!;
+  finishRun(committed, {
     name: 'train',
     date: new Date().toISOString(),
     machine: machineDescription(),
     reference: `${first.reference}, ${first.threads} threads (../shared/reference/torch_train.py)`,
-    settings: { vocab, embed, hidden, batch, steps, repeats, threads, passes, optimizer: 'adam lr 1e-3', loops: 'scan: forward Scan + reverse Scan (default); unrolled: 64 copies of the step (core/train/SPIKE.md)', backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript' },
+    settings: { vocab, embed, hidden, batch, steps, repeats, threads, pairs: pairCount, optimizer: 'adam lr 1e-3', loops: 'scan: forward Scan + reverse Scan (default); unrolled: 64 copies of the step (core/train/SPIKE.md)', backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript' },
     sessionCreation: creation,
     rows,
-  });
-  log(`wrote ${out}`);
+  }, before, o, log);
 }
 
 async function measureRecur(cell: string, loop: Loop, s: Sizes): Promise<RecurMeasurement> {

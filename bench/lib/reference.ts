@@ -42,6 +42,11 @@ export async function runReference(script: string, args: readonly string[]): Pro
   return JSON.parse(line) as ReferenceResult;
 }
 
+/** The rows as a map from case to value, as protocol.ts's pairs take them. */
+export function referenceMap(result: ReferenceResult): Map<string, number> {
+  return new Map(result.rows.map((r) => [r.case, r.value]));
+}
+
 /** The value of the reference row named `name`; throws when the script did not report it. */
 export function referenceValue(result: ReferenceResult, name: string): number {
   const row = result.rows.find((r) => r.case === name);

@@ -9,6 +9,8 @@ export interface BenchRow {
   readonly recur: number;
   readonly reference: number;
   readonly ratio: number;
+  /** Relative spread of the pair ratios, (max - min) / median (rows measured in pairs; see protocol.ts). */
+  readonly spread?: number;
 }
 
 export interface BenchResults {
@@ -30,7 +32,7 @@ export function machineDescription(): string {
   return `${cpu[0]?.model.trim() ?? 'unknown CPU'} x${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${process.platform}-${process.arch}`;
 }
 
-/** Writes `results` as JSON (two-space indent), creating the folder. */
+/** Writes `results` as JSON (two-space indent), creating the folder. Benchmarks go through protocol.ts's finishRun. */
 export function writeResults(path: string, results: BenchResults): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
@@ -38,8 +40,8 @@ export function writeResults(path: string, results: BenchResults): void {
 
 /** The rows as an aligned text table. */
 export function formatTable(rows: readonly BenchRow[], referenceName: string): string {
-  const header = ['case', 'unit', 'recur', referenceName, 'ratio'];
-  const body = rows.map((r) => [r.case, r.unit, fmt(r.recur), fmt(r.reference), `${r.ratio.toFixed(2)}x`]);
+  const header = ['case', 'unit', 'recur', referenceName, 'ratio', 'spread'];
+  const body = rows.map((r) => [r.case, r.unit, fmt(r.recur), fmt(r.reference), `${r.ratio.toFixed(2)}x`, r.spread === undefined ? '' : `${(r.spread * 100).toFixed(0)}%`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');

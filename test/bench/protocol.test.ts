@@ -1,0 +1,112 @@
+import { strict as assert } from 'node:assert';
+import { resolve } from 'node:path';
+import type { Pair } from '../../bench/dist/lib/protocol.js';
+
+// The benchmarks are no package: load the compiled module by its place in the repository (this file runs
+// from test/dist/bench/), with the types of its declaration file.
+const {
+  alternatingPairs, comparedRow, FOREIGN_CORES_MAX, LOAD_BEFORE_MAX, loadRecord, loadVerdict, machineBusySeconds, ownCpuSeconds,
+  ratioSummary, resultsDestination,
+} = (await import(new URL('../../../bench/dist/lib/protocol.js', import.meta.url).href)) as typeof import('../../bench/dist/lib/protocol.js');
+
+const pair = (reference: Record<string, number>, recur: Record<string, number>): Pair => ({ reference: new Map(Object.entries(reference)), recur: new Map(Object.entries(recur)) });
+
+describe('benchmark protocol: pair ratios', () => {
+  it('reports the median of the per-pair ratios and their spread, not the ratio of medians', () => {
+    // One pair caught a burst of load on the reference side: its ratio is an outlier the median ignores.
+    const pairs = [pair({ a: 100 }, { a: 150 }), pair({ a: 40 }, { a: 150 }), pair({ a: 100 }, { a: 160 })];
+    const row = comparedRow(pairs, { case: 'a', unit: 'items/s', higherIsBetter: true });
+    assert.equal(row.ratio, 1.6);
+    assert.equal(row.ratioMin, 1.5);
+    assert.equal(row.ratioMax, 3.75);
+    assert.equal(row.spread, round((3.75 - 1.5) / 1.6));
+    assert.equal(row.recur, 150);
+    assert.equal(row.reference, 100);
+    assert.equal(row.pairs, 3);
+  });
+
+  it('inverts latencies (reference over Recur) and can compare differently named cases', () => {
+    const pairs = [pair({ ref: 50 }, { ours: 25 }), pair({ ref: 60 }, { ours: 40 })];
+    const row = comparedRow(pairs, { case: 'step', recurCase: 'ours', referenceCase: 'ref', unit: 'us', higherIsBetter: false });
+    assert.equal(row.ratio, round((2 + 1.5) / 2));
+  });
+
+  it('refuses a case one side did not report in some pair', () => {
+    const pairs = [pair({ a: 1 }, { a: 1 }), pair({}, { a: 1 })];
+    assert.throws(() => comparedRow(pairs, { case: 'a', unit: 'x', higherIsBetter: true }), /the reference reported no case "a"/);
+    assert.throws(() => comparedRow([], { case: 'a', unit: 'x', higherIsBetter: true }), /no pairs/);
+  });
+
+  it('ratioSummary of identical ratios has no spread', () => {
+    assert.deepEqual(ratioSummary([2, 2, 2]), { median: 2, min: 2, max: 2, spread: 0 });
+  });
+
+  it('alternates which side runs first', async () => {
+    const order: string[] = [];
+    const side = (name: string) => async () => { order.push(name); return new Map([['a', 1]]); };
+    const pairs = await alternatingPairs(3, { reference: side('ref'), recur: side('recur') }, () => {});
+    assert.equal(pairs.length, 3);
+    assert.deepEqual(order, ['ref', 'recur', 'recur', 'ref', 'ref', 'recur']);
+  });
+});
+
+describe('benchmark protocol: the load gate', () => {
+  const record = (before: number, foreignCores?: number) => ({ loadavgBefore: [before, 0, 0], loadavgAfter: [1.9, 0, 0], seconds: 60, ...(foreignCores === undefined ? {} : { foreignCores }) });
+
+  it('a quiet machine passes, whatever the load average after the run (the benchmark raises it itself)', () => {
+    assert.equal(loadVerdict(record(0.2, 0.05)).high, false);
+    assert.equal(loadVerdict(record(0.2)).high, false);
+  });
+
+  it('a busy machine before the run, or other processes busy during it, is high load, and says which', () => {
+    const before = loadVerdict(record(LOAD_BEFORE_MAX + 0.1, 0));
+    assert.equal(before.high, true);
+    assert.match(before.reason, /load average 0.6 before the run \(limit 0.5\)/);
+    const during = loadVerdict(record(0.1, FOREIGN_CORES_MAX + 0.5));
+    assert.equal(during.high, true);
+    assert.match(during.reason, /other processes kept 0.75 cores busy/);
+  });
+
+  it('foreign cores are the machine\'s busy time minus this process tree\'s, over the wall time', () => {
+    const r = loadRecord(
+      { loadavg: [0.1, 0, 0], wallSeconds: 100, machineCpuSeconds: 1000, ownCpuSeconds: 10 },
+      { loadavg: [1.5, 0, 0], wallSeconds: 110, machineCpuSeconds: 1025, ownCpuSeconds: 28 },
+    );
+    assert.equal(r.foreignCores, 0.7);
+    assert.deepEqual(r.loadavgAfter, [1.5, 0, 0]);
+    assert.equal(loadRecord({ loadavg: [0, 0, 0], wallSeconds: 1 }, { loadavg: [0, 0, 0], wallSeconds: 2 }).foreignCores, undefined);
+  });
+
+  it('reads /proc/stat and /proc/self/stat lines (a command name with spaces and parentheses)', () => {
+    assert.equal(machineBusySeconds('cpu  100 50 30 9000 20 5 5 10 0 0\ncpu0 1 2 3\n'), 2);
+    const self = '4242 (node (bench) x) S 1 2 3 4 5 6 7 8 9 10 300 100 50 50 20 0 1 0';
+    assert.equal(ownCpuSeconds(self), 5);
+  });
+});
+
+describe('benchmark protocol: refusing to overwrite committed results', () => {
+  const committed = resolve('bench/results/encoder.json');
+  const low = { high: false, reason: 'quiet' };
+  const high = { high: true, reason: '1-minute load average 3 before the run (limit 0.5)' };
+
+  it('writes the committed file after a quiet run', () => {
+    assert.equal(resultsDestination(committed, low).path, committed);
+  });
+
+  it('keeps the committed file after a loaded run, and says why and what to do', () => {
+    const d = resultsDestination(committed, high);
+    assert.equal(d.path, undefined);
+    assert.match(d.note, /NOT written: load was high \(1-minute load average 3/);
+    assert.match(d.note, /keeps its previous results/);
+    assert.match(d.note, /--out PATH/);
+  });
+
+  it('--out writes elsewhere whatever the load, but never forces the committed file', () => {
+    assert.equal(resultsDestination(committed, high, '/tmp/x/encoder.json').path, '/tmp/x/encoder.json');
+    assert.equal(resultsDestination(committed, high, 'bench/results/encoder.json').path, undefined);
+  });
+});
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
