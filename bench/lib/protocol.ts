@@ -194,7 +194,7 @@ export type Destination = { readonly path: string; readonly note: string } | { r
 export function resultsDestination(committed: string, verdict: LoadVerdict, out?: string): Destination {
   if (out !== undefined && resolve(out) !== resolve(committed)) return { path: resolve(out), note: verdict.high ? `load was high (${verdict.reason}); written to ${out} as asked, not to ${committed}` : `written to ${out} as asked` };
   if (!verdict.high) return { path: committed, note: `load was low (${verdict.reason})` };
-  return { path: undefined, note: `NOT written: load was high (${verdict.reason}); ${committed} keeps its previous results. Run again on a quiet machine, or pass --out PATH to write these elsewhere.` };
+  return { path: undefined, note: `NOT written: load was high (${verdict.reason}); ${committed} keeps its previous results. Run again on a quiet machine, or pass --out DIR to write them elsewhere.` };
 }
 
 function round(v: number, digits = 2): number {

@@ -98,7 +98,7 @@ describe('benchmark protocol: refusing to overwrite committed results', () => {
     assert.equal(d.path, undefined);
     assert.match(d.note, /NOT written: load was high \(1-minute load average 3/);
     assert.match(d.note, /keeps its previous results/);
-    assert.match(d.note, /--out PATH/);
+    assert.match(d.note, /--out DIR/);
   });
 
   it('--out writes elsewhere whatever the load, but never forces the committed file', () => {
