@@ -31,11 +31,15 @@ export function referenceDir(): string {
   return fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
 }
 
-/** Runs `setup.sh` (a no-op when PyTorch is installed) and then `run.sh SCRIPT ARGS`; returns its JSON. */
+let setup: Promise<void> | undefined;
+
+/** Runs `setup.sh` (a no-op when PyTorch is installed; once per process) and then `run.sh SCRIPT ARGS`; returns its JSON. */
 export async function runReference(script: string, args: readonly string[]): Promise<ReferenceResult> {
   const dir = referenceDir();
   if (!existsSync(resolve(dir, 'run.sh'))) throw new Error(`no PyTorch reference at ${dir} (set RECUR_REFERENCE_DIR)`);
-  await run('bash', [resolve(dir, 'setup.sh')], { maxBuffer: 1 << 20 });
+  // Once per process: the pairs call the reference several times, and the check starts a Python.
+  setup ??= run('bash', [resolve(dir, 'setup.sh')], { maxBuffer: 1 << 20 }).then(() => undefined);
+  await setup;
   const { stdout } = await run('bash', [resolve(dir, 'run.sh'), script, ...args], { maxBuffer: 1 << 20 });
   const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (!line) throw new Error(`${script} printed no JSON: ${stdout.slice(0, 200)}`);
@@ -45,11 +49,4 @@ export async function runReference(script: string, args: readonly string[]): Pro
 /** The rows as a map from case to value, as protocol.ts's pairs take them. */
 export function referenceMap(result: ReferenceResult): Map<string, number> {
   return new Map(result.rows.map((r) => [r.case, r.value]));
-}
-
-/** The value of the reference row named `name`; throws when the script did not report it. */
-export function referenceValue(result: ReferenceResult, name: string): number {
-  const row = result.rows.find((r) => r.case === name);
-  if (!row) throw new Error(`the reference reported no case "${name}" (it has: ${result.rows.map((r) => r.case).join(', ')})`);
-  return row.value;
 }

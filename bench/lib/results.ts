@@ -21,11 +21,6 @@ export interface BenchResults {
   readonly [extra: string]: unknown;
 }
 
-/** Throughputs compare Recur over the reference; latencies the reference over Recur. */
-export function row(caseName: string, unit: string, recur: number, reference: number, higherIsBetter: boolean): BenchRow {
-  return { case: caseName, unit, recur: round(recur), reference: round(reference), ratio: round(higherIsBetter ? recur / reference : reference / recur, 3) };
-}
-
 /** CPU model and count, memory, Node and platform: enough to tell two result files' machines apart. */
 export function machineDescription(): string {
   const cpu = cpus();
@@ -49,9 +44,4 @@ export function formatTable(rows: readonly BenchRow[], referenceName: string): s
 
 function fmt(v: number): string {
   return v >= 100 ? v.toFixed(0) : v.toFixed(1);
-}
-
-function round(v: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
