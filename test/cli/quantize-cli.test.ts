@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdtemp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
-import { decodeModel, load, readSafetensors } from '@recur/runtime';
+import { decodeModel, load, readSafetensors, writeSafetensors } from '@recur/runtime';
 import { runCli } from './run-cli.js';
 
 describe('recur quantize', () => {
@@ -83,6 +83,16 @@ describe('recur quantize', () => {
       await half.dispose();
       await int8.dispose();
     }
+  });
+
+  it('--dtype int8 refuses a file whose tensor names collide with the scale names it needs', async () => {
+    const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-quant8c-'));
+    const m = { dtype: 'float32' as const, dims: [2, 2], data: Float32Array.from([1, 2, 3, 4]) };
+    await writeSafetensors(join(dir, 'w.safetensors'), { w: m, w_scale: m });
+    const r = await runCli(['quantize', '--dtype', 'int8', join(dir, 'w.safetensors'), '-o', join(dir, 'q.safetensors')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /RECUR_E_WEIGHTS_INVALID/);
+    assert.match(r.stderr, /tensor w_scale already exists, and the int8 layout needs that name for the scales of w/);
   });
 
   it('refuses another --dtype', async () => {

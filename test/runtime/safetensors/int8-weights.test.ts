@@ -30,6 +30,10 @@ describe('int8 weights: per-row symmetric quantization', () => {
     assert.deepEqual(scale.dims, [2, 2, 1]);
     assert.deepEqual(Array.from(scale.data as Float32Array), [3 / 127, 6 / 127, 1, 1 / 127].map(Math.fround));
     assert.throws(() => quantizeInt8({ dtype: 'float32', dims: [3], data: new Float32Array(3) }), /rank >= 2/);
+    // float16 1.0 and -2.0 (the shipped weights are float16).
+    const half = quantizeInt8({ dtype: 'float16', dims: [1, 2], data: Uint16Array.from([0x3c00, 0xc000]) });
+    assert.deepEqual(Array.from(half.values.data as Int8Array), [64, -127]);
+    assert.deepEqual(Array.from(half.scale.data as Float32Array), [Math.fround(2 / 127)]);
   });
 
   it('checkWeights accepts int8 with its scale where float32 is expected and hands back float32', () => {

@@ -1,4 +1,15 @@
-import { int8ScaleName, quantizeInt8, RuntimeErrors as E, type TensorData, type WeightStore } from '@recur/runtime';
+import { resolve } from 'node:path';
+import { int8ScaleName, quantizeInt8, RuntimeErrors as E, writeSafetensors, type TensorData, type WeightStore } from '@recur/runtime';
+import type { CommandIO } from '../io.js';
+
+/** `recur quantize --dtype int8`: writes `store` in the int8 layout to `output` and reports the sizes. */
+export async function writeInt8Weights(store: WeightStore, input: string, output: string, io: CommandIO): Promise<number> {
+  const file = int8Weights(store, input);
+  await writeSafetensors(resolve(io.cwd, output), file.tensors, file.metadata);
+  const mib = (tensors: Iterable<TensorData>) => ([...tensors].reduce((n, t) => n + t.data.byteLength, 0) / 2 ** 20).toFixed(2);
+  io.stdout.write(`${output}: ${mib(store.names().map((n) => store.get(n)!))} MiB -> ${mib(file.tensors.values())} MiB${file.quantized === 0 ? ' (already int8)' : ''}\n`);
+  return 0;
+}
 
 /** What `recur quantize --dtype int8` writes: tensors, metadata, and a count for its report. */
 export interface Int8File {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { floatToHalf, readSafetensors, RuntimeErrors as E, writeSafetensors, type PluginRegistry, type TensorData } from '@recur/runtime';
 import { parse, positional } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
-import { int8Weights } from './quantize-int8.js';
+import { writeInt8Weights } from './quantize-int8.js';
 
 export const USAGE = 'recur quantize WEIGHTS.safetensors -o OUT.safetensors [--dtype float16|int8]';
 
@@ -20,13 +20,7 @@ export async function quantizeCommand(argv: readonly string[], io: CommandIO, _r
     const dtype = values.dtype ?? 'float16';
     if (dtype !== 'float16' && dtype !== 'int8') throw E.USAGE(`--dtype must be float16 or int8, got ${dtype}\nusage: ${USAGE}`, { expected: 'float16 or int8' });
     const store = await readSafetensors(input);
-    if (dtype === 'int8') {
-      const file = int8Weights(store, input);
-      await writeSafetensors(resolve(io.cwd, values.output), file.tensors, file.metadata);
-      const size = (tensors: Iterable<TensorData>) => [...tensors].reduce((n, t) => n + t.data.byteLength, 0) / 2 ** 20;
-      io.stdout.write(`${values.output}: ${size(store.names().map((n) => store.get(n)!)).toFixed(2)} MiB -> ${size(file.tensors.values()).toFixed(2)} MiB${file.quantized === 0 ? ' (already int8)' : ''}\n`);
-      return 0;
-    }
+    if (dtype === 'int8') return await writeInt8Weights(store, input, values.output, io);
     const out: Record<string, TensorData> = {};
     let before = 0;
     let after = 0;

@@ -42,8 +42,9 @@ interface Problem {
  * or dtype, or (unless `allowExtra`) is in the file but not expected.
  *
  * float16 tensors, and int8 tensors with their per-row `NAME_scale`, are accepted where float32 is
- * expected. The returned store is `store` with those tensors widened (dequantised) to float32, so a caller that builds the graph from it gets the dtype it declared;
- * when nothing needs widening it is `store` itself.
+ * expected. The returned store is `store` with those tensors widened (dequantised) to float32, so a
+ * caller that builds the graph from it gets the dtype it declared; when nothing needs widening it is
+ * `store` itself.
  */
 export function checkWeights(store: WeightStore, expected: readonly ExpectedWeight[], options: CheckWeightsOptions = {}): WeightStore {
   const present = store.names();
