@@ -19,7 +19,10 @@ export interface Int8Initializer {
  * quarter of float32) in ONNX Runtime. Anywhere else, `Cast` and `Mul` at the top of the graph dequantise
  * the whole tensor; ONNX Runtime folds them into a float32 constant when the session is created, so the
  * MatMuls and recurrent operators then run exactly as with float32 weights (int8 saves file size, not
- * compute; integer kernels such as DynamicQuantizeLSTM would have to be measured first).
+ * compute; integer kernels such as DynamicQuantizeLSTM would have to be measured first). Not
+ * `DequantizeLinear`: ONNX Runtime 1.30 keeps that node unfolded (for its QDQ fusions), so a weight
+ * consumed by an LSTM would be dequantised again at every run. The price of Cast + Mul is a transient
+ * second float32 copy of each weight while the session is created.
  */
 export function dequantizeInt8(nodes: readonly OnnxNode[], name: string, values: string, scale: string): OnnxNode[] {
   const lookups = gatherOnlyUses(nodes, name);
