@@ -12,6 +12,7 @@ import type { ScheduleConfig } from '../optim/schedule.js';
 import { MetricsLog } from '../progress/metrics-log.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import type { DevResult } from './objective.js';
+import { blameUntrainablePart } from './untrainable-part.js';
 import { numberOr, openRun } from './open-run.js';
 import type { TrainPipelineOptions, TrainPipelineResult } from './train-options.js';
 
@@ -43,7 +44,12 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   logger.info(`training ${String(spec['name'])} (${objectiveName})`, { ...objective.summary });
 
   const graphStarted = Date.now();
-  const graph = buildTrainingGraph((g) => objective.forward(g), { name: 'train', ...(objective.frozen ? { frozen: objective.frozen } : {}) });
+  let graph: ReturnType<typeof buildTrainingGraph>;
+  try {
+    graph = buildTrainingGraph((g) => objective.forward(g), { name: 'train', ...(objective.frozen ? { frozen: objective.frozen } : {}) });
+  } catch (err) {
+    throw blameUntrainablePart(err, spec);
+  }
   const params = await initialParams(graph.params, seed, options.initFrom ? resolve(options.cwd ?? process.cwd(), options.initFrom) : undefined, objective.initialValues?.());
   for (const name of objective.frozen ?? []) {
     const p = params.get(name);
