@@ -13,6 +13,7 @@ import { MetricsLog } from '../progress/metrics-log.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import type { DevResult } from './objective.js';
 import { blameUntrainablePart } from './untrainable-part.js';
+import { prepareRunLayout } from './run-layout.js';
 import { numberOr, openRun } from './open-run.js';
 import type { TrainPipelineOptions, TrainPipelineResult } from './train-options.js';
 
@@ -38,8 +39,9 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const train = (spec['train'] ?? {}) as Json;
   const { seed, threads, batchSize } = setup;
   const epochs = options.epochs ?? numberOr(train['epochs'], 10);
-  const out = resolve(options.cwd ?? process.cwd(), options.out ?? defaultOutDir(weightsPath));
-  const checkpointPath = join(out, 'checkpoint.safetensors');
+  const layout = prepareRunLayout(weightsPath, resolve(options.cwd ?? process.cwd(), options.out ?? defaultOutDir(weightsPath)), String(spec['name']));
+  const { out, checkpoint: checkpointPath } = layout;
+  logger.info(`run layout: weights ${layout.weights}; checkpoint and metrics in ${out}`);
   const objective = await run.definition.create(setup);
   logger.info(`training ${String(spec['name'])} (${objectiveName})`, { ...objective.summary });
 
