@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { checkCellContract, RecurError, type CellPart } from '@recur/runtime';
+import { checkCellContract, definePlugin, GraphBuilder, PluginRegistry, RecurError, type CellPart } from '@recur/runtime';
+import { attentionDecoder } from '@recur/heads';
 import { builtinRecurrent } from '@recur/recurrent';
+import { createPart } from '@recur/train';
 
 const who = { type: 'probe.v1', pointer: '/encoder/cell' };
 const contractError = (pattern: RegExp) => (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_PLUGIN_CONTRACT' && pattern.test(err.message) && err.details['plugin'] === 'probe.v1';
@@ -35,5 +37,19 @@ describe('checkCellContract: a cell plugin checked where it is built', () => {
   it('lets through dimensions static inference cannot know (a reshape to a computed shape)', () => {
     const reshaped: CellPart = { stateNames: ['h'], declare: () => ({ step: (g, _x, { h }) => ({ h: g.reshape(h!, g.shape(h!)) }) }) };
     checkCellContract(reshaped, who, 3, 2);
+  });
+});
+
+describe('checkCellContract in the attention decoder (a plugin cell in a translation decoder)', () => {
+  it('refuses a decoder cell that returns a mis-shaped state when the decoder is declared, naming the cell at /decoder/cell', async () => {
+    const wide = definePlugin({
+      kind: 'cell', type: 'wide.v1', description: 'Returns a state twice as wide as hidden.', options: { type: 'object', properties: {} },
+      create: () => ({ stateNames: ['h'], declare: () => ({ step: (g, _x, { h }) => ({ h: g.concat([h!, h!], 1) }) }) }),
+    });
+    const registry = new PluginRegistry().register(attentionDecoder, wide);
+    const decoder = (await createPart(registry, 'decoder', { type: 'attention-decoder', cell: { type: 'wide' }, hidden: 4 })) as { declare(g: unknown, sizes: unknown): unknown };
+    const g = new GraphBuilder('unit');
+    assert.throws(() => decoder.declare(g.scope('decoder'), { inputDim: 3, memoryDim: 5 }),
+      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_PLUGIN_CONTRACT' && err.pointer === '/decoder/cell' && /cell "wide(\.v1)?": state "h" has the wrong shape; expected \[batch, 4\], got \[batch, 8\]/.test(err.message));
   });
 });
