@@ -142,5 +142,9 @@ describe('recur import torch: a PyTorch language model (Embedding -> LSTM -> Lin
     const wrongPart = await runCli(['import', 'torch', 'model.safetensors', '--spec', 'lm.json', '-o', 'x.safetensors', '--map', 'embed.=embedding', '--map', 'rnn.=encoder', '--map', 'out.=decoder'], dir);
     assert.equal(wrongPart.code, 1);
     assert.match(wrongPart.stderr, /RECUR_E_RECURRENT_TORCH_UNSUPPORTED .*the spec has no part "decoder" with parameters/);
+    // nn.Embedding(11, 6) into an embedding of dim 7: another size, refused by name.
+    const wrongSize = await runCli(['import', 'torch', 'model.safetensors', '--spec', 'lm.json', '-o', 'x.safetensors', '--map', 'embed.=embedding', '--map', 'rnn.=encoder', '--map', 'out.=head', '--set', 'embedding.dim=7'], dir);
+    assert.equal(wrongSize.code, 1);
+    assert.match(wrongSize.stderr, /RECUR_E_RECURRENT_TORCH_SHAPE .*embedding\.table from "embed\." is \[11, 6\], the spec's parameter is \[11, 7\]/);
   });
 });
