@@ -7,8 +7,8 @@ import { brokenCellFolder } from './broken-cells.js';
 
 describe('a plugin author\'s mistakes are reported as the plugin\'s (exit 1, coded, naming it)', () => {
   const folders: string[] = [];
-  const folder = (cell: string) => {
-    const f = brokenCellFolder(cell);
+  const folder = (cell: string, head?: Record<string, unknown>) => {
+    const f = brokenCellFolder(cell, head);
     folders.push(f.dir);
     return f;
   };
@@ -42,5 +42,12 @@ describe('a plugin author\'s mistakes are reported as the plugin\'s (exit 1, cod
     const { code, stderr } = await runCli(['train', spec, '--data', 'train.tsv', '--allow-plugin', './cells.js'], dir);
     assert.equal(code, 1, stderr);
     assert.match(stderr, /\/encoder\/cell +RECUR_E_TRAIN_UNTRAINABLE_OPERATOR +cell "softsign.v1" uses operator Softsign, which has no gradient rule/);
+  });
+
+  it('an operator without a gradient rule in a head plugin: train exits 1 naming the head at /head', async () => {
+    const { spec, dir } = folder('gru', { type: 'softsign-head', labels: ['0', '1'] });
+    const { code, stderr } = await runCli(['train', spec, '--data', 'train.tsv', '--allow-plugin', './cells.js'], dir);
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /\/head +RECUR_E_TRAIN_UNTRAINABLE_OPERATOR +part "softsign-head.v1" uses operator Softsign, which has no gradient rule/);
   });
 });
