@@ -21,7 +21,7 @@ describe('recur conformance DIR', () => {
     assert.equal(lines[12], '12 passed, 0 failed');
   });
 
-  it('exits non-zero when a case fails, naming the mis-shaped tensor', async () => {
+  it('exits non-zero when a case fails, naming the mismatch (hidden size)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recur-conformance-'));
     try {
       const file = '016-lstm-uni-l1-T5B3I4H6.safetensors';
@@ -32,7 +32,7 @@ describe('recur conformance DIR', () => {
       const code = await conformanceCommand([dir, '--kind', 'rnn'], io);
       const text = out.join('');
       assert.equal(code, 1);
-      assert.match(text, /^FAIL {2}wrong-hidden {2}RECUR_E_RECURRENT_TORCH_SHAPE: param\.weight_ih_l0 is \[24, 4\], expected \[28, 4\]/m);
+      assert.match(text, /^FAIL {2}wrong-hidden {2}RECUR_E_RECURRENT_TORCH_MISMATCH: the state dict under "param\." has another hidden size: hidden 6, but the import is configured for hidden 7/m);
       assert.match(text, /\n0 passed, 1 failed\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

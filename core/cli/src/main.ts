@@ -6,7 +6,9 @@ import { trainCommand, USAGE as trainUsage } from './commands/train.js';
 import { quantizeCommand, USAGE as quantizeUsage } from './commands/quantize.js';
 import { exportCommand, USAGE as exportUsage } from './commands/export.js';
 import { fillCommand, USAGE as fillUsage } from './commands/fill.js';
+import { importCommand, USAGE as importUsage } from './commands/import.js';
 import { initCommand, USAGE as initUsage } from './commands/init.js';
+import { newCommand, USAGE as newUsage } from './commands/new.js';
 import { runCommand, USAGE as runUsage } from './commands/run.js';
 import { serveCommand, USAGE as serveUsage } from './commands/serve.js';
 import { validateCommand, USAGE as validateUsage } from './commands/validate.js';
@@ -32,6 +34,8 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', usage: exportUsage, run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', usage: initUsage, run: initCommand },
+  import: { summary: 'fill a spec\'s weights from a PyTorch state dict (import torch FILE --spec SPEC -o WEIGHTS --map PREFIX=PART)', usage: importUsage, run: importCommand },
+  new: { summary: 'scaffold a plugin package (new plugin NAME --kind cell|head|tokenizer|embedding)', usage: newUsage, run: newCommand },
   conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', usage: conformanceUsage, run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
   docs: { summary: 'regenerate (--write) or check (--check) the reference docs', usage: docsUsage, run: docsCommand },
   serve: { summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)', usage: serveUsage, run: serveCommand },

@@ -11,6 +11,7 @@ export * from './plugins/part-contracts.js';
 export * from './plugins/task-contract.js';
 export { definePlugin, partSchema, parseTypeName, PART_KINDS, type PartKind, type PartOfKind, type PartBlock, type PartContext, type PluginDeclaration, type PluginDefinition, type AnyPluginDefinition, type JsonSchema, type UpstreamDims } from './plugins/plugin-api.js';
 export { PluginRegistry } from './plugins/registry.js';
+export { checkCellContract, type CellIdentity } from './plugins/cell-contract.js';
 export { recurrentStateShape, type RecurrentStateShape } from './plugins/recurrent-state.js';
 export { TOKENS } from './plugins/tokens.js';
 export type { Backend, Session, SessionOptions } from './backend/backend.js';

@@ -3,6 +3,7 @@ import { defineErrors } from '@recur/runtime';
 /** The error table of @recur/train. */
 export const TrainErrors = defineErrors('@recur/train', {
   NO_GRADIENT: { code: 'RECUR_E_TRAIN_NO_GRADIENT', description: 'The graph to train uses an operator the autodiff has no gradient rule for; the error names the operator and the node. Build the part from differentiable ops or add a rule.', exitCode: 3 },
+  UNTRAINABLE_OPERATOR: { code: 'RECUR_E_TRAIN_UNTRAINABLE_OPERATOR', description: 'A part of the spec (typically a plugin cell) uses an operator the autodiff has no gradient rule for, so the spec cannot be trained; the error names the part\'s type, its JSON pointer and the operator. docs/reference/differentiable-operators.md lists the operators that train.' },
   GRAPH_UNSUPPORTED: { code: 'RECUR_E_TRAIN_GRAPH_UNSUPPORTED', description: 'An operator is used in a form the autodiff cannot differentiate (for example a Scan over an axis other than 0, or a tensor whose rank is unknown); the error names the node and the attribute.', exitCode: 3 },
   NOT_DIFFERENTIABLE: { code: 'RECUR_E_TRAIN_NOT_DIFFERENTIABLE', description: 'The loss does not depend on a value a gradient was asked for, or the loss is not a float scalar.', exitCode: 3 },
   FIXTURE_INVALID: { code: 'RECUR_E_TRAIN_FIXTURE_INVALID', description: 'A conformance folder is malformed: index.json missing or unreadable, a case without its tensors, or an optimizer the trainer does not implement.' },
@@ -11,6 +12,7 @@ export const TrainErrors = defineErrors('@recur/train', {
   DIVERGED: { code: 'RECUR_E_TRAIN_DIVERGED', description: 'The loss or a gradient became NaN or infinite; lower the learning rate or enable gradient clipping.' },
   TASK_UNTRAINABLE: { code: 'RECUR_E_TRAIN_TASK_UNTRAINABLE', description: 'The task of the spec names no training objective recur train knows (classification, language-model, seq2seq); a task plugin declares its objective in `objective`.' },
   NO_DATA: { code: 'RECUR_E_TRAIN_NO_DATA', description: 'recur train was given no training data: pass --data FILE or set train.data.train in the spec.', exitCode: 2 },
+  RUN_FOLDER_TAKEN: { code: 'RECUR_E_TRAIN_RUN_FOLDER_TAKEN', description: 'The run folder (`--out`, by default `training/` beside the weights) holds the checkpoint and log of another spec\'s weights (its `run.json` says whose); give this run its own folder with `--out DIR`.' },
   RESUME_MISSING: { code: 'RECUR_E_TRAIN_RESUME_MISSING', description: '--resume was given but the output folder holds no checkpoint (checkpoint.safetensors); start without --resume.' },
   DATA_EMPTY_LINE: { code: 'RECUR_E_DATA_EMPTY_LINE', description: 'A data file has an empty line, or a record whose text is empty; the error names the file and the 1-based line. Remove the line, or pass onBadRecord "skip" (--skip-bad-records) to skip and count it.' },
   DATA_COLUMNS: { code: 'RECUR_E_DATA_COLUMNS', description: 'A line of a TSV data file has another number of tab-separated columns than the header or the first line; the error names the file, the line, and both counts.' },

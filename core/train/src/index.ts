@@ -2,9 +2,11 @@
 export { TrainErrors } from './errors.js';
 export { addGradients, type Gradients } from './autodiff/gradients.js';
 export { backprop, type BackpropRequest } from './autodiff/backprop.js';
-export { differentiableOps } from './autodiff/rules/index.js';
-export { inferGraph } from './autodiff/shape-inference.js';
-export { Scope, type ValueInfo, type InfoDim } from './autodiff/value-info.js';
+export { differentiableOps, differentiableOpsByFamily, NON_DIFFERENTIABLE } from './autodiff/rules/index.js';
+export { renderOperatorReference } from './docs/operator-reference.js';
+export { gradCheck, randoms, randomInput, type TensorSpec, type GradCheckOptions } from './testing/grad-check.js';
+export { checkParamGradients, checkEncoderGradients, type ParamGradientOptions, type ParamGradientResult, type EncoderGradientOptions } from './testing/param-gradients.js';
+export { inferGraph, Scope, type ValueInfo, type InfoDim } from '@recur/runtime/internal';
 export { ParamSet, type Param } from './engine/param-set.js';
 export { buildTrainingGraph, gradOutputName, LOSS_OUTPUT, type ForwardResult, type TrainingGraph, type TrainingGraphOptions } from './engine/training-graph.js';
 export { TrainSession, type StepResult, type TrainSessionOptions } from './engine/train-session.js';

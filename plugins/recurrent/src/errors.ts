@@ -18,6 +18,18 @@ export const E = defineErrors('@recur/recurrent', {
     code: 'RECUR_E_RECURRENT_TORCH_SHAPE',
     description: 'A PyTorch state-dict tensor has another shape than the layer configuration implies; the error names the tensor, its shape and the expected one.',
   },
+  TORCH_MISMATCH: {
+    code: 'RECUR_E_RECURRENT_TORCH_MISMATCH',
+    description: 'A PyTorch state dict describes another recurrent layer than the spec (or the import configuration) says: another number of layers, directions, hidden size or cell kind, biases where `bias: false` was given, or a `nonlinearity` other than the spec\'s activation; the error gives both sides.',
+  },
+  TORCH_UNUSED: {
+    code: 'RECUR_E_RECURRENT_TORCH_UNUSED',
+    description: 'A PyTorch import left source tensors unused (outside every `--map` prefix, or not part of the layer mapped there); the error lists them. Map their prefix to a part, or remove them from the state dict.',
+  },
+  TORCH_UNFILLED: {
+    code: 'RECUR_E_RECURRENT_TORCH_UNFILLED',
+    description: 'A PyTorch import left parameters of the spec unfilled (no `--map` names their part); the error lists them and the parts they belong to.',
+  },
   TORCH_UNSUPPORTED: {
     code: 'RECUR_E_RECURRENT_TORCH_UNSUPPORTED',
     description: 'The PyTorch module uses a feature Recur does not import (LSTM `proj_size`, an unknown kind).',

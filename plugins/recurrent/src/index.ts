@@ -17,9 +17,10 @@ export { ENCODER_POOLINGS, type EncoderPooling } from './encoder/pooling.js';
 export { onnxFileEncoder, type OnnxFileEncoderOptions } from './byom/onnx-file-encoder.js';
 export { inlineModel } from './byom/inline-model.js';
 export { importTorchRecurrent, type TorchRecurrentConfig, type TorchRecurrentKind } from './interop/import-torch.js';
+export { importTorchStateDict, type TorchImportTarget, type TorchImportOptions, type TorchImportReport } from './interop/import-torch-spec.js';
 export { E as RecurrentErrors } from './errors.js';
 export { standalonePartContext, createPart, type StandaloneContextOptions } from './conformance/standalone-context.js';
-export { encoderModel, ENCODER_GRAPH_IO } from './conformance/encoder-graph.js';
+export { encoderModel, encoderParams, runEncoder, ENCODER_GRAPH_IO, type EncoderRun } from './conformance/encoder-graph.js';
 export { pytorchRnnHandler } from './conformance/pytorch-rnn-cases.js';
 export type { RecurrentConformanceOptions } from './conformance/run-recurrent-conformance.js';
 

@@ -6,7 +6,7 @@ import { parse } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 // The trainer's error table belongs on the reference page; importing the package registers it.
-import '@recur/train';
+import { renderOperatorReference } from '@recur/train';
 
 export const USAGE = 'recur docs (--write | --check) [--root DIR]';
 
@@ -16,6 +16,7 @@ export function generatedDocs(registry: PluginRegistry): Record<string, string> 
   return {
     'docs/reference/spec.md': renderSpecReference(registry),
     'docs/reference/errors.md': renderErrorReference(),
+    'docs/reference/differentiable-operators.md': renderOperatorReference(),
     'core/runtime/schema/pipeline.schema.json': JSON.stringify(schema, null, 2) + '\n',
   };
 }

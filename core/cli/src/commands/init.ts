@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { load, provenanceMetadata, RuntimeErrors as E, writeSafetensors, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
@@ -32,6 +32,11 @@ export async function initCommand(argv: readonly string[], io: CommandIO, regist
       if (existsSync(target) && !values.force) {
         throw E.IO(`${rel} exists; pass --force to replace it with untrained weights`, { file: target, pointer: '/weights' });
       }
+      // A folder the spec names but that does not exist yet is the user's to have: create it.
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(dirname(target), { recursive: true }).catch((err: Error) => {
+        throw E.IO(`cannot create the folder of the weights file ${dirname(target)}: ${err.message}`, { file: dirname(target), pointer: '/weights' }, { cause: err });
+      });
       const metadata = { ...provenanceMetadata({ spec: text }), 'recur.training': `untrained: recur init --seed ${seed}` };
       await writeSafetensors(target, Object.fromEntries(pipeline.initializedWeights), metadata);
       io.stdout.write(`${target}: ${pipeline.initializedWeights.size} tensors (untrained, seed ${seed})\n`);

@@ -15,6 +15,7 @@ export const E = defineErrors('@recur/runtime', {
   PLUGIN_INVALID: { code: 'RECUR_E_PLUGIN_INVALID', description: 'A plugin declaration is malformed (kind, versioned type, option schema or factory).' },
   PLUGIN_VERSION: { code: 'RECUR_E_PLUGIN_VERSION', description: 'A plugin requires a different version of @recur/runtime than the one loaded.' },
   PLUGIN_NOT_ALLOWED: { code: 'RECUR_E_PLUGIN_NOT_ALLOWED', description: 'The spec lists a plugin module the caller did not allow; pass it in `allowPlugins` (CLI: `--allow-plugin`).' },
+  PLUGIN_CONTRACT: { code: 'RECUR_E_PLUGIN_CONTRACT', description: 'A plugin\'s part breaks the contract of its kind (a cell whose step omits a state it declares, returns a state of another shape than [batch, hidden], or throws while its graph is built); the error names the plugin type, the state and what was expected against what it got. Fix the plugin.' },
   PLUGIN_LOAD: { code: 'RECUR_E_PLUGIN_LOAD', description: 'An allowed plugin module could not be imported or exports no plugin definitions.' },
   TASK_UNSUPPORTED: { code: 'RECUR_E_TASK_UNSUPPORTED', description: 'The spec names a task no registered plugin implements; the error lists the supported tasks.' },
   WEIGHTS_INVALID: { code: 'RECUR_E_WEIGHTS_INVALID', description: 'A safetensors file is malformed: bad header, offsets out of range, unknown dtype.' },

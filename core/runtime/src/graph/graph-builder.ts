@@ -2,6 +2,7 @@ import { encodeModel, externalTensorToProto, tensorToProto, type ExternalTensor,
 import { dtypeToOnnx, tensor, type DType, type TensorData } from './tensor-data.js';
 import { widenFloat16 } from './widen-float16.js';
 import { dequantizeInt8, type Int8Initializer } from './dequantize-int8.js';
+import { E } from '../errors/runtime-errors.js';
 
 /** A dimension: a fixed size or a symbolic name (`batch`, `time`). */
 export type Dim = number | string;
@@ -37,7 +38,10 @@ export type Initializer =
   | { readonly kind: 'zeros' }
   | { readonly kind: 'ones' }
   | { readonly kind: 'constant'; readonly value: number }
+  /** Symmetric: U(-bound, bound). */
   | { readonly kind: 'uniform'; readonly bound: number }
+  /** Any interval: U(low, high), for example IndRNN's recurrent weights U(0, 1). */
+  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
   | { readonly kind: 'normal'; readonly std: number }
   /** Glorot/Xavier uniform over the last two dimensions. */
   | { readonly kind: 'xavier' };
@@ -68,6 +72,15 @@ export interface ModelOptions {
 }
 
 export const DEFAULT_OPSET = 17;
+
+/** A uniform initialiser must be U(-bound, bound) with bound >= 0, or U(low, high) with low <= high, all finite. */
+function checkInitializer(name: string, init: Initializer): void {
+  if (init.kind !== 'uniform') return;
+  const ok = 'bound' in init ? Number.isFinite(init.bound) && init.bound >= 0 : Number.isFinite(init.low) && Number.isFinite(init.high) && init.low <= init.high;
+  if (!ok) {
+    throw E.PLUGIN_CONTRACT(`parameter ${name}: the uniform initialiser ${JSON.stringify(init)} is not an interval`, { parameter: name, expected: '{ kind: "uniform", bound } with bound >= 0, or { kind: "uniform", low, high } with low <= high', got: JSON.stringify(init) });
+  }
+}
 
 /**
  * Builds an ONNX graph in TypeScript. Parts receive a builder scoped to their name, declare their
@@ -148,6 +161,7 @@ export class GraphBuilder {
     if (existing) {
       if (existing.dims.join() !== dims.join()) throw new Error(`parameter ${full} declared as [${existing.dims}] and [${dims}]`);
     } else {
+      checkInitializer(full, init);
       this.shared.params.set(full, { name: full, dims: [...dims], init });
     }
     return { name: full, dtype: 'float32', dims };

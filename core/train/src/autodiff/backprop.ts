@@ -7,11 +7,10 @@
 import { GraphBuilder, type NodeRecord, type Value } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
 import { isDeferred, isSparse, sumContributions, type Contribution, type DeferredMatMul } from './contribution.js';
-import { normAxis } from './shape-inference.js';
+import { normAxis, isFloat, type Scope } from '@recur/runtime/internal';
 import { GradContext } from './grad-context.js';
 import { gradRule, NON_DIFFERENTIABLE } from './rules/index.js';
 import type { RuleResult } from './rules/types.js';
-import { isFloat, type Scope } from './value-info.js';
 
 export interface BackpropRequest {
   /** Where gradient nodes are emitted. */
@@ -69,6 +68,21 @@ const NATIVE_RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
  * values has no rule, naming the first such node (in forward order).
  */
 function checkRules(nodes: readonly NodeRecord[], active: ReadonlySet<string>, seeds: ReadonlySet<string>): void {
+  const node = missingRule(nodes, active, seeds);
+  if (!node) return;
+  const hint = NATIVE_RECURRENT.has(node.opType)
+    ? 'the native recurrent operators have no gradient: build the encoder on its Scan path (`path: "scan"`), as recur train does'
+    : 'a part built from differentiable graph-builder ops';
+  throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, { pointer: node.name, operator: node.opType, expected: hint });
+}
+
+/**
+ * The first node (in forward order) between the seeds and the active values that has no rule,
+ * looking into the bodies of the nodes on that path (a cell's step inside a Scan) as well: the
+ * reverse pass would otherwise reach the node after a rule of another part failed on the unknown
+ * shapes it leaves behind.
+ */
+function missingRule(nodes: readonly NodeRecord[], active: ReadonlySet<string>, seeds: ReadonlySet<string>): NodeRecord | undefined {
   const needed = new Set(seeds);
   const missing: NodeRecord[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
@@ -78,13 +92,23 @@ function checkRules(nodes: readonly NodeRecord[], active: ReadonlySet<string>, s
     if (!reads.some((n) => active.has(n))) continue;
     for (const n of reads) if (n) needed.add(n);
     if (!gradRule(node.opType)) missing.push(node);
+    for (const body of Object.values(node.attrs)) {
+      if (!(body instanceof GraphBuilder)) continue;
+      const inBody = missingRule(body.nodes, bodyActive(body), new Set(body.outputs.map((o) => o.name)));
+      if (inBody) missing.push(inBody);
+    }
   }
-  const node = missing.at(-1);
-  if (!node) return;
-  const hint = NATIVE_RECURRENT.has(node.opType)
-    ? 'the native recurrent operators have no gradient: build the encoder on its Scan path (`path: "scan"`), as recur train does'
-    : 'a part built from differentiable graph-builder ops';
-  throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, { pointer: node.name, expected: hint });
+  return missing.at(-1);
+}
+
+/** Values of a body that may carry a gradient: its inputs, what it reads from outside, and what they feed. */
+function bodyActive(body: GraphBuilder): Set<string> {
+  const active = new Set([...body.inputs.map((v) => v.name), ...outerReads(body)]);
+  for (const node of body.nodes) {
+    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    if ([...node.inputs, ...implicitInputs(node)].some((n) => active.has(n))) for (const o of node.outputs) if (o) active.add(o);
+  }
+  return active;
 }
 
 /**

@@ -3,8 +3,7 @@ import { TrainErrors } from '../errors.js';
 import { backprop } from './backprop.js';
 import { sumContributions } from './contribution.js';
 import { GradContext, scalarTensor } from './grad-context.js';
-import { inferGraph } from './shape-inference.js';
-import { Scope, isFloat, knownSize } from './value-info.js';
+import { inferGraph, Scope, isFloat, knownSize } from '@recur/runtime/internal';
 
 /** What `addGradients` returns. */
 export interface Gradients {

@@ -12,6 +12,8 @@ import type { ScheduleConfig } from '../optim/schedule.js';
 import { MetricsLog } from '../progress/metrics-log.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import type { DevResult } from './objective.js';
+import { blameUntrainablePart } from './untrainable-part.js';
+import { prepareRunLayout } from './run-layout.js';
 import { numberOr, openRun } from './open-run.js';
 import type { TrainPipelineOptions, TrainPipelineResult } from './train-options.js';
 
@@ -37,13 +39,19 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const train = (spec['train'] ?? {}) as Json;
   const { seed, threads, batchSize } = setup;
   const epochs = options.epochs ?? numberOr(train['epochs'], 10);
-  const out = resolve(options.cwd ?? process.cwd(), options.out ?? defaultOutDir(weightsPath));
-  const checkpointPath = join(out, 'checkpoint.safetensors');
+  const layout = prepareRunLayout(weightsPath, resolve(options.cwd ?? process.cwd(), options.out ?? defaultOutDir(weightsPath)), String(spec['name']));
+  const { out, checkpoint: checkpointPath } = layout;
+  logger.info(`run layout: weights ${layout.weights}; checkpoint and metrics in ${out}`);
   const objective = await run.definition.create(setup);
   logger.info(`training ${String(spec['name'])} (${objectiveName})`, { ...objective.summary });
 
   const graphStarted = Date.now();
-  const graph = buildTrainingGraph((g) => objective.forward(g), { name: 'train', ...(objective.frozen ? { frozen: objective.frozen } : {}) });
+  let graph: ReturnType<typeof buildTrainingGraph>;
+  try {
+    graph = buildTrainingGraph((g) => objective.forward(g), { name: 'train', ...(objective.frozen ? { frozen: objective.frozen } : {}) });
+  } catch (err) {
+    throw blameUntrainablePart(err, spec);
+  }
   const params = await initialParams(graph.params, seed, options.initFrom ? resolve(options.cwd ?? process.cwd(), options.initFrom) : undefined, objective.initialValues?.());
   for (const name of objective.frozen ?? []) {
     const p = params.get(name);

@@ -1,4 +1,4 @@
-import { definePlugin, partSchema, RuntimeErrors as E, type CellPart, type CellState, type CellStep, type EncoderOutputs, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
+import { checkCellContract, definePlugin, partSchema, RuntimeErrors as E, type CellPart, type CellState, type CellStep, type EncoderOutputs, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
 import { pool, validMask } from '../pooling.js';
 import { attend, ATTENTIONS, bahdanauAttention, luongAttention, type Attention, type AttentionKind } from './attention.js';
 import type { DecoderGraph, DecoderSizes, DecoderState, Seq2SeqDecoderPart } from './decoder-contract.js';
@@ -72,7 +72,7 @@ export const attentionDecoder = definePlugin<'decoder', AttentionDecoderOptions>
       dropout: options.dropout ?? 0,
       stateNames: luong ? [...cell.stateNames, FEED] : [...cell.stateNames],
       declare(scope, sizes) {
-        return declareDecoder(scope, sizes, { cell, hidden, layers, luong, attentionDim });
+        return declareDecoder(scope, sizes, { cell, hidden, layers, luong, attentionDim, who: { type: options.cell.type, pointer: `${ctx.pointer}/cell` } });
       },
     };
   },
@@ -84,6 +84,8 @@ interface DecoderConfig {
   readonly layers: number;
   readonly luong: boolean;
   readonly attentionDim: number;
+  /** The cell's spec type and pointer, for its contract errors. */
+  readonly who: { readonly type: string; readonly pointer: string };
 }
 
 /** Feature size of a step's output for these sizes. */
@@ -94,6 +96,9 @@ export function attentionDecoderOutputDim(luong: boolean, hidden: number, sizes:
 function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig): DecoderGraph {
   const { cell, hidden, layers, luong } = c;
   const M = sizes.memoryDim;
+  // The cell's contract, checked on a scratch graph where the decoder learns its input sizes (so a
+  // unit that never steps still carries none of the cell's weights).
+  for (let l = 0; l < layers; l++) checkCellContract(cell, c.who, l === 0 ? sizes.inputDim + (luong ? hidden : M) : hidden, hidden);
   const attention: Attention = luong ? luongAttention(p.scope('attention'), M, hidden) : bahdanauAttention(p.scope('attention'), M, hidden, c.attentionDim);
   // Cells are declared on first use: a unit that never steps (the encoder unit) carries none of
   // their weights.

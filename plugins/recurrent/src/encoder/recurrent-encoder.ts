@@ -1,4 +1,4 @@
-import { definePlugin, partSchema, type CellPart, type EncoderBuildOptions, type EncoderOutputs, type EncoderPart, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
+import { checkCellContract, definePlugin, partSchema, type CellPart, type EncoderBuildOptions, type EncoderOutputs, type EncoderPart, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
 import { E } from '../errors.js';
 import { stepMask } from './layer.js';
 import { buildDispatchedStack, buildStack } from './stack.js';
@@ -74,14 +74,19 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
       throw E.INPUT_DIM('a recurrent encoder needs a part before it that reports its output size (an embedding)', { pointer: ctx.pointer });
     }
     const cell = await ctx.create('cell', options.cell, `${ctx.pointer}/cell`, { inputDim });
+    const hidden = options.hidden;
+    const layers = options.layers ?? 1;
+    const directions = options.bidirectional ? 2 : 1;
+    // The cell's contract, checked here where init, run and train all build it: a plugin's mistake
+    // is reported as the plugin's, before ONNX Runtime meets it.
+    const who = { type: options.cell.type, pointer: `${ctx.pointer}/cell` };
+    checkCellContract(cell, who, inputDim, hidden);
+    if (layers > 1 && directions * hidden !== inputDim) checkCellContract(cell, who, directions * hidden, hidden);
     const requested = options.path ?? 'auto';
     if (requested === 'native' && !cell.native) {
       throw E.NO_NATIVE(`cell "${options.cell.type}" has no native ONNX operator; use path "scan" or "auto"`, { pointer: `${ctx.pointer}/path`, expected: 'scan | auto' });
     }
     const path = requested === 'scan' || !cell.native ? 'scan' : requested === 'native' || cell.native.overSequences !== 'scan' ? 'native' : 'dispatch';
-    const hidden = options.hidden;
-    const layers = options.layers ?? 1;
-    const directions = options.bidirectional ? 2 : 1;
     const pooling = options.pooling ?? 'none';
     const scopeOf = (layer: number, direction: number) => `layers.${layer}.${DIRECTION_NAMES[direction]}`;
 

@@ -1,4 +1,4 @@
-import type { CellState, GraphBuilder, Value } from '@recur/runtime';
+import { RuntimeErrors, type CellState, type GraphBuilder, type Value } from '@recur/runtime';
 import { zeroState, type LayerInput, type LayerOutput } from './layer.js';
 
 /**
@@ -45,7 +45,7 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
   directions.forEach((direction, d) => {
     const next = direction.step.step(body, bodyInputs[d]!, bodyStates[d]!);
     for (const s of stateNames) {
-      if (!next[s]) throw new Error(`cell step returned no state "${s}" (it declares ${stateNames.join(', ')})`);
+      if (!next[s]) throw RuntimeErrors.PLUGIN_CONTRACT(`the cell's step returned no state "${s}"`, { state: s, expected: stateNames.join(', ') });
       nextStates.push(next[s]!);
     }
   });

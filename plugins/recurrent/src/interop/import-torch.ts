@@ -26,8 +26,11 @@ const GATE_ORDER: Record<'lstm' | 'gru' | 'rnn', readonly number[]> = { lstm: [0
 /**
  * Converts a PyTorch `nn.LSTM`/`nn.GRU`/`nn.RNN` state dict into Recur's weights for a
  * `recurrent` encoder: `<prefix>.layers.<l>.<forward|backward>.{W, R, B}` in ONNX's layout (gates
- * reordered, biases concatenated as [Wb, Rb]), float32. Throws RECUR_E_RECURRENT_TORCH_MISSING or
- * RECUR_E_RECURRENT_TORCH_SHAPE naming the tensor when the state dict does not fit `config`.
+ * reordered, biases concatenated as [Wb, Rb]), float32. Strict: a state dict that describes another
+ * module than `config` (layers, directions, biases, kind, hidden size) is refused with
+ * RECUR_E_RECURRENT_TORCH_MISMATCH, a tensor under `from` that the module does not use with
+ * RECUR_E_RECURRENT_TORCH_UNUSED, a missing or mis-shaped one with RECUR_E_RECURRENT_TORCH_MISSING or
+ * RECUR_E_RECURRENT_TORCH_SHAPE naming it.
  *
  * @example
  * const store = await readSafetensors('lstm.safetensors');
@@ -49,8 +52,11 @@ export function importTorchRecurrent(
 
   const order = GATE_ORDER[family];
   const gates = order.length;
+  checkLayout(names, (n) => get(n)?.dims, from, config, family, gates);
+  const used = new Set<string>();
   const require = (name: string): TensorData => {
     const t = get(from + name);
+    used.add(from + name);
     if (t) return t;
     const near = nearestNames(from + name, names);
     throw E.TORCH_MISSING(`the state dict has no tensor ${JSON.stringify(from + name)} (a ${config.kind}, ${config.layers} layer(s)${config.bidirectional ? ', bidirectional' : ''})${near.length ? `; nearest: ${near.join(', ')}` : ''}`, {
@@ -88,7 +94,45 @@ export function importTorchRecurrent(
       out[`${scope}.B`] = { dtype: 'float32', dims: [2 * rows], data: B };
     }
   }
+  const unused = names.filter((n) => n.startsWith(from) && !used.has(n));
+  if (unused.length > 0) {
+    throw E.TORCH_UNUSED(`the state dict has tensors under "${from}" that a ${config.kind} with ${config.layers} layer(s) does not use: ${listNames(unused)}`, { unused, expected: `only the tensors of nn.${TORCH_MODULE[family]}` });
+  }
   return out;
+}
+
+const TORCH_MODULE = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' } as const;
+
+/**
+ * Compares what the state dict's names and shapes say about the module (layers, directions, biases,
+ * gate count, hidden size) with `config`, so that a mismatch is refused as one, naming both sides,
+ * instead of tensors being dropped or zero-filled.
+ */
+function checkLayout(names: readonly string[], dimsOf: (name: string) => readonly number[] | undefined, from: string, config: TorchRecurrentConfig, family: 'lstm' | 'gru' | 'rnn', gates: number): void {
+  const own = names.filter((n) => n.startsWith(from)).map((n) => n.slice(from.length));
+  const layerIndices = own.map((n) => /^weight_ih_l(\d+)(_reverse)?$/.exec(n)?.[1]).filter((l): l is string => l !== undefined).map(Number);
+  if (layerIndices.length === 0) return; // nothing here at all: the missing-tensor error names what is needed
+  const layers = Math.max(...layerIndices) + 1;
+  const mismatch = (what: string, dict: string, configured: string) =>
+    E.TORCH_MISMATCH(`the state dict under "${from}" ${what}: ${dict}, but the import is configured for ${configured}`, { expected: configured, actual: dict });
+  if (layers !== config.layers) throw mismatch('has another number of layers', `${layers} layer(s)`, `${config.layers} layer(s)`);
+  const reverse = own.some((n) => n.endsWith('_reverse'));
+  if (reverse !== config.bidirectional) throw mismatch('has another number of directions', reverse ? 'bidirectional (_reverse tensors)' : 'unidirectional (no _reverse tensors)', config.bidirectional ? 'bidirectional' : 'unidirectional');
+  const biased = own.some((n) => n.startsWith('bias_'));
+  if (config.bias === false && biased) throw mismatch('has biases', 'bias_ih/bias_hh tensors', 'bias: false (biases would be dropped)');
+  const hh = dimsOf(from + 'weight_hh_l0');
+  if (hh && hh.length === 2 && hh[1]! > 0) {
+    const dictGates = hh[0]! / hh[1]!;
+    if (dictGates !== gates) {
+      const kind = dictGates === 4 ? 'an LSTM' : dictGates === 3 ? 'a GRU' : dictGates === 1 ? 'an RNN' : `${dictGates} gate blocks`;
+      throw mismatch('is another kind of recurrent module', `${kind} (weight_hh_l0 is [${hh.join(', ')}])`, `nn.${TORCH_MODULE[family]} (${gates} gate block(s))`);
+    }
+    if (config.hidden !== undefined && hh[1] !== config.hidden) throw mismatch('has another hidden size', `hidden ${hh[1]}`, `hidden ${config.hidden}`);
+  }
+}
+
+function listNames(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')} and ${names.length - 12} more`;
 }
 
 /** Rearranges consecutive gate blocks of `blockSize` values: block k of the result is block order[k] of `src`. */

@@ -7,9 +7,13 @@ import { shapeRules } from './shape.js';
 import { softmaxRules } from './softmax.js';
 import type { GradRule } from './types.js';
 
-const RULES: ReadonlyMap<string, GradRule> = new Map(Object.entries({
-  ...elementwiseRules, ...linalgRules, ...shapeRules, ...indexingRules, ...reduceRules, ...softmaxRules, ...scanRules,
-}));
+/** The rule tables by family, in the order the operator reference lists them. */
+const RULE_GROUPS = {
+  elementwise: elementwiseRules, 'matrix products': linalgRules, shape: shapeRules, indexing: indexingRules,
+  reductions: reduceRules, 'softmax and losses': softmaxRules, 'loops (Scan)': scanRules,
+} as const satisfies Record<string, Record<string, GradRule>>;
+
+const RULES: ReadonlyMap<string, GradRule> = new Map(Object.values(RULE_GROUPS).flatMap((group) => Object.entries(group)));
 
 /** The gradient rule of an ONNX operator, if the autodiff has one. */
 export function gradRule(opType: string): GradRule | undefined {
@@ -19,6 +23,11 @@ export function gradRule(opType: string): GradRule | undefined {
 /** Every operator with a gradient rule, for documentation and tests. */
 export function differentiableOps(): string[] {
   return [...RULES.keys()].sort();
+}
+
+/** The operators with a gradient rule, by family (`elementwise: ['Abs', 'Add', ...]`), each list sorted. */
+export function differentiableOpsByFamily(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(RULE_GROUPS).map(([family, group]) => [family, Object.keys(group).sort()]));
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Gather (embedding lookups) and GatherElements: gradients are scatter-adds into zeros. */
 import type { Value } from '@recur/runtime';
-import { normAxis } from '../shape-inference.js';
+import { normAxis } from '@recur/runtime/internal';
 import type { GradRule } from './types.js';
 
 /**

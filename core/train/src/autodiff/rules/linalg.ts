@@ -4,8 +4,7 @@
  */
 import type { FloatAttr, Value } from '@recur/runtime';
 import { deferredMatMul, type Contribution } from '../contribution.js';
-import { broadcast } from '../shape-inference.js';
-import type { InfoDim } from '../value-info.js';
+import { broadcast, type InfoDim } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 const swapLast = (rank: number): number[] => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];

@@ -2,7 +2,7 @@
 import type { NodeRecord, Value } from '@recur/runtime';
 import { TrainErrors } from '../../errors.js';
 import type { GradContext } from '../grad-context.js';
-import { axesOf, normAxis } from '../shape-inference.js';
+import { axesOf, normAxis } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 /** The reduced axes, normalised; every axis when the node reduces everything. */

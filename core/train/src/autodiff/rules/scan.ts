@@ -15,8 +15,7 @@ import { GraphBuilder, type DType, type NodeRecord, type Value } from '@recur/ru
 import { TrainErrors } from '../../errors.js';
 import { deferredMatMul, isDeferred, sumContributions, type Contribution, type DeferredMatMul } from '../contribution.js';
 import type { GradContext } from '../grad-context.js';
-import { inferBody } from '../shape-inference.js';
-import { isFloat, type InfoDim, type Scope, type ValueInfo } from '../value-info.js';
+import { inferBody, isFloat, type InfoDim, type Scope, type ValueInfo } from '@recur/runtime/internal';
 import { implicitInputs } from '../backprop.js';
 import type { GradRule } from './types.js';
 

@@ -1,6 +1,6 @@
 /** Gradients of operators that move data without computing on it. */
 import type { Value } from '@recur/runtime';
-import { normAxis } from '../shape-inference.js';
+import { normAxis } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 /** The gradient has the input's shape and the output's element order. */

@@ -1,6 +1,6 @@
 /** Softmax, LogSoftmax and the fused cross-entropy loss (opset 13 semantics: one axis, default -1). */
 import type { Value } from '@recur/runtime';
-import { normAxis } from '../shape-inference.js';
+import { normAxis } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 function axisOf(a: RuleArgs): number {

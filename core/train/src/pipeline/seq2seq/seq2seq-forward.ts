@@ -1,6 +1,5 @@
 import { RuntimeErrors, type Dim, type GraphBuilder, type Value } from '@recur/runtime';
-import { inferBody, inferGraph } from '../../autodiff/shape-inference.js';
-import { Scope } from '../../autodiff/value-info.js';
+import { inferBody, inferGraph, Scope } from '@recur/runtime/internal';
 import { crossEntropyLoss } from '../../engine/losses.js';
 import { applyDropout, type ForwardResult, type MaskInput } from '../../engine/training-graph.js';
 import { smoothedCrossEntropy } from './smoothed-loss.js';

@@ -4,7 +4,8 @@
  * and, where they are known, dimensions (to decide statically which broadcast axes to sum). What is not
  * known stays unknown (null dims, or no dims at all) and the rules fall back to Shape ops at run time.
  */
-import { GraphBuilder, onnxToDtype, type DType, type NodeRecord, type TensorData } from '@recur/runtime';
+import { GraphBuilder, type NodeRecord } from './graph-builder.js';
+import { onnxToDtype, type DType, type TensorData } from './tensor-data.js';
 import { Scope, knownSize, type InfoDim, type ValueInfo } from './value-info.js';
 
 /** Infers every node of `g` in order, recording output infos in `scope`; Scan bodies get child scopes. */

@@ -1,4 +1,5 @@
-import type { DType, GraphBuilder, TensorData } from '@recur/runtime';
+import type { GraphBuilder } from './graph-builder.js';
+import type { DType, TensorData } from './tensor-data.js';
 
 /** A dimension as far as static inference knows it: a size, a symbol (`batch`), or unknown (null). */
 export type InfoDim = number | string | null;
