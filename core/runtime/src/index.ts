@@ -19,6 +19,7 @@ export { FileWeightStore } from './safetensors/file-weight-store.js';
 export { consoleLogger, memoryLogger, type Logger } from './logger.js';
 export { RUNTIME_VERSION, satisfies } from './version.js';
 export { load, PIPELINE_SPEC, PIPELINE_CONTEXT } from './pipeline/load.js';
+export { checkCallOptions, KEYWORD_FUNCTION } from './pipeline/call-options.js';
 export type { Pipeline } from './pipeline/pipeline.js';
 export type { LoadOptions } from './pipeline/load-options.js';
 export { PipelineContext, readPointer, type ResolvedFile } from './pipeline/pipeline-context.js';
