@@ -59,7 +59,15 @@ export function warnTruncated(logger: Logger | undefined, cut: readonly { index:
  * Tokenises texts into one padded batch. An empty text (or one the tokenizer maps to no ids) runs
  * as a single padding or unknown token, so every sequence has length >= 1.
  */
-export function encodeBatch(tokenizer: TokenizerPart, texts: readonly string[], options: TruncationOptions, spec: Readonly<Record<string, unknown>>, logger?: Logger, firstIndex = 0): TextBatch {
+export function encodeBatch(
+  tokenizer: TokenizerPart,
+  texts: readonly string[],
+  options: TruncationOptions,
+  spec: Readonly<Record<string, unknown>>,
+  logger?: Logger,
+  /** The caller's index of each text (errors and warnings name it). @defaultValue the position in `texts` */
+  indexOf: (position: number) => number = (b) => b,
+): TextBatch {
   const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
   const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
   const truncation: Truncation = options.truncation ?? (isTruncation(rt['truncation']) ? rt['truncation'] : 'right');
@@ -72,7 +80,7 @@ export function encodeBatch(tokenizer: TokenizerPart, texts: readonly string[], 
   const filler = tokenizer.special.pad ?? tokenizer.special.unk ?? 0;
   const cut: { index: number; tokens: number }[] = [];
   const seqs = texts.map((text, b) => {
-    const i = firstIndex + b;
+    const i = indexOf(b);
     let ids = tokenizer.encode(text);
     if (ids.length > limit) {
       if (truncation === 'off') {

@@ -11,10 +11,11 @@ import { RecurError } from '../errors/recur-error.js';
 import { nearestNames } from '../errors/suggest.js';
 import type { AnyPluginDefinition, JsonSchema } from '../plugins/plugin-api.js';
 import { describeSchema } from '../spec/describe-schema.js';
+import { KEYWORD_FUNCTION } from '../spec/schema-keywords.js';
 import { showValue } from '../spec/translate-errors.js';
 
-/** Marks an option whose value is a function (a callback such as `onEnd`); JSON Schema has no such type. */
-export const KEYWORD_FUNCTION = 'x-recur-function';
+export { KEYWORD_FUNCTION };
+
 
 /** Options every call takes, whatever the task: they are checked here, not by the task's schema. */
 const COMMON_OPTIONS = ['signal'];
@@ -89,7 +90,8 @@ function translate(error: ErrorObject, properties: Record<string, JsonSchema>, k
   }
   // The failing property is the first segment under the root (options are flat, bar `stop`'s items).
   const name = error.instancePath.split('/')[1] ?? '';
-  const expected = describeSchema(properties[name] ?? (error.parentSchema as JsonSchema));
+  const schema = properties[name] ?? (error.parentSchema as JsonSchema);
+  const expected = describeSchema(schema);
   const value = error.instancePath === `/${name}` ? error.data : undefined;
   const got = value !== undefined ? showValue(value) : `${showValue(error.data)} at ${error.instancePath}`;
   return E.OPTION_INVALID(`option ${name} must be ${expected}, got ${got}`, { pointer: `/options${error.instancePath}`, expected });

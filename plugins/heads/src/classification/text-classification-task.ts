@@ -68,7 +68,7 @@ export const textClassificationTask = definePlugin<'task'>({
             const results: LabelScore[][] = [];
             for (let start = 0; start < texts.length; start += maxBatch) {
               if (options.signal?.aborted) throw E.ABORTED('classification was aborted', {});
-              const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec, ctx.logger, start);
+              const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec, ctx.logger, (b) => start + b);
               const out = await session.run({ ids: batch.ids, lengths: batch.lengths }, options.signal ? { signal: options.signal } : {});
               const data = out['logits']!.data as Float32Array;
               for (let b = 0; b < batch.size; b++) results.push(labelScores(data, b * head.labels.length, head.labels, topK));

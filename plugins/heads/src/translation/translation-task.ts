@@ -107,7 +107,7 @@ class TranslationRunner implements TaskRunner {
     const results: TranslationResult[][] = [];
     for (let start = 0; start < texts.length; start += this.t.maxBatch) {
       if (options.signal?.aborted) throw E.ABORTED('translation was aborted', { pointer: '/signal' });
-      const batch = encodeBatch(this.t.sourceTokenizer, texts.slice(start, start + this.t.maxBatch), options, this.spec, this.logger, start);
+      const batch = encodeBatch(this.t.sourceTokenizer, texts.slice(start, start + this.t.maxBatch), options, this.spec, this.logger, (b) => positions[start + b]!);
       const sources = await this.encode(batch.ids, batch.lengths, options.signal);
       const model = new OnnxStepModel(this.t.stepSession, this.t.head.vocabSize, this.t.stateNames, sources);
       const common = { bos: this.t.bos, eos: this.t.eos, maxLength: search.maxLength, lengthPenalty: search.lengthPenalty, ...(options.signal ? { signal: options.signal } : {}) };
