@@ -31,7 +31,7 @@ export async function load(spec: string | Record<string, unknown>, options: Load
     ...(specPath !== undefined ? { specPath } : { specPath: resolve(specDir, 'spec.json') }),
     ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
-    purpose: options.initialize || options.weights ? 'train' : 'run',
+    purpose: options.initialize || options.weights ? 'weights-given' : 'run',
   });
 
   const container = registry.createPipelineContainer();
