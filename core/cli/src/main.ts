@@ -3,7 +3,7 @@ import { conformanceCommand, USAGE as conformanceUsage } from './commands/confor
 import { docsCommand, USAGE as docsUsage } from './commands/docs.js';
 import { evalCommand, USAGE as evalUsage } from './commands/eval.js';
 import { trainCommand, USAGE as trainUsage } from './commands/train.js';
-import { quantizeCommand, USAGE as quantizeUsage } from './commands/quantize.js';
+import { DETAILS as quantizeDetails, quantizeCommand, USAGE as quantizeUsage } from './commands/quantize.js';
 import { exportCommand, USAGE as exportUsage } from './commands/export.js';
 import { fillCommand, USAGE as fillUsage } from './commands/fill.js';
 import { initCommand, USAGE as initUsage } from './commands/init.js';
@@ -30,7 +30,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', usage: runUsage, details: runDetails, run: runCommand },
   train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', usage: trainUsage, run: trainCommand },
   eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', usage: evalUsage, run: evalCommand },
-  quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', usage: quantizeUsage, run: quantizeCommand },
+  quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', usage: quantizeUsage, details: quantizeDetails, run: quantizeCommand },
   fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', usage: exportUsage, run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', usage: initUsage, run: initCommand },
