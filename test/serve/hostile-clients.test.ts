@@ -98,6 +98,8 @@ describe('recur serve: hostile clients (slow senders, deep bodies) and listen er
       const res = await postJson(`${url}${route}`, text);
       assert.deepEqual([res.status, res.body.error?.code], [400, 'RECUR_E_SERVE_BODY_TOO_DEEP'], route);
     }
+    const charset = await fetch(`${url}/v1/pipelines/${CLASSIFIER}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: `{"inputs": ${deep}}` });
+    assert.deepEqual([charset.status, ((await charset.json()) as { error: { code: string } }).error.code], [400, 'RECUR_E_SERVE_BODY_TOO_DEEP']);
     // A deep object (not only arrays), and an unclosed one, are bounded the same way.
     const objects = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, `{"inputs": "x", "options": ${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`);
     assert.equal(objects.body.error?.code, 'RECUR_E_SERVE_BODY_TOO_DEEP');

@@ -110,11 +110,15 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     assert.equal(held.status, 200);
   });
 
-  it('answers an empty or blank input as the library does: 400 RECUR_E_INPUT_EMPTY for classification', async () => {
+  it('answers an empty or blank input as the library does: 400 RECUR_E_INPUT_EMPTY for classification, a generation for a prompt', async () => {
     for (const inputs of ['', '  \n', ['fine', ' ']]) {
       const res = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs });
       assert.deepEqual([res.status, res.body.error.code], [400, 'RECUR_E_INPUT_EMPTY'], JSON.stringify(inputs));
     }
+    // Generation takes an empty prompt (it writes from the start of a text), as the library does.
+    const generated = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: '', options: { maxNewTokens: 3, seed: 1 } });
+    assert.equal(generated.status, 200);
+    assert.equal(typeof generated.body[0].generated_text, 'string');
   });
 
   it('answers 404 with the nearest pipeline name', async () => {
