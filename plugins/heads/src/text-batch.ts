@@ -72,10 +72,10 @@ export function encodeBatch(
   const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
   const truncation: Truncation = options.truncation ?? (isTruncation(rt['truncation']) ? rt['truncation'] : 'right');
   if (!isTruncation(truncation)) {
-    throw E.INPUT_INVALID(`truncation must be "right", "left" or "off", got ${JSON.stringify(truncation)}`, { pointer: '/options/truncation', expected: 'right | left | off' });
+    throw E.OPTION_INVALID(`truncation must be "right", "left" or "off", got ${JSON.stringify(truncation)}`, { pointer: '/options/truncation', expected: 'right | left | off' });
   }
   if (!Number.isInteger(limit) || limit < 1) {
-    throw E.INPUT_INVALID(`maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
+    throw E.OPTION_INVALID(`maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
   }
   const filler = tokenizer.special.pad ?? tokenizer.special.unk ?? 0;
   const cut: { index: number; tokens: number }[] = [];

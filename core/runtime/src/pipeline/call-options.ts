@@ -14,9 +14,6 @@ import { describeSchema } from '../spec/describe-schema.js';
 import { KEYWORD_FUNCTION } from '../spec/schema-keywords.js';
 import { showValue } from '../spec/translate-errors.js';
 
-export { KEYWORD_FUNCTION };
-
-
 /** Options every call takes, whatever the task: they are checked here, not by the task's schema. */
 const COMMON_OPTIONS = ['signal'];
 

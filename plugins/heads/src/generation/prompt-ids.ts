@@ -21,10 +21,10 @@ export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: nu
   const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
   const mode = options.truncation ?? (typeof rt['truncation'] === 'string' ? (rt['truncation'] as 'left' | 'right' | 'off') : 'left');
   if (!Number.isInteger(limit) || limit < 1) {
-    throw E.INPUT_INVALID(`option maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
+    throw E.OPTION_INVALID(`option maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
   }
   if (mode !== 'left' && mode !== 'right' && mode !== 'off') {
-    throw E.INPUT_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, { pointer: '/options/truncation', expected: 'left | right | off' });
+    throw E.OPTION_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, { pointer: '/options/truncation', expected: 'left | right | off' });
   }
   let ids = tokenizer.encode(prompt);
   // A prompt is unfinished text: a tokenizer template that closes every text with its end token
