@@ -45,11 +45,14 @@ export function clientErrorHandler(receiveMs: number) {
  * kept its connection for as long as it liked; past the deadline it gets 408 and the connection closes.
  */
 export function bodyReceiveDeadline(app: FastifyInstance, receiveMs: number): void {
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;
     if (raw.complete) return done();
     const timer = setTimeout(() => {
-      if (!raw.complete && !raw.socket.destroyed) answerAndClose(raw.socket, receiveTimeout(receiveMs, 'body'));
+      if (raw.complete || raw.socket.destroyed) return;
+      // Answered already (a refusal that did not wait for the body): only the connection is left to close.
+      if (reply.raw.headersSent) raw.socket.destroy();
+      else answerAndClose(raw.socket, receiveTimeout(receiveMs, 'body'));
     }, receiveMs);
     timer.unref();
     const clear = () => clearTimeout(timer);
