@@ -12,6 +12,11 @@ describe('recur quantize', () => {
     await cp(resolve('pipelines/demo.json'), join(dir, 'demo.json'));
     const r = await runCli(['quantize', join(dir, 'demo/weights.safetensors'), '-o', join(dir, 'demo/w16.safetensors')]);
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /: \d+ tensors float32 -> float16; [\d.]+ MiB -> [\d.]+ MiB/);
+    // Quantizing the float16 file again converts nothing, and says so.
+    const again = await runCli(['quantize', join(dir, 'demo/w16.safetensors'), '-o', join(dir, 'demo/w16-again.safetensors')]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /the weights are already float16 \(all \d+ tensors\): nothing converted/);
     const store = await readSafetensors(join(dir, 'demo/w16.safetensors'));
     assert.ok(store.names().every((n) => store.get(n)!.dtype === 'float16'));
     const [a, b] = await Promise.all([stat(join(dir, 'demo/weights.safetensors')), stat(join(dir, 'demo/w16.safetensors'))]);

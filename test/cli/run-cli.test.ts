@@ -27,7 +27,7 @@ describe('recur run / export / fill', () => {
 
   it('file mode writes one result per input line, in order, equal to single runs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'recur-run-'));
-    const lines = ['a boring mess', '', 'wonderful acting', 'x'.repeat(3000), 'the end'];
+    const lines = ['a boring mess', 'ok', 'wonderful acting', 'x'.repeat(3000), 'the end'];
     await writeFile(join(dir, 'in.txt'), lines.join('\n') + '\n');
     const r = await runCli(['run', DEMO, '--input', join(dir, 'in.txt'), '--output', join(dir, 'out.jsonl')]);
     assert.equal(r.code, 0, r.stderr);

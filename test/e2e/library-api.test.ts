@@ -24,7 +24,7 @@ describe('library API: load, run, dispose', () => {
   });
 
   it('gives the same answers to concurrent calls as to sequential ones (coalesced batches)', async () => {
-    const texts = ['a', 'boring mess', 'lovely lovely music', '', 'the plot was too long and dull'];
+    const texts = ['a', 'boring mess', 'lovely lovely music', ' x ', 'the plot was too long and dull'];
     const sequential = [];
     for (const t of texts) sequential.push(await pipeline().run(t));
     const concurrent = await Promise.all(texts.map((t) => pipeline().run(t)));
@@ -37,9 +37,10 @@ describe('library API: load, run, dispose', () => {
   });
 
   it('never crashes on hostile strings', async () => {
-    const inputs = ['', '   ', '\uD800', 'a\u0000b\u0007', '\u200B\u200E\u202Eabc', '👩‍👩‍👧‍👦🏳️‍🌈', 'x'.repeat(100_000)];
+    const inputs = ['\uD800', 'a\u0000b\u0007', '\u200B\u200E\u202Eabc', '👩‍👩‍👧‍👦🏳️‍🌈', 'x'.repeat(100_000)];
     const out = (await pipeline().run(inputs)) as { label: string }[];
     assert.equal(out.length, inputs.length);
+    for (const blank of ['', '   ', '\n\t']) await assert.rejects(pipeline().run(blank), isCode('RECUR_E_INPUT_EMPTY'));
   });
 
   it('refuses an over-long input when truncation is off, with a coded error', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
+import { RecurError } from '@recur/runtime';
 import { loadedPipeline } from './loaded-pipeline.js';
 
 type Scored = { label: string; score: number };
@@ -46,9 +47,16 @@ describe('shipped pipeline: sentiment', () => {
   });
 
   it('never crashes on hostile input', async () => {
-    const inputs = ['', ' \t\n ', '\uD83D', '\u0000\u0001\u001f', '\u200B\u200D\u200F\u202E', '👨‍👩‍👧‍👦🇩🇪', 'a'.repeat(100_000)];
+    const inputs = ['\uD83D', '\u0000\u0001\u001f', '\u200B\u200D\u200F\u202E', '👨‍👩‍👧‍👦🇩🇪', 'a'.repeat(100_000)];
     const out = (await pipeline().run(inputs)) as Scored[];
     assert.equal(out.length, inputs.length);
     for (const r of out) assert.ok(r.score >= 0.5 && r.score <= 1);
+  });
+
+  it('refuses an empty or whitespace-only text instead of giving it a confident label', async () => {
+    for (const text of ['', ' \t\n ', '\u00a0\u3000']) {
+      await assert.rejects(pipeline().run(text), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/0');
+    }
+    await assert.rejects(pipeline().run(['fine', '  ']), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/1');
   });
 });

@@ -39,6 +39,14 @@ describe('shipped pipeline: translation (German -> English)', function () {
     for (const r of out) assert.equal(typeof r.translation_text, 'string');
   });
 
+  it('translates an empty or whitespace-only input to "" (library and recur run), the same as a blank line in a file', async () => {
+    assert.deepEqual(await pipeline().run(''), [{ translation_text: '' }]);
+    assert.deepEqual(await pipeline().run(' \t\n '), [{ translation_text: '' }]);
+    const cli = await runCli(['run', SPEC, '--text', '   ']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout), [{ translation_text: '' }]);
+  });
+
   it('refuses an input over the limit with RECUR_E_INPUT_TOO_LONG when the call turns truncation off', async () => {
     await assert.rejects(() => pipeline().run('Ein Hund. '.repeat(2000), { truncation: 'off' }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'RECUR_E_INPUT_TOO_LONG');

@@ -10,7 +10,7 @@ describe('prompt ids', () => {
     assert.deepEqual(encodePrompt(chars, 'abcdefgh', 0, {}, spec).ids, chars.encode('defgh'));
     assert.deepEqual(encodePrompt(chars, 'abcdefgh', 0, { truncation: 'right' }, spec).ids, chars.encode('abcde'));
     assert.throws(() => encodePrompt(chars, 'abcdefgh', 2, { truncation: 'off' }, spec), (err: unknown) => isCode('RECUR_E_INPUT_TOO_LONG')(err) && (err as { pointer: string }).pointer === '/2');
-    assert.throws(() => encodePrompt(chars, 'a', 0, { maxInputTokens: 0 }, spec), isCode('RECUR_E_INPUT_INVALID'));
+    assert.throws(() => encodePrompt(chars, 'a', 0, { maxInputTokens: 0 }, spec), isCode('RECUR_E_OPTION_INVALID'));
   });
 
   it('starts an empty prompt from bos, else from a newline', () => {

@@ -115,7 +115,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     assert.equal(infos[0]!.reason, 'stop');
     assert.equal(infos[0]!.promptTokens, 'once upon'.length);
     assert.equal(pieces.join(''), free.slice(0, free.indexOf(stop)));
-    await assert.rejects(lstm.run('x', { onEnd: 'not a function' }), isCode('RECUR_E_INPUT_INVALID'));
+    await assert.rejects(lstm.run('x', { onEnd: 'not a function' }), isCode('RECUR_E_OPTION_INVALID'));
   });
 
   it('respects maxNewTokens (spec default and per call)', async () => {
@@ -185,16 +185,38 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   });
 
   it('refuses bad call options and over-long prompts when truncation is off, with coded errors', async () => {
-    await assert.rejects(lstm.run('x', { temperature: -1 }), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(lstm.run('x', { topP: 0 }), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(lstm.run('x', { maxNewTokens: 1.5 }), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(lstm.run('x', { stop: 'no' }), isCode('RECUR_E_INPUT_INVALID'));
+    await assert.rejects(lstm.run('x', { temperature: -1 }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(lstm.run('x', { topP: 0 }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(lstm.run('x', { maxNewTokens: 1.5 }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(lstm.run('x', { stop: 'no' }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(lstm.run('x', { stop: ['ok', 3] }), (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/stop/1');
+    await assert.rejects(lstm.run('x', { minNewTokens: -1 }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(lstm.run('x', { minNewTokens: 9, maxNewTokens: 4 }), (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/minNewTokens');
+    await assert.rejects(lstm.run('x', { returnFullText: 'no' }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(lstm.run('x', { tempratur: 0 }), (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'temperature');
+    await assert.rejects(collect(lstm.stream('x', { topk: 3 })), (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'topK');
     await assert.rejects(lstm.run(7), isCode('RECUR_E_INPUT_INVALID'));
     await assert.rejects(lstm.run('abcdef', { truncation: 'off', maxInputTokens: 3 }), isCode('RECUR_E_INPUT_TOO_LONG'));
     // left truncation keeps the end of the prompt: the same continuation as the short prompt.
     const cut = (await lstm.run('zzzzzzabc', { maxInputTokens: 3, temperature: 0, maxNewTokens: 6, returnFullText: false })) as Generated;
     const short = (await lstm.run('abc', { temperature: 0, maxNewTokens: 6, returnFullText: false })) as Generated;
     assert.equal(cut[0]!.generated_text, short[0]!.generated_text);
+  });
+
+  it('minNewTokens: a stop string inside the first minNewTokens tokens does not end the generation', async () => {
+    const free = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false })) as Generated)[0]!.generated_text;
+    const stop = free[0]!; // the first generated character: a stop string that ends the text at once
+    const stopped = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false, stop: [stop] })) as Generated)[0]!.generated_text;
+    assert.equal(stopped, '');
+    let end: { reason: string; generatedTokens: number } | undefined;
+    const held = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false, stop: [stop], minNewTokens: 5, onEnd: (e: typeof end) => (end = e) })) as Generated)[0]!.generated_text;
+    // The first five characters stand; the stop string is looked for only after them.
+    const next = free.indexOf(stop, 5);
+    assert.equal(held, next < 0 ? free : free.slice(0, next));
+    assert.ok(held.length >= 5 && held.startsWith(free.slice(0, 5)));
+    assert.equal(end?.reason, next < 0 ? 'length' : 'stop');
+    const streamed = await collect(lstm.stream('to be', { ...greedy, maxNewTokens: 20, stop: [stop], minNewTokens: 5 }));
+    assert.equal(streamed.join(''), held);
   });
 
   it('never generates pad, unk or bos tokens (they carry no text)', async () => {

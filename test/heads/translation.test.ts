@@ -156,11 +156,21 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
     assert.equal(out.length, 5);
   });
 
+  it('translates an empty or whitespace-only input to an empty text, without disturbing its neighbours', async () => {
+    const p = pipelines['bahdanau']!;
+    assert.deepEqual(await p.run(''), [{ translation_text: '' }]);
+    assert.deepEqual(await p.run(' \t\n'), [{ translation_text: '' }]);
+    const alone = (await p.run('ab c', { beam: 2 })) as Translation[];
+    const mixed = (await p.run(['', 'ab c', '  '], { beam: 2 })) as Translation[];
+    assert.deepEqual(mixed, [{ translation_text: '' }, alone[0], { translation_text: '' }]);
+  });
+
   it('refuses bad options, and honours an aborted signal, with coded errors', async () => {
     const p = pipelines['bahdanau']!;
-    await assert.rejects(p.run('a', { beam: 0 }), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(p.run('a', { beam: 2, numReturnSequences: 3 }), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(p.run('a', { maxLength: 'long' }), isCode('RECUR_E_INPUT_INVALID'));
+    await assert.rejects(p.run('a', { beam: 0 }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(p.run('a', { beam: 2, numReturnSequences: 3 }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(p.run('a', { maxLength: 'long' }), isCode('RECUR_E_OPTION_INVALID'));
+    await assert.rejects(p.run('a', { beams: 2 }), (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'beam');
     await assert.rejects(p.run('a', { signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
   });
 

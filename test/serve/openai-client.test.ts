@@ -98,6 +98,21 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     assert.ok(!text.includes(stop) && free.choices[0]!.text.startsWith(text), `${JSON.stringify(text)} is the text before ${JSON.stringify(stop)}`);
   });
 
+  it('min_tokens (vLLM): no stop sequence ends a choice before that many tokens; above max_tokens it is refused', async () => {
+    const free = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5 });
+    const stop = free.choices[0]!.text.slice(0, 2); // found at once: the plain request ends empty
+    const stopped = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop });
+    assert.deepEqual([stopped.choices[0]!.text, stopped.choices[0]!.finish_reason], ['', 'stop']);
+    const held = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop, min_tokens: 3 } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number });
+    const text = held.choices[0]!.text;
+    assert.ok(text.length >= 2 && free.choices[0]!.text.startsWith(text), JSON.stringify([text, free.choices[0]!.text]));
+    assert.ok(held.usage!.completion_tokens >= 3);
+    await assert.rejects(
+      client.completions.create({ model: LM, prompt: 'the film', max_tokens: 4, min_tokens: 5 } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number }),
+      (e: { status?: number; code?: string; param?: string }) => e.status === 400 && e.code === 'RECUR_E_SERVE_INVALID_REQUEST' && e.param === 'min_tokens',
+    );
+  });
+
   it('passes top_k and repetition_penalty as vLLM and llama.cpp accept them', async () => {
     const greedy = await client.completions.create({ model: LM, prompt: 'a film', max_tokens: 6, temperature: 0 });
     const topOne = await client.completions.create({ model: LM, prompt: 'a film', max_tokens: 6, seed: 1, top_k: 1 } as OpenAI.CompletionCreateParamsNonStreaming & Extra);

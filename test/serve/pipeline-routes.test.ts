@@ -89,6 +89,38 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     assert.equal(res.body.error.code, 'RECUR_E_INPUT_INVALID');
   });
 
+  it('checks call options as the library does: the same codes, the option named in param', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ topK: 'two' }, 'RECUR_E_OPTION_INVALID', 'options.topK'],
+      [{ topK: 0 }, 'RECUR_E_OPTION_INVALID', 'options.topK'],
+      [{ topK: -1 }, 'RECUR_E_OPTION_INVALID', 'options.topK'],
+      [{ topK: 1.5 }, 'RECUR_E_OPTION_INVALID', 'options.topK'],
+      [{ topK: true }, 'RECUR_E_OPTION_INVALID', 'options.topK'],
+      [{ tempratur: 1 }, 'RECUR_E_OPTION_UNKNOWN', 'options.tempratur'],
+    ];
+    for (const [options, code, param] of cases) {
+      const res = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: 'x', options });
+      assert.deepEqual([res.status, res.body.error.code, res.body.error.param], [400, code, param], JSON.stringify(options));
+    }
+    const misspelt = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'x', options: { tempratur: 0 } });
+    assert.deepEqual([misspelt.status, misspelt.body.error.code, misspelt.body.error.suggestions], [400, 'RECUR_E_OPTION_UNKNOWN', ['temperature']]);
+    const tooMany = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'x', options: { maxNewTokens: 3, minNewTokens: 4 } });
+    assert.deepEqual([tooMany.status, tooMany.body.error.code], [400, 'RECUR_E_OPTION_INVALID']);
+    const held = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'x', options: { maxNewTokens: 6, minNewTokens: 6, seed: 1 } });
+    assert.equal(held.status, 200);
+  });
+
+  it('answers an empty or blank input as the library does: 400 RECUR_E_INPUT_EMPTY for classification, a generation for a prompt', async () => {
+    for (const inputs of ['', '  \n', ['fine', ' ']]) {
+      const res = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs });
+      assert.deepEqual([res.status, res.body.error.code], [400, 'RECUR_E_INPUT_EMPTY'], JSON.stringify(inputs));
+    }
+    // Generation takes an empty prompt (it writes from the start of a text), as the library does.
+    const generated = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: '', options: { maxNewTokens: 3, seed: 1 } });
+    assert.equal(generated.status, 200);
+    assert.equal(typeof generated.body[0].generated_text, 'string');
+  });
+
   it('answers 404 with the nearest pipeline name', async () => {
     const res = await postJson(`${url}/v1/pipelines/tiny-clasifier`, { inputs: 'x' });
     assert.equal(res.status, 404);

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 import { processIO } from './io.js';
+import { followLauncher } from './follow-launcher.js';
+
+// Under npx / npm run, SIGTERM to npm does not reach this process: act on it when npm goes away.
+followLauncher();
 
 // A reader that stops early (`recur eval ... | head`) closes the pipe: that is the reader's choice,
 // not a fault, so stop quietly instead of crashing on the unhandled EPIPE.

@@ -6,3 +6,4 @@ export { generatedDocs, docsDrift } from './commands/docs.js';
 export { load, type Pipeline, type LoadOptions } from '@recur/runtime';
 export { conformanceCommand } from './commands/conformance.js';
 export { formatEvalReport, type EvalReport } from './format-report.js';
+export { followLauncher } from './follow-launcher.js';

@@ -3,13 +3,13 @@ import { conformanceCommand, USAGE as conformanceUsage } from './commands/confor
 import { docsCommand, USAGE as docsUsage } from './commands/docs.js';
 import { evalCommand, USAGE as evalUsage } from './commands/eval.js';
 import { trainCommand, USAGE as trainUsage } from './commands/train.js';
-import { quantizeCommand, USAGE as quantizeUsage } from './commands/quantize.js';
+import { DETAILS as quantizeDetails, quantizeCommand, USAGE as quantizeUsage } from './commands/quantize.js';
 import { exportCommand, USAGE as exportUsage } from './commands/export.js';
 import { fillCommand, USAGE as fillUsage } from './commands/fill.js';
 import { importCommand, USAGE as importUsage } from './commands/import.js';
 import { initCommand, USAGE as initUsage } from './commands/init.js';
 import { newCommand, USAGE as newUsage } from './commands/new.js';
-import { runCommand, USAGE as runUsage } from './commands/run.js';
+import { DETAILS as runDetails, runCommand, USAGE as runUsage } from './commands/run.js';
 import { serveCommand, USAGE as serveUsage } from './commands/serve.js';
 import { validateCommand, USAGE as validateUsage } from './commands/validate.js';
 import { reportFailure, type CommandIO } from './io.js';
@@ -21,16 +21,18 @@ interface CommandEntry {
   readonly summary: string;
   /** The synopsis `recur <command> --help` prints (and usage errors repeat). */
   readonly usage: string;
+  /** Option explanations `--help` prints after the synopsis. */
+  readonly details?: string;
   readonly run: Command;
 }
 
 /** The command table: adding a command is one line here and one file in commands/. */
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   validate: { summary: 'check a spec and its file references (--json for one JSON object)', usage: validateUsage, run: validateCommand },
-  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', usage: runUsage, run: runCommand },
+  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', usage: runUsage, details: runDetails, run: runCommand },
   train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', usage: trainUsage, run: trainCommand },
   eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', usage: evalUsage, run: evalCommand },
-  quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', usage: quantizeUsage, run: quantizeCommand },
+  quantize: { summary: 'store a weights file as float16 (default) or int8 (--dtype int8); check accuracy with recur eval', usage: quantizeUsage, details: quantizeDetails, run: quantizeCommand },
   fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', usage: exportUsage, run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', usage: initUsage, run: initCommand },
@@ -49,7 +51,7 @@ export function helpText(): string {
 
 /** `recur <command> --help` (or `recur help <command>`): what it does and its synopsis. */
 function commandHelp(name: string, entry: CommandEntry): string {
-  return `recur ${name}: ${entry.summary}\n\nusage: ${entry.usage}\n\nCommon options: --set path=value, --allow-plugin MODULE, --allow-root DIR, --json (where the synopsis lists them).\nReference: docs/reference/spec.md (specs), docs/reference/errors.md (error codes), docs/guides/.\n`;
+  return `recur ${name}: ${entry.summary}\n\nusage: ${entry.usage}\n\n${entry.details ? `${entry.details}\n\n` : ''}Common options: --set path=value, --allow-plugin MODULE, --allow-root DIR, --json (where the synopsis lists them).\nReference: docs/reference/spec.md (specs), docs/reference/errors.md (error codes), docs/guides/.\n`;
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */

@@ -20,6 +20,8 @@ export { FileWeightStore } from './safetensors/file-weight-store.js';
 export { consoleLogger, memoryLogger, type Logger } from './logger.js';
 export { RUNTIME_VERSION, satisfies } from './version.js';
 export { load, PIPELINE_SPEC, PIPELINE_CONTEXT } from './pipeline/load.js';
+export { checkCallOptions } from './pipeline/call-options.js';
+export { KEYWORD_FUNCTION } from './spec/schema-keywords.js';
 export type { Pipeline } from './pipeline/pipeline.js';
 export type { LoadOptions } from './pipeline/load-options.js';
 export { PipelineContext, readPointer, type ResolvedFile } from './pipeline/pipeline-context.js';

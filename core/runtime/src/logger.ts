@@ -6,13 +6,16 @@ export interface Logger {
   error(msg: string, data?: Record<string, unknown>): void;
 }
 
-/** Writes warnings and errors to stderr, one line each; debug and info only with RECUR_LOG=debug|info. */
-export function consoleLogger(level: 'debug' | 'info' | 'warn' | 'error' = envLevel()): Logger {
+/**
+ * Writes warnings and errors to stderr (or `out`), one line each; debug and info only with
+ * RECUR_LOG=debug|info.
+ */
+export function consoleLogger(level: 'debug' | 'info' | 'warn' | 'error' = envLevel(), out: { write(s: string): unknown } = process.stderr): Logger {
   const order = ['debug', 'info', 'warn', 'error'];
   const at = order.indexOf(level);
   const write = (lvl: string) => (msg: string, data?: Record<string, unknown>) => {
     if (order.indexOf(lvl) < at) return;
-    process.stderr.write(`recur ${lvl}: ${msg}${data && Object.keys(data).length ? ' ' + JSON.stringify(data) : ''}\n`);
+    out.write(`recur ${lvl}: ${msg}${data && Object.keys(data).length ? ' ' + JSON.stringify(data) : ''}\n`);
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

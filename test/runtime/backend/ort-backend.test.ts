@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,14 @@ describe('OrtBackend', () => {
     assert.equal(warnings[0]!.data?.['provider'], 'cuda');
     assert.ok(String(warnings[0]!.data?.['reason']).length > 0);
     await session.run({ x: X });
+  });
+
+  it('asks ONNX Runtime for CUDA only when its libraries are installed, so a CPU fallback prints no native error', async () => {
+    // ONNX Runtime writes its own "Failed to load library" error straight to stderr: only a child process shows it.
+    const r = spawnSync(process.execPath, ['core/cli/bin/recur.js', 'run', 'pipelines/demo.json', '--text', 'fine', '--set', 'runtime.executionProviders=["cuda","cpu"]'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /execution provider "cuda" is unavailable for unit "classifier", falling back: .*providers_cuda/);
+    assert.doesNotMatch(r.stderr, /Failed to load library|onnxruntime:/);
   });
 
   it('drops a provider this build does not know without trying it, with a warning', async () => {

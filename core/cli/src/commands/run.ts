@@ -2,11 +2,27 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { consoleLogger, load, RecurError, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
 export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
+
+/** What `recur run --help` adds to the synopsis. */
+export const DETAILS = `--options JSON   the task's call options as one JSON object, as run(input, options) takes them in the library
+                 and the "options" of POST /v1/pipelines/NAME. They are checked before anything runs: an unknown
+                 key is RECUR_E_OPTION_UNKNOWN (with the nearest known key), a bad value RECUR_E_OPTION_INVALID.
+                   text-classification  {"topK": 2}  (null: every label), {"truncation": "off"}, {"maxInputTokens": 128}
+                   text-generation      {"maxNewTokens": 80, "minNewTokens": 10, "temperature": 0.8, "topK": 40,
+                                         "topP": 0.9, "repetitionPenalty": 1.1, "stop": ["\\n\\n"], "seed": 1,
+                                         "returnFullText": false}
+                   translation          {"beam": 5, "numReturnSequences": 2, "lengthPenalty": 1, "maxLength": 64}
+                 Every option of every task: docs/reference/spec.md, "Tasks".
+--top-k N|all    shorthand for {"topK": N} (classification).
+--input FILE     one input per line (.txt), one JSON string or {"text"} per line (.jsonl), or a JSON array (.json).
+An input longer than the pipeline's token limit is cut with a warning on stderr; {"truncation": "off"} refuses it.
+An empty or whitespace-only input: classification refuses it (RECUR_E_INPUT_EMPTY), translation answers "",
+generation continues from the start of a text.`;
 
 /**
  * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line
@@ -31,6 +47,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
 
     const pipeline = await load(specPath, {
       registry,
+      logger: consoleLogger(undefined, io.stderr),
       allowPlugins: values['allow-plugin'] ?? [],
       ...(values.set ? { overrides: values.set } : {}),
       ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
@@ -123,7 +140,9 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
     let batch: unknown[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const results = (await pipeline.run(batch, options)) as unknown[];
+      const results = (await pipeline.run(batch, options).catch((err: unknown) => {
+        throw withInputLine(err, input, count);
+      })) as unknown[];
       await out.write(results.map((r) => JSON.stringify(r)).join('\n') + '\n');
       count += batch.length;
       batch = [];
@@ -142,6 +161,19 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
     throw err;
   }
+}
+
+/**
+ * An error about one input of a batch (`pointer` `/i`) with the input's place in the file: its line
+ * (one input per line in text and `.jsonl` files) or its index in a `.json` array.
+ */
+function withInputLine(err: unknown, file: string, before: number): unknown {
+  const at = RecurError.is(err) && typeof err.pointer === 'string' ? /^\/(\d+)$/.exec(err.pointer) : null;
+  if (!at || !RecurError.is(err)) return err;
+  const index = before + Number(at[1]);
+  const where = file.endsWith('.json') ? { file, pointer: `/${index}` } : { file, line: index + 1 };
+  const place = file.endsWith('.json') ? `the input at /${index} of ${file}` : `line ${index + 1} of ${file}`;
+  return new RecurError(err.code, `${place}: ${err.message.replace(/^(input|prompt) \d+ /, 'the input ')}`, { ...err.details, ...where }, err.exitCode, { cause: err });
 }
 
 /** The text of one input: a string, or an object's `text`; undefined for anything else. */

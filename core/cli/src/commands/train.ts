@@ -45,7 +45,7 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
     const result = await trainPipeline(spec, {
       registry,
       cwd: io.cwd,
-      logger: consoleLogger('info'),
+      logger: consoleLogger('info', io.stderr),
       progress: io.stderr as NodeJS.WriteStream,
       signal: controller.signal,
       command: `recur train ${argv.join(' ')}`,

@@ -7,7 +7,7 @@ import { consoleLogger, type Logger } from '../logger.js';
 import type { ComputeUnit } from '../plugins/task-contract.js';
 import type { Backend, Session, SessionOptions } from './backend.js';
 import { privateWeightsCopy } from './private-weights-copy.js';
-import { knownProviders, providerCandidates } from './execution-providers.js';
+import { knownProviders, missingProviderLibrary, providerCandidates } from './execution-providers.js';
 import { OrtSession } from './ort-session.js';
 
 export interface OrtBackendOptions {
@@ -25,8 +25,9 @@ interface Failure {
  * the model bytes plus the options, so every pipeline of a process that compiles the same unit shares
  * one session; concurrent requests for it share one creation.
  *
- * Execution providers are tried in the order asked, CPU last. A provider this build does not know is
- * dropped before trying; one that fails to start (ORT 1.30 throws on `['cuda', 'cpu']` when CUDA is
+ * Execution providers are tried in the order asked, CPU last. A provider this build does not know, or
+ * whose libraries are not installed (CUDA without `ONNXRUNTIME_NODE_INSTALL=cuda12`), is dropped before
+ * trying; one that fails to start (ORT 1.30 throws on `['cuda', 'cpu']` when CUDA is
  * absent rather than falling back) is dropped after trying. Every drop is a `logger.warn` naming the
  * provider and ORT's reason, never silent. When even CPU fails, one RECUR_E_BACKEND_FAILED lists every
  * candidate's failure: `[cuda] ..., [cpu] ...`.
@@ -74,8 +75,10 @@ export class OrtBackend implements Backend {
     const failures: Failure[] = [];
     const known = knownProviders();
     const remaining = providers.filter((p) => {
-      if (p === 'cpu' || known.includes(p)) return true;
-      this.drop(unit, { provider: p, reason: `not in this onnxruntime-node build (it has: ${known.join(', ')})` }, failures);
+      if (p === 'cpu') return true;
+      const reason = !known.includes(p) ? `not in this onnxruntime-node build (it has: ${known.join(', ')})` : missingProviderLibrary(p);
+      if (reason === undefined) return true;
+      this.drop(unit, { provider: p, reason }, failures);
       return false;
     });
     let weights: Awaited<ReturnType<typeof privateWeightsCopy>> | undefined;

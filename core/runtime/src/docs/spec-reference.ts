@@ -75,6 +75,16 @@ export function renderSpecReference(registry: PluginRegistry): string {
     out.push(`Names: ${names(registry, 'task', task.type).map(code).join(', ')}.`);
     if (task.slots && task.slots.length > 0) out.push(`Requires: ${task.slots.map(code).join(', ')}.`);
     out.push('');
+    if (task.callOptions) {
+      const missing = (where: string): RecurError =>
+        E.PLUGIN_INVALID(`plugin task "${task.type}": the call option schema property ${where} has no description; every option needs one for the spec reference`, { pointer: where });
+      out.push(
+        `Call options (\`run(input, { ... })\`, \`recur run --options '{...}'\`, the HTTP \`options\` object), checked before the call runs; every call also takes \`signal\` (an AbortSignal):`,
+        '',
+        table(HEADER.filter((h) => h !== 'default' && h !== 'required'), rows(task.callOptions, '', '#', missing).map(([key, type, , , description]) => [key, type, description])),
+        '',
+      );
+    }
   }
   out.push('## Parts', '');
   for (const kind of BLOCK_KINDS) {

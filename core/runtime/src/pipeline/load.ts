@@ -7,6 +7,7 @@ import { readSpecFile } from '../spec/read-spec-file.js';
 import type { LoadOptions } from './load-options.js';
 import { PipelineContext, specDirOf } from './pipeline-context.js';
 import { PipelineImpl } from './pipeline-impl.js';
+import { callOptionsValidator, checkCallOptions } from './call-options.js';
 import type { Pipeline } from './pipeline.js';
 import { loadSpecPlugins } from './plugin-loader.js';
 
@@ -30,7 +31,7 @@ export async function load(spec: string | Record<string, unknown>, options: Load
     ...(specPath !== undefined ? { specPath } : { specPath: resolve(specDir, 'spec.json') }),
     ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
-    purpose: options.initialize || options.weights ? 'train' : 'run',
+    purpose: options.initialize || options.weights ? 'weights-given' : 'run',
   });
 
   const container = registry.createPipelineContainer();
@@ -43,10 +44,11 @@ export async function load(spec: string | Record<string, unknown>, options: Load
   try {
     const taskName = String(loaded.spec['task']);
     const taskPlugin = registry.resolve('task', taskName, '/task');
+    callOptionsValidator(taskPlugin); // a bad callOptions schema fails the load, not the first call
     const task = (await taskPlugin.create({}, ctx)) as TaskPart;
     const runner = await task.compile(ctx);
     await ctx.checkNoExtraWeights();
-    return new PipelineImpl(String(loaded.spec['name']), taskPlugin.baseName, loaded.spec, runner, container, options.backend ? undefined : backend, ctx);
+    return new PipelineImpl(String(loaded.spec['name']), taskPlugin.baseName, loaded.spec, runner, container, options.backend ? undefined : backend, ctx, (o) => checkCallOptions(taskPlugin, o));
   } catch (err) {
     if (!options.backend) await backend.dispose();
     throw err;

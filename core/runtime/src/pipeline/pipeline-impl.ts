@@ -19,6 +19,8 @@ export class PipelineImpl implements Pipeline {
     private readonly container: Container,
     private readonly ownedBackend: Backend | undefined,
     private readonly context: PipelineContext,
+    /** Checks a call's options against the task's `callOptions` schema (throws a coded error). */
+    private readonly checkOptions: (options: unknown) => void = () => {},
   ) {
     const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
     this.coalescer =
@@ -46,6 +48,7 @@ export class PipelineImpl implements Pipeline {
 
   async run(input: unknown, options: RunOptions = {}): Promise<unknown> {
     this.assertLive();
+    this.checkOptions(options);
     if (options.signal?.aborted) throw E.ABORTED('the call was aborted before it started', {});
     const batched = Array.isArray(input);
     const inputs = batched ? (input as unknown[]) : [input];
@@ -61,6 +64,7 @@ export class PipelineImpl implements Pipeline {
     if (!this.runner.stream) {
       throw E.TASK_UNSUPPORTED(`task ${this.task} does not stream; use run()`, { pointer: '/task', expected: 'a generation task' });
     }
+    this.checkOptions(options);
     yield* this.runner.stream(input, options);
   }
 

@@ -75,6 +75,13 @@ export interface PluginDeclaration<K extends PartKind = PartKind, O = Record<str
    * that trains like a built-in one names the same objective.
    */
   readonly objective?: string;
+  /**
+   * Task plugins: JSON Schema of the call-time options (`run(input, { topK: 2 })`), every property
+   * described. Calls are checked against it before they run (unknown keys refused with a suggestion,
+   * values against their bounds), in the library, the CLI and the server alike. `signal` is common to
+   * every task and must not be listed; a callback option is marked `"x-recur-function": true`.
+   */
+  readonly callOptions?: JsonSchema;
   /** Tokenizer plugins: option names holding file paths (resolved against the spec and checked). */
   readonly pathOptions?: readonly string[];
   create(options: O, ctx: PartContext): PartOfKind[K] | Promise<PartOfKind[K]>;
@@ -119,6 +126,9 @@ export function definePlugin<K extends PartKind, O = Record<string, unknown>>(de
   if (typeof decl.description !== 'string' || decl.description.length === 0) throw E.PLUGIN_INVALID(`${where}: description is required`, {});
   if (!decl.options || typeof decl.options !== 'object' || decl.options['type'] !== 'object') {
     throw E.PLUGIN_INVALID(`${where}: options must be a JSON Schema with "type": "object"`, {});
+  }
+  if (decl.callOptions !== undefined && (decl.kind !== 'task' || typeof decl.callOptions !== 'object' || decl.callOptions['type'] !== 'object')) {
+    throw E.PLUGIN_INVALID(`${where}: callOptions is for task plugins and must be a JSON Schema with "type": "object"`, {});
   }
   if (typeof decl.create !== 'function') throw E.PLUGIN_INVALID(`${where}: create must be a function`, {});
   const definition = { ...decl, ...parsed } as PluginDefinition<K, O>;

@@ -66,7 +66,7 @@ export const runtimeSchema: JsonSchema = {
       enum: ['right', 'left', 'off'],
       default: 'right',
       description:
-        'What happens to an input longer than `maxInputTokens`: cut its end (`right`), cut its start and keep the latest text (`left`), or refuse it with RECUR_E_INPUT_TOO_LONG (`off`).',
+        'What happens to an input longer than `maxInputTokens`: cut its end (`right`), cut its start and keep the latest text (`left`), each with a logged warning naming the input, or refuse it with RECUR_E_INPUT_TOO_LONG (`off`). A call may choose otherwise with its `truncation` option.',
     },
   },
 };

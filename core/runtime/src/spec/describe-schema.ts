@@ -3,6 +3,7 @@
  * `expected` field of errors and for the type column of the spec reference.
  */
 import type { JsonSchema } from '../plugins/plugin-api.js';
+import { KEYWORD_FUNCTION } from './schema-keywords.js';
 
 const MAX_LISTED = 12;
 
@@ -27,6 +28,7 @@ export function describeSchema(schema: JsonSchema | boolean | undefined): string
   if (schema === false) return 'nothing (this key is not allowed)';
   const kind = partKindOf(schema);
   if (kind) return `${kind} block`;
+  if (schema[KEYWORD_FUNCTION] === true) return 'a function';
   if (Array.isArray(schema['enum'])) return `one of: ${list(schema['enum'] as unknown[])}`;
   if ('const' in schema) return `exactly ${JSON.stringify(schema['const'])}`;
   if (schema['not'] !== undefined && Object.keys(schema['not'] as object).length === 0) return 'nothing (no registered names)';

@@ -131,7 +131,7 @@ export async function checkFileRefs(visits: readonly PathVisit[], options: FileC
     if (seen.has(visit.pointer)) continue;
     seen.add(visit.pointer);
     // Running a pipeline never reads its training inputs: where they live does not matter to it.
-    if (visit.role === 'train-input' && options.purpose === 'run') continue;
+    if (visit.role === 'train-input' && (options.purpose === 'run' || options.purpose === 'weights-given')) continue;
     await checkOne(visit, options, out);
   }
   return out;

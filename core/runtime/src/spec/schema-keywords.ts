@@ -16,6 +16,8 @@ export const KEYWORD_PATH = 'x-recur-path';
 export const KEYWORD_KIND = 'x-recur-kind';
 export const KEYWORD_TASK = 'x-recur-task';
 export const KEYWORD_PLUGIN = 'x-recur-plugin';
+/** Marks a call option whose value is a function (a callback such as `onEnd`); JSON Schema has no such type. */
+export const KEYWORD_FUNCTION = 'x-recur-function';
 
 export interface PartVisit {
   readonly kind: string;

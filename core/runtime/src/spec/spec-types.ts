@@ -11,8 +11,11 @@ import type { PluginRegistry } from '../plugins/registry.js';
  * - `validate`: a missing weights file is a warning ("run recur train").
  * - `run`: a missing weights file is `RECUR_E_WEIGHTS_MISSING`.
  * - `train`: a missing weights file is fine (training writes it); training inputs must exist.
+ * - `weights-given`: the caller brings the weights (`load` with `weights` or `initialize`: the
+ *   trainer's own evaluation, `recur eval`, `recur init`), so a missing weights file is fine, and
+ *   training inputs are not read (evaluation must not need training-only files).
  */
-export type SpecPurpose = 'validate' | 'run' | 'train';
+export type SpecPurpose = 'validate' | 'run' | 'train' | 'weights-given';
 
 /** Caps applied to a spec before it is parsed and before schema validation. */
 export interface SpecLimits {

@@ -84,7 +84,7 @@ export const SERVE_CONFIG_SCHEMA = {
       description: 'Time bounds, in milliseconds.',
       properties: {
         requestMs: positiveInt('Longest time a request\'s work (queue wait and compute, whole stream) may take; then it is cancelled (504). Default 120000.'),
-        receiveMs: positiveInt('Longest time to receive a request\'s headers and body (slow clients are dropped). Default 30000.'),
+        receiveMs: positiveInt('Longest time to receive a request\'s headers, and then its body; a slower client gets 408 RECUR_E_SERVE_RECEIVE_TIMEOUT and is disconnected. Default 30000.'),
         idleMs: positiveInt('How long an idle keep-alive connection stays open. Default 5000.'),
         shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 3600000, description: 'On SIGTERM, how long in-flight work may finish before it is cancelled. Default 10000.' },
       },

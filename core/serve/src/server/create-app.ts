@@ -6,7 +6,9 @@ import { healthRoutes } from '../routes/health-routes.js';
 import { openAiRoutes } from '../routes/openai/openai-routes.js';
 import { pipelineRoutes } from '../routes/pipeline-routes.js';
 import { apiKeyHook } from './api-keys.js';
+import { bodyReceiveDeadline, clientErrorHandler } from './client-errors.js';
 import { errorHandler, sendError } from './http-errors.js';
+import { boundedJsonBodies } from './json-body.js';
 import { requestId } from './request-id.js';
 import type { ServeContext } from './serve-context.js';
 
@@ -22,6 +24,10 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.limits.bodyBytes,
     requestTimeout: config.timeouts.receiveMs,
+    // Node looks for requests past requestTimeout only every connectionsCheckingInterval (30 s by
+    // default), so a slow client outlived a shorter receiveMs; look often enough to honour it.
+    http: { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.timeouts.receiveMs / 4))) },
+    clientErrorHandler: clientErrorHandler(config.timeouts.receiveMs),
     keepAliveTimeout: config.timeouts.idleMs,
     // Draining answers with our own coded 503 (below), not Fastify's plain one.
     return503OnClosing: false,
@@ -30,6 +36,8 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
   });
   // Bodies are JSON only: other types are refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
+  boundedJsonBodies(app);
+  bodyReceiveDeadline(app, config.timeouts.receiveMs);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

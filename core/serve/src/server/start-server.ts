@@ -56,7 +56,9 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
   try {
     const ctx = new ServeContext(config, pipelines, metrics);
     app = await createApp(ctx, log);
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host: config.host, port: config.port }).catch((err: unknown) => {
+      throw listenError(err, config.host, config.port);
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -76,6 +78,20 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
     metrics.close();
     throw err;
   }
+}
+
+/** A failed listen as a user error naming the address and what to do (it is never a fault in Recur). */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (code === 'EADDRINUSE') {
+    return E.PORT_IN_USE(`port ${port} on ${host} is already in use by another process (another recur serve?): stop it, or choose another port with --port (or "port" in the configuration; 0 picks a free port)`, { port, host, expected: 'a free port' }, { cause: err });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'EPERM' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied (ports below 1024 need privileges; use a port from 1024 up)' : `this machine has no address ${host} (${code})`;
+    return E.LISTEN_FAILED(`cannot listen on ${where}: ${why}`, { port, host }, { cause: err });
+  }
+  return err;
 }
 
 async function loadPipelines(config: ServeConfig, metrics: ServeMetrics, logger: Logger): Promise<Map<string, ServedPipeline>> {

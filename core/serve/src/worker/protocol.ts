@@ -19,6 +19,7 @@ export interface WorkerInit {
 /** Sampling settings of one generation, in the library's names (`GenerationOptions`). */
 export interface GenerateSettings {
   readonly maxNewTokens?: number;
+  readonly minNewTokens?: number;
   readonly temperature?: number;
   readonly topK?: number;
   readonly topP?: number;

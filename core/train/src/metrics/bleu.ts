@@ -1,7 +1,7 @@
 import { TrainErrors } from '../errors.js';
 
 /**
- * The token pattern of Recur's BLEU: DESIGN.md's `\w+|[^\w\s]` with `\w` read as Unicode word
+ * The token pattern of Recur's BLEU: the `\w+|[^\w\s]` of docs/reference/metrics.md with `\w` read as Unicode word
  * characters. JavaScript's `\w` is ASCII-only even with the `u` flag (`ü` would split `Männer`), so
  * the class is spelled out as letters, digits and the underscore: `[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]`,
  * which is what Python 3's `re` means by `\w` on str (the convention of the published Multi30k
@@ -36,7 +36,7 @@ export interface BleuResult {
 const MAX_ORDER = 4;
 
 /**
- * Accumulates corpus BLEU-4 sentence pair by sentence pair, as DESIGN.md defines it: one reference
+ * Accumulates corpus BLEU-4 sentence pair by sentence pair, as docs/reference/metrics.md defines it: one reference
  * per hypothesis, n-gram matches clipped by the reference's counts and summed over the corpus,
  * geometric mean of p1..p4 with no smoothing (any p_n = 0 gives BLEU 0), brevity penalty over the
  * corpus lengths, tokens from {@link bleuTokens}.

@@ -8,7 +8,7 @@ export interface LanguageModelScores {
   readonly tokens: number;
   /** Number of characters (Unicode code points) the predicted tokens spell. */
   readonly chars: number;
-  /** DESIGN.md's `nats_per_char`: nll / chars. Comparable across tokenizers. */
+  /** `nats_per_char` (docs/reference/metrics.md): nll / chars. Comparable across tokenizers. */
   readonly natsPerChar: number;
   /** natsPerChar / ln 2. */
   readonly bitsPerChar: number;

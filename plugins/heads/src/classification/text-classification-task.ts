@@ -1,7 +1,7 @@
 import { definePlugin, RuntimeErrors as E, GraphBuilder, type RunOptions, type TaskPart, type TaskRunner } from '@recur/runtime';
 import type { ClassifierHead } from './classifier-head.js';
 import { labelScores, type LabelScore } from './label-scores.js';
-import { encodeBatch, readTextInputs, type TruncationOptions } from '../text-batch.js';
+import { encodeBatch, readTextInputs, TRUNCATION_CALL_OPTIONS, type TruncationOptions } from '../text-batch.js';
 
 /** Call-time options of text classification. */
 export interface ClassificationOptions extends RunOptions, TruncationOptions {
@@ -23,6 +23,16 @@ export const textClassificationTask = definePlugin<'task'>({
   slots: ['tokenizer', 'embedding', 'encoder', 'head'],
   objective: 'classification',
   options: { type: 'object', properties: {}, additionalProperties: false },
+  callOptions: {
+    type: 'object',
+    properties: {
+      topK: {
+        anyOf: [{ type: 'integer', minimum: 1, maximum: 1000000 }, { type: 'null' }],
+        description: 'How many labels to return per input, best first: 1 gives one `{label, score}`, more give an array, `null` gives every label. Default 1.',
+      },
+      ...TRUNCATION_CALL_OPTIONS,
+    },
+  },
   create(): TaskPart {
     return {
       async compile(ctx): Promise<TaskRunner> {
@@ -53,12 +63,12 @@ export const textClassificationTask = definePlugin<'task'>({
             return topK === 1 ? (result as LabelScore[])[0] : result;
           },
           async run(inputs, options: ClassificationOptions) {
-            const texts = readTextInputs(inputs);
+            const texts = readTextInputs(inputs, { refuseEmpty: 'text classification' });
             const topK = options.topK === undefined ? 1 : options.topK;
             const results: LabelScore[][] = [];
             for (let start = 0; start < texts.length; start += maxBatch) {
               if (options.signal?.aborted) throw E.ABORTED('classification was aborted', {});
-              const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec);
+              const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec, ctx.logger, (b) => start + b);
               const out = await session.run({ ids: batch.ids, lengths: batch.lengths }, options.signal ? { signal: options.signal } : {});
               const data = out['logits']!.data as Float32Array;
               for (let b = 0; b < batch.size; b++) results.push(labelScores(data, b * head.labels.length, head.labels, topK));

@@ -59,18 +59,22 @@ export class GeneratedText {
     return this.done;
   }
 
-  /** Adds one generated id; returns the new piece to show (possibly empty). */
-  push(id: number): TextStep {
+  /**
+   * Adds one generated id; returns the new piece to show (possibly empty). With `stopsActive` false
+   * (the first `minNewTokens` tokens) stop strings are neither looked for nor held back: the text is
+   * shown as it comes, and a later stop string is looked for only after it.
+   */
+  push(id: number, stopsActive = true): TextStep {
     if (this.done) return { piece: '', stopped: true };
     this.allIds.push(id);
     this.windowIds.push(id);
     this.current = this.committed + this.decodeWindow();
-    const stopAt = this.findStop();
+    const stopAt = stopsActive ? this.findStop() : -1;
     if (stopAt >= 0) {
       this.done = true;
       return { piece: this.emitUpTo(stopAt), stopped: true };
     }
-    const piece = this.emitUpTo(this.safeEnd());
+    const piece = this.emitUpTo(this.safeEnd(stopsActive));
     this.maybeMoveWindow();
     return { piece, stopped: false };
   }
@@ -101,10 +105,10 @@ export class GeneratedText {
     return best;
   }
 
-  private safeEnd(): number {
+  private safeEnd(stopsActive: boolean): number {
     let end = this.current.length;
     while (end > this.emitted && this.current[end - 1] === REPLACEMENT) end--;
-    end -= this.heldStopPrefix(end);
+    if (stopsActive) end -= this.heldStopPrefix(end);
     return end;
   }
 

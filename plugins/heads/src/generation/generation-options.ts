@@ -1,6 +1,7 @@
-import { RuntimeErrors as E, type JsonSchema, type RunOptions } from '@recur/runtime';
+import { RuntimeErrors as E, KEYWORD_FUNCTION, type JsonSchema, type RunOptions } from '@recur/runtime';
+import { asCallOptions } from '../call-option-schema.js';
 import type { SamplingParams } from '../sampling/token-sampler.js';
-import type { Truncation } from '../text-batch.js';
+import { TRUNCATION_CALL_OPTIONS, type Truncation } from '../text-batch.js';
 
 /**
  * Generation settings. The spec's `head.generate` block sets a pipeline's defaults; every field can
@@ -9,6 +10,13 @@ import type { Truncation } from '../text-batch.js';
 export interface GenerateSettings {
   /** Most tokens generated after the prompt. @defaultValue 50 */
   readonly maxNewTokens?: number;
+  /**
+   * Fewest tokens generated before a stop string or the end-of-text token may end the generation
+   * (transformers' `min_new_tokens`, vLLM's `min_tokens`): the end-of-text token cannot be chosen
+   * before, and stop strings are looked for only in the text after these tokens. At most
+   * `maxNewTokens`. @defaultValue 0
+   */
+  readonly minNewTokens?: number;
   /** 0 is greedy decoding; otherwise logits are divided by it before sampling. @defaultValue 1 */
   readonly temperature?: number;
   /** Sample among the k most likely tokens only; 0 turns it off. @defaultValue 0 */
@@ -55,6 +63,7 @@ export interface GenerationEnd {
 /** Everything one sequence needs, defaults applied and checked. */
 export interface ResolvedGeneration extends SamplingParams {
   readonly maxNewTokens: number;
+  readonly minNewTokens: number;
   readonly stop: readonly string[];
   readonly seed: number;
   readonly returnFullText: boolean;
@@ -68,6 +77,10 @@ export const generateSchema: JsonSchema = {
   description: 'Default generation settings; each can be overridden per call.',
   properties: {
     maxNewTokens: { type: 'integer', minimum: 0, maximum: 100000, default: 50, description: 'Most tokens generated after the prompt.' },
+    minNewTokens: {
+      type: 'integer', minimum: 0, maximum: 100000, default: 0,
+      description: 'Fewest tokens generated before a stop string or the end-of-text token may end the generation (`min_new_tokens` in transformers, `min_tokens` in vLLM); at most maxNewTokens.',
+    },
     temperature: { type: 'number', minimum: 0, maximum: 100, default: 1, description: 'Divides the logits before sampling; 0 means greedy decoding (always the most likely token).' },
     topK: { type: 'integer', minimum: 0, maximum: 1000000, default: 0, description: 'Sample among the k most likely tokens only; 0 turns top-k off.' },
     topP: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Nucleus sampling: the smallest set of most likely tokens whose probability reaches topP; 1 turns it off.' },
@@ -80,35 +93,30 @@ export const generateSchema: JsonSchema = {
   },
 };
 
-const NUMBER_RULES: Record<string, { min: number; max: number; integer?: boolean; exclusiveMin?: boolean }> = {
-  maxNewTokens: { min: 0, max: 100000, integer: true },
-  temperature: { min: 0, max: 100 },
-  topK: { min: 0, max: 1000000, integer: true },
-  topP: { min: 0, max: 1, exclusiveMin: true },
-  repetitionPenalty: { min: 0, max: 100, exclusiveMin: true },
-  seed: { min: 0, max: 4294967295, integer: true },
+/** JSON Schema of text generation's call options (checked by the runtime before a call runs). */
+export const generationCallOptions: JsonSchema = {
+  type: 'object',
+  properties: {
+    ...asCallOptions(generateSchema['properties'] as Record<string, JsonSchema>),
+    returnFullText: { type: 'boolean', description: 'Return the prompt followed by the generated text (`run` only; `stream` yields the new text). Default true.' },
+    ...TRUNCATION_CALL_OPTIONS,
+    onEnd: { [KEYWORD_FUNCTION]: true, description: 'Called once per input when its generation ends normally, with why it ended and its token counts.' },
+  },
 };
 
-/** Merges spec defaults and call options, and checks the call options (the spec was validated). */
+/** Merges spec defaults and call options (whose types and bounds the call-option schema checked). */
 export function resolveGeneration(defaults: GenerateSettings, options: GenerationOptions): ResolvedGeneration {
-  for (const [name, rule] of Object.entries(NUMBER_RULES)) {
-    const v = options[name];
-    if (v === undefined) continue;
-    const bad = typeof v !== 'number' || !Number.isFinite(v) || (rule.integer && !Number.isInteger(v)) || v > rule.max || (rule.exclusiveMin ? v <= rule.min : v < rule.min);
-    if (bad) {
-      throw E.INPUT_INVALID(`option ${name} must be a${rule.integer ? 'n integer' : ' number'} ${rule.exclusiveMin ? 'above' : 'from'} ${rule.min} ${rule.exclusiveMin ? 'up to' : 'to'} ${rule.max}, got ${JSON.stringify(v)}`, {
-        pointer: `/options/${name}`,
-        expected: `${rule.exclusiveMin ? `> ${rule.min}` : `>= ${rule.min}`} and <= ${rule.max}`,
-      });
-    }
-  }
-  if (options.stop !== undefined && (!Array.isArray(options.stop) || options.stop.some((s) => typeof s !== 'string'))) {
-    throw E.INPUT_INVALID('option stop must be an array of strings', { pointer: '/options/stop', expected: 'string[]' });
-  }
   const pick = <K extends keyof GenerateSettings>(key: K, fallback: NonNullable<GenerateSettings[K]>): NonNullable<GenerateSettings[K]> =>
     (options[key] ?? defaults[key] ?? fallback) as NonNullable<GenerateSettings[K]>;
+  const maxNewTokens = pick('maxNewTokens', 50);
+  // A spec default above a call's smaller maxNewTokens gives way; a call asking for both is refused.
+  const minNewTokens = options.minNewTokens ?? Math.min(defaults.minNewTokens ?? 0, maxNewTokens);
+  if (minNewTokens > maxNewTokens) {
+    throw E.OPTION_INVALID(`minNewTokens (${minNewTokens}) is more than maxNewTokens (${maxNewTokens})`, { pointer: '/options/minNewTokens', expected: `at most maxNewTokens, ${maxNewTokens}` });
+  }
   return {
-    maxNewTokens: pick('maxNewTokens', 50),
+    maxNewTokens,
+    minNewTokens,
     temperature: pick('temperature', 1),
     topK: pick('topK', 0),
     topP: pick('topP', 1),

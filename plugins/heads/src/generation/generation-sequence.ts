@@ -83,12 +83,15 @@ export class GenerationSequence {
     if (this.ended) return false;
     if (this.generatedIds.length >= this.params.maxNewTokens || !this.logits) return this.end('length');
     suppressTokens(this.logits, this.silent);
+    // Before minNewTokens tokens, the end-of-text token is not a choice (transformers' MinNewTokensLengthLogitsProcessor).
+    if (eos !== undefined && this.generatedIds.length < this.params.minNewTokens) suppressTokens(this.logits, [eos]);
     const token = chooseToken(this.logits, this.params, this.seen, this.random);
     this.logits = undefined;
     if (eos !== undefined && token === eos) return this.end('eos');
     this.generatedIds.push(token);
     this.seen.add(token);
-    const step = this.text.push(token);
+    // Stop strings count only in the text after the first minNewTokens tokens.
+    const step = this.text.push(token, this.generatedIds.length > this.params.minNewTokens);
     if (step.piece) this.listener.piece?.(step.piece);
     if (step.stopped) return this.end('stop');
     if (this.generatedIds.length >= this.params.maxNewTokens) return this.end('length');

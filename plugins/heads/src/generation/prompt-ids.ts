@@ -1,4 +1,5 @@
-import { RuntimeErrors as E, type TokenizerPart } from '@recur/runtime';
+import { RuntimeErrors as E, type Logger, type TokenizerPart } from '@recur/runtime';
+import { warnTruncated } from '../text-batch.js';
 import type { GenerationOptions } from './generation-options.js';
 
 /** A prompt ready for prefill. */
@@ -15,15 +16,15 @@ export interface PromptIds {
  * An empty prompt starts from the tokenizer's `bos` token, else from the encoding of a newline,
  * else from its `unk`/`pad`/0 token, so that the model always has a first input.
  */
-export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: number, options: GenerationOptions, spec: Readonly<Record<string, unknown>>): PromptIds {
+export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: number, options: GenerationOptions, spec: Readonly<Record<string, unknown>>, logger?: Logger): PromptIds {
   const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
   const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
   const mode = options.truncation ?? (typeof rt['truncation'] === 'string' ? (rt['truncation'] as 'left' | 'right' | 'off') : 'left');
   if (!Number.isInteger(limit) || limit < 1) {
-    throw E.INPUT_INVALID(`option maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
+    throw E.OPTION_INVALID(`option maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
   }
   if (mode !== 'left' && mode !== 'right' && mode !== 'off') {
-    throw E.INPUT_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, { pointer: '/options/truncation', expected: 'left | right | off' });
+    throw E.OPTION_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, { pointer: '/options/truncation', expected: 'left | right | off' });
   }
   let ids = tokenizer.encode(prompt);
   // A prompt is unfinished text: a tokenizer template that closes every text with its end token
@@ -36,6 +37,7 @@ export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: nu
         pointer: `/${index}`, expected: `at most ${limit} tokens, or truncation "left" or "right"`, limit,
       });
     }
+    warnTruncated(logger, [{ index, tokens: ids.length }], limit, mode);
     ids = mode === 'left' ? ids.slice(ids.length - limit) : ids.slice(0, limit);
   }
   if (ids.length > 0) return { ids, textIds: ids };

@@ -1,8 +1,8 @@
-import { definePlugin, RuntimeErrors as E, type TaskContext, type TaskPart, type TaskRunner, type TokenizerPart } from '@recur/runtime';
+import { definePlugin, RuntimeErrors as E, type Logger, type TaskContext, type TaskPart, type TaskRunner, type TokenizerPart } from '@recur/runtime';
 import { AsyncQueue } from '../decoding/async-queue.js';
 import { maxBatchOf, sessionOptionsOf } from '../decoding/runtime-settings.js';
 import { readTextInputs } from '../text-batch.js';
-import { resolveGeneration, type GenerationEnd, type GenerationOptions } from './generation-options.js';
+import { generationCallOptions, resolveGeneration, type GenerationEnd, type GenerationOptions } from './generation-options.js';
 import { GenerationScheduler } from './generation-scheduler.js';
 import { GenerationSequence, type FinishReason } from './generation-sequence.js';
 import { isLanguageModelHead, type LanguageModelHead } from './language-model-head.js';
@@ -24,6 +24,8 @@ export interface GeneratedTextResult {
  * Results follow transformers.js: `run(prompt)` gives `[{ generated_text }]`, `run([a, b])` gives
  * `[[{ generated_text }], [{ generated_text }]]`; `generated_text` starts with the prompt unless
  * `returnFullText: false`. `stream(prompt)` yields the generated text only, piece by piece.
+ * An empty or whitespace-only prompt is a prompt like any other: an empty one starts the text from
+ * the beginning (see `encodePrompt`), so the model writes as it would at the start of a document.
  */
 export const textGenerationTask = definePlugin<'task'>({
   kind: 'task',
@@ -32,6 +34,7 @@ export const textGenerationTask = definePlugin<'task'>({
   slots: ['tokenizer', 'embedding', 'encoder', 'head'],
   objective: 'language-model',
   options: { type: 'object', properties: {}, additionalProperties: false },
+  callOptions: generationCallOptions,
   create(): TaskPart {
     return { compile: compileTextGeneration };
   },
@@ -53,7 +56,7 @@ async function compileTextGeneration(ctx: TaskContext): Promise<TaskRunner> {
     maxBatch: maxBatchOf(ctx.spec),
     ...(tokenizer.special.eos !== undefined ? { eos: tokenizer.special.eos } : {}),
   });
-  return new TextGenerationRunner(unit, ctx.spec, tokenizer, head, scheduler, async () => {
+  return new TextGenerationRunner(unit, ctx.spec, tokenizer, head, scheduler, ctx.logger, async () => {
     await scheduler.close();
     await session.release();
   });
@@ -71,6 +74,7 @@ class TextGenerationRunner implements TaskRunner {
     private readonly tokenizer: TokenizerPart,
     private readonly head: LanguageModelHead,
     private readonly scheduler: GenerationScheduler,
+    private readonly logger: Logger,
     private readonly release: () => Promise<void>,
   ) {
     this.units = [unit];
@@ -128,11 +132,8 @@ class TextGenerationRunner implements TaskRunner {
 
   /** Tokenises and checks everything before any sequence joins the batch, so bad input fails alone. */
   private prepare(prompt: string, index: number, options: GenerationOptions) {
-    if (options.onEnd !== undefined && typeof options.onEnd !== 'function') {
-      throw E.INPUT_INVALID('option onEnd must be a function', { pointer: '/options/onEnd', expected: 'function' });
-    }
     const params = resolveGeneration(this.head.generate, options);
-    const ids = encodePrompt(this.tokenizer, prompt, index, options, this.spec);
+    const ids = encodePrompt(this.tokenizer, prompt, index, options, this.spec, this.logger);
     return {
       prompt,
       promptTokens: ids.textIds.length,

@@ -1,6 +1,7 @@
-import { RuntimeErrors as E, type RunOptions } from '@recur/runtime';
-import type { TruncationOptions } from '../text-batch.js';
-import type { SearchSettings } from './seq2seq-head.js';
+import { RuntimeErrors as E, type JsonSchema, type RunOptions } from '@recur/runtime';
+import { asCallOptions } from '../call-option-schema.js';
+import { TRUNCATION_CALL_OPTIONS, type TruncationOptions } from '../text-batch.js';
+import { SEARCH_SETTINGS_SCHEMA, type SearchSettings } from './seq2seq-head.js';
 
 /** Call-time options of translation. */
 export interface TranslationOptions extends RunOptions, TruncationOptions, SearchSettings {
@@ -16,28 +17,22 @@ export interface ResolvedSearch {
   readonly numReturn: number;
 }
 
-const RULES = {
-  beam: { min: 1, max: 64, integer: true },
-  lengthPenalty: { min: -10, max: 10, integer: false },
-  maxLength: { min: 1, max: 4096, integer: true },
-  numReturnSequences: { min: 1, max: 64, integer: true },
-} as const;
+/** JSON Schema of translation's call options (checked by the runtime before a call runs). */
+export const translationCallOptions: JsonSchema = {
+  type: 'object',
+  properties: {
+    ...asCallOptions(SEARCH_SETTINGS_SCHEMA),
+    numReturnSequences: { type: 'integer', minimum: 1, maximum: 64, description: 'Translations returned per input, best first (at most `beam`). Default 1.' },
+    ...TRUNCATION_CALL_OPTIONS,
+  },
+};
 
-/** Merges the spec's `head.search` with call options; call options are checked here. */
+/** Merges the spec's `head.search` with call options (their types and bounds were checked by the schema). */
 export function resolveSearch(defaults: SearchSettings, options: TranslationOptions): ResolvedSearch {
-  for (const [name, rule] of Object.entries(RULES)) {
-    const v = options[name];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || (rule.integer && !Number.isInteger(v)) || v < rule.min || v > rule.max) {
-      throw E.INPUT_INVALID(`option ${name} must be a${rule.integer ? 'n integer' : ' number'} from ${rule.min} to ${rule.max}, got ${JSON.stringify(v)}`, {
-        pointer: `/options/${name}`, expected: `${rule.min}..${rule.max}`,
-      });
-    }
-  }
   const beam = options.beam ?? defaults.beam ?? 1;
   const numReturn = options.numReturnSequences ?? 1;
   if (numReturn > beam) {
-    throw E.INPUT_INVALID(`numReturnSequences (${numReturn}) cannot exceed the beam size (${beam})`, { pointer: '/options/numReturnSequences', expected: `at most ${beam}` });
+    throw E.OPTION_INVALID(`numReturnSequences (${numReturn}) cannot exceed the beam size (${beam})`, { pointer: '/options/numReturnSequences', expected: `at most ${beam}` });
   }
   return {
     beam,

@@ -1,4 +1,4 @@
-import { definePlugin, RuntimeErrors as E, type Session, type TaskContext, type TaskPart, type TaskRunner, type TensorData, type TokenizerPart } from '@recur/runtime';
+import { definePlugin, RuntimeErrors as E, type Session, type TaskContext, type TaskPart, type TaskRunner, type TensorData, type TokenizerPart, type Logger } from '@recur/runtime';
 import { maxBatchOf, sessionOptionsOf } from '../decoding/runtime-settings.js';
 import { encodeBatch, readTextInputs } from '../text-batch.js';
 import { beamSearch } from './beam-search.js';
@@ -6,7 +6,7 @@ import { isSeq2SeqDecoder } from './decoder-contract.js';
 import { greedySearch } from './greedy-search.js';
 import { OnnxStepModel, type EncodedSources } from './onnx-step-model.js';
 import type { Hypothesis } from './search-contract.js';
-import { resolveSearch, type TranslationOptions } from './search-options.js';
+import { resolveSearch, translationCallOptions, type TranslationOptions } from './search-options.js';
 import { isSeq2SeqHead, type Seq2SeqHead } from './seq2seq-head.js';
 import { buildDecoderStepGraph, buildEncoderGraph, TRANSLATION_UNITS as U, type TranslationParts } from './translation-graphs.js';
 
@@ -23,6 +23,8 @@ export interface TranslationResult {
  *
  * Results follow transformers.js: `run(text)` gives `[{ translation_text }]`, `run([a, b])` gives
  * `[{ translation_text }, { translation_text }]` (a list per input when `numReturnSequences` > 1).
+ * An empty or whitespace-only input translates to an empty text (`""`), without running the model:
+ * a blank line of a document stays a blank line.
  */
 export const translationTask = definePlugin<'task'>({
   kind: 'task',
@@ -31,6 +33,7 @@ export const translationTask = definePlugin<'task'>({
   slots: ['source', 'target', 'decoder', 'head'],
   objective: 'seq2seq',
   options: { type: 'object', properties: {}, additionalProperties: false },
+  callOptions: translationCallOptions,
   create(): TaskPart {
     return { compile: compileTranslation };
   },
@@ -71,7 +74,7 @@ async function compileTranslation(ctx: TaskContext): Promise<TaskRunner> {
     bos: targetTokenizer.special.bos ?? eos,
     eos,
     maxBatch: maxBatchOf(ctx.spec),
-  });
+  }, ctx.logger);
 }
 
 interface TranslatorParts {
@@ -92,15 +95,19 @@ class TranslationRunner implements TaskRunner {
     readonly units: TaskRunner['units'],
     private readonly spec: Readonly<Record<string, unknown>>,
     private readonly t: TranslatorParts,
+    private readonly logger: Logger,
   ) {}
 
   async run(inputs: readonly unknown[], options: TranslationOptions): Promise<TranslationResult[][]> {
-    const texts = readTextInputs(inputs);
+    const all = readTextInputs(inputs);
     const search = resolveSearch(this.t.head.search, options);
+    // Blank inputs answer "" without a model run; the others keep their positions.
+    const positions = all.flatMap((text, i) => (text.trim() === '' ? [] : [i]));
+    const texts = positions.map((i) => all[i]!);
     const results: TranslationResult[][] = [];
     for (let start = 0; start < texts.length; start += this.t.maxBatch) {
       if (options.signal?.aborted) throw E.ABORTED('translation was aborted', { pointer: '/signal' });
-      const batch = encodeBatch(this.t.sourceTokenizer, texts.slice(start, start + this.t.maxBatch), options, this.spec);
+      const batch = encodeBatch(this.t.sourceTokenizer, texts.slice(start, start + this.t.maxBatch), options, this.spec, this.logger, (b) => positions[start + b]!);
       const sources = await this.encode(batch.ids, batch.lengths, options.signal);
       const model = new OnnxStepModel(this.t.stepSession, this.t.head.vocabSize, this.t.stateNames, sources);
       const common = { bos: this.t.bos, eos: this.t.eos, maxLength: search.maxLength, lengthPenalty: search.lengthPenalty, ...(options.signal ? { signal: options.signal } : {}) };
@@ -111,7 +118,9 @@ class TranslationRunner implements TaskRunner {
         results.push(list.map((h) => ({ translation_text: this.t.targetTokenizer.decode(h.tokens, { skipSpecialTokens: true }) })));
       }
     }
-    return results;
+    const out: TranslationResult[][] = all.map(() => [{ translation_text: '' }]);
+    positions.forEach((at, k) => (out[at] = results[k]!));
+    return out;
   }
 
   /** transformers.js gives one `{ translation_text }` per input in a batch. */

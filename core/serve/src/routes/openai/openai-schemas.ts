@@ -9,6 +9,8 @@ const samplingProperties = {
   model: { type: 'string', minLength: 1, maxLength: 256 },
   max_tokens: nullable({ type: 'integer', minimum: 1 }),
   max_completion_tokens: nullable({ type: 'integer', minimum: 1 }),
+  // vLLM's name for transformers' min_new_tokens.
+  min_tokens: nullable({ type: 'integer', minimum: 0 }),
   temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
   top_p: nullable({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
   top_k: nullable({ type: 'integer', minimum: -1 }),
@@ -70,6 +72,7 @@ export interface SamplingBody {
   readonly model: string;
   readonly max_tokens?: number | null;
   readonly max_completion_tokens?: number | null;
+  readonly min_tokens?: number | null;
   readonly temperature?: number | null;
   readonly top_p?: number | null;
   readonly top_k?: number | null;

@@ -30,13 +30,18 @@ export function samplingPlan(body: SamplingBody, info: PipelineInfo, limits: Ser
   if (asked !== undefined && asked > limits.maxTokens) {
     throw E.MAX_TOKENS(`${field} is ${asked}, above the limit of ${limits.maxTokens} tokens (limits.maxTokens)`, { param: field, pointer: `/${field}`, limit: limits.maxTokens });
   }
+  const maxNewTokens = asked ?? Math.min(info.defaultMaxNewTokens ?? DEFAULT_MAX_TOKENS, limits.maxTokens);
+  if (body.min_tokens != null && body.min_tokens > maxNewTokens) {
+    throw E.INVALID_REQUEST(`min_tokens is ${body.min_tokens}, more than the ${maxNewTokens} tokens this request may generate (${asked !== undefined ? field : 'the default max_tokens'})`, { param: 'min_tokens', pointer: '/min_tokens', expected: `at most ${maxNewTokens}` });
+  }
   const n = body.n ?? 1;
   if (n * prompts > limits.maxInputs) {
     throw E.TOO_MANY_INPUTS(`the request asks for ${n * prompts} generations (${prompts} prompt(s) x n ${n}), more than the limit of ${limits.maxInputs} (limits.maxInputs)`, { param: 'n', pointer: '/n', limit: limits.maxInputs });
   }
   const stop = [...new Set([...(typeof body.stop === 'string' ? [body.stop] : (body.stop ?? [])), ...extraStop])];
   const settings: GenerateSettings = {
-    maxNewTokens: asked ?? Math.min(info.defaultMaxNewTokens ?? DEFAULT_MAX_TOKENS, limits.maxTokens),
+    maxNewTokens,
+    ...(body.min_tokens != null ? { minNewTokens: body.min_tokens } : {}),
     maxInputTokens: Math.min(limits.maxInputTokens, info.maxInputTokens ?? Infinity),
     ...(body.temperature != null ? { temperature: body.temperature } : {}),
     ...(body.top_p != null ? { topP: body.top_p } : {}),

@@ -77,7 +77,8 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
   let initial: Map<string, Float32Array> | undefined;
   const frozen = new Set<string>();
   const vectorBlock = (train['init'] as Record<string, unknown> | undefined)?.['embedding'] as VectorInitBlock | undefined;
-  if (vectorBlock) {
+  // Pretrained vectors only initialise training: evaluation reads the trained weights and never needs them.
+  if (vectorBlock && setup.mode === 'train') {
     const tokenizerFile = ctx.resolvePath(String((spec['tokenizer'] as Record<string, unknown>)['path']), '/tokenizer/path');
     initial = new Map([['embedding.table', await pretrainedEmbedding(vectorBlock, tokenizerFile, embedding.outputDim, setup.specDir, setup.seed, setup.logger)]]);
     if (vectorBlock.freeze) frozen.add('embedding.table');
