@@ -4,7 +4,7 @@ import type { OptimizerConfig } from '../optim/optimizer.js';
 /**
  * One `train[]` case of a PyTorch fixture folder: a tiny language model Embedding -> LSTM/GRU -> Linear,
  * its initial weights, one batch, the loss and gradients there, and the weights after some optimizer
- * steps on that batch (format: ../shared/fixtures/README.md).
+ * steps on that batch (format: test/fixtures/pytorch-train/README.md in the repository).
  */
 export interface LmTrainCase {
   readonly name: string;

@@ -6,7 +6,7 @@ import type { TrainPipelineOptions } from './train-options.js';
 /**
  * `recur eval`: the task's dev metric (accuracy with per-label precision/recall/F1 and the confusion
  * matrix; BLEU; nats per character and perplexity) of the spec's trained weights on `options.data`,
- * measured exactly as training measures its dev split, with the definitions of DESIGN.md.
+ * measured exactly as training measures its dev split, with the definitions of docs/reference/metrics.md.
  */
 export async function evaluatePipeline(specPath: string, options: TrainPipelineOptions): Promise<DevResult> {
   const run = await openRun(specPath, options, 'eval');

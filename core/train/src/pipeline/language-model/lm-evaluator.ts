@@ -15,7 +15,7 @@ export function tokenCharCounts(tokenizer: TokenizerPart): Uint32Array {
 }
 
 /**
- * DESIGN.md's language-model figures of a text for given weights: the text is read as one stream
+ * The language-model figures (docs/reference/metrics.md) of a text for given weights: the text is read as one stream
  * (batch 1) with the recurrent state carried from chunk to chunk; every id after the first is
  * predicted; `nats_per_char` is the total negative log-likelihood over the characters those ids
  * spell. The graph is the training forward with a summed loss and no dropout, on the encoder the

@@ -37,7 +37,7 @@ function translationText(result: unknown): string {
 
 /**
  * Corpus BLEU of the pipeline's translations of the dev pairs against their references, with
- * DESIGN.md's definition (corpus BLEU-4, lowercased Unicode word tokens, no smoothing).
+ * The definition of docs/reference/metrics.md (corpus BLEU-4, lowercased Unicode word tokens, no smoothing).
  */
 export async function bleuOnPairs(pipeline: Pipeline, pairs: readonly TextPair[], settings: TranslateSettings & { readonly keepPredictions?: boolean } = {}): Promise<DevResult> {
   const started = Date.now();

@@ -20,7 +20,7 @@ export const DEFAULT_MAX_PAIR_LENGTH = 100;
 /**
  * Sequence to sequence (translation): a source encoder and an attention decoder trained with
  * teacher forcing on a parallel corpus; the loss is the mean cross-entropy of every target token
- * and the end-of-sentence token after it. The dev metric is corpus BLEU (DESIGN.md) of the
+ * and the end-of-sentence token after it. The dev metric is corpus BLEU (docs/reference/metrics.md) of the
  * translations the shipped inference graphs make: greedy during training (fast), the spec's own
  * search settings for `recur eval`.
  */

@@ -1,7 +1,7 @@
 import { RuntimeErrors as E, type EmbeddingPart, type EncoderOutputs, type EncoderPart, type GraphBuilder, type PipelineContext, type TokenizerPart, type Value } from '@recur/runtime';
 
 /*
- * The trainer knows no plugin by name (DESIGN.md), so the translation task's decoder and head
+ * The trainer knows no plugin by name (dependencies point one way: plugins depend on the runtime, never the reverse), so the translation task's decoder and head
  * contracts are read here structurally: the same functions the inference units call
  * (`declare` -> `keys`/`prepare`/`initialState`/`step`, `project`), checked when the parts are made.
  */
