@@ -9,6 +9,7 @@ import { fillCommand, USAGE as fillUsage } from './commands/fill.js';
 import { initCommand, USAGE as initUsage } from './commands/init.js';
 import { runCommand, USAGE as runUsage } from './commands/run.js';
 import { serveCommand, USAGE as serveUsage } from './commands/serve.js';
+import { sweepCommand, USAGE as sweepUsage } from './commands/sweep.js';
 import { validateCommand, USAGE as validateUsage } from './commands/validate.js';
 import { workerCommand, USAGE as workerUsage } from './commands/worker.js';
 import { reportFailure, type CommandIO } from './io.js';
@@ -28,6 +29,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   validate: { summary: 'check a spec and its file references (--json for one JSON object)', usage: validateUsage, run: validateCommand },
   run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output; --queue for workers)', usage: runUsage, run: runCommand },
   train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', usage: trainUsage, run: trainCommand },
+  sweep: { summary: 'train one model per setting of --grid (or --random N of them), locally or on workers (--queue); leaderboard and winning spec', usage: sweepUsage, run: sweepCommand },
   eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', usage: evalUsage, run: evalCommand },
   quantize: { summary: 'store a weights file as float16 (half the size; check accuracy with recur eval)', usage: quantizeUsage, run: quantizeCommand },
   fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },

@@ -6,6 +6,7 @@ import { pipelineFingerprint } from '../queue/fingerprint.js';
 import { openQueue } from '../queue/queue-client.js';
 import { startQueueWorker, type WorkerPipeline } from '../queue/queue-worker.js';
 import { parseQueueUrl } from '../queue/queue-url.js';
+import { sweepTrialQueue } from '../sweep/sweep-worker.js';
 
 export const USAGE = 'recur worker SPEC... --queue redis://HOST:PORT[/DB] [--threads N] [--lock-ms MS] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
 
@@ -46,6 +47,7 @@ export async function workerCommand(argv: readonly string[], io: CommandIO, regi
       pipelines,
       lockMs,
       log,
+      extra: [...specs].map(([name, specPath]) => sweepTrialQueue(name, specPath, { registry, log, allowPlugins: values['allow-plugin'] ?? [], ...(threads !== undefined ? { threads } : {}) })),
     });
     io.stderr.write(`recur worker: taking jobs from ${address.label} for ${[...pipelines.keys()].join(', ')}\n`);
     const signal = await new Promise<string>((done) => {
