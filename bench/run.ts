@@ -9,6 +9,7 @@ const BENCHES: Record<string, { summary: string; run: () => Promise<void> }> = {
   train: { summary: 'training tokens/s vs PyTorch', run: async () => (await import(moduleName('train'))).runTrainBench() },
   pipelines: { summary: 'shipped pipelines: throughput, latency, overhead outside session.run, RSS', run: async () => (await import(moduleName('pipelines'))).runPipelinesBench() },
   serve: { summary: 'HTTP server load and soak', run: async () => (await import(moduleName('serve'))).runServeBench() },
+  queue: { summary: 'recur run --queue: 1 worker vs local, 2 workers vs 1 (needs redis-server)', run: async () => (await import(moduleName('queue'))).runQueueBench() },
 };
 
 // Benchmarks added by other packages' work are imported by name so this file builds without them.

@@ -14,7 +14,8 @@ export interface WorkerPipeline {
 /** A queue this worker takes jobs from besides the pipelines' chunk queues (sweep trials). */
 export interface ExtraQueue {
   readonly name: string;
-  readonly process: (job: Job, token: string | undefined) => Promise<unknown>;
+  /** Runs a job; `refuse` puts it back for another worker (logged) and steps this worker back. */
+  readonly process: (job: Job, token: string | undefined, refuse: Refuse) => Promise<unknown>;
 }
 
 export interface QueueWorkerOptions {
@@ -32,6 +33,11 @@ export interface QueueWorkerOptions {
 
 /** How long a refused job waits before a worker may take it again. */
 const REFUSAL_DELAY_MS = 1000;
+/** How long a worker that refused a job takes none from that queue, so that matching workers get it. */
+const REFUSAL_PAUSE_MS = 5000;
+
+/** The worker that runs a job, so that a refusal can step it back for a while. */
+export type Refuse = (job: Job, token: string | undefined, message: string) => Promise<never>;
 
 /**
  * `recur worker`: one BullMQ Worker per queue (a pipeline's chunks, sweep trials), one job at a
@@ -41,8 +47,16 @@ const REFUSAL_DELAY_MS = 1000;
  */
 export function startQueueWorker(options: QueueWorkerOptions): { close(): Promise<void> } {
   const { log } = options;
-  const make = (name: string, process: (job: Job, token: string | undefined) => Promise<unknown>) => {
-    const worker = new Worker(name, process, {
+  const make = (name: string, process: (job: Job, token: string | undefined, refuse: Refuse) => Promise<unknown>) => {
+    const refuse: Refuse = async (job, token, message) => {
+      log(message);
+      await job.log(message);
+      await job.moveToDelayed(Date.now() + REFUSAL_DELAY_MS, token);
+      // Stop taking jobs from this queue for a while (this worker only), then take them again.
+      void worker.pause(true).then(() => setTimeout(() => worker.resume(), REFUSAL_PAUSE_MS).unref());
+      throw new DelayedError();
+    };
+    const worker: Worker = new Worker(name, (job, token) => process(job, token, refuse), {
       connection: connectionOptions(options.address),
       concurrency: 1,
       lockDuration: options.lockMs,
@@ -62,21 +76,18 @@ export function startQueueWorker(options: QueueWorkerOptions): { close(): Promis
     });
     return worker;
   };
-  const workers = [...options.pipelines.entries()].map(([name, mine]) => make(runQueueName(name), (job, token) => processChunk(job as Job<ChunkJobData>, token, mine, log)));
+  const workers = [...options.pipelines.entries()].map(([name, mine]) => make(runQueueName(name), (job, token, refuse) => processChunk(job as Job<ChunkJobData>, token, mine, log, refuse)));
   for (const extra of options.extra ?? []) workers.push(make(extra.name, extra.process));
   return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
 }
 
-async function processChunk(job: Job<ChunkJobData>, token: string | undefined, mine: WorkerPipeline, log: (line: string) => void): Promise<string> {
+async function processChunk(job: Job<ChunkJobData>, token: string | undefined, mine: WorkerPipeline, log: (line: string) => void, refuse: Refuse): Promise<string> {
   const data = job.data;
   const lines = `lines ${data.firstLine}-${data.firstLine + data.lines.length - 1}`;
   const differences = fingerprintDifferences(mine.fingerprint, data.fingerprint);
   if (differences.length > 0) {
     const err = E.FINGERPRINT_MISMATCH(`refused chunk ${job.id} of ${data.file} (${lines}): this worker's copy of "${data.pipeline}" is not the producer's: ${differences.join('; ')}. The job went back to the queue`, { pipeline: data.pipeline, expected: 'the same spec and weights file on every worker' });
-    log(`${err.code} ${err.message}`);
-    await job.log(`${err.code} ${err.message}`);
-    await job.moveToDelayed(Date.now() + REFUSAL_DELAY_MS, token);
-    throw new DelayedError();
+    return refuse(job, token, `${err.code} ${err.message}`);
   }
   log(`chunk ${job.id} (${lines}) started`);
   const began = performance.now();

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { RecurError, specHash } from '@recur/runtime';
 import { QueueErrors as E } from '../errors.js';
 import { encodeError } from '../queue/chunk-job.js';
@@ -26,14 +26,11 @@ export function sweepTrialQueue(pipeline: string, specPath: string, env: TrialEn
   const mine = specFileHash(specPath);
   return {
     name: sweepQueueName(pipeline),
-    process: async (job: Job, token: string | undefined) => {
+    process: async (job: Job, token: string | undefined, refuse) => {
       const trial = job.data as TrialSpec;
       if ((await mine) !== trial.specHash) {
         const err = E.FINGERPRINT_MISMATCH(`refused trial ${trial.index} of sweep ${trial.sweepId}: this worker's ${specPath} is not the spec the sweep was started with. The job went back to the queue`, { file: specPath, expected: 'the same spec file on every worker' });
-        env.log(`${err.code} ${err.message}`);
-        await job.log(`${err.code} ${err.message}`);
-        await job.moveToDelayed(Date.now() + 1000, token);
-        throw new DelayedError();
+        return refuse(job, token, `${err.code} ${err.message}`);
       }
       try {
         return await runTrial(specPath, trial, env);

@@ -1,0 +1,106 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machineDescription, row, writeResults, type BenchRow } from './lib/results.js';
+
+const BIN = fileURLToPath(new URL('../../core/cli/dist/bin.js', import.meta.url));
+const SENTENCES = 20_000;
+
+/**
+ * `npm run bench -- queue`: the same corpus (20,000 sentences drawn from the sentiment model's
+ * vocabulary) through `recur run` locally with one thread, through one `recur worker --threads 1`
+ * on a local Redis, and through two such workers. Targets: one worker at least 0.9x the local run's
+ * lines/s; two workers at least 1.7x one worker (on a machine with two free cores). Writes
+ * bench/results/queue.json. Needs redis-server (`npm run test:setup`).
+ */
+export async function runQueueBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'recur-bench-queue-'));
+  const spec = join(process.cwd(), 'pipelines', 'sentiment.json');
+  const input = writeCorpus(dir);
+  const redis = await startRedis(dir);
+  const url = `redis://127.0.0.1:${redis.port}`;
+  try {
+    const local = timed(() => recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1']));
+    const one = await withWorkers(1, spec, url, () => timed(() => recur(['run', spec, '--input', input, '--output', join(dir, 'one.jsonl'), '--queue', url, '--chunk', '500'])));
+    const two = await withWorkers(2, spec, url, () => timed(() => recur(['run', spec, '--input', input, '--output', join(dir, 'two.jsonl'), '--queue', url, '--chunk', '500'])));
+    const same = readFileSync(join(dir, 'local.jsonl'), 'utf8') === readFileSync(join(dir, 'one.jsonl'), 'utf8') && readFileSync(join(dir, 'one.jsonl'), 'utf8') === readFileSync(join(dir, 'two.jsonl'), 'utf8');
+    const rate = (s: number) => SENTENCES / s;
+    const rows: BenchRow[] = [
+      row('1 worker (1 thread) vs local recur run (1 thread), lines/s; target >= 0.9', 'lines/s', rate(one), rate(local), true),
+      row('2 workers (1 thread each) vs 1 worker, lines/s; target >= 1.7', 'lines/s', rate(two), rate(one), true),
+    ];
+    for (const r of rows) process.stdout.write(`${r.case.padEnd(76)} ${String(r.recur).padStart(9)} vs ${String(r.reference).padStart(9)}  ratio ${r.ratio}\n`);
+    process.stdout.write(`outputs identical: ${same}\n`);
+    writeResults(join(process.cwd(), 'bench/results/queue.json'), { name: 'queue', date: new Date().toISOString(), machine: machineDescription(), sentences: SENTENCES, outputsIdentical: same, rows });
+  } finally {
+    redis.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeCorpus(dir: string): string {
+  const tokenizer = JSON.parse(readFileSync(join(process.cwd(), 'pipelines/sentiment/tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
+  const words = Object.keys(tokenizer.model.vocab).filter((w) => /^[a-z]+$/.test(w)).slice(0, 5000);
+  let state = 7;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31);
+  const lines = Array.from({ length: SENTENCES }, () => Array.from({ length: 8 + (next() % 17) }, () => words[next() % words.length]).join(' '));
+  const path = join(dir, 'corpus.txt');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+function recur(args: string[]): void {
+  const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`recur ${args[0]} exited with ${r.status}`);
+}
+
+function timed(work: () => void): number {
+  const began = performance.now();
+  work();
+  return (performance.now() - began) / 1000;
+}
+
+async function withWorkers<T>(count: number, spec: string, url: string, work: () => T): Promise<T> {
+  const workers: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const child = spawn(process.execPath, [BIN, 'worker', spec, '--queue', url, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      workers.push(child);
+      await new Promise<void>((resolve, reject) => {
+        let text = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.includes('taking jobs')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`recur worker exited with ${code}: ${text}`)));
+      });
+    }
+    return work();
+  } finally {
+    for (const w of workers) w.kill('SIGTERM');
+  }
+}
+
+async function startRedis(dir: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      }).once('error', () => resolve(false));
+    });
+    if (up) return { child, port };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('redis-server did not start (npm run test:setup installs it)');
+}
