@@ -110,14 +110,15 @@ describe('recur run --queue and recur worker on a real Redis (BullMQ)', function
     const lines = (await readFile(jsonl, 'utf8')).split('\n');
     lines[149] = '{"text": "an unfinished line';
     await writeFile(jsonl, lines.join('\n'));
-    const local = await runCli(['run', spec, '--input', jsonl, '--output', join(dir, 'bad-local.jsonl')]);
+    // Both runs are given the input as a relative path, as a user would type it.
+    const local = await runCli(['run', spec, '--input', 'bad.jsonl', '--output', join(dir, 'bad-local.jsonl')], dir);
     assert.equal(local.code, 1);
     const errorLine = local.stderr.split('\n').find((l) => l.includes('RECUR_E_INPUT_INVALID'))!;
     assert.match(errorLine, /bad\.jsonl:150 +RECUR_E_INPUT_INVALID +line 150 is not JSON/);
 
     const w = worker();
     await w.waitFor(/taking jobs/);
-    const run = producer(join(dir, 'bad-queued.jsonl'), jsonl);
+    const run = producer(join(dir, 'bad-queued.jsonl'), 'bad.jsonl');
     assert.equal(await run.exit, 1, run.output);
     assert.ok(run.output.includes(errorLine), `the queued run reports the local run's error:\n${run.output}`);
     assert.match(run.output, /3 of 4 chunks completed; 1 failed/);

@@ -51,7 +51,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
         await stat(input).catch(() => {
           throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
         });
-        const count = await runOnQueue({ ...queue, pipeline: pipeline.name, fingerprint, input, inputLabel: values.input!, output: resolve(io.cwd, values.output!), options: callOptions, progress: io.stderr });
+        const count = await runOnQueue({ ...queue, pipeline: pipeline.name, fingerprint, input, output: resolve(io.cwd, values.output!), options: callOptions, progress: io.stderr });
         io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
       } else {
         const count = await runFile(pipeline, resolve(io.cwd, values.input!), resolve(io.cwd, values.output!), callOptions);

@@ -9,7 +9,7 @@ import type { PipelineFingerprint } from './fingerprint.js';
 export interface ChunkJobData {
   readonly pipeline: string;
   readonly fingerprint: PipelineFingerprint;
-  /** The input file as the producer named it, for error messages. */
+  /** The producer's absolute input path, for error messages (the same as a local run's). */
   readonly file: string;
   readonly format: 'jsonl' | 'text';
   /** 1-based number of the chunk's first line in `file`. */

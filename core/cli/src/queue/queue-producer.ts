@@ -15,9 +15,8 @@ export interface QueueRunOptions {
   readonly address: QueueAddress;
   readonly pipeline: string;
   readonly fingerprint: PipelineFingerprint;
-  /** Absolute input path, and the path as the user gave it (for messages). */
+  /** Absolute input path; chunk errors name it as a local run does. */
   readonly input: string;
-  readonly inputLabel: string;
   readonly output: string;
   /** Lines per chunk job. */
   readonly chunk: number;
@@ -109,7 +108,7 @@ export async function runOnQueue(o: QueueRunOptions): Promise<number> {
 
 /** The input's chunks as job data, in order. */
 async function* chunks(o: QueueRunOptions, format: ReturnType<typeof inputFormat>, jsonItems: readonly string[] | undefined): AsyncGenerator<ChunkJobData> {
-  const base = { pipeline: o.pipeline, fingerprint: o.fingerprint, file: o.inputLabel, options: o.options };
+  const base = { pipeline: o.pipeline, fingerprint: o.fingerprint, file: o.input, options: o.options };
   let lines: string[] = [];
   let first = 1;
   // A .json array is read (and checked) whole here; its items travel as JSONL strings.
