@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
 import { readInputs } from '../inputs.js';
 import { pipelineFingerprint } from '../queue/fingerprint.js';
-import { runOnQueue } from '../queue/queue-producer.js';
 import { parseQueueUrl } from '../queue/queue-url.js';
 import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
@@ -51,6 +50,8 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
         await stat(input).catch(() => {
           throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
         });
+        // BullMQ is loaded only by the commands that use it: it adds half a second to every start.
+        const { runOnQueue } = await import('../queue/queue-producer.js');
         const count = await runOnQueue({ ...queue, pipeline: pipeline.name, fingerprint, input, output: resolve(io.cwd, values.output!), options: callOptions, progress: io.stderr });
         io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
       } else {

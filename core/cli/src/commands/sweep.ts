@@ -1,23 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Job } from 'bullmq';
 import { canonicalJson, RecurError, RuntimeErrors as RE, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { QueueErrors as E } from '../errors.js';
-import { errorList, type CommandIO } from '../io.js';
-import { decodeError } from '../queue/chunk-job.js';
-import { openQueue } from '../queue/queue-client.js';
+import type { CommandIO } from '../io.js';
 import { parseQueueUrl } from '../queue/queue-url.js';
 import { sweepSettings, describeSetting } from '../sweep/grid.js';
-import { rank, renderLeaderboard, writeSweepReport, type TrialOutcome } from '../sweep/leaderboard.js';
+import { rank, renderLeaderboard, trialFailure, writeSweepReport, type TrialOutcome } from '../sweep/leaderboard.js';
 import { runTrial, type TrialSpec } from '../sweep/run-trial.js';
-import { specFileHash, sweepQueueName } from '../sweep/sweep-worker.js';
+import { specFileHash } from '../sweep/sweep-queue.js';
 
 export const USAGE =
   'recur sweep SPEC --data FILE [--dev FILE] --grid path=v1,v2 [--grid ...] [--random N [--seed S]] [--queue redis://HOST:PORT[/DB]] --out DIR [--epochs N] [--threads N] [--json] [--set path=value]...';
-
-const POLL_MS = 250;
 
 /**
  * `recur sweep`: one training per setting of the grids (or `--random N` of them), each in its own
@@ -59,8 +53,9 @@ export async function sweepCommand(argv: readonly string[], io: CommandIO, regis
   const log = (line: string) => io.stderr.write(`recur sweep: ${line}\n`);
   log(`${trials.length} trial${trials.length === 1 ? '' : 's'} into ${values.out}${values.queue ? ` as jobs on ${parseQueueUrl(values.queue).label}` : ', one after another'}`);
 
+  // BullMQ is loaded only by the commands that use it: it adds half a second to every start.
   const outcomes = values.queue
-    ? await runOnWorkers(trials, specPath, parseQueueUrl(values.queue), log)
+    ? await (await import('../sweep/sweep-on-workers.js')).runOnWorkers(trials, specPath, parseQueueUrl(values.queue), log)
     : await runLocally(trials, specPath, { registry, log, allowPlugins: values['allow-plugin'] ?? [], ...(threads !== undefined ? { threads } : {}) });
   const ranked = rank(outcomes);
   const best = await writeSweepReport(out, specPath, registry, base.overrides, ranked);
@@ -81,45 +76,8 @@ async function runLocally(trials: readonly TrialSpec[], specPath: string, env: P
       outcomes.push({ ok: true, result: await runTrial(specPath, trial, env) });
     } catch (err) {
       if (!RecurError.is(err)) throw err;
-      outcomes.push(failure(trial, err));
+      outcomes.push(trialFailure(trial, err));
     }
   }
   return outcomes;
-}
-
-/** Adds the trials as jobs (ids from the sweep, so a restarted sweep adds none twice) and waits for all. */
-async function runOnWorkers(trials: readonly TrialSpec[], specPath: string, address: ReturnType<typeof parseQueueUrl>, log: (line: string) => void): Promise<TrialOutcome[]> {
-  const name = (JSON.parse(await readFile(specPath, 'utf8')) as { name?: string }).name ?? '';
-  const queue = await openQueue(sweepQueueName(name), address);
-  try {
-    const ids = trials.map((t) => `${t.sweepId}-${t.index}`);
-    for (const [i, trial] of trials.entries()) {
-      await queue.add(`trial ${trial.index}`, trial, { jobId: ids[i]!, attempts: 2, removeOnComplete: false, removeOnFail: false });
-    }
-    const outcomes = new Map<number, TrialOutcome>();
-    while (outcomes.size < trials.length) {
-      for (const [i, trial] of trials.entries()) {
-        if (outcomes.has(i)) continue;
-        const state = await queue.getJobState(ids[i]!);
-        if (state !== 'completed' && state !== 'failed') continue;
-        const job = await Job.fromId(queue, ids[i]!);
-        const outcome: TrialOutcome =
-          state === 'completed' && job
-            ? { ok: true, result: job.returnvalue }
-            : failure(trial, decodeError(job?.failedReason) ?? E.TRIAL_FAILED(`trial ${trial.index} failed on its workers: ${job?.failedReason ?? 'no reason recorded'}`, {}));
-        outcomes.set(i, outcome);
-        log(`trial ${trial.index} ${outcome.ok ? 'done' : 'failed'} (${outcomes.size}/${trials.length})`);
-      }
-      if (outcomes.size < trials.length) await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-    for (const id of ids) await queue.remove(id);
-    return trials.map((_, i) => outcomes.get(i)!);
-  } finally {
-    await queue.close();
-  }
-}
-
-function failure(trial: TrialSpec, err: RecurError): TrialOutcome {
-  const [first] = errorList(err);
-  return { ok: false, index: trial.index, setting: trial.setting, code: err.code, message: String(first?.['message'] ?? err.message) };
 }

@@ -143,9 +143,17 @@ async function summarize(input: string, format: ReturnType<typeof inputFormat>):
 async function settle(queue: Queue, id: string, data: ChunkJobData, progress: { write(s: string): unknown }): Promise<Settled> {
   let logsSeen = 0;
   let polls = 0;
+  // The first refusal of a chunk is shown (workers log every one): while waiting, and once more at
+  // the end, since a refused chunk may be done by another worker before the next look.
+  const showRefusals = async () => {
+    const { logs } = await queue.getJobLogs(id, logsSeen, -1);
+    if (logsSeen === 0 && logs[0] !== undefined) progress.write(`worker: ${logs[0]}\n`);
+    logsSeen += logs.length;
+  };
   for (;;) {
     const state = await queue.getJobState(id);
     if (state === 'completed' || state === 'failed') {
+      await showRefusals();
       const job = await Job.fromId(queue, id);
       if (job && state === 'completed') return { ok: true, jsonl: job.returnvalue as string };
       const reason = job?.failedReason;
@@ -153,12 +161,7 @@ async function settle(queue: Queue, id: string, data: ChunkJobData, progress: { 
       return { ok: false, error };
     }
     if (state === 'unknown') await queue.add(`chunk ${id}`, data, { ...JOB_OPTIONS, jobId: id });
-    if (++polls % 20 === 0) {
-      // The first refusal of a chunk is shown; workers log every one.
-      const { logs } = await queue.getJobLogs(id, logsSeen, -1);
-      if (logsSeen === 0 && logs[0] !== undefined) progress.write(`worker: ${logs[0]}\n`);
-      logsSeen += logs.length;
-    }
+    if (++polls % 10 === 0) await showRefusals();
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

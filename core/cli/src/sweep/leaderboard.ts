@@ -1,9 +1,10 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { loadSpec, type PluginRegistry } from '@recur/runtime';
+import { loadSpec, type PluginRegistry, type RecurError } from '@recur/runtime';
+import { errorList } from '../io.js';
 import { formatDuration } from '@recur/train';
 import { describeSetting, type Setting } from './grid.js';
-import type { TrialResult } from './run-trial.js';
+import type { TrialResult, TrialSpec } from './run-trial.js';
 
 /** A trial's row: its result, or the coded error it failed with. */
 export type TrialOutcome = { readonly ok: true; readonly result: TrialResult } | { readonly ok: false; readonly index: number; readonly setting: Setting; readonly code: string; readonly message: string };
@@ -71,4 +72,10 @@ function setPointer(target: Record<string, unknown>, pointer: string, value: str
   let node: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[keys[keys.length - 1]!] = value;
+}
+
+/** A trial's row in the leaderboard when it failed with a coded error. */
+export function trialFailure(trial: TrialSpec, err: RecurError): TrialOutcome {
+  const [first] = errorList(err);
+  return { ok: false, index: trial.index, setting: trial.setting, code: err.code, message: String(first?.['message'] ?? err.message) };
 }

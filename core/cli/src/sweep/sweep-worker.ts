@@ -1,20 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { RecurError, specHash } from '@recur/runtime';
+import { RecurError } from '@recur/runtime';
 import { QueueErrors as E } from '../errors.js';
 import { encodeError } from '../queue/chunk-job.js';
 import type { ExtraQueue } from '../queue/queue-worker.js';
 import { runTrial, type TrialEnvironment, type TrialSpec } from './run-trial.js';
-
-/** The BullMQ queue of a pipeline's sweep trials. */
-export function sweepQueueName(pipeline: string): string {
-  return `recur-sweep.${pipeline}`;
-}
-
-/** sha256 of a spec file's canonical JSON, as producer and workers compare it. */
-export async function specFileHash(specPath: string): Promise<string> {
-  return specHash(await readFile(specPath, 'utf8'));
-}
+import { specFileHash, sweepQueueName } from './sweep-queue.js';
 
 /**
  * The trial queue a `recur worker` takes jobs from for one of its specs. A trial whose spec differs
