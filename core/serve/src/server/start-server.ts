@@ -76,6 +76,7 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
       return (closing ??= shutdown(ctx, listening, log));
     };
     const drain = async () => {
+      if (closing) return closing;
       ctx.leaveBalancer();
       log.info({ drainDelayMs: config.timeouts.drainDelayMs }, 'draining: /readyz answers 503; requests are still served until the delay ends');
       await new Promise<void>((resolve) => {
