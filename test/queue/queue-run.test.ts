@@ -127,18 +127,21 @@ describe('recur run --queue and recur worker on a real Redis (BullMQ)', function
 
   it('a worker whose weights differ refuses the chunks (coded); they go back and a matching worker runs them', async () => {
     const other = await demoFolder();
-    assert.equal((await runCli(['init', other.spec, '--seed', '99', '--force'])).code, 0);
-    const wrong = worker(other.spec);
-    await wrong.waitFor(/taking jobs/);
-    const output = join(dir, 'refused.jsonl');
-    const run = producer(output);
-    await wrong.waitFor(/RECUR_E_QUEUE_FINGERPRINT_MISMATCH refused chunk \S+ .*the weights file differs/);
-    const right = worker();
-    assert.equal(await run.exit, 0, run.output);
-    assert.equal(await readFile(output, 'utf8'), expected);
-    assert.equal(doneChunks(wrong).length, 0, 'the mismatched worker ran nothing');
-    assert.equal(doneChunks(right).length, 4);
-    assert.match(run.output, /worker: RECUR_E_QUEUE_FINGERPRINT_MISMATCH/);
-    await rm(other.dir, { recursive: true, force: true });
+    try {
+      assert.equal((await runCli(['init', other.spec, '--seed', '99', '--force'])).code, 0);
+      const wrong = worker(other.spec);
+      await wrong.waitFor(/taking jobs/);
+      const output = join(dir, 'refused.jsonl');
+      const run = producer(output);
+      await wrong.waitFor(/RECUR_E_QUEUE_FINGERPRINT_MISMATCH refused chunk \S+ .*the weights file differs/);
+      const right = worker();
+      assert.equal(await run.exit, 0, run.output);
+      assert.equal(await readFile(output, 'utf8'), expected);
+      assert.equal(doneChunks(wrong).length, 0, 'the mismatched worker ran nothing');
+      assert.equal(doneChunks(right).length, 4);
+      assert.match(run.output, /worker: RECUR_E_QUEUE_FINGERPRINT_MISMATCH/);
+    } finally {
+      await rm(other.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -39,17 +39,20 @@ describe('recur sweep', function () {
 
   it('locally: one training per grid setting, a ranked leaderboard and a winning spec that runs', async () => {
     const { dir, spec, data } = await toySweepFolder();
-    const r = await runCli(['sweep', spec, '--data', data, '--dev', data, '--grid', 'encoder.hidden=2,8', '--grid', 'train.optimizer.lr=0.001,0.03', '--epochs', '3', '--threads', '1', '--out', 'sweep', '--json'], dir);
-    assert.equal(r.code, 0, r.stderr);
-    const { leaderboard, bestSpec } = JSON.parse(r.stdout) as { leaderboard: Row[]; bestSpec: string };
-    assert.equal(leaderboard.length, 4);
-    assert.deepEqual(leaderboard.map((t) => t.index).sort(), [0, 1, 2, 3]);
-    for (let i = 1; i < 4; i++) assert.ok(leaderboard[i - 1]!.value >= leaderboard[i]!.value, 'best dev accuracy first');
-    assert.deepEqual(new Set(leaderboard.map((t) => t.parameters)).size, 2, 'hidden 2 and 8 have different sizes');
-    const run = await runCli(['run', bestSpec, '--text', 'a lovely film']);
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(await readFile(join(dir, 'sweep', 'leaderboard.md'), 'utf8'), /\| 1 \| \d \| encoder\.hidden=\d train\.optimizer\.lr=/);
-    await rm(dir, { recursive: true, force: true });
+    try {
+      const r = await runCli(['sweep', spec, '--data', data, '--dev', data, '--grid', 'encoder.hidden=2,8', '--grid', 'train.optimizer.lr=0.001,0.03', '--epochs', '3', '--threads', '1', '--out', 'sweep', '--json'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const { leaderboard, bestSpec } = JSON.parse(r.stdout) as { leaderboard: Row[]; bestSpec: string };
+      assert.equal(leaderboard.length, 4);
+      assert.deepEqual(leaderboard.map((t) => t.index).sort(), [0, 1, 2, 3]);
+      for (let i = 1; i < 4; i++) assert.ok(leaderboard[i - 1]!.value >= leaderboard[i]!.value, 'best dev accuracy first');
+      assert.deepEqual(new Set(leaderboard.map((t) => t.parameters)).size, 2, 'hidden 2 and 8 have different sizes');
+      const run = await runCli(['run', bestSpec, '--text', 'a lovely film']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(await readFile(join(dir, 'sweep', 'leaderboard.md'), 'utf8'), /\| 1 \| \d \| encoder\.hidden=\d train\.optimizer\.lr=/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a malformed --grid is a coded usage error', async () => {
