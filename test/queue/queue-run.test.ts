@@ -64,6 +64,9 @@ describe('recur run --queue and recur worker on a real Redis (BullMQ)', function
     assert.ok(!doneChunks(first).includes(killedChunk!), 'the first worker died inside the chunk');
     assert.ok(doneChunks(second).includes(killedChunk!), 'the second worker ran the stalled chunk again');
     assert.match(run.output, /chunks 4\/4/);
+    second.kill('SIGTERM');
+    assert.equal(await second.exit, 0, 'a worker stops cleanly on SIGTERM');
+    assert.match(second.output, /SIGTERM: finishing the current job, then stopping/);
   });
 
   it('the producer killed and started again resumes; no chunk runs twice', async () => {
