@@ -20,6 +20,7 @@ const BENCHES: Record<string, { summary: string; run: (options: ProtocolOptions)
   train: { summary: 'training tokens/s vs PyTorch', run: async (o) => (await import('./train.js')).runTrainBench(o) },
   pipelines: { summary: 'shipped pipelines vs PyTorch; throughput, latency, overhead outside session.run, RSS', run: async (o) => (await import('./pipelines.js')).runPipelinesBench(o) },
   serve: { summary: 'HTTP server load and soak', run: async (o) => (await import('./serve.js')).runServeBench(o) },
+  queue: { summary: 'recur run --queue: 1 worker vs local, 2 workers vs 1 (needs redis-server)', run: async (o) => (await import('./queue.js')).runQueueBench(o) },
 };
 
 const usage = `usage: npm run bench -- NAME... [--pairs N] [--out DIR] [--smoke]\n${Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(10)} ${b.summary}`).join('\n')}\n`;

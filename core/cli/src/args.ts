@@ -30,3 +30,11 @@ export function positional(positionals: readonly string[], what: string, usage: 
   }
   return positionals[0]!;
 }
+
+/** An integer option of at least `min`, its default when absent, or a usage error naming it. */
+export function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw E.USAGE(`--${name} must be an integer >= ${min}, got ${text}`, { expected: `integer >= ${min}` });
+  return n;
+}

@@ -11,7 +11,9 @@ import { initCommand, USAGE as initUsage } from './commands/init.js';
 import { newCommand, USAGE as newUsage } from './commands/new.js';
 import { DETAILS as runDetails, runCommand, USAGE as runUsage } from './commands/run.js';
 import { serveCommand, USAGE as serveUsage } from './commands/serve.js';
+import { sweepCommand, USAGE as sweepUsage } from './commands/sweep.js';
 import { validateCommand, USAGE as validateUsage } from './commands/validate.js';
+import { workerCommand, USAGE as workerUsage } from './commands/worker.js';
 import { reportFailure, type CommandIO } from './io.js';
 import { createRegistry } from './registry.js';
 
@@ -29,8 +31,9 @@ interface CommandEntry {
 /** The command table: adding a command is one line here and one file in commands/. */
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   validate: { summary: 'check a spec and its file references (--json for one JSON object)', usage: validateUsage, run: validateCommand },
-  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output)', usage: runUsage, details: runDetails, run: runCommand },
+  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output; --queue for workers)', usage: runUsage, details: runDetails, run: runCommand },
   train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', usage: trainUsage, run: trainCommand },
+  sweep: { summary: 'train one model per setting of --grid (or --random N of them), locally or on workers (--queue); leaderboard and winning spec', usage: sweepUsage, run: sweepCommand },
   eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', usage: evalUsage, run: evalCommand },
   quantize: { summary: 'store a weights file as float16 (default) or int8 (--dtype int8); check accuracy with recur eval', usage: quantizeUsage, details: quantizeDetails, run: quantizeCommand },
   fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },
@@ -41,6 +44,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', usage: conformanceUsage, run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
   docs: { summary: 'regenerate (--write) or check (--check) the reference docs', usage: docsUsage, run: docsCommand },
   serve: { summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)', usage: serveUsage, run: serveCommand },
+  worker: { summary: 'run the chunk jobs of `recur run --queue` (and sweep trials) from Redis for the given specs', usage: workerUsage, run: workerCommand },
 };
 
 export function helpText(): string {

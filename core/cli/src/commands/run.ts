@@ -1,12 +1,13 @@
-import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { consoleLogger, load, RecurError, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
-import { parse, positional, SPEC_OPTIONS } from '../args.js';
+import { consoleLogger, load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { readInputs, withInputLine } from '../inputs.js';
+import { pipelineFingerprint } from '../queue/fingerprint.js';
+import { parseQueueUrl } from '../queue/queue-url.js';
+import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
-export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
+export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl [--queue redis://HOST:PORT[/DB] [--chunk N] [--in-flight N]]) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
 
 /** What `recur run --help` adds to the synopsis. */
 export const DETAILS = `--options JSON   the task's call options as one JSON object, as run(input, options) takes them in the library
@@ -20,6 +21,8 @@ export const DETAILS = `--options JSON   the task's call options as one JSON obj
                  Every option of every task: docs/reference/spec.md, "Tasks".
 --top-k N|all    shorthand for {"topK": N} (classification).
 --input FILE     one input per line (.txt), one JSON string or {"text"} per line (.jsonl), or a JSON array (.json).
+--queue URL      split --input into chunk jobs (--chunk N lines, --in-flight N chunks) on Redis for recur worker
+                 processes; results in input order, resumable (docs/guides/deploy.md).
 An input longer than the pipeline's token limit is cut with a warning on stderr; {"truncation": "off"} refuses it.
 An empty or whitespace-only input: classification refuses it (RECUR_E_INPUT_EMPTY), translation answers "",
 generation continues from the start of a text.`;
@@ -34,7 +37,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
   try {
     const { values, positionals } = parse(
       argv,
-      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' } },
+      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' }, queue: { type: 'string' }, chunk: { type: 'string' }, 'in-flight': { type: 'string' } },
       USAGE,
     );
     json = values.json === true;
@@ -44,6 +47,9 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
     if (hasText === hasFile) throw E.USAGE(`give either --text or --input\nusage: ${USAGE}`, { expected: USAGE });
     if (hasFile && values.output === undefined) throw E.USAGE(`--input needs --output FILE.jsonl\nusage: ${USAGE}`, { expected: USAGE });
     const callOptions = callOptionsFrom(values.options, values['top-k']);
+    if (values.queue === undefined && (values.chunk !== undefined || values['in-flight'] !== undefined)) throw E.USAGE(`--chunk and --in-flight go with --queue\nusage: ${USAGE}`, { expected: USAGE });
+    if (values.queue !== undefined && !hasFile) throw E.USAGE(`--queue runs an --input file\nusage: ${USAGE}`, { expected: USAGE });
+    const queue = values.queue !== undefined ? { address: parseQueueUrl(values.queue), chunk: positiveInt('chunk', values.chunk, 1000), inFlight: positiveInt('in-flight', values['in-flight'], 16) } : undefined;
 
     const pipeline = await load(specPath, {
       registry,
@@ -55,6 +61,18 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
     try {
       if (hasText) {
         io.stdout.write(JSON.stringify(await pipeline.run(values.text, callOptions), null, 2) + '\n');
+      } else if (queue) {
+        // The pipeline is loaded here only for its fingerprint: workers run the chunks.
+        const fingerprint = await pipelineFingerprint(pipeline);
+        await pipeline.dispose();
+        const input = resolve(io.cwd, values.input!);
+        await stat(input).catch(() => {
+          throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
+        });
+        // BullMQ is loaded only by the commands that use it: it adds half a second to every start.
+        const { runOnQueue } = await import('../queue/queue-producer.js');
+        const count = await runOnQueue({ ...queue, pipeline: pipeline.name, fingerprint, input, output: resolve(io.cwd, values.output!), options: callOptions, progress: io.stderr });
+        io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
       } else {
         const count = await runFile(pipeline, resolve(io.cwd, values.input!), resolve(io.cwd, values.output!), callOptions);
         io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
@@ -88,49 +106,6 @@ function callOptionsFrom(text: string | undefined, topK: string | undefined): Re
   return options;
 }
 
-/** A `.json` input is read whole; larger input sets belong in `.jsonl`, which is streamed. */
-const MAX_JSON_INPUT_BYTES = 64 * 1024 * 1024;
-
-/** A `.json` input file: an array of inputs (strings or `{"text"}` objects), as `pipelines/*.examples.json`. */
-async function readJsonArrayInputs(input: string): Promise<string[]> {
-  const size = (await stat(input)).size;
-  if (size > MAX_JSON_INPUT_BYTES) {
-    throw E.INPUT_INVALID(`${input} is ${size} bytes; a .json input is read whole, up to ${MAX_JSON_INPUT_BYTES}`, { file: input, expected: 'a .jsonl file (one input per line) for large inputs', limit: MAX_JSON_INPUT_BYTES });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(input, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
-    throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, { file: input, expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)' });
-  }
-  if (!Array.isArray(value)) throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, { file: input, expected: '["first input", "second input"]' });
-  return value.map((item, i) => {
-    const text = inputText(item);
-    if (text === undefined) throw E.INPUT_INVALID(`${input}: the input at /${i} must be a string or an object with "text"`, { file: input, pointer: `/${i}`, expected: 'a JSON string or {"text": ...}' });
-    return text;
-  });
-}
-
-/** The inputs of a file, in order: a `.json` array, `.jsonl` values, or the lines of a text file. */
-async function* readInputs(input: string): AsyncGenerator<unknown> {
-  if (input.endsWith('.json')) {
-    yield* await readJsonArrayInputs(input);
-    return;
-  }
-  const jsonl = input.endsWith('.jsonl');
-  const stream = createReadStream(input, { encoding: 'utf8' });
-  try {
-    let lineNo = 0;
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-      lineNo += 1;
-      yield jsonl ? parseJsonlInput(line, input, lineNo) : line;
-    }
-  } finally {
-    stream.destroy();
-  }
-}
-
 async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
   const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
   const tmp = `${output}.${process.pid}.partial`;
@@ -161,36 +136,4 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
     throw err;
   }
-}
-
-/**
- * An error about one input of a batch (`pointer` `/i`) with the input's place in the file: its line
- * (one input per line in text and `.jsonl` files) or its index in a `.json` array.
- */
-function withInputLine(err: unknown, file: string, before: number): unknown {
-  const at = RecurError.is(err) && typeof err.pointer === 'string' ? /^\/(\d+)$/.exec(err.pointer) : null;
-  if (!at || !RecurError.is(err)) return err;
-  const index = before + Number(at[1]);
-  const where = file.endsWith('.json') ? { file, pointer: `/${index}` } : { file, line: index + 1 };
-  const place = file.endsWith('.json') ? `the input at /${index} of ${file}` : `line ${index + 1} of ${file}`;
-  return new RecurError(err.code, `${place}: ${err.message.replace(/^(input|prompt) \d+ /, 'the input ')}`, { ...err.details, ...where }, err.exitCode, { cause: err });
-}
-
-/** The text of one input: a string, or an object's `text`; undefined for anything else. */
-function inputText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  const text = value && typeof value === 'object' ? (value as Record<string, unknown>)['text'] : undefined;
-  return typeof text === 'string' ? text : undefined;
-}
-
-function parseJsonlInput(line: string, file: string, lineNo: number): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    throw E.INPUT_INVALID(`line ${lineNo} is not JSON: ${(err as Error).message}`, { file, line: lineNo, expected: 'a JSON string or {"text": ...} per line' });
-  }
-  const text = inputText(value);
-  if (text === undefined) throw E.INPUT_INVALID(`line ${lineNo} must hold a JSON string or an object with "text"`, { file, line: lineNo, expected: 'a JSON string or {"text": ...}' });
-  return text;
 }

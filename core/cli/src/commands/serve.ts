@@ -42,8 +42,17 @@ export async function serveCommand(argv: readonly string[], io: CommandIO, _regi
     process.once('SIGTERM', on('SIGTERM'));
     process.once('SIGINT', on('SIGINT'));
   });
-  io.stderr.write(`recur serve: ${signal}: finishing in-flight requests, then stopping\n`);
-  await server.close();
+  io.stderr.write(`recur serve: ${signal}: finishing in-flight requests, then stopping (readiness is off at once; new requests are taken for ${server.config.timeouts.drainDelayMs} ms more, timeouts.drainDelayMs)\n`);
+  // A second signal skips the rest of the delay.
+  const again = () => void server.close();
+  process.once('SIGTERM', again);
+  process.once('SIGINT', again);
+  try {
+    await server.drain();
+  } finally {
+    process.off('SIGTERM', again);
+    process.off('SIGINT', again);
+  }
   return 0;
 }
 

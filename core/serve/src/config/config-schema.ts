@@ -87,6 +87,7 @@ export const SERVE_CONFIG_SCHEMA = {
         receiveMs: positiveInt('Longest time to receive a request\'s headers, and then its body; a slower client gets 408 RECUR_E_SERVE_RECEIVE_TIMEOUT and is disconnected. Default 30000.'),
         idleMs: positiveInt('How long an idle keep-alive connection stays open. Default 5000.'),
         shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 3600000, description: 'On SIGTERM, how long in-flight work may finish before it is cancelled. Default 10000.' },
+        drainDelayMs: { type: 'integer', minimum: 0, maximum: 3600000, description: 'On SIGTERM, how long the server keeps taking requests after /readyz turned 503, so that a load balancer (or Kubernetes) stops routing to it before it stops accepting; set it to the balancer\'s health-check interval plus margin. Default 5000.' },
       },
     },
     chatTemplate: chatTemplateSchema,

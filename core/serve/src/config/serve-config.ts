@@ -52,6 +52,11 @@ export interface ServeTimeouts {
   readonly idleMs: number;
   /** On shutdown, how long in-flight work may finish before it is cancelled. @defaultValue 10000 */
   readonly shutdownGraceMs: number;
+  /**
+   * On SIGTERM (`drain()`), how long the server keeps taking requests after readiness turned 503,
+   * so that a balancer stops routing to it before it stops accepting. @defaultValue 5000
+   */
+  readonly drainDelayMs: number;
 }
 
 export interface CorsConfig {
@@ -96,7 +101,7 @@ export type ServeOptions = Partial<Omit<ServeConfig, 'limits' | 'timeouts' | 'ch
 };
 
 export const DEFAULT_LIMITS: ServeLimits = Object.freeze({ bodyBytes: 1024 * 1024, maxInputTokens: 2048, maxTokens: 1024, maxInputs: 256, maxConcurrent: 64, maxQueue: 256 });
-export const DEFAULT_TIMEOUTS: ServeTimeouts = Object.freeze({ requestMs: 120_000, receiveMs: 30_000, idleMs: 5_000, shutdownGraceMs: 10_000 });
+export const DEFAULT_TIMEOUTS: ServeTimeouts = Object.freeze({ requestMs: 120_000, receiveMs: 30_000, idleMs: 5_000, shutdownGraceMs: 10_000, drainDelayMs: 5_000 });
 
 /** Fills every default; the env variable RECUR_SERVE_API_KEYS adds comma-separated keys. */
 export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {

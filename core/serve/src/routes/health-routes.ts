@@ -7,7 +7,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServeContext): void {
 
   app.get('/readyz', async (_request, reply) => {
     const pipelines = Object.fromEntries([...ctx.pipelines].map(([name, p]) => [name, p.ready ? 'ready' : 'restarting']));
-    const status = ctx.isDraining ? 'draining' : ctx.ready ? 'ready' : 'not-ready';
+    const status = ctx.isLeaving ? 'draining' : ctx.ready ? 'ready' : 'not-ready';
     return reply.code(status === 'ready' ? 200 : 503).send({ status, pipelines });
   });
 

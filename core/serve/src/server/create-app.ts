@@ -41,10 +41,9 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (ctx.isDraining) {
-      void reply.header('connection', 'close');
-      throw E.SHUTTING_DOWN('the server is shutting down and takes no new requests', {});
-    }
+    // While draining, keep-alive clients are told to reconnect (through the balancer, elsewhere).
+    if (ctx.isLeaving) void reply.header('connection', 'close');
+    if (ctx.isDraining) throw E.SHUTTING_DOWN('the server is shutting down and takes no new requests', {});
   });
   if (config.cors) {
     await app.register(cors, {

@@ -7,6 +7,8 @@ import type { ServedPipeline } from '../pool/served-pipeline.js';
 
 /** What the routes share: configuration, pipelines, metrics and the shutdown state. */
 export class ServeContext {
+  /** Readiness is off (a drain began) but requests are still taken, until `startDraining`. */
+  private unready = false;
   private draining = false;
   /** Aborts when a shutdown's grace period ends: in-flight work is then cancelled. */
   private readonly shutdownController = new AbortController();
@@ -25,13 +27,24 @@ export class ServeContext {
     return this.shutdownController.signal;
   }
 
+  /** New requests are refused (the last phase of a shutdown). */
   get isDraining(): boolean {
     return this.draining;
   }
 
+  /** A drain began: readiness says 503 and answers carry `connection: close`, but requests are served. */
+  get isLeaving(): boolean {
+    return this.unready || this.draining;
+  }
+
   /** Every pipeline has a running worker and the server takes work. */
   get ready(): boolean {
-    return !this.draining && [...this.pipelines.values()].every((p) => p.ready);
+    return !this.isLeaving && [...this.pipelines.values()].every((p) => p.ready);
+  }
+
+  /** First phase of a drain: balancers see readiness fail while requests are still served. */
+  leaveBalancer(): void {
+    this.unready = true;
   }
 
   startDraining(): void {

@@ -21,6 +21,13 @@ export interface RecurServer {
    * `timeouts.shutdownGraceMs`, cancels what remains, then stops the workers. Safe to call twice.
    */
   close(): Promise<void>;
+  /**
+   * Balancer-friendly shutdown, what `recur serve` does on SIGTERM: `/readyz` turns 503 at once
+   * while requests are still served for `timeouts.drainDelayMs` (the balancer's health checks see
+   * the replica leave and stop routing to it), then `close()`. Calling `close()` during the delay
+   * ends the delay. Safe to call twice.
+   */
+  drain(): Promise<void>;
 }
 
 /** Extra start-up options that are not configuration. */
@@ -63,13 +70,33 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
+    let draining: Promise<void> | undefined;
+    let endDelay: (() => void) | undefined;
     const listening = app;
+    const close = () => {
+      endDelay?.();
+      return (closing ??= shutdown(ctx, listening, log));
+    };
+    const drain = async () => {
+      if (closing) return closing;
+      ctx.leaveBalancer();
+      log.info({ drainDelayMs: config.timeouts.drainDelayMs }, 'draining: /readyz answers 503; requests are still served until the delay ends');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, config.timeouts.drainDelayMs);
+        endDelay = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      await close();
+    };
     return {
       url: `http://${host}:${port}`,
       config,
       app: listening,
       metrics,
-      close: () => (closing ??= shutdown(ctx, listening, log)),
+      close,
+      drain: () => (draining ??= drain()),
     };
   } catch (err) {
     // A port in use, for example: leave nothing running.
