@@ -1,4 +1,6 @@
 /** @recur/runtime: specs, plugin registry, graph builder, safetensors, ONNX Runtime backend, pipelines. */
+// First: ONNX Runtime's telemetry is turned off before anything can load onnxruntime-node.
+import './backend/telemetry-off.js';
 export { RecurError, RecurAggregateError, type RecurErrorDetails } from './errors/recur-error.js';
 export { defineErrors, errorTables, type ErrorDefinition, type ErrorFactory } from './errors/define-errors.js';
 export { E as RuntimeErrors } from './errors/runtime-errors.js';

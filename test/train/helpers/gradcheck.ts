@@ -4,7 +4,7 @@
  * central differences computed by running the forward graph in ONNX Runtime.
  */
 import { strict as assert } from 'node:assert';
-import * as ort from 'onnxruntime-node';
+import * as ort from '@recur/runtime/onnxruntime';
 import { GraphBuilder, type DType, type Value } from '@recur/runtime';
 import { addGradients } from '@recur/train';
 

@@ -1,4 +1,4 @@
-import { listSupportedBackends } from 'onnxruntime-node';
+import { listSupportedBackends } from './onnxruntime.js';
 
 /**
  * `CUDAExecutionProvider`, `CUDA` and `cuda` all mean ONNX Runtime's `cuda` provider; the spec may use

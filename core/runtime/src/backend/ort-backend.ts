@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { RecurError } from '../errors/recur-error.js';
 import { E } from '../errors/runtime-errors.js';
 import { selfContainedModel } from '../graph/self-contained-model.js';

@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-node';
+import type * as ort from './onnxruntime.js';
 import type { TensorData } from '../graph/tensor-data.js';
 import { E } from '../errors/runtime-errors.js';
 import { RecurError } from '../errors/recur-error.js';
