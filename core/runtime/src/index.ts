@@ -45,3 +45,4 @@ export type { SpecPurpose, SpecLimits, ValidateSpecOptions, ValidationResult, Lo
 export { renderSpecReference } from './docs/spec-reference.js';
 export { renderErrorReference } from './docs/error-reference.js';
 export { readSpecFile } from './spec/read-spec-file.js';
+export { fileKind, openRegularFile, readRegularFile } from './files/regular-file.js';
