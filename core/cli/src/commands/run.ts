@@ -1,10 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { load, outputTarget, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
+import { checkInputPath, inputLines, readBoundedText } from '../input-lines.js';
 import { reportFailure, type CommandIO } from '../io.js';
+import { removeOnSignal } from '../remove-on-signal.js';
 
 export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
 
@@ -28,6 +28,11 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
     if (hasText === hasFile) throw E.USAGE(`give either --text or --input\nusage: ${USAGE}`, { expected: USAGE });
     if (hasFile && values.output === undefined) throw E.USAGE(`--input needs --output FILE.jsonl\nusage: ${USAGE}`, { expected: USAGE });
     const callOptions = callOptionsFrom(values.options, values['top-k']);
+    // Input and output paths are checked before the pipeline loads: a typo costs no load time.
+    if (hasFile) {
+      await checkInputPath(resolve(io.cwd, values.input!));
+      await outputTarget(resolve(io.cwd, values.output!), 'output file', true);
+    }
 
     const pipeline = await load(specPath, {
       registry,
@@ -76,15 +81,11 @@ const MAX_JSON_INPUT_BYTES = 64 * 1024 * 1024;
 
 /** A `.json` input file: an array of inputs (strings or `{"text"}` objects), as `pipelines/*.examples.json`. */
 async function readJsonArrayInputs(input: string): Promise<string[]> {
-  const size = (await stat(input)).size;
-  if (size > MAX_JSON_INPUT_BYTES) {
-    throw E.INPUT_INVALID(`${input} is ${size} bytes; a .json input is read whole, up to ${MAX_JSON_INPUT_BYTES}`, { file: input, expected: 'a .jsonl file (one input per line) for large inputs', limit: MAX_JSON_INPUT_BYTES });
-  }
+  const text = await readBoundedText(input, MAX_JSON_INPUT_BYTES, 'a .json input is read whole; use a .jsonl file (one input per line) for large inputs');
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(input, 'utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
     throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, { file: input, expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)' });
   }
   if (!Array.isArray(value)) throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, { file: input, expected: '["first input", "second input"]' });
@@ -102,29 +103,73 @@ async function* readInputs(input: string): AsyncGenerator<unknown> {
     return;
   }
   const jsonl = input.endsWith('.jsonl');
-  const stream = createReadStream(input, { encoding: 'utf8' });
+  for await (const { text, line } of inputLines(input)) yield jsonl ? parseJsonlInput(text, input, line) : text;
+}
+
+/**
+ * Where results go while they are written: a regular file's results go to a `.partial` sibling,
+ * renamed over it only when every line succeeded (and removed on failure, Ctrl-C or SIGTERM); a
+ * character device or FIFO (`/dev/stdout`, a named pipe) is written through as results come.
+ */
+async function openOutput(output: string): Promise<{ handle: FileHandle; commit(): Promise<void>; abandon(): Promise<void> }> {
+  const target = await outputTarget(output, 'output file', true);
+  if (!target.regular) {
+    const handle = await openForWrite(target.path, output);
+    return { handle, commit: () => handle.close(), abandon: () => handle.close().catch(() => undefined) };
+  }
+  const tmp = `${target.path}.${process.pid}.partial`;
+  const done = removeOnSignal(tmp);
+  let handle: FileHandle;
   try {
-    let lineNo = 0;
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-      lineNo += 1;
-      yield jsonl ? parseJsonlInput(line, input, lineNo) : line;
-    }
-  } finally {
-    stream.destroy();
+    handle = await openForWrite(tmp, output);
+  } catch (err) {
+    done();
+    throw err;
+  }
+  return {
+    handle,
+    async commit() {
+      try {
+        await handle.close();
+        await rename(tmp, target.path);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw E.IO(`cannot write ${output}: ${(err as Error).message}`, { file: output }, { cause: err });
+      } finally {
+        done();
+      }
+    },
+    async abandon() {
+      await handle.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      done();
+    },
+  };
+}
+
+async function openForWrite(path: string, output: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'w');
+  } catch (err) {
+    throw E.IO(`cannot write ${output}: ${(err as Error).message}`, { file: output }, { cause: err });
   }
 }
 
 async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
   const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
-  const tmp = `${output}.${process.pid}.partial`;
-  const out = await open(tmp, 'w');
+  const out = await openOutput(output);
   let count = 0;
   try {
     let batch: unknown[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const results = (await pipeline.run(batch, options)) as unknown[];
-      await out.write(results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const text = results.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      try {
+        await out.handle.write(text);
+      } catch (err) {
+        throw E.IO(`cannot write ${output}: ${(err as Error).message}`, { file: output }, { cause: err });
+      }
       count += batch.length;
       batch = [];
     };
@@ -133,15 +178,12 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    await out.close();
-    await rename(tmp, output);
-    return count;
   } catch (err) {
-    await out.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
+    await out.abandon();
     throw err;
   }
+  await out.commit();
+  return count;
 }
 
 /** The text of one input: a string, or an object's `text`; undefined for anything else. */
