@@ -46,4 +46,5 @@ export { renderSpecReference } from './docs/spec-reference.js';
 export { renderErrorReference } from './docs/error-reference.js';
 export { readSpecFile } from './spec/read-spec-file.js';
 export { fileKind, openRegularFile, readRegularFile } from './files/regular-file.js';
+export { isInside, realpathLoose } from './spec/file-refs.js';
 export { outputTarget, type OutputTarget } from './files/output-target.js';

@@ -9,6 +9,7 @@ import type { Backend, Session, SessionOptions } from './backend.js';
 import { privateWeightsCopy } from './private-weights-copy.js';
 import { knownProviders, providerCandidates } from './execution-providers.js';
 import { OrtSession } from './ort-session.js';
+import { userModelRejected } from './user-model-rejected.js';
 
 export interface OrtBackendOptions {
   /** Where provider fallbacks are reported. @defaultValue `consoleLogger()` */
@@ -119,13 +120,14 @@ export class OrtBackend implements Backend {
         if (remaining.length === 1) {
           failures.push(failure);
           const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
+          if (unit.userModels?.length) throw userModelRejected(unit, `cannot create a session: ${list}`, err);
           throw E.BACKEND_FAILED(`cannot create an ONNX Runtime session for unit "${unit.name}": ${list}`, { pointer: unit.name, failures }, { cause: err });
         }
         this.drop(unit, failure, failures);
         remaining = remaining.slice(1);
         continue;
       }
-      const session = new OrtSession(inner, unit.name, remaining, onLastRelease);
+      const session = new OrtSession(inner, unit.name, remaining, onLastRelease, unit.userModels);
       if (this.disposed) {
         await session.free();
         throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', { pointer: unit.name });

@@ -4,6 +4,7 @@ import { E } from '../errors/runtime-errors.js';
 import { RecurError } from '../errors/recur-error.js';
 import type { Session } from './backend.js';
 import { fromOrtTensor, toOrtTensor } from './ort-tensors.js';
+import { userModelRejected } from './user-model-rejected.js';
 
 /**
  * A cached ONNX Runtime session shared by every holder of the same unit. Each `OrtBackend.session()`
@@ -21,6 +22,8 @@ export class OrtSession implements Session {
     readonly unitName: string,
     readonly executionProviders: readonly string[],
     private readonly onLastRelease: () => void,
+    /** User ONNX files in this unit: a run failure is then theirs (RECUR_E_ONNX_REJECTED). */
+    private readonly userModels?: readonly string[],
   ) {
     this.inputNames = Object.freeze([...inner.inputNames]);
     this.outputNames = Object.freeze([...inner.outputNames]);
@@ -45,6 +48,7 @@ export class OrtSession implements Session {
       results = await (signal ? raceAbort(running, signal, this.unitName) : running);
     } catch (err) {
       if (RecurError.is(err)) throw err;
+      if (this.userModels?.length) throw userModelRejected({ name: this.unitName, userModels: this.userModels }, `running it failed: ${(err as Error).message}`, err);
       throw E.BACKEND_FAILED(`ONNX Runtime failed to run unit "${this.unitName}": ${(err as Error).message}`, { pointer: this.unitName }, { cause: err });
     }
     const out: Record<string, TensorData> = {};

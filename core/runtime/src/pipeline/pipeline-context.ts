@@ -102,7 +102,8 @@ export class PipelineContext implements TaskContext {
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },
     });
-    return externalData ? { name, model, externalData } : { name, model };
+    const userModels = g.linkedModels;
+    return { name, model, ...(externalData ? { externalData } : {}), ...(userModels.length > 0 ? { userModels } : {}) };
   }
 
   private compileFresh(name: string, g: GraphBuilder, seed: number): ComputeUnit {
@@ -118,7 +119,8 @@ export class PipelineContext implements TaskContext {
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name },
     });
-    return { name, model };
+    const userModels = g.linkedModels;
+    return userModels.length > 0 ? { name, model, userModels } : { name, model };
   }
 
   /** After every unit is compiled: a weights file with tensors no part declared does not fit the spec. */
