@@ -23,6 +23,8 @@ export { RUNTIME_VERSION, satisfies } from './version.js';
 export { load, PIPELINE_SPEC, PIPELINE_CONTEXT } from './pipeline/load.js';
 export type { Pipeline } from './pipeline/pipeline.js';
 export type { LoadOptions } from './pipeline/load-options.js';
+export { checkPipelineFiles, type FileCheckReport } from './pipeline/check-pipeline-files.js';
+export { StructureOnlyBackend } from './backend/structure-only-backend.js';
 export { PipelineContext, readPointer, type ResolvedFile } from './pipeline/pipeline-context.js';
 export { loadSpecPlugins } from './pipeline/plugin-loader.js';
 export { initialValue, mulberry32, hashName } from './graph/init-params.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadSpecPlugins, readSpecFile, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
+import { checkPipelineFiles, loadSpecPlugins, readSpecFile, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { formatError, reportFailure, type CommandIO } from '../io.js';
 
@@ -21,13 +21,25 @@ export async function validateCommand(argv: readonly string[], io: CommandIO, re
     }
     const text = await readSpecText(specPath);
     const scoped = await withSpecPlugins(text, specPath, values['allow-plugin'] ?? [], registry);
-    const result = await validateSpec(text, {
+    let result = await validateSpec(text, {
       registry: scoped,
       specPath,
       purpose,
       ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
       ...(values.set ? { overrides: values.set } : {}),
     });
+    // A valid spec whose files exist: check the files' structure too (headers, shapes against the
+    // spec, tokenizer JSON, ONNX graphs), by building the pipeline without running anything.
+    const needed = result.files.filter((f) => f.role !== 'weights' && f.role !== 'train-input');
+    if (result.ok && needed.every((f) => f.exists)) {
+      const report = await checkPipelineFiles(specPath, {
+        registry: scoped,
+        allowPlugins: values['allow-plugin'] ?? [],
+        ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
+        ...(values.set ? { overrides: values.set } : {}),
+      }, result.files.some((f) => f.role === 'weights' && f.exists));
+      result = { ...result, ok: report.errors.length === 0, errors: report.errors, warnings: [...result.warnings, ...report.warnings] };
+    }
     const warnings = result.warnings.map((w) => (RecurError.is(w) ? w.toJSON() : { message: String(w) }));
     if (json) {
       io.stdout.write(JSON.stringify(result.ok ? { ok: true, warnings } : { ok: false, errors: result.errors.map((e) => e.toJSON()), warnings }) + '\n');

@@ -4,6 +4,7 @@ import { consoleLogger } from '../logger.js';
 import type { TaskPart } from '../plugins/task-contract.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { readSpecFile } from '../spec/read-spec-file.js';
+import type { SpecPurpose } from '../spec/spec-types.js';
 import type { LoadOptions } from './load-options.js';
 import { PipelineContext, specDirOf } from './pipeline-context.js';
 import { PipelineImpl } from './pipeline-impl.js';
@@ -19,6 +20,14 @@ export const PIPELINE_CONTEXT = Symbol.for('recur.pipeline.context');
  * units with the weights and opens one ONNX Runtime session per unit.
  */
 export async function load(spec: string | Record<string, unknown>, options: LoadOptions): Promise<Pipeline> {
+  return loadFor(spec, options, options.initialize || options.weights ? 'train' : 'run');
+}
+
+/**
+ * `load` for a given purpose: `'validate'` lets `checkPipelineFiles` build a pipeline whose weights
+ * or training inputs do not exist yet (with `initialize`), judging its other files as validation does.
+ */
+export async function loadFor(spec: string | Record<string, unknown>, options: LoadOptions, purpose: SpecPurpose): Promise<Pipeline> {
   const logger = options.logger ?? consoleLogger();
   const specPath = typeof spec === 'string' ? resolve(spec) : undefined;
   const text = specPath !== undefined ? await readSpecFile(specPath) : spec;
@@ -30,7 +39,7 @@ export async function load(spec: string | Record<string, unknown>, options: Load
     ...(specPath !== undefined ? { specPath } : { specPath: resolve(specDir, 'spec.json') }),
     ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
-    purpose: options.initialize || options.weights ? 'train' : 'run',
+    purpose,
   });
 
   const container = registry.createPipelineContainer();
