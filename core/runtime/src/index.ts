@@ -31,7 +31,7 @@ export { initialValue, mulberry32, hashName } from './graph/init-params.js';
 export { parseSafetensors, readSafetensors, MAX_HEADER_BYTES } from './safetensors/read.js';
 export { serializeSafetensors, writeSafetensors, type TensorMap } from './safetensors/write.js';
 export { checkWeights, type ExpectedWeight, type CheckWeightsOptions } from './safetensors/check-weights.js';
-export { provenanceMetadata, checkProvenance, specHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
+export { provenanceMetadata, checkProvenance, specHash, modelHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
 export { MemoryWeightStore } from './safetensors/memory-weight-store.js';
 export { OrtBackend, type OrtBackendOptions } from './backend/ort-backend.js';
 export { runOnnxFile, onnxFileUnit, type RunOnnxFileOptions } from './backend/run-onnx-file.js';

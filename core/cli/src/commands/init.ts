@@ -32,7 +32,7 @@ export async function initCommand(argv: readonly string[], io: CommandIO, regist
       if (existsSync(target) && !values.force) {
         throw E.IO(`${rel} exists; pass --force to replace it with untrained weights`, { file: target, pointer: '/weights' });
       }
-      const metadata = { ...provenanceMetadata({ spec: text }), 'recur.training': `untrained: recur init --seed ${seed}` };
+      const metadata = { ...provenanceMetadata({ spec: text, modelSpec: pipeline.spec }), 'recur.training': `untrained: recur init --seed ${seed}` };
       await writeSafetensors(target, Object.fromEntries(pipeline.initializedWeights), metadata);
       io.stdout.write(`${target}: ${pipeline.initializedWeights.size} tensors (untrained, seed ${seed})\n`);
     } finally {

@@ -6,7 +6,7 @@ import { checkInputPath, inputLines, readBoundedText } from '../input-lines.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { removeOnSignal } from '../remove-on-signal.js';
 
-export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
+export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl) [--options JSON] [--top-k N] [--strict-provenance] [--set path=value]... [--allow-plugin MODULE]...';
 
 /**
  * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line
@@ -18,7 +18,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
   try {
     const { values, positionals } = parse(
       argv,
-      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' } },
+      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' }, 'strict-provenance': { type: 'boolean' } },
       USAGE,
     );
     json = values.json === true;
@@ -37,6 +37,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
     const pipeline = await load(specPath, {
       registry,
       allowPlugins: values['allow-plugin'] ?? [],
+      ...(values['strict-provenance'] ? { strictProvenance: true } : {}),
       ...(values.set ? { overrides: values.set } : {}),
       ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
     });

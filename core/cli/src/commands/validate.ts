@@ -3,7 +3,7 @@ import { checkPipelineFiles, loadSpecPlugins, readSpecFile, RecurError, RuntimeE
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { formatError, reportFailure, type CommandIO } from '../io.js';
 
-export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
+export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--strict-provenance] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
 
 /**
  * `recur validate`: exit 0 when the spec is valid, 1 when not (every problem listed), 2 on wrong
@@ -12,7 +12,7 @@ export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate
 export async function validateCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   let json = argv.includes('--json');
   try {
-    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, purpose: { type: 'string' } }, USAGE);
+    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, purpose: { type: 'string' }, 'strict-provenance': { type: 'boolean' } }, USAGE);
     json = values.json === true;
     const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
     const purpose = values.purpose ?? 'validate';
@@ -35,6 +35,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIO, re
       const report = await checkPipelineFiles(specPath, {
         registry: scoped,
         allowPlugins: values['allow-plugin'] ?? [],
+        ...(values['strict-provenance'] ? { strictProvenance: true } : {}),
         ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
         ...(values.set ? { overrides: values.set } : {}),
       }, result.files.some((f) => f.role === 'weights' && f.exists));

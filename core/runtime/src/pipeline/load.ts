@@ -5,6 +5,7 @@ import type { TaskPart } from '../plugins/task-contract.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { readSpecFile } from '../spec/read-spec-file.js';
 import type { SpecPurpose } from '../spec/spec-types.js';
+import { specHash } from '../safetensors/provenance.js';
 import type { LoadOptions } from './load-options.js';
 import { PipelineContext, specDirOf } from './pipeline-context.js';
 import { PipelineImpl } from './pipeline-impl.js';
@@ -46,6 +47,8 @@ export async function loadFor(spec: string | Record<string, unknown>, options: L
   const backend = options.backend ?? new OrtBackend({ logger });
   const ctx = new PipelineContext(loaded.spec, specDir, loaded.files, registry, backend, logger);
   if (options.initialize) ctx.initializeSeed = options.initialize.seed;
+  if (options.strictProvenance) ctx.strictProvenance = true;
+  ctx.specFileHash = specHash(text);
   if (options.weights) ctx.useWeights(options.weights);
   container.bind(PIPELINE_SPEC).toConstantValue(loaded.spec);
   container.bind(PIPELINE_CONTEXT).toConstantValue(ctx);

@@ -11,6 +11,7 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import type { ComputeUnit, TaskContext } from '../plugins/task-contract.js';
 import { checkWeights } from '../safetensors/check-weights.js';
 import { FileWeightStore } from '../safetensors/file-weight-store.js';
+import { checkWeightsProvenance } from './weights-provenance.js';
 import type { WeightStore } from '../safetensors/weight-store.js';
 import { RUNTIME_VERSION } from '../version.js';
 
@@ -36,6 +37,10 @@ export class PipelineContext implements TaskContext {
    * (`recur init`, training from scratch). Generated tensors are kept in `generated`.
    */
   initializeSeed: number | undefined;
+  /** Refuse weights that record another spec or tokenizer, whatever `runtime.provenance` says (CLI --strict-provenance). */
+  strictProvenance = false;
+  /** `specHash` of the spec as given (file text or object, before overrides): what older weights record. */
+  specFileHash = '';
   readonly generated = new Map<string, TensorData>();
 
   constructor(
@@ -147,7 +152,12 @@ export class PipelineContext implements TaskContext {
     if (file && !file.exists) {
       throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, { pointer: '/weights', file: path });
     }
-    return FileWeightStore.open(path);
+    const store = await FileWeightStore.open(path);
+    const runtime = (this.spec['runtime'] ?? {}) as Record<string, unknown>;
+    const policy = this.strictProvenance || runtime['provenance'] === 'error' ? 'error' : 'warn';
+    const tokenizers = this.files.filter((f) => f.pointer.endsWith('/tokenizer/path') && f.exists).map((f) => f.path);
+    await checkWeightsProvenance(store, this.spec, this.specFileHash, tokenizers, policy, this.logger);
+    return store;
   }
 }
 
