@@ -47,7 +47,8 @@ describe('recur train (classification, from the command line)', () => {
     const weights = await readSafetensors(join(dir, 'model/weights.safetensors'));
     assert.ok(weights.names().includes('embedding.table'));
     assert.match(weights.metadata['training_command'] ?? '', /recur train/);
-    const run = await runCli(['run', spec, '--text', 'a lovely film']);
+    const run = await runCli(['run', spec, '--text', 'a lovely film', '--strict-provenance']);
+    assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { label: string }[])[0]!.label, 'positive');
     const ev = await runCli(['eval', spec, '--data', join(dir, 'dev.tsv'), '--json']);
     assert.equal(ev.code, 0, ev.stderr);
