@@ -11,7 +11,8 @@ export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.j
 /**
  * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line
  * (a `.jsonl` file holds one JSON string, or an object with `text`, per line; a `.json` file holds one
- * array of them) to a JSONL file of results in the same order. Inputs are batched; the output appears only when every line succeeded.
+ * array of them) to a JSONL file of results in the same order. Inputs are batched; a regular output
+ * file appears only when every line succeeded (a device or FIFO is written as results come).
  */
 export async function runCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   let json = false;

@@ -1,5 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import type { ErrorFactory } from '../errors/define-errors.js';
 import { E } from '../errors/runtime-errors.js';
 
 /** What a file system entry is, in words for a message: "a folder", "a FIFO (named pipe)", ... */
@@ -18,16 +19,17 @@ export function fileKind(stats: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' 
  * Opens a file Recur reads whole (spec, tokenizer, weights, ONNX model) and checks that it is a regular
  * file. The open does not block (O_NONBLOCK), so a FIFO is refused at once instead of hanging until a
  * writer appears, and the check is made on the opened file itself, so nothing can swap it in between.
- * `what` names the file for messages ("spec file", "weights file"). A missing file is
- * RECUR_E_PATH_NOT_FOUND, anything else that is not a regular file RECUR_E_IO; both name the path.
+ * `what` names the file for messages ("spec file", "weights file"). A missing file is `missing`
+ * (RECUR_E_IO unless the caller's contract says otherwise), anything else that is not a regular file
+ * RECUR_E_IO; both name the path.
  */
-export async function openRegularFile(path: string, what: string): Promise<FileHandle> {
+export async function openRegularFile(path: string, what: string, missing: ErrorFactory = E.IO): Promise<FileHandle> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw E.PATH_NOT_FOUND(`${what} ${path} does not exist`, { file: path, expected: 'an existing file' }, { cause: err });
+    if (code === 'ENOENT') throw missing(`cannot read ${what} ${path}: no such file`, { file: path, expected: 'an existing file' }, { cause: err });
     throw E.IO(`cannot read ${what} ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
   }
   let stats: Stats;
@@ -45,8 +47,8 @@ export async function openRegularFile(path: string, what: string): Promise<FileH
 }
 
 /** Reads a regular file whole (see `openRegularFile`); RECUR_E_IO when it cannot be read. */
-export async function readRegularFile(path: string, what: string): Promise<Buffer> {
-  const handle = await openRegularFile(path, what);
+export async function readRegularFile(path: string, what: string, missing: ErrorFactory = E.IO): Promise<Buffer> {
+  const handle = await openRegularFile(path, what, missing);
   try {
     return await handle.readFile();
   } catch (err) {

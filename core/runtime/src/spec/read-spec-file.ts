@@ -10,7 +10,7 @@ import type { SpecLimits } from './spec-types.js';
 export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): Promise<string> {
   const { maxBytes } = resolveLimits(limits);
   // A folder, FIFO or device is refused at once (a FIFO would otherwise block until a writer came).
-  const handle = await openRegularFile(path, 'spec file');
+  const handle = await openRegularFile(path, 'spec file', E.PATH_NOT_FOUND);
   try {
     const stat = await handle.stat();
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, stat.size + 1));

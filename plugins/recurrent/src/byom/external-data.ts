@@ -36,7 +36,7 @@ export async function loadExternalData(model: OnnxModel, modelFile: string, root
 }
 
 async function readRange(path: string, offset: number, length: number | undefined, where: string): Promise<Uint8Array> {
-  const handle = await openRegularFile(path, 'external data file');
+  const handle = await openRegularFile(path, 'external data file', RuntimeErrors.PATH_NOT_FOUND);
   try {
     const size = (await handle.stat()).size;
     const want = length ?? size - offset;

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { decodeModel, DEFAULT_OPSET, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, readRegularFile, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
+import { decodeModel, DEFAULT_OPSET, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, readRegularFile, RuntimeErrors, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
 import { E } from '../errors.js';
 import { loadExternalData } from './external-data.js';
 import { assertLinkableOpset, inlineModel } from './inline-model.js';
@@ -48,7 +48,7 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
   async create(options, ctx): Promise<EncoderPart> {
     const file = ctx.resolvePath(options.path, `${ctx.pointer}/path`);
     // A folder, FIFO or device is refused at once by what it is; a missing file is PATH_NOT_FOUND.
-    const bytes = await readRegularFile(file, 'ONNX model');
+    const bytes = await readRegularFile(file, 'ONNX model', RuntimeErrors.PATH_NOT_FOUND);
     // A plain Uint8Array copy: decoded from a Node Buffer, tensors' raw bytes would be Buffer views
     // whose `slice()` does not copy, leaving float data at offsets a Float32Array cannot start at.
     const decoded = decodeModel(new Uint8Array(bytes), file);
