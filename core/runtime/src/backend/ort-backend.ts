@@ -112,6 +112,9 @@ export class OrtBackend implements Backend {
           // with every batch (sentence lengths, rows of a beam), so they only add planning and arena
           // blocks (measured on the shipped translation pipeline: 8% faster, lower peak RSS without).
           enableMemPattern: false,
+          // Errors only: ONNX Runtime's warnings (a constant too large to fold, ...) are about its own
+          // optimisations, not something a Recur user can act on.
+          logSeverityLevel: 3,
           // Initializers in external data are read from (a private copy of) the weights file.
           ...(weightsDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } } : {}),
         });

@@ -11,6 +11,8 @@ import { userModelRejected } from './user-model-rejected.js';
  * call takes one reference and each `release()` gives one back; the ORT session is freed when the
  * last one is released, or when the backend is disposed.
  */
+const RUN_OPTIONS: ort.InferenceSession.RunOptions = Object.freeze({ logSeverityLevel: 4 });
+
 export class OrtSession implements Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -44,7 +46,9 @@ export class OrtSession implements Session {
     let results: ort.InferenceSession.ReturnType;
     try {
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
-      const running = options.outputs ? this.inner.run(ortFeeds, [...options.outputs]) : this.inner.run(ortFeeds);
+      // A failed run reaches the caller as a coded error carrying ONNX Runtime's message; its own
+      // console copy of that message (severity 3) would only say it twice, in red, on stderr.
+      const running = options.outputs ? this.inner.run(ortFeeds, [...options.outputs], RUN_OPTIONS) : this.inner.run(ortFeeds, RUN_OPTIONS);
       results = await (signal ? raceAbort(running, signal, this.unitName) : running);
     } catch (err) {
       if (RecurError.is(err)) throw err;

@@ -58,6 +58,7 @@ export async function loadFor(spec: string | Record<string, unknown>, options: L
     const task = (await taskPlugin.create({}, ctx)) as TaskPart;
     const runner = await task.compile(ctx);
     await ctx.checkNoExtraWeights();
+    await ctx.checkProvenance();
     return new PipelineImpl(String(loaded.spec['name']), taskPlugin.baseName, loaded.spec, runner, container, options.backend ? undefined : backend, ctx);
   } catch (err) {
     if (!options.backend) await backend.dispose();

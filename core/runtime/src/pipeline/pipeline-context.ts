@@ -41,6 +41,8 @@ export class PipelineContext implements TaskContext {
   strictProvenance = false;
   /** `specHash` of the spec as given (file text or object, before overrides): what older weights record. */
   specFileHash = '';
+  /** The weights came from the spec's file (not `useWeights`): only those record provenance to check. */
+  private weightsFromFile = false;
   readonly generated = new Map<string, TensorData>();
 
   constructor(
@@ -152,12 +154,21 @@ export class PipelineContext implements TaskContext {
     if (file && !file.exists) {
       throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, { pointer: '/weights', file: path });
     }
-    const store = await FileWeightStore.open(path);
+    this.weightsFromFile = true;
+    return FileWeightStore.open(path);
+  }
+
+  /**
+   * After every unit is compiled (so weights that do not fit at all are refused as such first):
+   * compares the weights file's recorded provenance with this spec and its tokenizer files.
+   */
+  async checkProvenance(): Promise<void> {
+    if (this.weightStore === undefined || !this.weightsFromFile) return;
+    const store = await this.weightStore;
     const runtime = (this.spec['runtime'] ?? {}) as Record<string, unknown>;
     const policy = this.strictProvenance || runtime['provenance'] === 'error' ? 'error' : 'warn';
     const tokenizers = this.files.filter((f) => f.pointer.endsWith('/tokenizer/path') && f.exists).map((f) => f.path);
     await checkWeightsProvenance(store, this.spec, this.specFileHash, tokenizers, policy, this.logger);
-    return store;
   }
 }
 
