@@ -224,3 +224,37 @@ describe('recur run interrupted', () => {
     });
   }
 });
+
+describe('folders a command reads or writes', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'recur-folders-'));
+    await writeFile(join(dir, 'afile'), 'x');
+    mkfifo(join(dir, 'fifo'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('recur export -o onto a file, or under one: RECUR_E_IO naming it, exit 1', async () => {
+    for (const [out, pattern] of [['afile', /is a regular file, not a folder/], ['afile/sub', /cannot create export folder/]] as const) {
+      const r = await runCli(['export', DEMO, '-o', join(dir, out)]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /RECUR_E_IO/);
+      assert.match(r.stderr, pattern);
+    }
+  });
+
+  it('recur conformance on a file, a FIFO or a missing folder: a coded error, exit 1', async () => {
+    for (const [target, code, pattern] of [
+      ['afile', 'RECUR_E_IO', /is a regular file, not a folder/],
+      ['fifo', 'RECUR_E_IO', /is a FIFO \(named pipe\), not a folder/],
+      ['missing', 'RECUR_E_PATH_NOT_FOUND', /does not exist/],
+    ] as const) {
+      const r = await runCli(['conformance', join(dir, target)]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(r.stderr.includes(code), r.stderr);
+      assert.match(r.stderr, pattern);
+    }
+  });
+});
