@@ -89,3 +89,21 @@ describe('sampling: choosing a token', () => {
     assert.notDeepEqual(draw(9), draw(10));
   });
 });
+
+describe('sampling: broken scores', () => {
+  const params = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
+  for (const [what, logits] of [
+    ['NaN', Float32Array.from([0.5, NaN, 0.1])],
+    ['+Infinity', Float32Array.from([0.5, Infinity, 0.1])],
+    ['all NaN, greedy', Float32Array.from([NaN, NaN])],
+  ] as const) {
+    it(`refuses to choose a token from logits with ${what}: RECUR_E_OUTPUT_NON_FINITE`, () => {
+      const p = what.includes('greedy') ? { ...params, temperature: 0 } : params;
+      assert.throws(() => chooseToken(Float32Array.from(logits), p, new SeenTokens(3), mulberry32(1)), (err: Error & { code?: string }) => err.code === 'RECUR_E_OUTPUT_NON_FINITE' && /token 1|token 0/.test(err.message));
+    });
+  }
+
+  it('accepts -Infinity (a suppressed token)', () => {
+    assert.equal(chooseToken(Float32Array.from([-Infinity, 2, -Infinity]), params, new SeenTokens(3), mulberry32(1)), 1);
+  });
+});

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '@recur/runtime/onnxruntime';
 import { createRegistry } from '@recur/cli';
 import {
   decodeModel, load, memoryLogger, OrtBackend, RecurError, readSafetensors, selfContainedModel, writeSafetensors, type Pipeline, type TensorData,

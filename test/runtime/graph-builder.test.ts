@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import * as ort from 'onnxruntime-node';
+import * as ort from '@recur/runtime/onnxruntime';
 import { GraphBuilder, decodeModel, floatToHalf } from '@recur/runtime';
 
 describe('GraphBuilder', () => {

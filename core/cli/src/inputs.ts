@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { RecurError, RuntimeErrors as E } from '@recur/runtime';
+import { inputLines, readBoundedText } from './input-lines.js';
 
 /**
  * How an input file holds its inputs: `.json` one array of them (as `pipelines/*.examples.json`),
@@ -37,13 +35,8 @@ export async function* readInputs(input: string): AsyncGenerator<string> {
  * ships them so that a bad line is found (and reported with its number) where its chunk runs.
  */
 export async function* readRawLines(input: string): AsyncGenerator<RawInputLine> {
-  const stream = createReadStream(input, { encoding: 'utf8' });
-  try {
-    let line = 0;
-    for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) yield { line: ++line, raw };
-  } finally {
-    stream.destroy();
-  }
+  // Bounded line length and strict UTF-8, each refused with the line number (input-lines.ts).
+  for await (const { text, line } of inputLines(input)) yield { line, raw: text };
 }
 
 /** One line's input: the line itself for text files; a JSON string or `{"text"}` object for `.jsonl`. */
@@ -62,15 +55,11 @@ export function decodeInput(raw: string, format: Exclude<InputFormat, 'json'>, f
 
 /** A `.json` input file: an array of inputs (strings or `{"text"}` objects). */
 export async function readJsonArrayInputs(input: string): Promise<string[]> {
-  const size = (await stat(input)).size;
-  if (size > MAX_JSON_INPUT_BYTES) {
-    throw E.INPUT_INVALID(`${input} is ${size} bytes; a .json input is read whole, up to ${MAX_JSON_INPUT_BYTES}`, { file: input, expected: 'a .jsonl file (one input per line) for large inputs', limit: MAX_JSON_INPUT_BYTES });
-  }
+  const text = await readBoundedText(input, MAX_JSON_INPUT_BYTES, 'a .json input is read whole; use a .jsonl file (one input per line) for large inputs');
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(input, 'utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
     throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, { file: input, expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)' });
   }
   if (!Array.isArray(value)) throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, { file: input, expected: '["first input", "second input"]' });

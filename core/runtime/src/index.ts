@@ -1,4 +1,6 @@
 /** @recur/runtime: specs, plugin registry, graph builder, safetensors, ONNX Runtime backend, pipelines. */
+// First: ONNX Runtime's telemetry is turned off before anything can load onnxruntime-node.
+import './backend/telemetry-off.js';
 export { RecurError, RecurAggregateError, type RecurErrorDetails } from './errors/recur-error.js';
 export { defineErrors, errorTables, type ErrorDefinition, type ErrorFactory } from './errors/define-errors.js';
 export { E as RuntimeErrors } from './errors/runtime-errors.js';
@@ -24,13 +26,15 @@ export { checkCallOptions } from './pipeline/call-options.js';
 export { KEYWORD_FUNCTION } from './spec/schema-keywords.js';
 export type { Pipeline } from './pipeline/pipeline.js';
 export type { LoadOptions } from './pipeline/load-options.js';
+export { checkPipelineFiles, type FileCheckReport } from './pipeline/check-pipeline-files.js';
+export { StructureOnlyBackend } from './backend/structure-only-backend.js';
 export { PipelineContext, readPointer, type ResolvedFile } from './pipeline/pipeline-context.js';
 export { loadSpecPlugins } from './pipeline/plugin-loader.js';
 export { initialValue, mulberry32, hashName } from './graph/init-params.js';
 export { parseSafetensors, readSafetensors, MAX_HEADER_BYTES } from './safetensors/read.js';
 export { serializeSafetensors, writeSafetensors, type TensorMap } from './safetensors/write.js';
 export { checkWeights, type ExpectedWeight, type CheckWeightsOptions } from './safetensors/check-weights.js';
-export { provenanceMetadata, checkProvenance, specHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
+export { provenanceMetadata, checkProvenance, specHash, modelHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
 export { MemoryWeightStore } from './safetensors/memory-weight-store.js';
 export { quantizeInt8, dequantizeInt8, dequantizeWeightStore, checkInt8Scale, int8ScaleName, int8ScaleDims, INT8_SCALE_SUFFIX, type Int8Weight } from './safetensors/int8-weights.js';
 export type { Int8Initializer } from './graph/dequantize-int8.js';
@@ -48,3 +52,6 @@ export type { SpecPurpose, SpecLimits, ValidateSpecOptions, ValidationResult, Lo
 export { renderSpecReference } from './docs/spec-reference.js';
 export { renderErrorReference } from './docs/error-reference.js';
 export { readSpecFile } from './spec/read-spec-file.js';
+export { fileKind, openRegularFile, readRegularFile } from './files/regular-file.js';
+export { isInside, realpathLoose } from './spec/file-refs.js';
+export { outputTarget, type OutputTarget } from './files/output-target.js';

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { consoleLogger, definePlugin, RuntimeErrors, type Logger, type TokenizerPart } from '@recur/runtime';
+import { consoleLogger, definePlugin, readRegularFile, type Logger, type TokenizerPart } from '@recur/runtime';
 import { E } from './errors.js';
 import { SafeTokenizer, type SafeTokenizerOptions } from './safe-tokenizer.js';
 import type { AddedTokenEntry } from './special-tokens.js';
@@ -37,12 +36,8 @@ export function tokenizerFromJson(json: unknown, source: string, options: SafeTo
 
 /** Reads and loads a tokenizer.json file: RECUR_E_IO when unreadable, RECUR_E_TOKENIZER_INVALID when not a tokenizer. */
 export async function readTokenizerJson(path: string, options: SafeTokenizerOptions = {}, logger?: Logger): Promise<TokenizerPart> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw RuntimeErrors.IO(`cannot read tokenizer file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
+  // A folder, FIFO or device is refused at once, by what it is.
+  const text = (await readRegularFile(path, 'tokenizer file')).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  checkProvenance, checkWeights, floatToHalf, parseSafetensors, provenanceMetadata, readSafetensors, serializeSafetensors,
+  checkProvenance, checkWeights, modelHash, floatToHalf, parseSafetensors, provenanceMetadata, readSafetensors, serializeSafetensors,
   specHash, tokenizerHash, writeSafetensors, RUNTIME_VERSION, type TensorData, type WeightStore,
 } from '@recur/runtime';
 import { assertRecurError, assertRejectsWith } from './helpers.js';
@@ -112,12 +112,16 @@ describe('provenance metadata', () => {
     assert.deepEqual(meta, {
       recur_version: RUNTIME_VERSION,
       spec_sha256: specHash(spec),
+      model_sha256: modelHash(spec),
       tokenizer_sha256: tokenizerHash(tok),
       training_command: 'recur train x.json',
       training_data: '{"rows":10,"train":"a.jsonl"}',
       created: '2025-01-02T03:04:05.000Z',
     });
     assert.match(meta['spec_sha256']!, /^[0-9a-f]{64}$/);
+    // The model hash leaves out what does not shape the weights: the name here.
+    assert.equal(modelHash(spec), modelHash({ ...spec, name: 'renamed', description: 'x', runtime: { threads: 2 } }));
+    assert.notEqual(modelHash(spec), modelHash({ ...spec, encoder: { type: 'recurrent', hidden: 9 } }));
     // Computed independently with `printf '{"model": {}}' | sha256sum`.
     assert.equal(meta['tokenizer_sha256'], '60e9a258caaf1d7141ddfeb43291d73091efa8af3d8b48faa62678e150b3f2f3');
     assert.equal(tokenizerHash([tok, tok]), `${meta['tokenizer_sha256']},${meta['tokenizer_sha256']}`);

@@ -149,8 +149,9 @@ describe('spec file references', () => {
     expectOneError(await run(withTokenizer('nope.json')), 'RECUR_E_PATH_NOT_FOUND', '/tokenizer/path');
   });
 
-  it('refuses a folder where a file is expected', async () => {
-    expectOneError(await run(withTokenizer('sub')), 'RECUR_E_PATH_NOT_FOUND', '/tokenizer/path');
+  it('refuses a folder where a file is expected, saying it is a folder (RECUR_E_IO)', async () => {
+    const err = expectOneError(await run(withTokenizer('sub')), 'RECUR_E_IO', '/tokenizer/path');
+    assert.match(err.message, /is a folder, not a regular file/);
   });
 
   it('refuses a path with a NUL character', async () => {

@@ -107,7 +107,7 @@ describe('spec schema: valid specs', () => {
     assert.equal(JSON.stringify(input), before);
     assert.deepEqual(filled['encoder'], { type: 'recurrent.v1', cell: { type: 'cellx.v2', gates: 3 }, hidden: 16, layers: 1, bidirectional: false, dropout: 0 });
     assert.deepEqual(filled['head'], { type: 'classifier.v1', labels: ['a', 'b'], pooling: 'last' });
-    assert.deepEqual(filled['runtime'], { executionProviders: ['cpu'], threads: 0, maxBatch: 32, maxWaitMs: 5, maxInputTokens: 512, truncation: 'right' });
+    assert.deepEqual(filled['runtime'], { executionProviders: ['cpu'], threads: 0, maxBatch: 32, maxWaitMs: 5, maxInputTokens: 512, truncation: 'right', provenance: 'warn' });
     assert.equal(filled['train'], undefined, 'train stays opt-in');
     assert.deepEqual(fillSpec(filled, registry), filled, 'filling is idempotent');
   });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMetricsLog } from '@recur/train';
@@ -47,7 +48,8 @@ describe('recur train (classification, from the command line)', () => {
     const weights = await readSafetensors(join(dir, 'model/weights.safetensors'));
     assert.ok(weights.names().includes('embedding.table'));
     assert.match(weights.metadata['training_command'] ?? '', /recur train/);
-    const run = await runCli(['run', spec, '--text', 'a lovely film']);
+    const run = await runCli(['run', spec, '--text', 'a lovely film', '--strict-provenance']);
+    assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { label: string }[])[0]!.label, 'positive');
     const ev = await runCli(['eval', spec, '--data', join(dir, 'dev.tsv'), '--json']);
     assert.equal(ev.code, 0, ev.stderr);
@@ -114,5 +116,23 @@ describe('recur train (classification, from the command line)', () => {
     assert.equal((await runCli(['train', spec])).code, 2);
     const r = await runCli(['train', spec, '--data', 'nope.tsv', '--resume', '--json']);
     assert.notEqual(r.code, 0);
+  });
+
+  it('SIGTERM stops after the current step with a checkpoint, exit 0, and leaves no temporary file', async () => {
+    const { dir, spec, data } = await tinySpec();
+    const bin = resolve('core/cli/dist/bin.js');
+    const child = spawn(process.execPath, [bin, 'train', spec, '--data', data, '--threads', '1', '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // Training has started once the first epoch's checkpoint is on disk.
+    const checkpoint = join(dir, 'model', 'training', 'checkpoint.safetensors');
+    for (let i = 0; i < 600 && !existsSync(checkpoint); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(checkpoint), 'training started');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stdout);
+    assert.match(stdout, /stopped after \d+ steps/);
+    const left = (await readdir(join(dir, 'model'), { recursive: true })).filter((n) => /\.(tmp|partial)$/.test(n));
+    assert.deepEqual(left, []);
   });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { OrtBackend, RuntimeErrors as E, summaryLine, type ConformanceHandler, type PluginRegistry } from '@recur/runtime';
 import { recurrentConformance } from '@recur/recurrent';
 import { parse, positional } from '../args.js';
+import { checkInputFolder } from '../folders.js';
 import { reportFailure, type CommandIO } from '../io.js';
 
 export const USAGE = 'recur conformance DIR [--kind rnn|train] [--threads N]';
@@ -20,6 +21,7 @@ export async function conformanceCommand(argv: readonly string[], io: Pick<Comma
   try {
     const { values, positionals } = parse(argv, { kind: { type: 'string' }, threads: { type: 'string' } }, USAGE);
     const dir = resolve(io.cwd ?? process.cwd(), positional(positionals, 'conformance folder', USAGE));
+    await checkInputFolder(dir, 'conformance folder');
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw E.USAGE(`--threads must be a whole number, got ${values.threads}`, { expected: USAGE });
     const handlers = [...(await optionalHandlers('@recur/train')), ...extraHandlers];

@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { load, selfContainedModel, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
+import { ensureOutputFolder } from '../folders.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 import { RuntimeErrors as E } from '@recur/runtime';
@@ -15,6 +15,8 @@ export async function exportCommand(argv: readonly string[], io: CommandIO, regi
     const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
     if (!values.output) throw E.USAGE(`-o DIR is required\nusage: ${USAGE}`, { expected: USAGE });
     const dir = resolve(io.cwd, values.output);
+    // Checked and created before the pipeline loads: a wrong -o costs no load time.
+    await ensureOutputFolder(dir, 'export folder');
     const pipeline = await load(specPath, {
       registry,
       allowPlugins: values['allow-plugin'] ?? [],
@@ -22,7 +24,6 @@ export async function exportCommand(argv: readonly string[], io: CommandIO, regi
       ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
     });
     try {
-      await mkdir(dir, { recursive: true });
       for (const unit of pipeline.units) {
         const file = join(dir, `${unit.name}.onnx`);
         await writeFileAtomic(file, await selfContainedModel(unit));

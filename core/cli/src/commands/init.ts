@@ -37,7 +37,7 @@ export async function initCommand(argv: readonly string[], io: CommandIO, regist
       await mkdir(dirname(target), { recursive: true }).catch((err: Error) => {
         throw E.IO(`cannot create the folder of the weights file ${dirname(target)}: ${err.message}`, { file: dirname(target), pointer: '/weights' }, { cause: err });
       });
-      const metadata = { ...provenanceMetadata({ spec: text }), 'recur.training': `untrained: recur init --seed ${seed}` };
+      const metadata = { ...provenanceMetadata({ spec: text, modelSpec: pipeline.spec }), 'recur.training': `untrained: recur init --seed ${seed}` };
       await writeSafetensors(target, Object.fromEntries(pipeline.initializedWeights), metadata);
       io.stdout.write(`${target}: ${pipeline.initializedWeights.size} tensors (untrained, seed ${seed})\n`);
     } finally {

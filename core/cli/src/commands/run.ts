@@ -1,13 +1,15 @@
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { consoleLogger, load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { consoleLogger, load, outputTarget, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
+import { checkInputPath } from '../input-lines.js';
 import { readInputs, withInputLine } from '../inputs.js';
 import { pipelineFingerprint } from '../queue/fingerprint.js';
 import { parseQueueUrl } from '../queue/queue-url.js';
-import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
+import { removeOnSignal } from '../remove-on-signal.js';
 
-export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl [--queue redis://HOST:PORT[/DB] [--chunk N] [--in-flight N]]) [--options JSON] [--top-k N] [--set path=value]... [--allow-plugin MODULE]...';
+export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl [--queue redis://HOST:PORT[/DB] [--chunk N] [--in-flight N]]) [--options JSON] [--top-k N] [--strict-provenance] [--set path=value]... [--allow-plugin MODULE]...';
 
 /** What `recur run --help` adds to the synopsis. */
 export const DETAILS = `--options JSON   the task's call options as one JSON object, as run(input, options) takes them in the library
@@ -20,6 +22,7 @@ export const DETAILS = `--options JSON   the task's call options as one JSON obj
                    translation          {"beam": 5, "numReturnSequences": 2, "lengthPenalty": 1, "maxLength": 64}
                  Every option of every task: docs/reference/spec.md, "Tasks".
 --top-k N|all    shorthand for {"topK": N} (classification).
+--strict-provenance  refuse weights that record another spec or tokenizer than the ones loaded (RECUR_E_WEIGHTS_PROVENANCE).
 --input FILE     one input per line (.txt), one JSON string or {"text"} per line (.jsonl), or a JSON array (.json).
 --queue URL      split --input into chunk jobs (--chunk N lines, --in-flight N chunks) on Redis for recur worker
                  processes; results in input order, resumable (docs/guides/deploy.md).
@@ -30,14 +33,15 @@ generation continues from the start of a text.`;
 /**
  * `recur run`: one input from --text (the result JSON on stdout), or a file of inputs, one per line
  * (a `.jsonl` file holds one JSON string, or an object with `text`, per line; a `.json` file holds one
- * array of them) to a JSONL file of results in the same order. Inputs are batched; the output appears only when every line succeeded.
+ * array of them) to a JSONL file of results in the same order. Inputs are batched; a regular output
+ * file appears only when every line succeeded (a device or FIFO is written as results come).
  */
 export async function runCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   let json = false;
   try {
     const { values, positionals } = parse(
       argv,
-      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' }, queue: { type: 'string' }, chunk: { type: 'string' }, 'in-flight': { type: 'string' } },
+      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' }, queue: { type: 'string' }, chunk: { type: 'string' }, 'in-flight': { type: 'string' }, 'strict-provenance': { type: 'boolean' } },
       USAGE,
     );
     json = values.json === true;
@@ -50,11 +54,17 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
     if (values.queue === undefined && (values.chunk !== undefined || values['in-flight'] !== undefined)) throw E.USAGE(`--chunk and --in-flight go with --queue\nusage: ${USAGE}`, { expected: USAGE });
     if (values.queue !== undefined && !hasFile) throw E.USAGE(`--queue runs an --input file\nusage: ${USAGE}`, { expected: USAGE });
     const queue = values.queue !== undefined ? { address: parseQueueUrl(values.queue), chunk: positiveInt('chunk', values.chunk, 1000), inFlight: positiveInt('in-flight', values['in-flight'], 16) } : undefined;
+    // Input and output paths are checked before the pipeline loads: a typo costs no load time.
+    if (hasFile) {
+      await checkInputPath(resolve(io.cwd, values.input!));
+      await outputTarget(resolve(io.cwd, values.output!), 'output file', true);
+    }
 
     const pipeline = await load(specPath, {
       registry,
       logger: consoleLogger(undefined, io.stderr),
       allowPlugins: values['allow-plugin'] ?? [],
+      ...(values['strict-provenance'] ? { strictProvenance: true } : {}),
       ...(values.set ? { overrides: values.set } : {}),
       ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
     });
@@ -66,9 +76,6 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
         const fingerprint = await pipelineFingerprint(pipeline);
         await pipeline.dispose();
         const input = resolve(io.cwd, values.input!);
-        await stat(input).catch(() => {
-          throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
-        });
         // BullMQ is loaded only by the commands that use it: it adds half a second to every start.
         const { runOnQueue } = await import('../queue/queue-producer.js');
         const count = await runOnQueue({ ...queue, pipeline: pipeline.name, fingerprint, input, output: resolve(io.cwd, values.output!), options: callOptions, progress: io.stderr });
@@ -106,10 +113,58 @@ function callOptionsFrom(text: string | undefined, topK: string | undefined): Re
   return options;
 }
 
+/**
+ * Where results go while they are written: a regular file's results go to a `.partial` sibling,
+ * renamed over it only when every line succeeded (and removed on failure, Ctrl-C or SIGTERM); a
+ * character device or FIFO (`/dev/stdout`, a named pipe) is written through as results come.
+ */
+async function openOutput(output: string): Promise<{ handle: FileHandle; commit(): Promise<void>; abandon(): Promise<void> }> {
+  const target = await outputTarget(output, 'output file', true);
+  if (!target.regular) {
+    const handle = await openForWrite(target.path, output);
+    return { handle, commit: () => handle.close(), abandon: () => handle.close().catch(() => undefined) };
+  }
+  const tmp = `${target.path}.${process.pid}.partial`;
+  const done = removeOnSignal(tmp);
+  let handle: FileHandle;
+  try {
+    handle = await openForWrite(tmp, output);
+  } catch (err) {
+    done();
+    throw err;
+  }
+  return {
+    handle,
+    async commit() {
+      try {
+        await handle.close();
+        await rename(tmp, target.path);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw E.IO(`cannot write ${output}: ${(err as Error).message}`, { file: output }, { cause: err });
+      } finally {
+        done();
+      }
+    },
+    async abandon() {
+      await handle.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      done();
+    },
+  };
+}
+
+async function openForWrite(path: string, output: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'w');
+  } catch (err) {
+    throw E.IO(`cannot write ${output}: ${(err as Error).message}`, { file: output }, { cause: err });
+  }
+}
+
 async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
   const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
-  const tmp = `${output}.${process.pid}.partial`;
-  const out = await open(tmp, 'w');
+  const out = await openOutput(output);
   let count = 0;
   try {
     let batch: unknown[] = [];
@@ -118,7 +173,12 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
       const results = (await pipeline.run(batch, options).catch((err: unknown) => {
         throw withInputLine(err, input, count);
       })) as unknown[];
-      await out.write(results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const text = results.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      try {
+        await out.handle.write(text);
+      } catch (err) {
+        throw E.IO(`cannot write ${output}: ${(err as Error).message}`, { file: output }, { cause: err });
+      }
       count += batch.length;
       batch = [];
     };
@@ -127,13 +187,10 @@ async function runFile(pipeline: Pipeline, input: string, output: string, option
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    await out.close();
-    await rename(tmp, output);
-    return count;
   } catch (err) {
-    await out.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw E.PATH_NOT_FOUND(`input file ${input} does not exist`, { file: input });
+    await out.abandon();
     throw err;
   }
+  await out.commit();
+  return count;
 }

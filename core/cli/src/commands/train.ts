@@ -18,6 +18,12 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
     io.stderr.write('\nstopping after this step (Ctrl-C again to quit at once)...\n');
     controller.abort();
   };
+  // SIGTERM (a service manager, a container stop) stops as Ctrl-C does: after the current step, with
+  // a checkpoint, rather than mid-write with a temporary file left behind.
+  const onSigterm = () => {
+    io.stderr.write('\nSIGTERM: stopping after this step...\n');
+    controller.abort();
+  };
   try {
     const { values, positionals } = parse(
       argv,
@@ -42,6 +48,7 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
     const threads = int('threads', values.threads, 0);
     const maxSteps = int('max-steps', values['max-steps'], 1);
     process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
     const result = await trainPipeline(spec, {
       registry,
       cwd: io.cwd,
@@ -76,5 +83,6 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
     return reportFailure(err, io, argv.includes('--json'));
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { loadSpecPlugins, readSpecFile, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
+import { checkPipelineFiles, loadSpecPlugins, readSpecFile, RecurError, RuntimeErrors as E, validateSpec, type PluginRegistry } from '@recur/runtime';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { formatError, reportFailure, type CommandIO } from '../io.js';
 
-export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
+export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate] [--strict-provenance] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
 
 /**
  * `recur validate`: exit 0 when the spec is valid, 1 when not (every problem listed), 2 on wrong
@@ -12,7 +12,7 @@ export const USAGE = 'recur validate SPEC [--json] [--purpose run|train|validate
 export async function validateCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   let json = argv.includes('--json');
   try {
-    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, purpose: { type: 'string' } }, USAGE);
+    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, purpose: { type: 'string' }, 'strict-provenance': { type: 'boolean' } }, USAGE);
     json = values.json === true;
     const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
     const purpose = values.purpose ?? 'validate';
@@ -21,13 +21,26 @@ export async function validateCommand(argv: readonly string[], io: CommandIO, re
     }
     const text = await readSpecText(specPath);
     const scoped = await withSpecPlugins(text, specPath, values['allow-plugin'] ?? [], registry);
-    const result = await validateSpec(text, {
+    let result = await validateSpec(text, {
       registry: scoped,
       specPath,
       purpose,
       ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
       ...(values.set ? { overrides: values.set } : {}),
     });
+    // A valid spec whose files exist: check the files' structure too (headers, shapes against the
+    // spec, tokenizer JSON, ONNX graphs), by building the pipeline without running anything.
+    const needed = result.files.filter((f) => f.role !== 'weights' && f.role !== 'train-input');
+    if (result.ok && needed.every((f) => f.exists)) {
+      const report = await checkPipelineFiles(specPath, {
+        registry: scoped,
+        allowPlugins: values['allow-plugin'] ?? [],
+        ...(values['strict-provenance'] ? { strictProvenance: true } : {}),
+        ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
+        ...(values.set ? { overrides: values.set } : {}),
+      }, result.files.some((f) => f.role === 'weights' && f.exists));
+      result = { ...result, ok: report.errors.length === 0, errors: report.errors, warnings: [...result.warnings, ...report.warnings] };
+    }
     const warnings = result.warnings.map((w) => (RecurError.is(w) ? w.toJSON() : { message: String(w) }));
     if (json) {
       io.stdout.write(JSON.stringify(result.ok ? { ok: true, warnings } : { ok: false, errors: result.errors.map((e) => e.toJSON()), warnings }) + '\n');

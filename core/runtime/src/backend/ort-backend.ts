@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { RecurError } from '../errors/recur-error.js';
 import { E } from '../errors/runtime-errors.js';
 import { selfContainedModel } from '../graph/self-contained-model.js';
@@ -9,6 +9,7 @@ import type { Backend, Session, SessionOptions } from './backend.js';
 import { privateWeightsCopy } from './private-weights-copy.js';
 import { knownProviders, missingProviderLibrary, providerCandidates } from './execution-providers.js';
 import { OrtSession } from './ort-session.js';
+import { userModelRejected } from './user-model-rejected.js';
 
 export interface OrtBackendOptions {
   /** Where provider fallbacks are reported. @defaultValue `consoleLogger()` */
@@ -114,6 +115,9 @@ export class OrtBackend implements Backend {
           // with every batch (sentence lengths, rows of a beam), so they only add planning and arena
           // blocks (measured on the shipped translation pipeline: 8% faster, lower peak RSS without).
           enableMemPattern: false,
+          // Errors only: ONNX Runtime's warnings (a constant too large to fold, ...) are about its own
+          // optimisations, not something a Recur user can act on.
+          logSeverityLevel: 3,
           // Initializers in external data are read from (a private copy of) the weights file.
           ...(weightsDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } } : {}),
         });
@@ -122,13 +126,14 @@ export class OrtBackend implements Backend {
         if (remaining.length === 1) {
           failures.push(failure);
           const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
+          if (unit.userModels?.length) throw userModelRejected(unit, `cannot create a session: ${list}`, err);
           throw E.BACKEND_FAILED(`cannot create an ONNX Runtime session for unit "${unit.name}": ${list}`, { pointer: unit.name, failures }, { cause: err });
         }
         this.drop(unit, failure, failures);
         remaining = remaining.slice(1);
         continue;
       }
-      const session = new OrtSession(inner, unit.name, remaining, onLastRelease);
+      const session = new OrtSession(inner, unit.name, remaining, onLastRelease, unit.userModels);
       if (this.disposed) {
         await session.free();
         throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', { pointer: unit.name });

@@ -1,15 +1,18 @@
-import type * as ort from 'onnxruntime-node';
+import type * as ort from './onnxruntime.js';
 import type { TensorData } from '../graph/tensor-data.js';
 import { E } from '../errors/runtime-errors.js';
 import { RecurError } from '../errors/recur-error.js';
 import type { Session } from './backend.js';
 import { fromOrtTensor, toOrtTensor } from './ort-tensors.js';
+import { userModelRejected } from './user-model-rejected.js';
 
 /**
  * A cached ONNX Runtime session shared by every holder of the same unit. Each `OrtBackend.session()`
  * call takes one reference and each `release()` gives one back; the ORT session is freed when the
  * last one is released, or when the backend is disposed.
  */
+const RUN_OPTIONS: ort.InferenceSession.RunOptions = Object.freeze({ logSeverityLevel: 4 });
+
 export class OrtSession implements Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -21,6 +24,8 @@ export class OrtSession implements Session {
     readonly unitName: string,
     readonly executionProviders: readonly string[],
     private readonly onLastRelease: () => void,
+    /** User ONNX files in this unit: a run failure is then theirs (RECUR_E_ONNX_REJECTED). */
+    private readonly userModels?: readonly string[],
   ) {
     this.inputNames = Object.freeze([...inner.inputNames]);
     this.outputNames = Object.freeze([...inner.outputNames]);
@@ -41,10 +46,13 @@ export class OrtSession implements Session {
     let results: ort.InferenceSession.ReturnType;
     try {
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
-      const running = options.outputs ? this.inner.run(ortFeeds, [...options.outputs]) : this.inner.run(ortFeeds);
+      // A failed run reaches the caller as a coded error carrying ONNX Runtime's message; its own
+      // console copy of that message (severity 3) would only say it twice, in red, on stderr.
+      const running = options.outputs ? this.inner.run(ortFeeds, [...options.outputs], RUN_OPTIONS) : this.inner.run(ortFeeds, RUN_OPTIONS);
       results = await (signal ? raceAbort(running, signal, this.unitName) : running);
     } catch (err) {
       if (RecurError.is(err)) throw err;
+      if (this.userModels?.length) throw userModelRejected({ name: this.unitName, userModels: this.userModels }, `running it failed: ${(err as Error).message}`, err);
       throw E.BACKEND_FAILED(`ONNX Runtime failed to run unit "${this.unitName}": ${(err as Error).message}`, { pointer: this.unitName }, { cause: err });
     }
     const out: Record<string, TensorData> = {};

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import type { DType, TensorData, TypedArray } from '../graph/tensor-data.js';
 
 /** The ONNX Runtime tensor types Recur represents as TensorData (the names are the same). */

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { RecurError } from '../errors/recur-error.js';
+import { readRegularFile } from '../files/regular-file.js';
 import { basename } from 'node:path';
 import type { TensorData } from '../graph/tensor-data.js';
 import { E } from '../errors/runtime-errors.js';
@@ -13,8 +14,9 @@ import { OrtBackend } from './ort-backend.js';
  */
 export async function onnxFileUnit(path: string, name = basename(path)): Promise<ComputeUnit> {
   try {
-    return { name, model: await readFile(path) };
+    return { name, model: await readRegularFile(path, 'ONNX model'), userModels: [path] };
   } catch (err) {
+    if (RecurError.is(err)) throw err;
     throw E.IO(`cannot read ONNX model ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
   }
 }

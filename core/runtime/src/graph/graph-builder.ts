@@ -56,6 +56,8 @@ export interface ParamDecl {
 interface SharedState {
   counter: number;
   readonly params: Map<string, ParamDecl>;
+  /** ONNX files a user supplied whose nodes were linked into this graph (see `noteLinkedModel`). */
+  readonly linkedModels: Set<string>;
 }
 
 export interface ModelOptions {
@@ -101,7 +103,7 @@ export class GraphBuilder {
     shared?: SharedState,
     owner?: GraphBuilder,
   ) {
-    this.shared = shared ?? { counter: 0, params: new Map() };
+    this.shared = shared ?? { counter: 0, params: new Map(), linkedModels: new Set() };
     this.nodes = owner ? owner.nodes : [];
     this.inputs = owner ? owner.inputs : [];
     this.outputs = owner ? owner.outputs : [];
@@ -116,6 +118,19 @@ export class GraphBuilder {
   /** A separate graph (for a Scan or If body) that shares parameter declarations and naming. */
   subgraph(name: string): GraphBuilder {
     return new GraphBuilder(`${this.graphName}_${name}`, this.qualify(name), this.opset, this.shared);
+  }
+
+  /**
+   * Records that nodes of a user's ONNX file were linked into this graph: when ONNX Runtime then
+   * refuses the unit, the fault is the file's (RECUR_E_ONNX_REJECTED), not Recur's.
+   */
+  noteLinkedModel(file: string): void {
+    this.shared.linkedModels.add(file);
+  }
+
+  /** The user ONNX files linked into this graph, in the order they were linked. */
+  get linkedModels(): readonly string[] {
+    return [...this.shared.linkedModels];
   }
 
   /** Every parameter declared so far, in declaration order. */

@@ -74,12 +74,17 @@ export function encodeModel(model: OnnxModel): Uint8Array {
 }
 
 export function decodeModel(bytes: Uint8Array, where = 'model'): OnnxModel {
+  if (bytes.byteLength === 0) throw E.ONNX_INVALID(`${where} is empty; an ONNX model file holds a ModelProto`, { file: where, expected: 'an .onnx file (e.g. from torch.onnx.export)' });
+  let model: OnnxModel;
   try {
     const msg = ModelProto.decode(bytes);
-    return ModelProto.toObject(msg, { longs: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true }) as OnnxModel;
+    model = ModelProto.toObject(msg, { longs: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true }) as OnnxModel;
   } catch (err) {
     throw E.ONNX_INVALID(`${where} is not an ONNX model: ${(err as Error).message}`, { file: where }, { cause: err });
   }
+  // Protobuf decodes nearly any bytes into some message: a model without a graph is not a model.
+  if (!model.graph) throw E.ONNX_INVALID(`${where} is not an ONNX model: it has no graph`, { file: where, expected: 'a ModelProto with a graph' });
+  return model;
 }
 
 /**

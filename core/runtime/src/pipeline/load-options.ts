@@ -33,4 +33,10 @@ export interface LoadOptions {
   readonly weights?: WeightStore;
   /** @defaultValue warnings to stderr */
   readonly logger?: Logger;
+  /**
+   * Refuse weights whose recorded spec or tokenizer differs from the ones loaded
+   * (RECUR_E_WEIGHTS_PROVENANCE) instead of warning, as `runtime.provenance: "error"` does.
+   * @defaultValue false (the spec's `runtime.provenance`, itself `"warn"` by default)
+   */
+  readonly strictProvenance?: boolean;
 }

@@ -4,6 +4,8 @@ import { consoleLogger } from '../logger.js';
 import type { TaskPart } from '../plugins/task-contract.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { readSpecFile } from '../spec/read-spec-file.js';
+import type { SpecPurpose } from '../spec/spec-types.js';
+import { specHash } from '../safetensors/provenance.js';
 import type { LoadOptions } from './load-options.js';
 import { PipelineContext, specDirOf } from './pipeline-context.js';
 import { PipelineImpl } from './pipeline-impl.js';
@@ -20,6 +22,14 @@ export const PIPELINE_CONTEXT = Symbol.for('recur.pipeline.context');
  * units with the weights and opens one ONNX Runtime session per unit.
  */
 export async function load(spec: string | Record<string, unknown>, options: LoadOptions): Promise<Pipeline> {
+  return loadFor(spec, options, options.initialize || options.weights ? 'weights-given' : 'run');
+}
+
+/**
+ * `load` for a given purpose: `'validate'` lets `checkPipelineFiles` build a pipeline whose weights
+ * or training inputs do not exist yet (with `initialize`), judging its other files as validation does.
+ */
+export async function loadFor(spec: string | Record<string, unknown>, options: LoadOptions, purpose: SpecPurpose): Promise<Pipeline> {
   const logger = options.logger ?? consoleLogger();
   const specPath = typeof spec === 'string' ? resolve(spec) : undefined;
   const text = specPath !== undefined ? await readSpecFile(specPath) : spec;
@@ -31,13 +41,15 @@ export async function load(spec: string | Record<string, unknown>, options: Load
     ...(specPath !== undefined ? { specPath } : { specPath: resolve(specDir, 'spec.json') }),
     ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
-    purpose: options.initialize || options.weights ? 'weights-given' : 'run',
+    purpose,
   });
 
   const container = registry.createPipelineContainer();
   const backend = options.backend ?? new OrtBackend({ logger });
   const ctx = new PipelineContext(loaded.spec, specDir, loaded.files, registry, backend, logger);
   if (options.initialize) ctx.initializeSeed = options.initialize.seed;
+  if (options.strictProvenance) ctx.strictProvenance = true;
+  ctx.specFileHash = specHash(text);
   if (options.weights) ctx.useWeights(options.weights);
   container.bind(PIPELINE_SPEC).toConstantValue(loaded.spec);
   container.bind(PIPELINE_CONTEXT).toConstantValue(ctx);
@@ -48,6 +60,7 @@ export async function load(spec: string | Record<string, unknown>, options: Load
     const task = (await taskPlugin.create({}, ctx)) as TaskPart;
     const runner = await task.compile(ctx);
     await ctx.checkNoExtraWeights();
+    await ctx.checkProvenance();
     return new PipelineImpl(String(loaded.spec['name']), taskPlugin.baseName, loaded.spec, runner, container, options.backend ? undefined : backend, ctx, (o) => checkCallOptions(taskPlugin, o));
   } catch (err) {
     if (!options.backend) await backend.dispose();

@@ -13,6 +13,7 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import type { ComputeUnit, TaskContext } from '../plugins/task-contract.js';
 import { checkWeights } from '../safetensors/check-weights.js';
 import { FileWeightStore } from '../safetensors/file-weight-store.js';
+import { checkWeightsProvenance } from './weights-provenance.js';
 import type { WeightStore } from '../safetensors/weight-store.js';
 import { RUNTIME_VERSION } from '../version.js';
 
@@ -38,6 +39,12 @@ export class PipelineContext implements TaskContext {
    * (`recur init`, training from scratch). Generated tensors are kept in `generated`.
    */
   initializeSeed: number | undefined;
+  /** Refuse weights that record another spec or tokenizer, whatever `runtime.provenance` says (CLI --strict-provenance). */
+  strictProvenance = false;
+  /** `specHash` of the spec as given (file text or object, before overrides): what older weights record. */
+  specFileHash = '';
+  /** The weights came from the spec's file (not `useWeights`): only those record provenance to check. */
+  private weightsFromFile = false;
   readonly generated = new Map<string, TensorData>();
 
   constructor(
@@ -111,7 +118,8 @@ export class PipelineContext implements TaskContext {
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },
     });
-    return externalData ? { name, model, externalData } : { name, model };
+    const userModels = g.linkedModels;
+    return { name, model, ...(externalData ? { externalData } : {}), ...(userModels.length > 0 ? { userModels } : {}) };
   }
 
   private compileFresh(name: string, g: GraphBuilder, seed: number): ComputeUnit {
@@ -127,7 +135,8 @@ export class PipelineContext implements TaskContext {
       producerVersion: RUNTIME_VERSION,
       metadata: { 'recur.unit': name },
     });
-    return { name, model };
+    const userModels = g.linkedModels;
+    return userModels.length > 0 ? { name, model, userModels } : { name, model };
   }
 
   /** After every unit is compiled: a weights file with tensors no part declared does not fit the spec. */
@@ -154,7 +163,21 @@ export class PipelineContext implements TaskContext {
     if (file && !file.exists) {
       throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, { pointer: '/weights', file: path });
     }
+    this.weightsFromFile = true;
     return FileWeightStore.open(path);
+  }
+
+  /**
+   * After every unit is compiled (so weights that do not fit at all are refused as such first):
+   * compares the weights file's recorded provenance with this spec and its tokenizer files.
+   */
+  async checkProvenance(): Promise<void> {
+    if (this.weightStore === undefined || !this.weightsFromFile) return;
+    const store = await this.weightStore;
+    const runtime = (this.spec['runtime'] ?? {}) as Record<string, unknown>;
+    const policy = this.strictProvenance || runtime['provenance'] === 'error' ? 'error' : 'warn';
+    const tokenizers = this.files.filter((f) => f.pointer.endsWith('/tokenizer/path') && f.exists).map((f) => f.path);
+    await checkWeightsProvenance(store, this.spec, this.specFileHash, tokenizers, policy, this.logger);
   }
 }
 

@@ -4,6 +4,7 @@ import { E } from '../errors/runtime-errors.js';
 import type { ComputeUnit, RunOptions, TaskRunner } from '../plugins/task-contract.js';
 import type { Pipeline } from './pipeline.js';
 import { CallCoalescer } from './call-coalescer.js';
+import { assertFiniteResult } from './finite-result.js';
 import type { PipelineContext } from './pipeline-context.js';
 import type { TensorData } from '../graph/tensor-data.js';
 
@@ -54,6 +55,8 @@ export class PipelineImpl implements Pipeline {
     const inputs = batched ? (input as unknown[]) : [input];
     if (inputs.length === 0) return [];
     const results = this.coalescer ? await this.coalescer.submit(inputs, options) : await this.runner.run(inputs, options);
+    // Checked per call: with coalescing, only the calls whose own results are broken fail.
+    assertFiniteResult(results, this.name);
     if (!batched) return results[0];
     const format = this.runner.formatBatched?.bind(this.runner);
     return format ? results.map((r) => format(r, options)) : results;

@@ -22,6 +22,12 @@ export interface ComputeUnit {
    * inlines the bytes (what `recur export` writes).
    */
   readonly externalData?: { readonly path: string; readonly fingerprint: string };
+  /**
+   * ONNX files a user supplied whose nodes this unit holds (an `onnx-file` encoder, `runOnnxFile`).
+   * When ONNX Runtime refuses such a unit (an unknown operator, an impossible allocation), the error
+   * is RECUR_E_ONNX_REJECTED naming them, exit 1: the model is at fault, not Recur.
+   */
+  readonly userModels?: readonly string[];
 }
 
 /** What a task's compile step can use. */

@@ -1,9 +1,11 @@
-import { open, realpath } from 'node:fs/promises';
+import { realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DType, TensorData } from '../graph/tensor-data.js';
 import { RecurError } from '../errors/recur-error.js';
 import { fileDtypeToDtype } from './dtypes.js';
+import { openRegularFile } from '../files/regular-file.js';
 import { fileFingerprint, readFileRange } from './file-range.js';
+import { countNonFinite, nonFiniteError } from './non-finite-scan.js';
 import { headerLength, parseSafetensorsHeader, toTensor, weightsIoError, type SafetensorsEntry } from './read.js';
 import type { TensorExtent, TensorInfo, WeightStore } from './weight-store.js';
 
@@ -33,14 +35,13 @@ export class FileWeightStore implements WeightStore {
     this.metadata = Object.freeze(Object.assign(Object.create(null) as Record<string, string>, metadata));
   }
 
-  /** Reads and checks the header of the safetensors file at `path`; RECUR_E_IO when it cannot be read. */
+  /**
+   * Reads and checks the header of the safetensors file at `path`, then scans its floating-point
+   * data once for NaN and ±Infinity (RECUR_E_WEIGHTS_NON_FINITE names the tensor and the count).
+   * RECUR_E_IO when it cannot be read or is not a regular file, RECUR_E_PATH_NOT_FOUND when missing.
+   */
   static async open(path: string): Promise<FileWeightStore> {
-    let handle;
-    try {
-      handle = await open(path, 'r');
-    } catch (err) {
-      throw weightsIoError(path, err);
-    }
+    const handle: FileHandle = await openRegularFile(path, 'weights file');
     try {
       const stat = await handle.stat();
       const first8 = new Uint8Array(8);
@@ -49,6 +50,8 @@ export class FileWeightStore implements WeightStore {
       const raw = new Uint8Array(n);
       await handle.read(raw, 0, n, 8);
       const { entries, metadata, dataStart } = parseSafetensorsHeader(raw, stat.size, path);
+      const nonFinite = await countNonFinite(handle, entries, dataStart);
+      if (nonFinite.size > 0) throw nonFiniteError(path, nonFinite);
       return new FileWeightStore(path, await realpath(path), entries, metadata, dataStart, fileFingerprint(stat));
     } catch (err) {
       if (RecurError.is(err)) throw err;

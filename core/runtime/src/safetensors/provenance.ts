@@ -7,6 +7,7 @@ import type { WeightStore } from './weight-store.js';
 export const PROVENANCE_KEYS = Object.freeze({
   recurVersion: 'recur_version',
   specHash: 'spec_sha256',
+  modelHash: 'model_sha256',
   tokenizerHash: 'tokenizer_sha256',
   trainingCommand: 'training_command',
   trainingData: 'training_data',
@@ -16,6 +17,11 @@ export const PROVENANCE_KEYS = Object.freeze({
 export interface ProvenanceInput {
   /** The spec the weights belong to, as file text or as a parsed object. */
   readonly spec: string | Readonly<Record<string, unknown>>;
+  /**
+   * The effective spec the weights were made for (overrides applied, defaults filled: what
+   * `loadSpec` returns), for `model_sha256`, which loaders compare. @defaultValue `spec`
+   */
+  readonly modelSpec?: Readonly<Record<string, unknown>>;
   /** The tokenizer file(s) the weights were trained with (two for translation: source, target). */
   readonly tokenizer?: Uint8Array | readonly Uint8Array[];
   /** The command that trained the weights (`recur train pipelines/x.json --data ...`). */
@@ -52,6 +58,22 @@ export function specHash(spec: string | Readonly<Record<string, unknown>>): stri
   return sha256(canonicalJson(value));
 }
 
+/**
+ * Top-level spec keys that do not shape the weights: a model hash leaves them out, so that editing a
+ * description or the runtime's thread count does not make trained weights look foreign.
+ */
+const NOT_MODEL_KEYS: ReadonlySet<string> = new Set(['$schema', 'name', 'description', 'version', 'runtime', 'train', 'weights', 'plugins']);
+
+/**
+ * sha256 (hex) of the parts of an effective spec (overrides applied, defaults filled) that shape the
+ * weights: every top-level block except name, description, version, runtime, train, weights and
+ * plugins. Weights record it as `model_sha256`; a loader compares it with the spec it loads.
+ */
+export function modelHash(spec: Readonly<Record<string, unknown>>): string {
+  const model = Object.fromEntries(Object.entries(spec).filter(([k]) => !NOT_MODEL_KEYS.has(k)));
+  return sha256(canonicalJson(model));
+}
+
 /** sha256 (hex) of a tokenizer file; for several files, their hashes joined by commas, in order. */
 export function tokenizerHash(files: Uint8Array | readonly Uint8Array[]): string {
   const list = files instanceof Uint8Array ? [files] : files;
@@ -63,6 +85,7 @@ export function provenanceMetadata(input: ProvenanceInput): Record<string, strin
   const out: Record<string, string> = {
     [PROVENANCE_KEYS.recurVersion]: RUNTIME_VERSION,
     [PROVENANCE_KEYS.specHash]: specHash(input.spec),
+    [PROVENANCE_KEYS.modelHash]: modelHash(input.modelSpec ?? parsedSpec(input.spec)),
     [PROVENANCE_KEYS.created]: (input.created ?? new Date()).toISOString(),
   };
   if (input.tokenizer !== undefined) out[PROVENANCE_KEYS.tokenizerHash] = tokenizerHash(input.tokenizer);
@@ -71,10 +94,23 @@ export function provenanceMetadata(input: ProvenanceInput): Record<string, strin
   return out;
 }
 
+/** A spec given as text or object, as an object. */
+function parsedSpec(spec: string | Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (typeof spec !== 'string') return spec;
+  try {
+    const value: unknown = JSON.parse(spec);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch (err) {
+    throw E.SPEC_PARSE(`cannot hash the spec: ${(err as Error).message}`, {}, { cause: err });
+  }
+}
+
 /** What a loader compares a weights file's provenance with. */
 export interface ProvenanceExpectation {
-  /** `specHash(spec)` of the spec being loaded. */
+  /** `specHash(spec)` of the spec being loaded (the whole file: any edit changes it). */
   readonly specHash?: string;
+  /** `modelHash(spec)` of the effective spec being loaded: what pipelines compare. */
+  readonly modelHash?: string;
   /** `tokenizerHash(files)` of the tokenizer file(s) being loaded. */
   readonly tokenizerHash?: string;
 }
@@ -94,6 +130,7 @@ export function checkProvenance(store: WeightStore, expected: ProvenanceExpectat
     warnings.push(`${store.source}: the weights were made with another ${what} (${key} ${short(have)}, loading ${short(want)})`);
   };
   compare(PROVENANCE_KEYS.specHash, expected.specHash, 'spec');
+  compare(PROVENANCE_KEYS.modelHash, expected.modelHash, 'spec (its model blocks: tokenizer, embedding, encoder, head, ...)');
   compare(PROVENANCE_KEYS.tokenizerHash, expected.tokenizerHash, 'tokenizer file');
   const version = recorded(PROVENANCE_KEYS.recurVersion);
   if (version !== undefined && major(version) !== major(RUNTIME_VERSION)) {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../files/regular-file.js';
 import { endianness } from 'node:os';
 import { elementCount, typedArrayFor, type DType, type TensorData, type TypedArray } from '../graph/tensor-data.js';
 import { E } from '../errors/runtime-errors.js';
@@ -86,13 +86,7 @@ function failure(source: string): Fail {
 
 /** Reads and parses a safetensors file; a missing or unreadable file is RECUR_E_IO. */
 export async function readSafetensors(path: string): Promise<WeightStore> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw weightsIoError(path, err);
-  }
-  return parseSafetensors(bytes, path);
+  return parseSafetensors(await readRegularFile(path, 'weights file'), path);
 }
 
 /** RECUR_E_IO for a weights file that cannot be opened or read. */

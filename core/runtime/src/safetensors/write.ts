@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { endianness } from 'node:os';
 import { elementCount, typedArrayFor, type DType, type TensorData } from '../graph/tensor-data.js';
+import { outputTarget } from '../files/output-target.js';
 import { E } from '../errors/runtime-errors.js';
 import { dtypeSize, dtypeToFileDtype } from './dtypes.js';
 
@@ -63,7 +64,9 @@ export function serializeSafetensors(tensors: TensorMap, metadata: Readonly<Reco
  */
 export async function writeSafetensors(path: string, tensors: TensorMap, metadata: Readonly<Record<string, string>> = {}): Promise<void> {
   const bytes = serializeSafetensors(tensors, metadata);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // A symbolic link is written through (its target replaced); a folder or special file is refused.
+  const target = (await outputTarget(path, 'weights file', false)).path;
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -72,7 +75,7 @@ export async function writeSafetensors(path: string, tensors: TensorMap, metadat
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await rename(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw E.IO(`cannot write weights file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });

@@ -68,6 +68,13 @@ export const runtimeSchema: JsonSchema = {
       description:
         'What happens to an input longer than `maxInputTokens`: cut its end (`right`), cut its start and keep the latest text (`left`), each with a logged warning naming the input, or refuse it with RECUR_E_INPUT_TOO_LONG (`off`). A call may choose otherwise with its `truncation` option.',
     },
+    provenance: {
+      type: 'string',
+      enum: ['warn', 'error'],
+      default: 'warn',
+      description:
+        'What loading does when the weights record another spec or tokenizer file than the ones loaded (`model_sha256`, `tokenizer_sha256` in their metadata): log one warning naming what differs (`warn`), or refuse with RECUR_E_WEIGHTS_PROVENANCE (`error`; CLI `--strict-provenance`).',
+    },
   },
 };
 

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { E } from '../errors/runtime-errors.js';
+import { fileKind } from '../files/regular-file.js';
 import type { RecurError } from '../errors/recur-error.js';
 import { comparePointers } from './json-pointer.js';
 import type { PathVisit } from './schema-keywords.js';
@@ -113,7 +114,8 @@ async function checkOne(visit: PathVisit, options: FileCheckOptions, out: { file
   if (exists) {
     const stat = await fs.stat(real).catch(() => undefined);
     if (stat && !stat.isFile()) {
-      out.errors.push(E.PATH_NOT_FOUND(`${visit.pointer}: "${visit.value.slice(0, 200)}" (${real}) is a folder, not a file`, { pointer: visit.pointer, path: real, expected: 'a file' }));
+      // Said as it is: a FIFO is not "a folder", and reading one would block.
+      out.errors.push(E.IO(`${visit.pointer}: "${visit.value.slice(0, 200)}" (${real}) is ${fileKind(stat)}, not a regular file`, { pointer: visit.pointer, path: real, file: real, expected: 'a regular file' }));
     }
     return;
   }

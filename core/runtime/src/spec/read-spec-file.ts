@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { E } from '../errors/runtime-errors.js';
+import { openRegularFile } from '../files/regular-file.js';
 import { resolveLimits } from './limits.js';
 import type { SpecLimits } from './spec-types.js';
 
@@ -9,26 +9,16 @@ import type { SpecLimits } from './spec-types.js';
  */
 export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): Promise<string> {
   const { maxBytes } = resolveLimits(limits);
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw E.PATH_NOT_FOUND(`spec file ${path} does not exist`, { file: path });
-    throw E.IO(`cannot read spec file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
+  // A folder, FIFO or device is refused at once (a FIFO would otherwise block until a writer came).
+  const handle = await openRegularFile(path, 'spec file', E.PATH_NOT_FOUND);
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw E.IO(`${path} is a folder; give the spec's .json file`, { file: path, expected: 'a .json file' });
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, stat.size + 1));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead > maxBytes) {
       throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, { file: path, pointer: '', expected: `at most ${maxBytes} bytes` });
     }
     return buffer.subarray(0, bytesRead).toString('utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw E.IO(`${path} is a folder; give the spec's .json file`, { file: path });
-    throw err;
   } finally {
     await handle.close();
   }

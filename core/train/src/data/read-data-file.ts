@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { RuntimeErrors } from '@recur/runtime';
+import { RecurError, RuntimeErrors } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -25,19 +25,36 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Reads a data file whole (data files here are at most tens of MB), decompressing it when it is gzip.
- * Unreadable: RECUR_E_IO; gzip magic but no valid archive: RECUR_E_DATA_GZIP.
+ * The most bytes a data file may hold, before or after gzip decompression. Data files here are at
+ * most tens of MB; the bound stops a file without end (`--data /dev/zero`, a FIFO that never closes)
+ * or a gzip bomb from filling memory.
+ */
+export const MAX_DATA_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Reads a data file whole (a regular file, or a FIFO or device read to its end, up to
+ * MAX_DATA_BYTES), decompressing it when it is gzip. Unreadable or too large: RECUR_E_IO; gzip magic
+ * but no valid archive: RECUR_E_DATA_GZIP.
  */
 export async function readDataBytes(file: string): Promise<Uint8Array> {
+  const tooLarge = () => RuntimeErrors.IO(`data file ${file} is larger than ${MAX_DATA_BYTES} bytes; split it into several --data files`, { file, limit: MAX_DATA_BYTES });
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > MAX_DATA_BYTES) throw tooLarge();
+      chunks.push(chunk);
+    }
+    bytes = Buffer.concat(chunks, total);
   } catch (err) {
+    if (RecurError.is(err)) throw err;
     throw RuntimeErrors.IO(`cannot read data file ${file}: ${(err as Error).message}`, { file }, { cause: err });
   }
   if (!isGzip(bytes)) return bytes;
   try {
-    return await gunzipAsync(bytes);
+    return await gunzipAsync(bytes, { maxOutputLength: MAX_DATA_BYTES });
   } catch (err) {
     throw TrainErrors.DATA_GZIP(`${file}: starts like a gzip file but does not decompress (${(err as Error).message})`, { file }, { cause: err });
   }

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '@recur/runtime/onnxruntime';
 import type { TensorData } from '@recur/runtime';
 import { RuntimeErrors } from '@recur/runtime';
 import type { ParamSet } from './param-set.js';

@@ -14,6 +14,8 @@ type Json = Record<string, unknown>;
 /** Everything `recur train` and `recur eval` share: the validated spec, its objective and the objective's setup. */
 export interface OpenRun {
   readonly specText: string;
+  /** The spec as pipelines load it (user overrides only, not training's Scan path): what `model_sha256` records. */
+  readonly modelSpec: LoadedSpec['spec'];
   readonly specFile: string;
   readonly spec: Json;
   readonly loaded: LoadedSpec;
@@ -92,7 +94,7 @@ export async function openRun(specPath: string, options: TrainPipelineOptions, m
         allowPlugins: options.allowPlugins ?? [], ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
       }),
   };
-  return { specText, specFile, spec, loaded, registry, definition, objectiveName, setup, weightsPath, backend, logger, trainFiles, onBadRecord };
+  return { specText, modelSpec: first.spec, specFile, spec, loaded, registry, definition, objectiveName, setup, weightsPath, backend, logger, trainFiles, onBadRecord };
 }
 
 /** `--set <encoder>.path=scan` for every encoder whose plugin offers a `scan` path. */

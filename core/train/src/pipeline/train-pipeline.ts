@@ -92,7 +92,7 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const currentWeights = (): Map<string, TensorData> => new Map(Object.entries(params.tensors()));
   const writeWeights = async (note: string) => {
     await writeSafetensors(weightsPath, params.tensors(), {
-      ...provenanceMetadata({ spec: JSON.parse(specText) as Json, ...(tokenizerBytes ? { tokenizer: tokenizerBytes } : {}), ...(options.command ? { trainingCommand: options.command } : {}), data: trainFiles.join(' ') }),
+      ...provenanceMetadata({ spec: JSON.parse(specText) as Json, modelSpec: run.modelSpec, ...(tokenizerBytes ? { tokenizer: tokenizerBytes } : {}), ...(options.command ? { trainingCommand: options.command } : {}), data: trainFiles.join(' ') }),
       'recur.training': note,
     });
   };

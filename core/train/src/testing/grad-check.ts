@@ -6,7 +6,7 @@
  * differs.
  */
 import { strict as assert } from 'node:assert';
-import * as ort from 'onnxruntime-node';
+import * as ort from '@recur/runtime/onnxruntime';
 import { GraphBuilder, type DType, type Value } from '@recur/runtime';
 import { addGradients } from '../autodiff/gradients.js';
 

@@ -1,3 +1,4 @@
+import { assertFiniteScores } from './finite-scores.js';
 import { argMax, topKSet } from './top-k.js';
 
 /** How the next token is chosen from one row of logits. */
@@ -56,6 +57,7 @@ export function suppressTokens(logits: Float32Array, ids: readonly number[]): vo
  * stays in step only with the sampled tokens.
  */
 export function chooseToken(logits: Float32Array, params: SamplingParams, seen: SeenTokens, random: () => number): number {
+  assertFiniteScores(logits, 'logit');
   applyRepetitionPenalty(logits, seen, params.repetitionPenalty);
   if (params.temperature === 0) return argMax(logits);
 

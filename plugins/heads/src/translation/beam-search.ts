@@ -1,4 +1,5 @@
 import { RuntimeErrors as E } from '@recur/runtime';
+import { assertFiniteScores } from '../sampling/finite-scores.js';
 import { topKIndices } from '../sampling/top-k.js';
 import { normalisedScore, type BeamSettings, type Hypothesis, type StepModel } from './search-contract.js';
 
@@ -115,6 +116,8 @@ async function bestExtensions(model: StepModel, feed: readonly number[], parents
     const top = await model.stepTop(feed, parents, Math.min(n, model.vocabSize));
     const take = Math.min(n, top.k);
     return (row, visit) => {
+      // A best extension that is NaN means broken scores (NaN weights make every score NaN).
+      if (take > 0) assertFiniteScores([top.logProbs[row * top.k]!], 'log-probability');
       for (let j = 0; j < take; j++) {
         const v = top.logProbs[row * top.k + j]!;
         if (!Number.isNaN(v)) visit(top.ids[row * top.k + j]!, v);
@@ -125,6 +128,7 @@ async function bestExtensions(model: StepModel, feed: readonly number[], parents
   const lp = await model.step(feed, parents);
   return (row, visit) => {
     const rowLp = lp.subarray(row * V, (row + 1) * V);
+    assertFiniteScores(rowLp, 'log-probability');
     for (const token of topKIndices(rowLp, n)) visit(token, rowLp[token]!);
   };
 }

@@ -1,4 +1,5 @@
 import { RuntimeErrors as E } from '@recur/runtime';
+import { assertFiniteScores } from '../sampling/finite-scores.js';
 import { argMax } from '../sampling/top-k.js';
 import { normalisedScore, type Hypothesis, type SearchSettingsResolved, type StepModel } from './search-contract.js';
 
@@ -22,6 +23,7 @@ export async function greedySearch(model: StepModel, sentences: number, settings
     const nextParents: number[] = [];
     rows.forEach((s, i) => {
       const [t, logProb] = best(i);
+      assertFiniteScores([logProb], 'log-probability');
       logProbs[s] += logProb;
       const ended = t === settings.eos;
       if (!ended) tokens[s]!.push(t);

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { decodeModel, DEFAULT_OPSET, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, RuntimeErrors, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
+import { realpath } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { decodeModel, DEFAULT_OPSET, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, readRegularFile, RuntimeErrors, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
 import { E } from '../errors.js';
+import { loadExternalData } from './external-data.js';
 import { assertLinkableOpset, inlineModel } from './inline-model.js';
 
 export type OnnxFileEncoderOptions = {
@@ -45,15 +47,14 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
   },
   async create(options, ctx): Promise<EncoderPart> {
     const file = ctx.resolvePath(options.path, `${ctx.pointer}/path`);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (err) {
-      throw RuntimeErrors.PATH_NOT_FOUND(`cannot read ONNX model ${file}: ${(err as Error).message}`, { pointer: `${ctx.pointer}/path`, file }, { cause: err });
-    }
+    // A folder, FIFO or device is refused at once by what it is; a missing file is PATH_NOT_FOUND.
+    const bytes = await readRegularFile(file, 'ONNX model', RuntimeErrors.PATH_NOT_FOUND);
     // A plain Uint8Array copy: decoded from a Node Buffer, tensors' raw bytes would be Buffer views
     // whose `slice()` does not copy, leaving float data at offsets a Float32Array cannot start at.
-    const model = lowerBatchwiseRecurrent(decodeModel(new Uint8Array(bytes), file));
+    const decoded = decodeModel(new Uint8Array(bytes), file);
+    // Tensors stored beside the model (external data, as torch.onnx.export writes models over 2 GB).
+    await loadExternalData(decoded, file, [await realpath(ctx.specDir), dirname(await realpath(file))], `${ctx.pointer}/path`);
+    const model = lowerBatchwiseRecurrent(decoded);
     // Checked here too, so a spec fails when it is loaded rather than when a unit is compiled.
     assertLinkableOpset(model, DEFAULT_OPSET, file);
     const modelInputs = model.graph.input.map((i) => i.name).filter((n) => !model.graph.initializer.some((t) => t.name === n));
@@ -83,6 +84,7 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
           if (!state) throw E.BYOM_IO(`${file}: input "${name}" is mapped to initial state "${role}", which the caller did not give`, { pointer: `${ctx.pointer}/inputs/${role}`, file });
           feeds[name] = state;
         }
+        g.noteLinkedModel(file);
         const produced = inlineModel(g, model, feeds, file);
         const final: Record<string, Value> = {};
         for (const [role, name] of Object.entries(outputs)) if (role !== 'sequence') final[role] = produced[name]!;

@@ -1,0 +1,72 @@
+import { dirname, resolve } from 'node:path';
+import { isInside, openRegularFile, realpathLoose, RuntimeErrors, type OnnxGraph, type OnnxModel, type OnnxTensor } from '@recur/runtime';
+
+/** ONNX TensorProto.DataLocation EXTERNAL: the bytes are in another file. */
+const EXTERNAL = 1;
+
+/**
+ * Loads the external data of a model's tensors (initializers and tensor attributes, in subgraphs
+ * too) into the tensors themselves, so the model can be linked into a Recur unit like any other.
+ * A location resolves against the model's folder, symbolic links followed, and must stay inside
+ * `roots` (the spec's folder tree and the model's own folder tree), as every file a spec names must:
+ * anything else is RECUR_E_PATH_OUTSIDE_ROOT. A missing file or a range past its end is
+ * RECUR_E_ONNX_INVALID naming the tensor and the file.
+ */
+export async function loadExternalData(model: OnnxModel, modelFile: string, roots: readonly string[], pointer: string): Promise<void> {
+  const tensors: OnnxTensor[] = [];
+  collectTensors(model.graph, tensors);
+  for (const t of tensors) {
+    if (t.dataLocation !== EXTERNAL) continue;
+    const entry = (key: string) => t.externalData?.find((e) => e.key === key)?.value;
+    const location = entry('location');
+    const where = `${modelFile}: tensor "${t.name ?? ''}"`;
+    if (!location) throw RuntimeErrors.ONNX_INVALID(`${where} is stored as external data without a location`, { file: modelFile, pointer });
+    const { real } = await realpathLoose(resolve(dirname(modelFile), location));
+    if (!roots.some((root) => isInside(real, root))) {
+      throw RuntimeErrors.PATH_OUTSIDE_ROOT(`${where} keeps its data in "${location}" (${real}), outside the spec's folder ${roots[0]}; move the data file next to the model`, {
+        file: modelFile, pointer, path: real, expected: `a path inside ${roots.join(' or ')}`,
+      });
+    }
+    const offset = Number(entry('offset') ?? 0);
+    const declared = entry('length');
+    t.rawData = await readRange(real, offset, declared === undefined ? undefined : Number(declared), where);
+    t.dataLocation = 0;
+    t.externalData = [];
+  }
+}
+
+async function readRange(path: string, offset: number, length: number | undefined, where: string): Promise<Uint8Array> {
+  const handle = await openRegularFile(path, 'external data file', RuntimeErrors.PATH_NOT_FOUND);
+  try {
+    const size = (await handle.stat()).size;
+    const want = length ?? size - offset;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(want) || offset < 0 || want < 0 || offset + want > size) {
+      throw RuntimeErrors.ONNX_INVALID(`${where}: bytes ${offset}..${offset + want} lie outside ${path} (${size} bytes)`, { file: path });
+    }
+    const bytes = new Uint8Array(want);
+    let done = 0;
+    while (done < want) {
+      const { bytesRead } = await handle.read(bytes, done, want - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function collectTensors(graph: OnnxGraph | undefined, out: OnnxTensor[]): void {
+  if (!graph) return;
+  out.push(...graph.initializer);
+  for (const node of graph.node) {
+    for (const a of node.attribute ?? []) {
+      if (a.t) out.push(a.t);
+      // Lists of tensors and graphs (attribute types TENSORS, GRAPHS) are decoded but not typed.
+      const lists = a as { tensors?: OnnxTensor[]; graphs?: OnnxGraph[] };
+      for (const t of lists.tensors ?? []) out.push(t);
+      collectTensors(a.g, out);
+      for (const g of lists.graphs ?? []) collectTensors(g, out);
+    }
+  }
+}
