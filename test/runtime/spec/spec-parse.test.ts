@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateSpecFile, RecurError } from '@recur/runtime';
 import { assertPrototypeClean, check, classifierSpec, expectError, expectOneError, FIXTURES, testRegistry } from './test-plugins.js';
@@ -154,6 +156,21 @@ describe('spec parsing: size and depth limits', () => {
   it('refuses a spec file over the byte cap before reading it whole', async () => {
     const result = await validateSpecFile(join(FIXTURES, 'classifier.json'), { registry: testRegistry(), limits: { maxBytes: 100 } });
     expectOneError(result, 'RECUR_E_SPEC_TOO_LARGE', '');
+  });
+
+  it('refuses a spec file with invalid UTF-8, naming its line, instead of replacing the bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'recur-spec-utf8-'));
+    try {
+      const text = JSON.stringify(classifierSpec(), null, 2).split('\n');
+      const file = join(dir, 'spec.json');
+      // Latin-1 "é" (one byte 0xE9) inside the third line's string: not UTF-8.
+      const bytes = Buffer.concat([Buffer.from(text.slice(0, 2).join('\n') + '\n'), Buffer.from(text[2]!.replace('"', '"caf\u0000'), 'latin1').map((b) => (b === 0 ? 0xe9 : b)), Buffer.from('\n' + text.slice(3).join('\n'))]);
+      await writeFile(file, bytes);
+      const error = expectOneError(await validateSpecFile(file, { registry: testRegistry() }), 'RECUR_E_SPEC_PARSE', '');
+      assert.match(error.message, /line 3 is not valid UTF-8/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a number too large for a double', async () => {

@@ -3,9 +3,13 @@ import { openRegularFile } from '../files/regular-file.js';
 import { resolveLimits } from './limits.js';
 import type { SpecLimits } from './spec-types.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Reads a spec file as UTF-8 text without ever holding more than the byte limit: a multi-gigabyte
- * file is refused after reading `maxBytes + 1` bytes, with RECUR_E_SPEC_TOO_LARGE.
+ * file is refused after reading `maxBytes + 1` bytes, with RECUR_E_SPEC_TOO_LARGE. Invalid UTF-8 is
+ * refused with its line (RECUR_E_SPEC_PARSE) rather than replaced: a replaced byte in a label or a
+ * path would silently change what the spec says.
  */
 export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): Promise<string> {
   const { maxBytes } = resolveLimits(limits);
@@ -18,8 +22,18 @@ export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): 
     if (bytesRead > maxBytes) {
       throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, { file: path, pointer: '', expected: `at most ${maxBytes} bytes` });
     }
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    return decodeSpec(buffer.subarray(0, bytesRead), path);
   } finally {
     await handle.close();
+  }
+}
+
+function decodeSpec(bytes: Uint8Array, path: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const lenient = Buffer.from(bytes).toString('utf8');
+    const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
+    throw E.SPEC_PARSE(`spec file ${path}: line ${line} is not valid UTF-8`, { file: path, line, pointer: '', expected: 'a JSON file in UTF-8' });
   }
 }

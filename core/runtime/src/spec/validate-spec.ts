@@ -4,13 +4,13 @@
  * (plugin options included, defaults written, type names resolved), then the files the spec names.
  * It collects every problem instead of stopping at the first, and it never throws for bad input.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { E } from '../errors/runtime-errors.js';
 import { RecurError } from '../errors/recur-error.js';
 import { checkAgainstSchema } from './check-schema.js';
 import { checkFileRefs, realpathLoose } from './file-refs.js';
 import { resolveLimits } from './limits.js';
+import { readSpecFile } from './read-spec-file.js';
 import { collectOverrides } from './overrides.js';
 import { jsonTypeName, parseJsonText } from './parse-spec-text.js';
 import { sanitizeJsonValue } from './sanitize-value.js';
@@ -128,30 +128,14 @@ export async function validateSpecFile(file: string, options: Omit<ValidateSpecO
     const specDir = (await realpathLoose(path.dirname(specPath))).real;
     return { ok: false, spec: undefined, errors: [error], warnings: [], files: [], specDir, specPath };
   };
-  let bytes: Buffer;
-  try {
-    const handle = await fs.open(specPath, 'r');
-    try {
-      const buffer = Buffer.alloc(Math.min(limits.maxBytes + 1, (await handle.stat()).size + 1));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      bytes = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return fail(E.PATH_NOT_FOUND(`the spec file ${specPath} does not exist`, { pointer: '', file: specPath }));
-    if (code === 'EISDIR') return fail(E.PATH_NOT_FOUND(`${specPath} is a folder, not a spec file`, { pointer: '', file: specPath }));
-    return fail(E.IO(`the spec file ${specPath} could not be read: ${(error as Error)?.message ?? String(error)}`, { pointer: '', file: specPath }, { cause: error }));
-  }
-  if (bytes.length > limits.maxBytes) {
-    return fail(E.SPEC_TOO_LARGE(`the spec file ${specPath} is larger than ${limits.maxBytes} bytes`, { pointer: '', file: specPath, expected: `at most ${limits.maxBytes} bytes` }));
-  }
+  // One reader for spec files (read-spec-file.ts): regular files only, the byte cap before the whole
+  // file is read, strict UTF-8 with the offending line.
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return fail(E.SPEC_PARSE(`the spec file ${specPath} is not valid UTF-8 text`, { pointer: '', file: specPath, expected: 'UTF-8 JSON text' }));
+    text = await readSpecFile(specPath, limits);
+  } catch (error) {
+    if (RecurError.is(error)) return fail(withPointer(error));
+    return fail(E.IO(`the spec file ${specPath} could not be read: ${(error as Error)?.message ?? String(error)}`, { pointer: '', file: specPath }, { cause: error }));
   }
   return validateSpec(text, { ...options, specPath });
 }
