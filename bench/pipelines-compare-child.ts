@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { createRegistry } from '@recur/cli';
 import { load } from '@recur/runtime';
-import { median } from './lib/stats.js';
+import { medianSeconds } from './lib/stats.js';
 
 const name = process.argv[2]!;
 const smoke = process.argv.includes('--smoke');
@@ -19,16 +19,7 @@ const pipeline = await load(join(process.cwd(), 'pipelines', `${name}.json`), { 
 const values: Record<string, number> = {};
 
 /** Median seconds of `repeats` calls after one untimed call. */
-async function seconds(fn: () => Promise<unknown>, repeats: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  return median(times);
-}
+const seconds = (fn: () => Promise<unknown>, repeats: number) => medianSeconds(fn, { warmup: 1, repeats });
 
 const WORDS = (
   'the film was a delight from start to finish and i would happily see it again but the plot drags on far too long ' +
