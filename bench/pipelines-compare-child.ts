@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { createRegistry } from '@recur/cli';
 import { load } from '@recur/runtime';
-import { medianSeconds } from './lib/stats.js';
+import { median, medianSeconds } from './lib/stats.js';
 
 const name = process.argv[2]!;
 const smoke = process.argv.includes('--smoke');
