@@ -122,6 +122,12 @@ describe('provenance metadata', () => {
     // The model hash leaves out what does not shape the weights: the name here.
     assert.equal(modelHash(spec), modelHash({ ...spec, name: 'renamed', description: 'x', runtime: { threads: 2 } }));
     assert.notEqual(modelHash(spec), modelHash({ ...spec, encoder: { type: 'recurrent', hidden: 9 } }));
+    // The head's call defaults (sampling, search) are a call's to change; its labels shape the weights.
+    const lm = { task: 'text-generation', head: { type: 'language-model', generate: { temperature: 0.8 } } };
+    assert.equal(modelHash(lm), modelHash({ ...lm, head: { ...lm.head, generate: { temperature: 1, minNewTokens: 0 } } }));
+    assert.equal(modelHash(lm), modelHash({ ...lm, head: { ...lm.head, search: { beam: 5 } } }));
+    const classifier = { task: 'text-classification', head: { type: 'classifier', labels: ['a', 'b'] } };
+    assert.notEqual(modelHash(classifier), modelHash({ ...classifier, head: { ...classifier.head, labels: ['b', 'a'] } }));
     // Computed independently with `printf '{"model": {}}' | sha256sum`.
     assert.equal(meta['tokenizer_sha256'], '60e9a258caaf1d7141ddfeb43291d73091efa8af3d8b48faa62678e150b3f2f3');
     assert.equal(tokenizerHash([tok, tok]), `${meta['tokenizer_sha256']},${meta['tokenizer_sha256']}`);

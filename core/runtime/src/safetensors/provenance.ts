@@ -65,13 +65,26 @@ export function specHash(spec: string | Readonly<Record<string, unknown>>): stri
 const NOT_MODEL_KEYS: ReadonlySet<string> = new Set(['$schema', 'name', 'description', 'version', 'runtime', 'train', 'weights', 'plugins']);
 
 /**
+ * Blocks of the head that hold the defaults of call options (sampling for generation, the search for
+ * translation): a call may change them at will, so they do not shape the weights either, and a new
+ * call option with a default (such as `minNewTokens`) must not make every trained model look foreign.
+ */
+const CALL_DEFAULT_BLOCKS: ReadonlySet<string> = new Set(['generate', 'search']);
+
+/**
  * sha256 (hex) of the parts of an effective spec (overrides applied, defaults filled) that shape the
  * weights: every top-level block except name, description, version, runtime, train, weights and
- * plugins. Weights record it as `model_sha256`; a loader compares it with the spec it loads.
+ * plugins, and the head without its call defaults (`generate`, `search`). Weights record it as
+ * `model_sha256`; a loader compares it with the spec it loads.
  */
 export function modelHash(spec: Readonly<Record<string, unknown>>): string {
-  const model = Object.fromEntries(Object.entries(spec).filter(([k]) => !NOT_MODEL_KEYS.has(k)));
+  const model = Object.fromEntries(Object.entries(spec).filter(([k]) => !NOT_MODEL_KEYS.has(k)).map(([k, v]) => [k, k === 'head' ? withoutCallDefaults(v) : v]));
   return sha256(canonicalJson(model));
+}
+
+function withoutCallDefaults(head: unknown): unknown {
+  if (!head || typeof head !== 'object' || Array.isArray(head)) return head;
+  return Object.fromEntries(Object.entries(head).filter(([k]) => !CALL_DEFAULT_BLOCKS.has(k)));
 }
 
 /** sha256 (hex) of a tokenizer file; for several files, their hashes joined by commas, in order. */
