@@ -1,11 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { castChanges, speechesOf, splitDevAtCastChange } from '@recur/train';
+import { play } from '../helpers/play-text.js';
 import { throwsWithCode } from './assert-coded.js';
-
-/** `count` speeches of a play whose cast is `cast`, the speakers taking turns, in play-script layout. */
-function play(cast: readonly string[], count: number, line: string): string {
-  return Array.from({ length: count }, (_, i) => `${cast[i % cast.length]}:\n${line} ${i}.\n`).join('\n');
-}
 
 const first = play(['CORIOLANUS', 'MENENIUS', 'First Citizen'], 40, 'Speak, speak');
 const second = play(['GLOUCESTER', 'CLARENCE', 'BRAKENBURY', 'HASTINGS'], 40, 'Now is the winter');
