@@ -111,6 +111,15 @@ describe('recur train (classification, from the command line)', () => {
     void RecurError;
   });
 
+  it('refuses train.data.devBoundary "cast-change" (a cut in a language model\'s text) for a classification spec', async () => {
+    const { spec, data } = await tinySpec();
+    const r = await runCli(['train', spec, '--data', data, '--set', 'train.data.devBoundary=cast-change', '--set', 'train.data.devFraction=0.2', '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const err = (JSON.parse(r.stdout) as { errors: { code: string; pointer: string }[] }).errors[0]!;
+    assert.equal(err.code, 'RECUR_E_DATA_OPTIONS');
+    assert.equal(err.pointer, '/train/data/devBoundary');
+  });
+
   it('refuses to train without data, and --resume without a checkpoint', async () => {
     const { spec } = await tinySpec();
     assert.equal((await runCli(['train', spec])).code, 2);

@@ -124,6 +124,13 @@ export const trainSchema: JsonSchema = {
       maximum: 100000,
       description: 'Language models: length of the chunks the text is cut into (truncated backpropagation through time; the state carries over).',
     },
+    windowSampling: {
+      type: 'string',
+      enum: ['stream', 'random'],
+      default: 'stream',
+      description:
+        'Language models: how training windows are taken. `stream`: the text is cut into `batchSize` lanes read in order, the state carried from one window to the next (truncated backpropagation through time), the window boundaries moved by a random offset each epoch; each lane reads the same stretch of text every epoch. `random`: each of the `batchSize` windows of a step starts at a fresh random position and from a zero state, so no two epochs present the text alike (an epoch is as many steps as cover the text once).',
+    },
     teacherForcing: {
       type: 'number',
       minimum: 0,
@@ -188,6 +195,13 @@ export const trainSchema: JsonSchema = {
           exclusiveMinimum: 0,
           maximum: 0.5,
           description: 'Without `dev`: share of the training data held out as the dev split (the end of the text for language models).',
+        },
+        devBoundary: {
+          type: 'string',
+          enum: ['line', 'cast-change'],
+          default: 'line',
+          description:
+            'Language models: where the `devFraction` split is cut. `line`: at the first line start after `1 - devFraction` of the text, so the dev text continues the training text (the same scene and speakers; its figure flatters a model that memorises them). `cast-change`: at the last point at or before that where the speakers change entirely (no speaker of the next 10 `NAME:` speeches spoke in the 150 before, and the other way round), which in a text of plays is where a new play starts; the dev split then predicts text the model has not seen.',
         },
         skipInvalid: {
           type: 'boolean',

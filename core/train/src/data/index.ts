@@ -10,6 +10,8 @@ export { readLabeledJsonl, parseLabeledJsonl, readParallelJsonl, parseParallelJs
 export { planEpoch, type Batch, type BatchPlanOptions, type Bucketing } from './batch-plan.js';
 export { BatchSampler, type BatchCursor, type SampledBatch } from './batch-sampler.js';
 export { padTimeMajor, type PaddedBatch } from './pad-batch.js';
+export { castChanges, speechesOf, splitDevAtCastChange, CAST_NEAR, CAST_FAR, type Speech } from './cast-changes.js';
+export { planRandomWindows, type RandomWindowPlan } from './random-windows.js';
 export { StreamWindows, type StreamWindow, type StreamWindowOptions, type StreamCursor } from './stream-windows.js';
 export { epochRandom, shuffleInPlace, fingerprintLengths } from './shuffle.js';
 export { readDataset, type Dataset, type DatasetRequest } from './read-dataset.js';

@@ -61,6 +61,11 @@ export async function openRun(specPath: string, options: TrainPipelineOptions, m
   }
 
   const dataBlock = (train['data'] ?? {}) as Json;
+  if (dataBlock['devBoundary'] === 'cast-change' && objectiveName !== 'language-model') {
+    throw TrainErrors.DATA_OPTIONS(`train.data.devBoundary "cast-change" cuts the text of a language model; task "${taskPlugin.type}" trains on records (${objectiveName})`, {
+      pointer: '/train/data/devBoundary', expected: 'devBoundary "line" (or no devBoundary) for this task',
+    });
+  }
   const fromSpec = (key: string) => (typeof dataBlock[key] === 'string' ? [fileAt(loaded, `/train/data/${key}`, specDir, dataBlock[key] as string)] : []);
   const given = options.data?.length ? options.data.map((f) => resolve(cwd, f)) : undefined;
   const trainFiles = mode === 'train' ? given ?? fromSpec('train') : [];

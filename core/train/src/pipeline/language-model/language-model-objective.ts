@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { PartBlock, TensorData } from '@recur/runtime';
+import { splitDevAtCastChange } from '../../data/cast-changes.js';
 import { readPlainText, splitDevTail } from '../../data/plain-text.js';
 import { TrainErrors } from '../../errors.js';
 import { SPECIAL_TOKENS } from '../../tokenizer-training/special-tokens.js';
@@ -8,7 +9,7 @@ import { trainSpecTokenizer, type SpecTokenizerBlock } from '../spec-tokenizer.j
 import { languageModelWindowForward } from './lm-forward-graph.js';
 import { createLmParts } from './lm-parts.js';
 import { StreamEvaluator } from './lm-evaluator.js';
-import { CarriedState, encodeStream, epochWindows, type LmTrainBatch } from './lm-stream.js';
+import { CarriedState, encodeStream, epochWindows, randomEpochWindows, type LmTrainBatch } from './lm-stream.js';
 
 type Spec = Readonly<Record<string, unknown>>;
 const trainBlock = (spec: Spec) => (spec['train'] ?? {}) as Record<string, unknown>;
@@ -20,7 +21,7 @@ export const DEFAULT_SEQUENCE_LENGTH = 64;
  * Language models (text-generation): the training text is one stream of ids, cut into B lanes read
  * in windows of T steps with the recurrent state carried from window to window (truncated
  * backpropagation through time); the loss is the mean cross-entropy of every next id. The dev
- * metric is `nats_per_char` of the dev text read as one stream (DESIGN.md), with perplexity beside it.
+ * metric is `nats_per_char` of the dev text read as one stream (docs/reference/metrics.md), with perplexity beside it.
  */
 export const languageModelObjective: ObjectiveDefinition = {
   async prepareTokenizers(prep) {
@@ -50,10 +51,12 @@ async function createLanguageModelObjective(setup: ObjectiveSetup): Promise<Obje
   let trainText = await readTexts(setup.train, setup);
   let devText = await readTexts(setup.dev, setup);
   if (setup.dev.length === 0 && setup.devFraction > 0 && trainText.length > 0) {
-    const split = splitDevTail(trainText, setup.devFraction, setup.train.join(' + '));
+    const files = setup.train.join(' + ');
+    const atCastChange = (train['data'] as Record<string, unknown> | undefined)?.['devBoundary'] === 'cast-change';
+    const split = atCastChange ? splitDevAtCastChange(trainText, setup.devFraction, files) : splitDevTail(trainText, setup.devFraction, files);
     trainText = split.train;
     devText = split.dev;
-    setup.logger.info(`dev split: the last ${devText.length} characters of the training text (from line ${split.devStartLine})`);
+    setup.logger.info(`dev split: the last ${devText.length} characters of the training text (characters ${trainText.length}-${trainText.length + devText.length}, from line ${split.devStartLine}${atCastChange ? ', where the cast of speakers changes' : ''})`);
   }
 
   const parts = await createLmParts(ctx);
@@ -72,21 +75,23 @@ async function createLanguageModelObjective(setup: ObjectiveSetup): Promise<Obje
     });
   }
   const state = new CarriedState(parts.state, lanes);
+  const randomWindows = train['windowSampling'] === 'random';
   const evaluator = new StreamEvaluator(evalParts, devIds, { threads: setup.threads, logger: setup.logger });
 
   return {
     summary: {
       chars: trainText.length, tokens: ids.length, devChars: devText.length, devTokens: devIds.length,
-      vocab: parts.tokenizer.vocabSize, lanes, window,
+      vocab: parts.tokenizer.vocabSize, lanes, window, windowSampling: randomWindows ? 'random' : 'stream',
     },
     forward: (g) => languageModelWindowForward(g, parts, { reduction: 'mean', dropout: true }),
     epoch(epoch: number): TrainBatch[] {
       if (ids.length === 0) return [];
       // A run that resumes mid-epoch has no carried state: its lanes start again from zero.
       state.reset();
-      return epochWindows(ids, lanes, window, setup.seed, epoch, state);
+      return randomWindows ? randomEpochWindows(ids, lanes, window, setup.seed, epoch, state) : epochWindows(ids, lanes, window, setup.seed, epoch, state);
     },
     afterStep(batch: TrainBatch, outputs: Readonly<Record<string, TensorData>>) {
+      if (randomWindows) return;
       const b = batch as LmTrainBatch;
       if (b.window + 1 < b.windowsInEpoch) state.carry(outputs);
     },

@@ -31,8 +31,9 @@ export interface LmForwardOptions {
  *   -> loss = cross-entropy(head(encoder(embedding(ids), state)), targets),
  *      next_<s> [layers, B, hidden]: the state after the window, for the next window of each lane.
  *
- * The output layer and the loss run over all steps at once. Dropout: the encoder's `dropout` between
- * layers and the head's `dropout` on the features, each a mask input the trainer draws per step.
+ * The output layer and the loss run over all steps at once. Dropout: the embedding's `dropout` on the
+ * token vectors, the encoder's `dropout` between layers and the head's `dropout` on the features,
+ * each a mask input the trainer draws per step.
  */
 export function languageModelWindowForward(g: GraphBuilder, parts: LmParts, options: LmForwardOptions): ForwardResult {
   const { embedding, encoder, head, state } = parts;
@@ -46,7 +47,9 @@ export function languageModelWindowForward(g: GraphBuilder, parts: LmParts, opti
   const masks: MaskInput[] = [];
   const layerRate = options.dropout ? parts.layerDropout : 0;
   const betweenLayers = (gg: GraphBuilder, seq: Value, layer: number) => applyDropout(gg, seq, `dropout.layer${layer}`, layerRate, ['T', 'B', D], masks);
-  const x = embedding.build(g.scope('embedding'), ids);
+  // The embedding's own `dropout` option, on the token vectors, as in classification.
+  const hooks = { dropout: (gg: GraphBuilder, v: Value, name: string, rate: number, dims: readonly (number | string)[]) => applyDropout(gg, v, name, options.dropout ? rate : 0, dims, masks) };
+  const x = embedding.build(g.scope('embedding'), ids, hooks);
   const encoded = encoder.build(g.scope('encoder'), x, lengths, initial, { betweenLayers });
   const features = applyDropout(g, encoded.sequence, 'dropout.output', options.dropout ? head.dropout : 0, ['T', 'B', D], masks);
   const logits = head.project(g.scope('head'), g.reshape(features, [-1, D]), D); // [T*B, vocab]

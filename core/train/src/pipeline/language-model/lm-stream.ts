@@ -1,4 +1,5 @@
 import type { TensorData, TokenizerPart } from '@recur/runtime';
+import { planRandomWindows } from '../../data/random-windows.js';
 import { StreamWindows } from '../../data/stream-windows.js';
 import type { TrainBatch } from '../objective.js';
 import { LM_GRAPH } from './lm-forward-graph.js';
@@ -99,6 +100,41 @@ export function epochWindows(ids: Int32Array, lanes: number, window: number, see
       tokens: w.time * w.lanes,
       window: w.step,
       windowsInEpoch: w.stepsInEpoch,
+    });
+  }
+  return out;
+}
+
+/**
+ * The windows of one epoch drawn at random positions (`train.windowSampling: "random"`): B windows
+ * of T steps per batch, each from its own random start, every state starting from zero. Nothing is
+ * carried, so `afterStep` has nothing to do.
+ */
+export function randomEpochWindows(ids: Int32Array, lanes: number, window: number, seed: number, epoch: number, state: CarriedState): LmTrainBatch[] {
+  const plan = planRandomWindows(ids.length, lanes, window, seed, epoch);
+  const zeros = state.feeds(true);
+  const out: LmTrainBatch[] = [];
+  for (let w = 0; w < plan.windows; w++) {
+    const inputs = new BigInt64Array(window * lanes);
+    const targets = new BigInt64Array(window * lanes);
+    for (let b = 0; b < lanes; b++) {
+      const start = plan.starts[w * lanes + b]!;
+      for (let t = 0; t < window; t++) {
+        inputs[t * lanes + b] = BigInt(ids[start + t]!);
+        targets[t * lanes + b] = BigInt(ids[start + t + 1]!);
+      }
+    }
+    out.push({
+      feeds: {
+        [LM_GRAPH.ids]: { dtype: 'int64', dims: [window, lanes], data: inputs },
+        [LM_GRAPH.targets]: { dtype: 'int64', dims: [window, lanes], data: targets },
+        [LM_GRAPH.lengths]: { dtype: 'int32', dims: [lanes], data: new Int32Array(lanes).fill(window) },
+        ...zeros,
+      },
+      dims: { T: window, B: lanes },
+      tokens: window * lanes,
+      window: w,
+      windowsInEpoch: plan.windows,
     });
   }
   return out;
