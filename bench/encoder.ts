@@ -11,7 +11,14 @@
  * loaded; `ratio` > 1 means Recur is better.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GraphBuilder, OrtBackend, type EncoderPart, type Session, type SessionOptions, type TensorData } from '@recur/runtime';
+import {
+  GraphBuilder,
+  OrtBackend,
+  type EncoderPart,
+  type Session,
+  type SessionOptions,
+  type TensorData,
+} from '@recur/runtime';
 import { createPart, encoderModel, recurrentRegistry, type EncoderPath, type RecurrentEncoder } from '@recur/recurrent';
 import { medianSeconds } from './lib/stats.js';
 import { referenceMap, runReference, type ReferenceResult } from './lib/reference.js';
@@ -46,44 +53,82 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
   // Alternating pairs (lib/protocol.ts): each row is the median of the per-pair ratios.
   const references: ReferenceResult[] = [];
   const measured: Measurement[][] = [];
-  const pairs = await alternatingPairs(pairCount, {
-    reference: async () => {
-      log(`  PyTorch reference (torch_encoder.py, ${threads} threads, ${repeats} repeats)`);
-      const ref = await runReference('torch_encoder.py', ['--batch', `${batch}`, '--steps', `${steps}`, '--input', `${input}`, '--hidden', `${hidden}`, '--threads', `${threads}`, '--repeats', `${repeats}`]);
-      references.push(ref);
-      return referenceMap(ref);
+  const pairs = await alternatingPairs(
+    pairCount,
+    {
+      reference: async () => {
+        log(`  PyTorch reference (torch_encoder.py, ${threads} threads, ${repeats} repeats)`);
+        const ref = await runReference('torch_encoder.py', [
+          '--batch',
+          `${batch}`,
+          '--steps',
+          `${steps}`,
+          '--input',
+          `${input}`,
+          '--hidden',
+          `${hidden}`,
+          '--threads',
+          `${threads}`,
+          '--repeats',
+          `${repeats}`,
+        ]);
+        references.push(ref);
+        return referenceMap(ref);
+      },
+      recur: async () => {
+        log('  Recur');
+        const m = await measureRecur(sizes, log);
+        measured.push(m);
+        return new Map(m.map((x) => [x.case, x.value]));
+      },
     },
-    recur: async () => {
-      log('  Recur');
-      const m = await measureRecur(sizes, log);
-      measured.push(m);
-      return new Map(m.map((x) => [x.case, x.value]));
-    },
-  }, log);
+    log,
+  );
 
   const rows: BenchRow[] = [];
   // The Scan and native rows compare two of Recur's own paths, measured in the same pass.
   const recurOnly = pairs.map((p) => ({ reference: p.recur, recur: p.recur }));
   for (const m of measured[0]!) {
-    rows.push(m.against === 'native'
-      ? comparedRow(recurOnly, { case: `${m.case} (reference: native path)`, recurCase: m.case, referenceCase: m.nativeCase!, unit: m.unit, higherIsBetter: m.higherIsBetter })
-      : comparedRow(pairs, { case: m.case, unit: m.unit, higherIsBetter: m.higherIsBetter }));
+    rows.push(
+      m.against === 'native'
+        ? comparedRow(recurOnly, {
+            case: `${m.case} (reference: native path)`,
+            recurCase: m.case,
+            referenceCase: m.nativeCase!,
+            unit: m.unit,
+            higherIsBetter: m.higherIsBetter,
+          })
+        : comparedRow(pairs, { case: m.case, unit: m.unit, higherIsBetter: m.higherIsBetter }),
+    );
   }
 
   log('');
   log(formatTable(rows, 'pytorch'));
-  log(`(ratio: median of ${pairCount} pair ratios, > 1: Recur better; spread: (max - min) / median of those ratios. Scan rows compare the Scan path with Recur's native path; target >= 0.33.)`);
-  finishRun(committed, {
-    name: 'encoder',
-    date: new Date().toISOString(),
-    machine: machineDescription(),
-    reference: `${references[0]!.reference}, ${references[0]!.threads} threads (../shared/reference/torch_encoder.py)`,
-    settings: {
-      referenceThreads: threads, recurStepThreads: STEP_THREADS, recurForwardThreads: threadsUsed(measured), repeats, pairs: pairCount,
-      stepsPerLatencySample: STEPS_PER_SAMPLE, backend: 'onnxruntime-node CPU (OrtBackend), graph optimization all',
+  log(
+    `(ratio: median of ${pairCount} pair ratios, > 1: Recur better; spread: (max - min) / median of those ratios. Scan rows compare the Scan path with Recur's native path; target >= 0.33.)`,
+  );
+  finishRun(
+    committed,
+    {
+      name: 'encoder',
+      date: new Date().toISOString(),
+      machine: machineDescription(),
+      reference: `${references[0]!.reference}, ${references[0]!.threads} threads (../shared/reference/torch_encoder.py)`,
+      settings: {
+        referenceThreads: threads,
+        recurStepThreads: STEP_THREADS,
+        recurForwardThreads: threadsUsed(measured),
+        repeats,
+        pairs: pairCount,
+        stepsPerLatencySample: STEPS_PER_SAMPLE,
+        backend: 'onnxruntime-node CPU (OrtBackend), graph optimization all',
+      },
+      rows,
     },
-    rows,
-  }, before, o, log);
+    before,
+    o,
+    log,
+  );
 }
 
 interface Measurement {
@@ -116,7 +161,10 @@ function threadsUsed(passes: readonly Measurement[][]): Record<string, number> {
  */
 const STEP_THREADS = 1;
 
-async function measureRecur(sizes: { batch: number; steps: number; input: number; hidden: number; repeats: number; threads: number }, log: (line: string) => void): Promise<Measurement[]> {
+async function measureRecur(
+  sizes: { batch: number; steps: number; input: number; hidden: number; repeats: number; threads: number },
+  log: (line: string) => void,
+): Promise<Measurement[]> {
   const { batch, steps, input, hidden, repeats, threads } = sizes;
   const registry = recurrentRegistry();
   const backend = new OrtBackend();
@@ -125,7 +173,13 @@ async function measureRecur(sizes: { batch: number; steps: number; input: number
     for (const kind of KINDS) {
       const forwardCase = `${kind} forward b${batch} s${steps} i${input} h${hidden}`;
       const stepCase = `${kind} step b1 i${input} h${hidden}`;
-      const encoder = (path: EncoderPath) => createPart(registry, 'encoder', { type: 'recurrent', cell: { type: kind }, hidden, path }, { inputDim: input }) as Promise<RecurrentEncoder>;
+      const encoder = (path: EncoderPath) =>
+        createPart(
+          registry,
+          'encoder',
+          { type: 'recurrent', cell: { type: kind }, hidden, path },
+          { inputDim: input },
+        ) as Promise<RecurrentEncoder>;
       const auto = await encoder('auto');
       const weights = seededWeights(auto, input);
 
@@ -140,16 +194,48 @@ async function measureRecur(sizes: { batch: number; steps: number; input: number
         return bestRun;
       };
       const forward = await fastest(auto);
-      results.push({ case: forwardCase, unit: 'sequences/s', value: forward.rate, higherIsBetter: true, against: 'pytorch', threads: forward.threads });
+      results.push({
+        case: forwardCase,
+        unit: 'sequences/s',
+        value: forward.rate,
+        higherIsBetter: true,
+        against: 'pytorch',
+        threads: forward.threads,
+      });
       const step = await stepLatency(backend, { threads: STEP_THREADS }, auto, input, hidden, weights, repeats);
-      results.push({ case: stepCase, unit: 'us/step', value: step, higherIsBetter: false, against: 'pytorch', threads: STEP_THREADS });
-      log(`  ${kind} (${auto.path} path): forward ${forward.rate.toFixed(0)} sequences/s (${forward.threads} thread(s)), step ${step.toFixed(1)} us`);
+      results.push({
+        case: stepCase,
+        unit: 'us/step',
+        value: step,
+        higherIsBetter: false,
+        against: 'pytorch',
+        threads: STEP_THREADS,
+      });
+      log(
+        `  ${kind} (${auto.path} path): forward ${forward.rate.toFixed(0)} sequences/s (${forward.threads} thread(s)), step ${step.toFixed(1)} us`,
+      );
 
       const nativeCase = `${kind} native path, forward b${batch} s${steps}`;
       const native = auto.path === 'native' ? forward : await fastest(await encoder('native'));
       const scan = auto.path === 'scan' ? forward : await fastest(await encoder('scan'));
-      results.push({ case: nativeCase, unit: 'sequences/s', value: native.rate, higherIsBetter: true, against: 'native', nativeCase, threads: native.threads });
-      results.push({ case: `${kind} Scan path, forward b${batch} s${steps}`, unit: 'sequences/s', value: scan.rate, higherIsBetter: true, against: 'native', nativeCase, threads: scan.threads });
+      results.push({
+        case: nativeCase,
+        unit: 'sequences/s',
+        value: native.rate,
+        higherIsBetter: true,
+        against: 'native',
+        nativeCase,
+        threads: native.threads,
+      });
+      results.push({
+        case: `${kind} Scan path, forward b${batch} s${steps}`,
+        unit: 'sequences/s',
+        value: scan.rate,
+        higherIsBetter: true,
+        against: 'native',
+        nativeCase,
+        threads: scan.threads,
+      });
       log(`  ${kind}: native path ${native.rate.toFixed(0)}, Scan path ${scan.rate.toFixed(0)} sequences/s`);
     }
   } finally {
@@ -159,10 +245,25 @@ async function measureRecur(sizes: { batch: number; steps: number; input: number
 }
 
 /** Sequences per second of one forward pass over [steps, batch, input], median of `repeats`. */
-async function forwardRate(backend: OrtBackend, options: SessionOptions, encoder: EncoderPart, input: number, weights: Record<string, TensorData>, steps: number, batch: number, repeats: number): Promise<number> {
-  const session = await backend.session({ name: 'bench-forward', model: encoderModel(encoder, input, weights) }, options);
+async function forwardRate(
+  backend: OrtBackend,
+  options: SessionOptions,
+  encoder: EncoderPart,
+  input: number,
+  weights: Record<string, TensorData>,
+  steps: number,
+  batch: number,
+  repeats: number,
+): Promise<number> {
+  const session = await backend.session(
+    { name: 'bench-forward', model: encoderModel(encoder, input, weights) },
+    options,
+  );
   try {
-    const feeds = { x: randomTensor([steps, batch, input], 1), lengths: { dtype: 'int32', dims: [batch], data: new Int32Array(batch).fill(steps) } as TensorData };
+    const feeds = {
+      x: randomTensor([steps, batch, input], 1),
+      lengths: { dtype: 'int32', dims: [batch], data: new Int32Array(batch).fill(steps) } as TensorData,
+    };
     const seconds = await medianSeconds(() => session.run(feeds, { outputs: ['y'] }), { repeats });
     return batch / seconds;
   } finally {
@@ -171,14 +272,30 @@ async function forwardRate(backend: OrtBackend, options: SessionOptions, encoder
 }
 
 /** Microseconds per step at batch 1: one run per step, the state fed back, as text generation does. */
-async function stepLatency(backend: OrtBackend, options: SessionOptions, encoder: RecurrentEncoder, input: number, hidden: number, weights: Record<string, TensorData>, repeats: number): Promise<number> {
+async function stepLatency(
+  backend: OrtBackend,
+  options: SessionOptions,
+  encoder: RecurrentEncoder,
+  input: number,
+  hidden: number,
+  weights: Record<string, TensorData>,
+  repeats: number,
+): Promise<number> {
   const states = encoder.cell.stateNames;
-  const session: Session = await backend.session({ name: 'bench-step', model: encoderModel(encoder, input, weights, states) }, options);
+  const session: Session = await backend.session(
+    { name: 'bench-step', model: encoderModel(encoder, input, weights, states) },
+    options,
+  );
   try {
     const x = randomTensor([1, 1, input], 1);
     const lengths: TensorData = { dtype: 'int32', dims: [1], data: Int32Array.from([1]) };
     const outputs = states.map((s) => `final_${s}`);
-    let state: Record<string, TensorData> = Object.fromEntries(states.map((s) => [`initial_${s}`, { dtype: 'float32', dims: [1, 1, hidden], data: new Float32Array(hidden) } as TensorData]));
+    let state: Record<string, TensorData> = Object.fromEntries(
+      states.map((s) => [
+        `initial_${s}`,
+        { dtype: 'float32', dims: [1, 1, hidden], data: new Float32Array(hidden) } as TensorData,
+      ]),
+    );
     const sample = async () => {
       for (let i = 0; i < STEPS_PER_SAMPLE; i++) {
         const res = await session.run({ x, lengths, ...state }, { outputs });
@@ -194,7 +311,11 @@ async function stepLatency(backend: OrtBackend, options: SessionOptions, encoder
 /** Uniform(-1/sqrt(H), 1/sqrt(H)) weights, as PyTorch initialises its modules; fixed seed. */
 function seededWeights(encoder: RecurrentEncoder, input: number): Record<string, TensorData> {
   const g = new GraphBuilder('probe');
-  encoder.build(g.scope('encoder'), g.input('x', 'float32', ['time', 'batch', input]), g.input('lengths', 'int32', ['batch']));
+  encoder.build(
+    g.scope('encoder'),
+    g.input('x', 'float32', ['time', 'batch', input]),
+    g.input('lengths', 'int32', ['batch']),
+  );
   return Object.fromEntries(g.params.map((p) => [p.name, randomTensor(p.dims, 1 / Math.sqrt(encoder.hidden))]));
 }
 

@@ -42,7 +42,13 @@ if (name === 'sentiment') {
   const tokens = smoke ? 8 : 200;
   const repeats = smoke ? 1 : 3;
   let generated = 0;
-  const options = { maxNewTokens: tokens, stop: [] as string[], onEnd: (end: { generatedTokens: number }) => { generated += end.generatedTokens; } };
+  const options = {
+    maxNewTokens: tokens,
+    stop: [] as string[],
+    onEnd: (end: { generatedTokens: number }) => {
+      generated += end.generatedTokens;
+    },
+  };
   const prompt = (k: number) => String.fromCharCode(65 + (k % 26));
   // Tokens/s counts the tokens actually generated (a sampled end-of-sequence token would end a stream early).
   const rate = async (streams: number) => {
@@ -52,7 +58,9 @@ if (name === 'sentiment') {
     for (let i = 0; i < repeats; i++) {
       generated = 0;
       const start = process.hrtime.bigint();
-      await Promise.all(Array.from({ length: streams }, (_, k) => pipeline.run(prompt(k), { ...options, seed: 100 * i + k })));
+      await Promise.all(
+        Array.from({ length: streams }, (_, k) => pipeline.run(prompt(k), { ...options, seed: 100 * i + k })),
+      );
       times.push(Number(process.hrtime.bigint() - start) / 1e9);
       counts.push(generated);
     }

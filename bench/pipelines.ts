@@ -34,51 +34,101 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
     }
     const args = [...c.referenceArgs(await modelShapes(c.pipeline)), ...(options.smoke ? c.smokeArgs : [])];
     log(`${c.pipeline} against PyTorch (${c.script} ${args.join(' ')})`);
-    const pairs = await alternatingPairs(pairCount, {
-      reference: async () => {
-        const ref = await runReference(c.script, args);
-        references.push(ref);
-        // Keyed as Recur's side is: by the suffix that names the case (", batch 64", ", 1 stream").
-        return new Map(c.rows.map((r) => {
-          const row = ref.rows.find((x) => x.case.endsWith(r.referenceSuffix));
-          if (!row) throw new Error(`${c.script} reported no case ending in "${r.referenceSuffix}" (it has: ${ref.rows.map((x) => x.case).join(', ')})`);
-          return [r.key, row.value];
-        }));
+    const pairs = await alternatingPairs(
+      pairCount,
+      {
+        reference: async () => {
+          const ref = await runReference(c.script, args);
+          references.push(ref);
+          // Keyed as Recur's side is: by the suffix that names the case (", batch 64", ", 1 stream").
+          return new Map(
+            c.rows.map((r) => {
+              const row = ref.rows.find((x) => x.case.endsWith(r.referenceSuffix));
+              if (!row)
+                throw new Error(
+                  `${c.script} reported no case ending in "${r.referenceSuffix}" (it has: ${ref.rows.map((x) => x.case).join(', ')})`,
+                );
+              return [r.key, row.value];
+            }),
+          );
+        },
+        recur: async () =>
+          new Map(
+            Object.entries(
+              (await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs])) as Record<string, number>,
+            ),
+          ),
       },
-      recur: async () => new Map(Object.entries(await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs]) as Record<string, number>)),
-    }, log);
-    for (const r of c.rows) compared.push(comparedRow(pairs, { case: r.case, recurCase: r.key, referenceCase: r.key, unit: r.unit, higherIsBetter: r.higherIsBetter }));
+      log,
+    );
+    for (const r of c.rows)
+      compared.push(
+        comparedRow(pairs, {
+          case: r.case,
+          recurCase: r.key,
+          referenceCase: r.key,
+          unit: r.unit,
+          higherIsBetter: r.higherIsBetter,
+        }),
+      );
   }
   log('');
   log(formatTable(compared, 'pytorch'));
-  log(`(ratio: median of ${pairCount} pair ratios, > 1: Recur better; target >= 1.5 for every row. Recur's figures include tokenising.)`);
+  log(
+    `(ratio: median of ${pairCount} pair ratios, > 1: Recur better; target >= 1.5 for every row. Recur's figures include tokenising.)`,
+  );
   log('');
 
   const rows: unknown[] = [];
   for (const name of ['sentiment', 'generation', 'translation']) {
     if (!existsSync(join(process.cwd(), 'pipelines', `${name}.json`))) continue;
-    const measured = await child('pipelines-child.js', [name, ...smokeArgs]) as { case: string; unit: string; value: number; target?: string; met?: boolean }[];
+    const measured = (await child('pipelines-child.js', [name, ...smokeArgs])) as {
+      case: string;
+      unit: string;
+      value: number;
+      target?: string;
+      met?: boolean;
+    }[];
     for (const r of measured) {
-      log(`${r.case.padEnd(58)} ${r.value.toFixed(r.unit === 'share' ? 3 : 1).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target}: ${r.met ? 'met' : 'MISSED'})` : ''}`);
+      log(
+        `${r.case.padEnd(58)} ${r.value.toFixed(r.unit === 'share' ? 3 : 1).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target}: ${r.met ? 'met' : 'MISSED'})` : ''}`,
+      );
       rows.push(r);
     }
   }
-  finishRun(join(process.cwd(), 'bench/results/pipelines.json'), {
-    name: 'pipelines',
-    date: new Date().toISOString(),
-    machine: machineDescription(),
-    ...(references[0] ? { reference: `${references[0].reference}, ${references[0].threads} threads (../shared/reference/torch_classify.py, torch_generate.py)` } : {}),
-    settings: { pairs: pairCount },
-    compared: compared.map((r) => ({ ...r, target: '>= 1.5', met: r.ratio >= 1.5 })),
-    rows: rows as never,
-  }, before, options, log);
+  finishRun(
+    join(process.cwd(), 'bench/results/pipelines.json'),
+    {
+      name: 'pipelines',
+      date: new Date().toISOString(),
+      machine: machineDescription(),
+      ...(references[0]
+        ? {
+            reference: `${references[0].reference}, ${references[0].threads} threads (../shared/reference/torch_classify.py, torch_generate.py)`,
+          }
+        : {}),
+      settings: { pairs: pairCount },
+      compared: compared.map((r) => ({ ...r, target: '>= 1.5', met: r.ratio >= 1.5 })),
+      rows: rows as never,
+    },
+    before,
+    options,
+    log,
+  );
 }
 
 /** The shapes of a shipped model, read from its weights file's header. */
-interface ModelShapes { vocab: number; embed: number; hidden: number; layers: number }
+interface ModelShapes {
+  vocab: number;
+  embed: number;
+  hidden: number;
+  layers: number;
+}
 
 async function modelShapes(pipeline: string): Promise<ModelShapes> {
-  const spec = JSON.parse(readFileSync(join(process.cwd(), 'pipelines', `${pipeline}.json`), 'utf8')) as { weights: string };
+  const spec = JSON.parse(readFileSync(join(process.cwd(), 'pipelines', `${pipeline}.json`), 'utf8')) as {
+    weights: string;
+  };
   const store = await FileWeightStore.open(join(process.cwd(), 'pipelines', spec.weights));
   const [vocab, embed] = store.info('embedding.table')!.dims;
   const recurrent = store.names().filter((n) => /^encoder\.layers\.\d+\.forward\.R$/.test(n));
@@ -90,27 +140,83 @@ interface ComparedCase {
   readonly script: string;
   readonly referenceArgs: (s: ModelShapes) => string[];
   readonly smokeArgs: readonly string[];
-  readonly rows: readonly { key: string; referenceSuffix: string; case: string; unit: string; higherIsBetter: boolean }[];
+  readonly rows: readonly {
+    key: string;
+    referenceSuffix: string;
+    case: string;
+    unit: string;
+    higherIsBetter: boolean;
+  }[];
 }
 
 /** The rows compared with PyTorch: the keys pipelines-compare-child.ts reports, and the reference's case names. */
 const COMPARED: readonly ComparedCase[] = [
   {
-    pipeline: 'sentiment', script: 'torch_classify.py',
-    referenceArgs: (s) => ['--vocab', `${s.vocab}`, '--embed', `${s.embed}`, '--hidden', `${s.hidden}`, '--layers', `${s.layers}`, '--batch', '64', '--length', '20'],
+    pipeline: 'sentiment',
+    script: 'torch_classify.py',
+    referenceArgs: (s) => [
+      '--vocab',
+      `${s.vocab}`,
+      '--embed',
+      `${s.embed}`,
+      '--hidden',
+      `${s.hidden}`,
+      '--layers',
+      `${s.layers}`,
+      '--batch',
+      '64',
+      '--length',
+      '20',
+    ],
     smokeArgs: ['--repeats', '2'],
     rows: [
-      { key: 'batch64', referenceSuffix: ', batch 64', case: 'sentiment (BiLSTM classifier) batch 64 vs PyTorch', unit: 'sentences/s', higherIsBetter: true },
-      { key: 'one', referenceSuffix: ', one sentence', case: 'sentiment (BiLSTM classifier) one sentence vs PyTorch', unit: 'ms', higherIsBetter: false },
+      {
+        key: 'batch64',
+        referenceSuffix: ', batch 64',
+        case: 'sentiment (BiLSTM classifier) batch 64 vs PyTorch',
+        unit: 'sentences/s',
+        higherIsBetter: true,
+      },
+      {
+        key: 'one',
+        referenceSuffix: ', one sentence',
+        case: 'sentiment (BiLSTM classifier) one sentence vs PyTorch',
+        unit: 'ms',
+        higherIsBetter: false,
+      },
     ],
   },
   {
-    pipeline: 'generation', script: 'torch_generate.py',
-    referenceArgs: (s) => ['--vocab', `${s.vocab}`, '--embed', `${s.embed}`, '--hidden', `${s.hidden}`, '--layers', `${s.layers}`, '--streams', '1,32'],
+    pipeline: 'generation',
+    script: 'torch_generate.py',
+    referenceArgs: (s) => [
+      '--vocab',
+      `${s.vocab}`,
+      '--embed',
+      `${s.embed}`,
+      '--hidden',
+      `${s.hidden}`,
+      '--layers',
+      `${s.layers}`,
+      '--streams',
+      '1,32',
+    ],
     smokeArgs: ['--tokens', '8', '--repeats', '1'],
     rows: [
-      { key: 'streams1', referenceSuffix: ', 1 stream', case: 'generation (LSTM LM, sampled) 1 stream vs PyTorch', unit: 'tokens/s', higherIsBetter: true },
-      { key: 'streams32', referenceSuffix: ', 32 streams', case: 'generation (LSTM LM, sampled) 32 streams vs PyTorch', unit: 'tokens/s', higherIsBetter: true },
+      {
+        key: 'streams1',
+        referenceSuffix: ', 1 stream',
+        case: 'generation (LSTM LM, sampled) 1 stream vs PyTorch',
+        unit: 'tokens/s',
+        higherIsBetter: true,
+      },
+      {
+        key: 'streams32',
+        referenceSuffix: ', 32 streams',
+        case: 'generation (LSTM LM, sampled) 32 streams vs PyTorch',
+        unit: 'tokens/s',
+        higherIsBetter: true,
+      },
     ],
   },
 ];

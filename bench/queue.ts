@@ -32,21 +32,68 @@ export async function runQueueBench(options: ProtocolOptions = {}): Promise<void
   const pairs = options.pairs ?? (options.smoke ? 1 : 3);
   const lineRate = (seconds: number) => new Map([['lines/s', sentences / seconds]]);
   try {
-    const local = async () => lineRate(timed(() => recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1'])));
+    const local = async () =>
+      lineRate(
+        timed(() =>
+          recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1']),
+        ),
+      );
     const onQueue = (workers: number) => () =>
-      withWorkers(workers, spec, url, () => lineRate(timed(() => recur(['run', spec, '--input', input, '--output', join(dir, `workers-${workers}.jsonl`), '--queue', url, '--chunk', '500']))));
+      withWorkers(workers, spec, url, () =>
+        lineRate(
+          timed(() =>
+            recur([
+              'run',
+              spec,
+              '--input',
+              input,
+              '--output',
+              join(dir, `workers-${workers}.jsonl`),
+              '--queue',
+              url,
+              '--chunk',
+              '500',
+            ]),
+          ),
+        ),
+      );
     // Each comparison in alternating pairs (lib/protocol.ts): the baseline is the protocol's "reference" side.
     const oneVsLocal = await alternatingPairs(pairs, { reference: local, recur: onQueue(1) }, log);
     const twoVsOne = await alternatingPairs(pairs, { reference: onQueue(1), recur: onQueue(2) }, log);
     const outputs = ['local', 'workers-1', 'workers-2'].map((name) => readFileSync(join(dir, `${name}.jsonl`), 'utf8'));
     const same = outputs.every((o) => o === outputs[0]);
     const rows: BenchRow[] = [
-      comparedRow(oneVsLocal, { case: '1 worker (1 thread) vs local recur run (1 thread); target >= 0.9', unit: 'lines/s', higherIsBetter: true, referenceCase: 'lines/s', recurCase: 'lines/s' }),
-      comparedRow(twoVsOne, { case: '2 workers (1 thread each) vs 1 worker; target >= 1.7', unit: 'lines/s', higherIsBetter: true, referenceCase: 'lines/s', recurCase: 'lines/s' }),
+      comparedRow(oneVsLocal, {
+        case: '1 worker (1 thread) vs local recur run (1 thread); target >= 0.9',
+        unit: 'lines/s',
+        higherIsBetter: true,
+        referenceCase: 'lines/s',
+        recurCase: 'lines/s',
+      }),
+      comparedRow(twoVsOne, {
+        case: '2 workers (1 thread each) vs 1 worker; target >= 1.7',
+        unit: 'lines/s',
+        higherIsBetter: true,
+        referenceCase: 'lines/s',
+        recurCase: 'lines/s',
+      }),
     ];
     log(formatTable(rows, 'baseline'));
     log(`outputs identical: ${same}`);
-    finishRun(join(process.cwd(), 'bench/results/queue.json'), { name: 'queue', date: new Date().toISOString(), machine: machineDescription(), sentences, outputsIdentical: same, rows }, before, options, log);
+    finishRun(
+      join(process.cwd(), 'bench/results/queue.json'),
+      {
+        name: 'queue',
+        date: new Date().toISOString(),
+        machine: machineDescription(),
+        sentences,
+        outputsIdentical: same,
+        rows,
+      },
+      before,
+      options,
+      log,
+    );
   } finally {
     redis.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
@@ -54,11 +101,17 @@ export async function runQueueBench(options: ProtocolOptions = {}): Promise<void
 }
 
 function writeCorpus(dir: string, sentences: number): string {
-  const tokenizer = JSON.parse(readFileSync(join(process.cwd(), 'pipelines/sentiment/tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
-  const words = Object.keys(tokenizer.model.vocab).filter((w) => /^[a-z]+$/.test(w)).slice(0, 5000);
+  const tokenizer = JSON.parse(readFileSync(join(process.cwd(), 'pipelines/sentiment/tokenizer.json'), 'utf8')) as {
+    model: { vocab: Record<string, number> };
+  };
+  const words = Object.keys(tokenizer.model.vocab)
+    .filter((w) => /^[a-z]+$/.test(w))
+    .slice(0, 5000);
   let state = 7;
   const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31);
-  const lines = Array.from({ length: sentences }, () => Array.from({ length: 8 + (next() % 17) }, () => words[next() % words.length]).join(' '));
+  const lines = Array.from({ length: sentences }, () =>
+    Array.from({ length: 8 + (next() % 17) }, () => words[next() % words.length]).join(' '),
+  );
   const path = join(dir, 'corpus.txt');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -79,7 +132,9 @@ async function withWorkers<T>(count: number, spec: string, url: string, work: ()
   const workers: ChildProcess[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const child = spawn(process.execPath, [BIN, 'worker', spec, '--queue', url, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'worker', spec, '--queue', url, '--threads', '1'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       workers.push(child);
       await new Promise<void>((resolve, reject) => {
         let text = '';
@@ -103,7 +158,24 @@ async function startRedis(dir: string): Promise<{ child: ChildProcess; port: num
       s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 200; i++) {
     const up = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port }, () => {

@@ -16,17 +16,33 @@ import { parseArgs } from 'node:util';
 import type { ProtocolOptions } from './lib/protocol.js';
 
 const BENCHES: Record<string, { summary: string; run: (options: ProtocolOptions) => Promise<void> }> = {
-  encoder: { summary: 'RNN/LSTM/GRU forward and step latency vs PyTorch', run: async (o) => (await import('./encoder.js')).runEncoderBench(o) },
+  encoder: {
+    summary: 'RNN/LSTM/GRU forward and step latency vs PyTorch',
+    run: async (o) => (await import('./encoder.js')).runEncoderBench(o),
+  },
   train: { summary: 'training tokens/s vs PyTorch', run: async (o) => (await import('./train.js')).runTrainBench(o) },
-  pipelines: { summary: 'shipped pipelines vs PyTorch; throughput, latency, overhead outside session.run, RSS', run: async (o) => (await import('./pipelines.js')).runPipelinesBench(o) },
+  pipelines: {
+    summary: 'shipped pipelines vs PyTorch; throughput, latency, overhead outside session.run, RSS',
+    run: async (o) => (await import('./pipelines.js')).runPipelinesBench(o),
+  },
   serve: { summary: 'HTTP server load and soak', run: async (o) => (await import('./serve.js')).runServeBench(o) },
-  queue: { summary: 'recur run --queue: 1 worker vs local, 2 workers vs 1 (needs redis-server)', run: async (o) => (await import('./queue.js')).runQueueBench(o) },
+  queue: {
+    summary: 'recur run --queue: 1 worker vs local, 2 workers vs 1 (needs redis-server)',
+    run: async (o) => (await import('./queue.js')).runQueueBench(o),
+  },
 };
 
-const usage = `usage: npm run bench -- NAME... [--pairs N] [--out DIR] [--smoke]\n${Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(10)} ${b.summary}`).join('\n')}\n`;
+const usage = `usage: npm run bench -- NAME... [--pairs N] [--out DIR] [--smoke]\n${Object.entries(BENCHES)
+  .map(([n, b]) => `  ${n.padEnd(10)} ${b.summary}`)
+  .join('\n')}\n`;
 let parsed;
 try {
-  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true, options: { pairs: { type: 'string' }, out: { type: 'string' }, smoke: { type: 'boolean' } } });
+  parsed = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    strict: true,
+    options: { pairs: { type: 'string' }, out: { type: 'string' }, smoke: { type: 'boolean' } },
+  });
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n${usage}`);
   process.exit(2);
@@ -36,7 +52,8 @@ const pairs = parsed.values.pairs === undefined ? undefined : Number(parsed.valu
 const unknown = names.filter((n) => !(n in BENCHES));
 if (names.length === 0 || unknown.length > 0 || (pairs !== undefined && !(Number.isInteger(pairs) && pairs >= 1))) {
   if (unknown.length) process.stderr.write(`unknown benchmark: ${unknown.join(', ')}\n`);
-  if (pairs !== undefined && !(Number.isInteger(pairs) && pairs >= 1)) process.stderr.write(`--pairs must be a whole number >= 1, got ${parsed.values.pairs}\n`);
+  if (pairs !== undefined && !(Number.isInteger(pairs) && pairs >= 1))
+    process.stderr.write(`--pairs must be a whole number >= 1, got ${parsed.values.pairs}\n`);
   process.stderr.write(usage);
   process.exitCode = 2;
 } else {

@@ -16,15 +16,29 @@ type Request = { method: 'POST'; path: string; headers: Record<string, string>; 
 const json = { 'content-type': 'application/json' };
 
 export function classifyRequest(server: BenchServer): Request {
-  return { method: 'POST', path: `/v1/pipelines/${server.classifier}`, headers: json, body: JSON.stringify({ inputs: 'The acting was wonderful and the music was lovely.' }) };
+  return {
+    method: 'POST',
+    path: `/v1/pipelines/${server.classifier}`,
+    headers: json,
+    body: JSON.stringify({ inputs: 'The acting was wonderful and the music was lovely.' }),
+  };
 }
 
 export function completionRequest(server: BenchServer, maxTokens: number): Request {
-  return { method: 'POST', path: '/v1/completions', headers: json, body: JSON.stringify({ model: server.lm, prompt: 'the film', max_tokens: maxTokens, seed: 1 }) };
+  return {
+    method: 'POST',
+    path: '/v1/completions',
+    headers: json,
+    body: JSON.stringify({ model: server.lm, prompt: 'the film', max_tokens: maxTokens, seed: 1 }),
+  };
 }
 
 /** autocannon against the server: a fixed duration or a fixed number of requests, cycling `requests`. */
-export async function load(server: BenchServer, requests: readonly Request[], bound: { connections: number; durationSeconds?: number; amount?: number }): Promise<LoadFigures> {
+export async function load(
+  server: BenchServer,
+  requests: readonly Request[],
+  bound: { connections: number; durationSeconds?: number; amount?: number },
+): Promise<LoadFigures> {
   const result = await autocannon({
     url: server.url,
     connections: bound.connections,
@@ -52,7 +66,12 @@ export interface StreamingFigures {
   /** p99 event-loop delay of the server's main thread over the streaming window (its own monitor). */
   readonly eventLoopDelayP99Ms: number;
   /** Latency of GET /healthz sent every 20 ms while the streams ran. */
-  readonly healthzLatencyMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
+  readonly healthzLatencyMs: {
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+    readonly samples: number;
+  };
   readonly errors: number;
 }
 
@@ -89,17 +108,33 @@ export async function streaming(server: BenchServer, streams: number, tokens: nu
     tokensPerSecond: round(received / seconds),
     timeToFirstTokenMs: { p50: round(percentile(ttft, 50)), max: round(ttft[ttft.length - 1] ?? 0) },
     eventLoopDelayP99Ms: round(loopP99 * 1000),
-    healthzLatencyMs: { p50: round(percentile(sortedProbes, 50)), p99: round(percentile(sortedProbes, 99)), max: round(sortedProbes[sortedProbes.length - 1] ?? 0), samples: probes.length },
+    healthzLatencyMs: {
+      p50: round(percentile(sortedProbes, 50)),
+      p99: round(percentile(sortedProbes, 99)),
+      max: round(sortedProbes[sortedProbes.length - 1] ?? 0),
+      samples: probes.length,
+    },
     errors: results.filter((r) => !r.ok).length,
   };
 }
 
-async function oneStream(server: BenchServer, tokens: number, seed: number): Promise<{ ok: boolean; tokens: number; firstTokenMs: number }> {
+async function oneStream(
+  server: BenchServer,
+  tokens: number,
+  seed: number,
+): Promise<{ ok: boolean; tokens: number; firstTokenMs: number }> {
   const t = performance.now();
   const res = await fetch(`${server.url}/v1/chat/completions`, {
     method: 'POST',
     headers: json,
-    body: JSON.stringify({ model: server.lm, messages: [{ role: 'user', content: 'Tell me about the film.' }], max_tokens: tokens, seed, stream: true, stream_options: { include_usage: true } }),
+    body: JSON.stringify({
+      model: server.lm,
+      messages: [{ role: 'user', content: 'Tell me about the film.' }],
+      max_tokens: tokens,
+      seed,
+      stream: true,
+      stream_options: { include_usage: true },
+    }),
   });
   if (res.status !== 200 || !res.body) return { ok: false, tokens: 0, firstTokenMs: 0 };
   const reader = res.body.getReader();
@@ -110,11 +145,22 @@ async function oneStream(server: BenchServer, tokens: number, seed: number): Pro
     const { value, done } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
-    if (firstTokenMs === 0 && text.includes('"content":"') && /"content":"[^"]/.test(text)) firstTokenMs = performance.now() - t;
+    if (firstTokenMs === 0 && text.includes('"content":"') && /"content":"[^"]/.test(text))
+      firstTokenMs = performance.now() - t;
   }
-  const events = text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
-  const usage = events.length >= 2 ? (JSON.parse(events[events.length - 2]!) as { usage?: { completion_tokens: number } }).usage : undefined;
-  return { ok: events[events.length - 1] === '[DONE]' && usage !== undefined, tokens: usage?.completion_tokens ?? 0, firstTokenMs };
+  const events = text
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: '))
+    .map((e) => e.slice(6));
+  const usage =
+    events.length >= 2
+      ? (JSON.parse(events[events.length - 2]!) as { usage?: { completion_tokens: number } }).usage
+      : undefined;
+  return {
+    ok: events[events.length - 1] === '[DONE]' && usage !== undefined,
+    tokens: usage?.completion_tokens ?? 0,
+    firstTokenMs,
+  };
 }
 
 export interface SoakFigures extends LoadFigures {
@@ -125,7 +171,12 @@ export interface SoakFigures extends LoadFigures {
 }
 
 /** `amount` requests cycling `requests`, with the server's RSS sampled every 250 ms. */
-export async function soak(server: BenchServer, requests: readonly Request[], amount: number, connections: number): Promise<SoakFigures> {
+export async function soak(
+  server: BenchServer,
+  requests: readonly Request[],
+  amount: number,
+  connections: number,
+): Promise<SoakFigures> {
   const samples: { t: number; rss: number }[] = [];
   let running = true;
   const sampler = (async () => {
@@ -140,7 +191,10 @@ export async function soak(server: BenchServer, requests: readonly Request[], am
   await sampler;
   const mib = (b: number) => round(b / 2 ** 20);
   const meanAround = (from: number, to: number) => {
-    const part = samples.slice(Math.floor(samples.length * from), Math.max(Math.floor(samples.length * from) + 1, Math.ceil(samples.length * to)));
+    const part = samples.slice(
+      Math.floor(samples.length * from),
+      Math.max(Math.floor(samples.length * from) + 1, Math.ceil(samples.length * to)),
+    );
     return part.reduce((s, x) => s + x.rss, 0) / Math.max(1, part.length);
   };
   const middle = meanAround(0.45, 0.55);
@@ -148,7 +202,12 @@ export async function soak(server: BenchServer, requests: readonly Request[], am
   return {
     ...figures,
     rssSamples: samples.length,
-    rssMiB: { start: mib(samples[0]?.rss ?? 0), middle: mib(middle), end: mib(end), max: mib(Math.max(0, ...samples.map((s) => s.rss))) },
+    rssMiB: {
+      start: mib(samples[0]?.rss ?? 0),
+      middle: mib(middle),
+      end: mib(end),
+      max: mib(Math.max(0, ...samples.map((s) => s.rss))),
+    },
     growthMiddleToEndMiB: mib(end - middle),
   };
 }

@@ -40,35 +40,48 @@ async function shipped(file: string): Promise<{ spec: string; name: string } | u
 async function untrainedLanguageModel(dir: string): Promise<{ spec: string; name: string }> {
   await copyFile(join(ROOT, 'pipelines/demo/tokenizer.json'), join(dir, 'tokenizer.json'));
   const spec = join(dir, 'bench-lm.json');
-  await writeFile(spec, JSON.stringify({
-    name: 'bench-lm',
-    task: 'text-generation',
-    tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
-    embedding: { type: 'lookup', dim: 64 },
-    encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 256, layers: 2 },
-    head: { type: 'language-model', generate: { maxNewTokens: 64, temperature: 0.8 } },
-    weights: 'bench-lm.safetensors',
-    runtime: { maxBatch: 32, threads: 1 },
-  }));
+  await writeFile(
+    spec,
+    JSON.stringify({
+      name: 'bench-lm',
+      task: 'text-generation',
+      tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
+      embedding: { type: 'lookup', dim: 64 },
+      encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 256, layers: 2 },
+      head: { type: 'language-model', generate: { maxNewTokens: 64, temperature: 0.8 } },
+      weights: 'bench-lm.safetensors',
+      runtime: { maxBatch: 32, threads: 1 },
+    }),
+  );
   const fresh = await load(spec, { registry: createRegistry(), initialize: { seed: 5 } });
   await writeSafetensors(join(dir, 'bench-lm.safetensors'), fresh.initializedWeights);
   await fresh.dispose();
   return { spec, name: 'bench-lm' };
 }
 
-export async function startBenchServer(log: (line: string) => void): Promise<BenchServer & { cleanup(): Promise<void> }> {
+export async function startBenchServer(
+  log: (line: string) => void,
+): Promise<BenchServer & { cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'recur-serve-bench-'));
-  const classifier = (await shipped('sentiment.json')) ?? { spec: join(ROOT, 'pipelines/demo.json'), name: 'demo-classifier' };
+  const classifier = (await shipped('sentiment.json')) ?? {
+    spec: join(ROOT, 'pipelines/demo.json'),
+    name: 'demo-classifier',
+  };
   const lm = (await shipped('generation.json')) ?? (await untrainedLanguageModel(dir));
   const config = join(dir, 'serve.json');
-  await writeFile(config, JSON.stringify({
-    pipelines: [{ spec: classifier.spec }, { spec: lm.spec }],
-    limits: { maxTokens: 512, maxConcurrent: 64, maxQueue: 1024 },
-    // Request logging goes to /dev/null here; warn keeps pino's cost out of the figures.
-    logLevel: 'warn',
-  }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      pipelines: [{ spec: classifier.spec }, { spec: lm.spec }],
+      limits: { maxTokens: 512, maxConcurrent: 64, maxQueue: 1024 },
+      // Request logging goes to /dev/null here; warn keeps pino's cost out of the figures.
+      logLevel: 'warn',
+    }),
+  );
   log(`starting recur serve with ${classifier.spec} and ${lm.spec}`);
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--port', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const url = await listeningUrl(child);
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
@@ -76,7 +89,10 @@ export async function startBenchServer(log: (line: string) => void): Promise<Ben
     pid: child.pid!,
     classifier: classifier.name,
     lm: lm.name,
-    models: { classifier: classifier.spec.replace(ROOT, ''), lm: lm.spec.startsWith(dir) ? 'untrained 2x256 LSTM language model (bench-lm)' : lm.spec.replace(ROOT, '') },
+    models: {
+      classifier: classifier.spec.replace(ROOT, ''),
+      lm: lm.spec.startsWith(dir) ? 'untrained 2x256 LSTM language model (bench-lm)' : lm.spec.replace(ROOT, ''),
+    },
     stop: () => {
       child.kill('SIGTERM');
       return exit;

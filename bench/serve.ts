@@ -46,19 +46,30 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<vo
 
     log(`load: POST /v1/pipelines/${server.classifier}, 16 connections, ${loadSeconds} s`);
     const classify = await load(server, [classifyRequest(server)], { connections: 16, durationSeconds: loadSeconds });
-    log(`  ${classify.requestsPerSecond} req/s, p50 ${classify.latencyMs.p50} ms, p99 ${classify.latencyMs.p99} ms, errors ${classify.errors}`);
+    log(
+      `  ${classify.requestsPerSecond} req/s, p50 ${classify.latencyMs.p50} ms, p99 ${classify.latencyMs.p99} ms, errors ${classify.errors}`,
+    );
 
     log(`load: POST /v1/completions (max_tokens 16), 32 connections, ${loadSeconds} s`);
-    const complete = await load(server, [completionRequest(server, 16)], { connections: 32, durationSeconds: loadSeconds });
-    log(`  ${complete.requestsPerSecond} req/s, p50 ${complete.latencyMs.p50} ms, p99 ${complete.latencyMs.p99} ms, errors ${complete.errors}`);
+    const complete = await load(server, [completionRequest(server, 16)], {
+      connections: 32,
+      durationSeconds: loadSeconds,
+    });
+    log(
+      `  ${complete.requestsPerSecond} req/s, p50 ${complete.latencyMs.p50} ms, p99 ${complete.latencyMs.p99} ms, errors ${complete.errors}`,
+    );
 
     log(`streaming: ${streams} chat completions of ${streamTokens} tokens at once`);
     const stream = await streaming(server, streams, streamTokens);
-    log(`  ${stream.tokensPerSecond} tokens/s, first token p50 ${stream.timeToFirstTokenMs.p50} ms, event-loop delay p99 ${stream.eventLoopDelayP99Ms} ms, /healthz p99 ${stream.healthzLatencyMs.p99} ms, errors ${stream.errors}`);
+    log(
+      `  ${stream.tokensPerSecond} tokens/s, first token p50 ${stream.timeToFirstTokenMs.p50} ms, event-loop delay p99 ${stream.eventLoopDelayP99Ms} ms, /healthz p99 ${stream.healthzLatencyMs.p99} ms, errors ${stream.errors}`,
+    );
 
     log(`soak: ${soakRequests} requests (classification and completions alternating), 32 connections, RSS sampled`);
     const soaked = await soak(server, [classifyRequest(server), completionRequest(server, 8)], soakRequests, 32);
-    log(`  ${soaked.requests} requests in ${soaked.durationSeconds} s, errors ${soaked.errors}, RSS ${soaked.rssMiB.start} -> ${soaked.rssMiB.middle} -> ${soaked.rssMiB.end} MiB (growth middle to end ${soaked.growthMiddleToEndMiB} MiB)`);
+    log(
+      `  ${soaked.requests} requests in ${soaked.durationSeconds} s, errors ${soaked.errors}, RSS ${soaked.rssMiB.start} -> ${soaked.rssMiB.middle} -> ${soaked.rssMiB.end} MiB (growth middle to end ${soaked.growthMiddleToEndMiB} MiB)`,
+    );
 
     const exitCode = await server.stop();
     log(`SIGTERM: exit code ${exitCode}`);
@@ -81,7 +92,11 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<vo
       errors,
       targets,
     };
-    log(`targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}`);
+    log(
+      `targets: ${Object.entries(targets)
+        .map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`)
+        .join(', ')}`,
+    );
     await server.cleanup();
     // After the server has exited, so that its CPU time counts as this run's own.
     finishRun(committed, results, before, o, log);

@@ -37,7 +37,15 @@ export interface TrainBenchOptions extends ProtocolOptions {
 /** What `--smoke` runs: sizes small enough to see every code path work in seconds. */
 const SMOKE = { vocab: 50, embed: 8, hidden: 8, batch: 2, steps: 4, repeats: 2, pairs: 1 };
 
-interface Sizes { vocab: number; embed: number; hidden: number; batch: number; steps: number; repeats: number; threads: number }
+interface Sizes {
+  vocab: number;
+  embed: number;
+  hidden: number;
+  batch: number;
+  steps: number;
+  repeats: number;
+  threads: number;
+}
 
 type Loop = 'scan' | 'unrolled';
 
@@ -54,7 +62,16 @@ interface RecurMeasurement {
 export async function runTrainBench(options: TrainBenchOptions = {}): Promise<void> {
   const before = loadSnapshot();
   const o = options.smoke ? { ...SMOKE, ...options } : options;
-  const { vocab = 8000, embed = 128, hidden = 256, batch = 32, steps = 64, repeats = 10, threads = 2, pairs: pairCount = 3 } = o;
+  const {
+    vocab = 8000,
+    embed = 128,
+    hidden = 256,
+    batch = 32,
+    steps = 64,
+    repeats = 10,
+    threads = 2,
+    pairs: pairCount = 3,
+  } = o;
   const cells = o.cells ?? ['lstm', 'gru'];
   const loops = o.loops ?? ['scan', 'unrolled'];
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -69,73 +86,145 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
   const rows: BenchRow[] = [];
   for (const cell of cells) {
     log(`${cell}:`);
-    const pairs = await alternatingPairs(pairCount, {
-      reference: async () => {
-        log(`  PyTorch reference (torch_train.py, ${threads} threads, ${repeats} repeats)`);
-        const ref = await runReference('torch_train.py', [
-          '--vocab', `${vocab}`, '--embed', `${embed}`, '--hidden', `${hidden}`, '--batch', `${batch}`, '--steps', `${steps}`,
-          '--threads', `${threads}`, '--repeats', `${repeats}`, '--cell', cell,
-        ]);
-        references.push(ref);
-        return referenceMap(ref);
+    const pairs = await alternatingPairs(
+      pairCount,
+      {
+        reference: async () => {
+          log(`  PyTorch reference (torch_train.py, ${threads} threads, ${repeats} repeats)`);
+          const ref = await runReference('torch_train.py', [
+            '--vocab',
+            `${vocab}`,
+            '--embed',
+            `${embed}`,
+            '--hidden',
+            `${hidden}`,
+            '--batch',
+            `${batch}`,
+            '--steps',
+            `${steps}`,
+            '--threads',
+            `${threads}`,
+            '--repeats',
+            `${repeats}`,
+            '--cell',
+            cell,
+          ]);
+          references.push(ref);
+          return referenceMap(ref);
+        },
+        recur: async () => {
+          const values = new Map<string, number>();
+          for (const loop of loops) {
+            log(`  Recur (${loop})`);
+            const m = await measureRecur(cell, loop, sizes);
+            log(
+              `    ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`,
+            );
+            const key = `${cell}/${loop}`;
+            measured.set(key, [...(measured.get(key) ?? []), m]);
+            values.set(rowName(cell, loop), m.tokensPerSecond);
+          }
+          return values;
+        },
       },
-      recur: async () => {
-        const values = new Map<string, number>();
-        for (const loop of loops) {
-          log(`  Recur (${loop})`);
-          const m = await measureRecur(cell, loop, sizes);
-          log(`    ${m.tokensPerSecond.toFixed(0)} tokens/s (step ${m.stepMs.toFixed(0)} ms), graph ${m.graphBuildMs.toFixed(0)} ms, session ${m.sessionCreateMs.toFixed(0)} ms`);
-          const key = `${cell}/${loop}`;
-          measured.set(key, [...(measured.get(key) ?? []), m]);
-          values.set(rowName(cell, loop), m.tokensPerSecond);
-        }
-        return values;
-      },
-    }, log);
-    for (const loop of loops) rows.push(comparedRow(pairs, { case: rowName(cell, loop), referenceCase: caseName(cell), unit: 'tokens/s', higherIsBetter: true }));
+      log,
+    );
+    for (const loop of loops)
+      rows.push(
+        comparedRow(pairs, {
+          case: rowName(cell, loop),
+          referenceCase: caseName(cell),
+          unit: 'tokens/s',
+          higherIsBetter: true,
+        }),
+      );
   }
 
   const creation: Record<string, unknown>[] = [];
-  for (const cell of cells) for (const loop of loops) {
-    const ours = measured.get(`${cell}/${loop}`)!;
-    creation.push({
-      cell, loop, nodes: ours[0]!.nodes,
-      graphBuildMs: Math.round(Math.min(...ours.map((m) => m.graphBuildMs))),
-      sessionCreateMs: Math.round(Math.min(...ours.map((m) => m.sessionCreateMs))),
-    });
-  }
+  for (const cell of cells)
+    for (const loop of loops) {
+      const ours = measured.get(`${cell}/${loop}`)!;
+      creation.push({
+        cell,
+        loop,
+        nodes: ours[0]!.nodes,
+        graphBuildMs: Math.round(Math.min(...ours.map((m) => m.graphBuildMs))),
+        sessionCreateMs: Math.round(Math.min(...ours.map((m) => m.sessionCreateMs))),
+      });
+    }
 
   log('');
   log(formatTable(rows, 'pytorch'));
-  for (const c of creation) log(`${c['cell']} ${c['loop']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`);
+  for (const c of creation)
+    log(
+      `${c['cell']} ${c['loop']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`,
+    );
   log(`(ratio = median over ${pairCount} pairs of Recur tokens/s over PyTorch's; target >= 0.5, goal 1.0)`);
   const first = references[0]!;
-  finishRun(committed, {
-    name: 'train',
-    date: new Date().toISOString(),
-    machine: machineDescription(),
-    reference: `${first.reference}, ${first.threads} threads (../shared/reference/torch_train.py)`,
-    settings: { vocab, embed, hidden, batch, steps, repeats, threads, pairs: pairCount, optimizer: 'adam lr 1e-3', loops: 'scan: forward Scan + reverse Scan (default); unrolled: 64 copies of the step (core/train/SPIKE.md)', backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript' },
-    sessionCreation: creation,
-    rows,
-  }, before, o, log);
+  finishRun(
+    committed,
+    {
+      name: 'train',
+      date: new Date().toISOString(),
+      machine: machineDescription(),
+      reference: `${first.reference}, ${first.threads} threads (../shared/reference/torch_train.py)`,
+      settings: {
+        vocab,
+        embed,
+        hidden,
+        batch,
+        steps,
+        repeats,
+        threads,
+        pairs: pairCount,
+        optimizer: 'adam lr 1e-3',
+        loops: 'scan: forward Scan + reverse Scan (default); unrolled: 64 copies of the step (core/train/SPIKE.md)',
+        backend: 'onnxruntime-node CPU, graph optimization all; Adam in JavaScript',
+      },
+      sessionCreation: creation,
+      rows,
+    },
+    before,
+    o,
+    log,
+  );
 }
 
 async function measureRecur(cell: string, loop: Loop, s: Sizes): Promise<RecurMeasurement> {
   let t0 = performance.now();
-  const encoder = await createPart(recurrentRegistry(), 'encoder', { type: 'recurrent', cell: { type: cell }, hidden: s.hidden, path: 'scan' }, { inputDim: s.embed }) as EncoderPart;
-  const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: s.vocab, embed: s.embed }), loop === 'unrolled' ? { unroll: s.steps } : {});
+  const encoder = (await createPart(
+    recurrentRegistry(),
+    'encoder',
+    { type: 'recurrent', cell: { type: cell }, hidden: s.hidden, path: 'scan' },
+    { inputDim: s.embed },
+  )) as EncoderPart;
+  const graph = buildTrainingGraph(
+    (g) => languageModelForward(g, encoder, { vocab: s.vocab, embed: s.embed }),
+    loop === 'unrolled' ? { unroll: s.steps } : {},
+  );
   const graphBuildMs = performance.now() - t0;
   const params = ParamSet.initialised(graph.params, 0);
   t0 = performance.now();
-  const trainer = await Trainer.create(graph, params, { optimizer: { name: 'adam', lr: 1e-3 }, threads: s.threads, seed: 0 });
+  const trainer = await Trainer.create(graph, params, {
+    optimizer: { name: 'adam', lr: 1e-3 },
+    threads: s.threads,
+    seed: 0,
+  });
   const sessionCreateMs = performance.now() - t0;
   try {
     const rng = new Xoshiro128(0);
     const n = s.batch * s.steps;
     const batch: Record<string, TensorData> = {
-      ids: { dtype: 'int64', dims: [s.steps, s.batch], data: BigInt64Array.from({ length: n }, () => BigInt(rng.below(s.vocab))) },
-      targets: { dtype: 'int64', dims: [s.steps, s.batch], data: BigInt64Array.from({ length: n }, () => BigInt(rng.below(s.vocab))) },
+      ids: {
+        dtype: 'int64',
+        dims: [s.steps, s.batch],
+        data: BigInt64Array.from({ length: n }, () => BigInt(rng.below(s.vocab))),
+      },
+      targets: {
+        dtype: 'int64',
+        dims: [s.steps, s.batch],
+        data: BigInt64Array.from({ length: n }, () => BigInt(rng.below(s.vocab))),
+      },
       lengths: { dtype: 'int32', dims: [s.batch], data: new Int32Array(s.batch).fill(s.steps) },
     };
     const dims = { T: s.steps, B: s.batch };
@@ -148,7 +237,15 @@ async function measureRecur(cell: string, loop: Loop, s: Sizes): Promise<RecurMe
       times.push(performance.now() - start);
     }
     const stepMs = median(times);
-    return { cell, loop, tokensPerSecond: n / (stepMs / 1000), graphBuildMs, sessionCreateMs, nodes: graph.nodeCount, stepMs };
+    return {
+      cell,
+      loop,
+      tokensPerSecond: n / (stepMs / 1000),
+      graphBuildMs,
+      sessionCreateMs,
+      nodes: graph.nodeCount,
+      stepMs,
+    };
   } finally {
     await trainer.release();
   }

@@ -16,18 +16,25 @@ function onPath(binary) {
   return dirs.some((dir) => dir && existsSync(join(dir, binary)));
 }
 
-const missing = Object.entries(NEEDED).filter(([binary]) => !onPath(binary)).map(([, pkg]) => pkg);
+const missing = Object.entries(NEEDED)
+  .filter(([binary]) => !onPath(binary))
+  .map(([, pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
 
 const hint = `install them with: sudo apt-get install ${missing.join(' ')}   (macOS: brew install redis nginx)`;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot || !onPath('apt-get')) {
-  console.error(`test:setup: the test suites need ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed; ${hint}`);
+  console.error(
+    `test:setup: the test suites need ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed; ${hint}`,
+  );
   process.exit(1);
 }
 console.error(`test:setup: installing ${missing.join(' ')} with apt-get`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+]) {
   const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (r.status !== 0) {
     console.error(`test:setup: apt-get ${args[0]} failed (exit ${r.status}); ${hint}`);

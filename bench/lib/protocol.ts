@@ -96,7 +96,10 @@ export interface ComparedRow {
  * Throughputs (`higherIsBetter`) compare Recur over the reference; latencies the reference over Recur.
  * A case a side did not report in some pair is an error: it would silently change what the median means.
  */
-export function comparedRow(pairs: readonly Pair[], c: { case: string; unit: string; higherIsBetter: boolean; referenceCase?: string; recurCase?: string }): ComparedRow {
+export function comparedRow(
+  pairs: readonly Pair[],
+  c: { case: string; unit: string; higherIsBetter: boolean; referenceCase?: string; recurCase?: string },
+): ComparedRow {
   if (pairs.length === 0) throw new RangeError(`${c.case}: no pairs measured`);
   const pick = (side: ReadonlyMap<string, number>, name: string, who: string) => {
     const v = side.get(name);
@@ -108,8 +111,15 @@ export function comparedRow(pairs: readonly Pair[], c: { case: string; unit: str
   const ratios = recur.map((r, i) => (c.higherIsBetter ? r / reference[i]! : reference[i]! / r));
   const s = ratioSummary(ratios);
   return {
-    case: c.case, unit: c.unit, recur: round(median(recur)), reference: round(median(reference)),
-    ratio: round(s.median, 3), ratioMin: round(s.min, 3), ratioMax: round(s.max, 3), spread: round(s.spread, 3), pairs: pairs.length,
+    case: c.case,
+    unit: c.unit,
+    recur: round(median(recur)),
+    reference: round(median(reference)),
+    ratio: round(s.median, 3),
+    ratioMin: round(s.min, 3),
+    ratioMax: round(s.max, 3),
+    spread: round(s.spread, 3),
+    pairs: pairs.length,
   };
 }
 
@@ -128,7 +138,12 @@ export interface LoadSnapshot {
 export function loadSnapshot(): LoadSnapshot {
   const wallSeconds = performance.timeOrigin / 1000 + performance.now() / 1000;
   try {
-    return { loadavg: loadavg(), wallSeconds, machineCpuSeconds: machineBusySeconds(readFileSync('/proc/stat', 'utf8')), ownCpuSeconds: ownCpuSeconds(readFileSync('/proc/self/stat', 'utf8')) };
+    return {
+      loadavg: loadavg(),
+      wallSeconds,
+      machineCpuSeconds: machineBusySeconds(readFileSync('/proc/stat', 'utf8')),
+      ownCpuSeconds: ownCpuSeconds(readFileSync('/proc/self/stat', 'utf8')),
+    };
   } catch {
     return { loadavg: loadavg(), wallSeconds };
   }
@@ -144,7 +159,10 @@ export function machineBusySeconds(procStat: string): number {
 /** CPU seconds of this process and its waited-for children from /proc/self/stat (utime, stime, cutime, cstime). */
 export function ownCpuSeconds(procSelfStat: string): number {
   // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-  const rest = procSelfStat.slice(procSelfStat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const rest = procSelfStat
+    .slice(procSelfStat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   // rest[0] is field 3 (state), so fields 14-17 are rest[11..14].
   return (rest[11]! + rest[12]! + rest[13]! + rest[14]!) / TICKS_PER_SECOND;
 }
@@ -160,9 +178,21 @@ export interface LoadRecord {
 
 export function loadRecord(before: LoadSnapshot, after: LoadSnapshot): LoadRecord {
   const seconds = after.wallSeconds - before.wallSeconds;
-  const base = { loadavgBefore: before.loadavg.map((v) => round(v)), loadavgAfter: after.loadavg.map((v) => round(v)), seconds: round(seconds, 1) };
-  if (before.machineCpuSeconds === undefined || after.machineCpuSeconds === undefined || before.ownCpuSeconds === undefined || after.ownCpuSeconds === undefined || seconds <= 0) return base;
-  const foreign = (after.machineCpuSeconds - before.machineCpuSeconds - (after.ownCpuSeconds - before.ownCpuSeconds)) / seconds;
+  const base = {
+    loadavgBefore: before.loadavg.map((v) => round(v)),
+    loadavgAfter: after.loadavg.map((v) => round(v)),
+    seconds: round(seconds, 1),
+  };
+  if (
+    before.machineCpuSeconds === undefined ||
+    after.machineCpuSeconds === undefined ||
+    before.ownCpuSeconds === undefined ||
+    after.ownCpuSeconds === undefined ||
+    seconds <= 0
+  )
+    return base;
+  const foreign =
+    (after.machineCpuSeconds - before.machineCpuSeconds - (after.ownCpuSeconds - before.ownCpuSeconds)) / seconds;
   return { ...base, foreignCores: round(Math.max(0, foreign)) };
 }
 
@@ -174,27 +204,47 @@ export interface LoadVerdict {
   readonly reason: string;
 }
 
-export function loadVerdict(record: LoadRecord, limits = { loadBefore: LOAD_BEFORE_MAX, foreignCores: FOREIGN_CORES_MAX }): LoadVerdict {
+export function loadVerdict(
+  record: LoadRecord,
+  limits = { loadBefore: LOAD_BEFORE_MAX, foreignCores: FOREIGN_CORES_MAX },
+): LoadVerdict {
   const problems: string[] = [];
   const before = record.loadavgBefore[0] ?? 0;
-  if (before > limits.loadBefore) problems.push(`1-minute load average ${before} before the run (limit ${limits.loadBefore})`);
-  if (record.foreignCores !== undefined && record.foreignCores > limits.foreignCores) problems.push(`other processes kept ${record.foreignCores} cores busy during the run (limit ${limits.foreignCores})`);
+  if (before > limits.loadBefore)
+    problems.push(`1-minute load average ${before} before the run (limit ${limits.loadBefore})`);
+  if (record.foreignCores !== undefined && record.foreignCores > limits.foreignCores)
+    problems.push(
+      `other processes kept ${record.foreignCores} cores busy during the run (limit ${limits.foreignCores})`,
+    );
   return problems.length > 0
     ? { high: true, reason: problems.join('; ') }
-    : { high: false, reason: `load average ${before} before, ${record.foreignCores ?? 'unknown'} cores busy with other processes` };
+    : {
+        high: false,
+        reason: `load average ${before} before, ${record.foreignCores ?? 'unknown'} cores busy with other processes`,
+      };
 }
 
 /** Where a run's results go: a path, or undefined with the reason they are not written. */
-export type Destination = { readonly path: string; readonly note: string } | { readonly path: undefined; readonly note: string };
+export type Destination =
+  { readonly path: string; readonly note: string } | { readonly path: undefined; readonly note: string };
 
 /**
  * The committed file when the load was low; nowhere when it was high (the committed file is kept);
  * `out` (an explicit `--out`) whatever the load, unless it is the committed file itself.
  */
 export function resultsDestination(committed: string, verdict: LoadVerdict, out?: string): Destination {
-  if (out !== undefined && resolve(out) !== resolve(committed)) return { path: resolve(out), note: verdict.high ? `load was high (${verdict.reason}); written to ${out} as asked, not to ${committed}` : `written to ${out} as asked` };
+  if (out !== undefined && resolve(out) !== resolve(committed))
+    return {
+      path: resolve(out),
+      note: verdict.high
+        ? `load was high (${verdict.reason}); written to ${out} as asked, not to ${committed}`
+        : `written to ${out} as asked`,
+    };
   if (!verdict.high) return { path: committed, note: `load was low (${verdict.reason})` };
-  return { path: undefined, note: `NOT written: load was high (${verdict.reason}); ${committed} keeps its previous results. Run again on a quiet machine, or pass --out DIR to write them elsewhere.` };
+  return {
+    path: undefined,
+    note: `NOT written: load was high (${verdict.reason}); ${committed} keeps its previous results. Run again on a quiet machine, or pass --out DIR to write them elsewhere.`,
+  };
 }
 
 function round(v: number, digits = 2): number {
@@ -220,14 +270,24 @@ export interface ProtocolOptions {
  * and writes `results` (with the load record) where `resultsDestination` says, logging what it did.
  * Returns the path written, or undefined.
  */
-export function finishRun(committed: string, results: BenchResults, before: LoadSnapshot, options: ProtocolOptions, log: (line: string) => void): string | undefined {
+export function finishRun(
+  committed: string,
+  results: BenchResults,
+  before: LoadSnapshot,
+  options: ProtocolOptions,
+  log: (line: string) => void,
+): string | undefined {
   const record = loadRecord(before, loadSnapshot());
   const verdict = loadVerdict(record);
-  const destination = options.smoke && options.out === undefined
-    ? { path: undefined, note: 'smoke run: results not written' }
-    : resultsDestination(committed, verdict, options.out);
-  log(`load average before ${record.loadavgBefore.join(' ')}, after ${record.loadavgAfter.join(' ')}; other processes ${record.foreignCores ?? '?'} cores over ${record.seconds} s`);
-  if (destination.path !== undefined) writeResults(destination.path, { ...results, load: { ...record, high: verdict.high, verdict: verdict.reason } });
+  const destination =
+    options.smoke && options.out === undefined
+      ? { path: undefined, note: 'smoke run: results not written' }
+      : resultsDestination(committed, verdict, options.out);
+  log(
+    `load average before ${record.loadavgBefore.join(' ')}, after ${record.loadavgAfter.join(' ')}; other processes ${record.foreignCores ?? '?'} cores over ${record.seconds} s`,
+  );
+  if (destination.path !== undefined)
+    writeResults(destination.path, { ...results, load: { ...record, high: verdict.high, verdict: verdict.reason } });
   log(destination.note);
   return destination.path;
 }

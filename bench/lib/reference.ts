@@ -41,7 +41,11 @@ export async function runReference(script: string, args: readonly string[]): Pro
   setup ??= run('bash', [resolve(dir, 'setup.sh')], { maxBuffer: 1 << 20 }).then(() => undefined);
   await setup;
   const { stdout } = await run('bash', [resolve(dir, 'run.sh'), script, ...args], { maxBuffer: 1 << 20 });
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (!line) throw new Error(`${script} printed no JSON: ${stdout.slice(0, 200)}`);
   return JSON.parse(line) as ReferenceResult;
 }

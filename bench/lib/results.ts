@@ -36,9 +36,17 @@ export function writeResults(path: string, results: BenchResults): void {
 /** The rows as an aligned text table. */
 export function formatTable(rows: readonly BenchRow[], referenceName: string): string {
   const header = ['case', 'unit', 'recur', referenceName, 'ratio', 'spread'];
-  const body = rows.map((r) => [r.case, r.unit, fmt(r.recur), fmt(r.reference), `${r.ratio.toFixed(2)}x`, r.spread === undefined ? '' : `${(r.spread * 100).toFixed(0)}%`]);
+  const body = rows.map((r) => [
+    r.case,
+    r.unit,
+    fmt(r.recur),
+    fmt(r.reference),
+    `${r.ratio.toFixed(2)}x`,
+    r.spread === undefined ? '' : `${(r.spread * 100).toFixed(0)}%`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

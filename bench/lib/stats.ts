@@ -14,7 +14,10 @@ export interface TimingOptions {
 }
 
 /** Median seconds of one call of `fn` over `repeats` timed calls after `warmup` untimed ones. */
-export async function medianSeconds(fn: () => Promise<unknown> | unknown, options: TimingOptions = {}): Promise<number> {
+export async function medianSeconds(
+  fn: () => Promise<unknown> | unknown,
+  options: TimingOptions = {},
+): Promise<number> {
   const { warmup = 3, repeats = 20 } = options;
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];

@@ -5,11 +5,24 @@ import type { Pair } from '../../bench/dist/lib/protocol.js';
 // The benchmarks are no package: load the compiled module by its place in the repository (this file runs
 // from test/dist/bench/), with the types of its declaration file.
 const {
-  alternatingPairs, comparedRow, FOREIGN_CORES_MAX, LOAD_BEFORE_MAX, loadRecord, loadVerdict, machineBusySeconds, ownCpuSeconds,
-  ratioSummary, resultsDestination,
-} = (await import(new URL('../../../bench/dist/lib/protocol.js', import.meta.url).href)) as typeof import('../../bench/dist/lib/protocol.js');
+  alternatingPairs,
+  comparedRow,
+  FOREIGN_CORES_MAX,
+  LOAD_BEFORE_MAX,
+  loadRecord,
+  loadVerdict,
+  machineBusySeconds,
+  ownCpuSeconds,
+  ratioSummary,
+  resultsDestination,
+} = (await import(
+  new URL('../../../bench/dist/lib/protocol.js', import.meta.url).href
+)) as typeof import('../../bench/dist/lib/protocol.js');
 
-const pair = (reference: Record<string, number>, recur: Record<string, number>): Pair => ({ reference: new Map(Object.entries(reference)), recur: new Map(Object.entries(recur)) });
+const pair = (reference: Record<string, number>, recur: Record<string, number>): Pair => ({
+  reference: new Map(Object.entries(reference)),
+  recur: new Map(Object.entries(recur)),
+});
 
 describe('benchmark protocol: pair ratios', () => {
   it('reports the median of the per-pair ratios and their spread, not the ratio of medians', () => {
@@ -27,13 +40,22 @@ describe('benchmark protocol: pair ratios', () => {
 
   it('inverts latencies (reference over Recur) and can compare differently named cases', () => {
     const pairs = [pair({ ref: 50 }, { ours: 25 }), pair({ ref: 60 }, { ours: 40 })];
-    const row = comparedRow(pairs, { case: 'step', recurCase: 'ours', referenceCase: 'ref', unit: 'us', higherIsBetter: false });
+    const row = comparedRow(pairs, {
+      case: 'step',
+      recurCase: 'ours',
+      referenceCase: 'ref',
+      unit: 'us',
+      higherIsBetter: false,
+    });
     assert.equal(row.ratio, round((2 + 1.5) / 2));
   });
 
   it('refuses a case one side did not report in some pair', () => {
     const pairs = [pair({ a: 1 }, { a: 1 }), pair({}, { a: 1 })];
-    assert.throws(() => comparedRow(pairs, { case: 'a', unit: 'x', higherIsBetter: true }), /the reference reported no case "a"/);
+    assert.throws(
+      () => comparedRow(pairs, { case: 'a', unit: 'x', higherIsBetter: true }),
+      /the reference reported no case "a"/,
+    );
     assert.throws(() => comparedRow([], { case: 'a', unit: 'x', higherIsBetter: true }), /no pairs/);
   });
 
@@ -43,7 +65,10 @@ describe('benchmark protocol: pair ratios', () => {
 
   it('alternates which side runs first', async () => {
     const order: string[] = [];
-    const side = (name: string) => async () => { order.push(name); return new Map([['a', 1]]); };
+    const side = (name: string) => async () => {
+      order.push(name);
+      return new Map([['a', 1]]);
+    };
     const pairs = await alternatingPairs(3, { reference: side('ref'), recur: side('recur') }, () => {});
     assert.equal(pairs.length, 3);
     assert.deepEqual(order, ['ref', 'recur', 'recur', 'ref', 'ref', 'recur']);
@@ -51,7 +76,12 @@ describe('benchmark protocol: pair ratios', () => {
 });
 
 describe('benchmark protocol: the load gate', () => {
-  const record = (before: number, foreignCores?: number) => ({ loadavgBefore: [before, 0, 0], loadavgAfter: [1.9, 0, 0], seconds: 60, ...(foreignCores === undefined ? {} : { foreignCores }) });
+  const record = (before: number, foreignCores?: number) => ({
+    loadavgBefore: [before, 0, 0],
+    loadavgAfter: [1.9, 0, 0],
+    seconds: 60,
+    ...(foreignCores === undefined ? {} : { foreignCores }),
+  });
 
   it('a quiet machine passes, whatever the load average after the run (the benchmark raises it itself)', () => {
     assert.equal(loadVerdict(record(0.2, 0.05)).high, false);
@@ -67,14 +97,17 @@ describe('benchmark protocol: the load gate', () => {
     assert.match(during.reason, /other processes kept 0.75 cores busy/);
   });
 
-  it('foreign cores are the machine\'s busy time minus this process tree\'s, over the wall time', () => {
+  it("foreign cores are the machine's busy time minus this process tree's, over the wall time", () => {
     const r = loadRecord(
       { loadavg: [0.1, 0, 0], wallSeconds: 100, machineCpuSeconds: 1000, ownCpuSeconds: 10 },
       { loadavg: [1.5, 0, 0], wallSeconds: 110, machineCpuSeconds: 1025, ownCpuSeconds: 28 },
     );
     assert.equal(r.foreignCores, 0.7);
     assert.deepEqual(r.loadavgAfter, [1.5, 0, 0]);
-    assert.equal(loadRecord({ loadavg: [0, 0, 0], wallSeconds: 1 }, { loadavg: [0, 0, 0], wallSeconds: 2 }).foreignCores, undefined);
+    assert.equal(
+      loadRecord({ loadavg: [0, 0, 0], wallSeconds: 1 }, { loadavg: [0, 0, 0], wallSeconds: 2 }).foreignCores,
+      undefined,
+    );
   });
 
   it('reads /proc/stat and /proc/self/stat lines (a command name with spaces and parentheses)', () => {

@@ -5,9 +5,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('generated API reference (docs/reference/api)', () => {
-  it('matches the packages\' TypeScript (run `npm run docs` when this fails)', async function () {
+  it("matches the packages' TypeScript (run `npm run docs` when this fails)", async function () {
     this.timeout(120_000);
-    const { apiReferenceDrift, renderApiReference } = (await import(pathToFileURL(join(repo, 'scripts/api-reference.mjs')).href)) as {
+    const { apiReferenceDrift, renderApiReference } = (await import(
+      pathToFileURL(join(repo, 'scripts/api-reference.mjs')).href
+    )) as {
       apiReferenceDrift: (root: string) => Promise<string[]>;
       renderApiReference: (root: string) => Promise<Record<string, string>>;
     };

@@ -12,7 +12,8 @@ describe('generated docs', () => {
   it('documents every error code of every package', async () => {
     const page = await readFile(resolve('docs/reference/errors.md'), 'utf8');
     for (const [pkg, table] of errorTables()) {
-      for (const row of table) assert.ok(page.includes(`\`${row.code}\``), `${row.code} of ${pkg} is not in docs/reference/errors.md`);
+      for (const row of table)
+        assert.ok(page.includes(`\`${row.code}\``), `${row.code} of ${pkg} is not in docs/reference/errors.md`);
     }
   });
 });

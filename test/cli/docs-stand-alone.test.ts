@@ -15,7 +15,12 @@ async function markdown(dir: string): Promise<string[]> {
 
 describe('the docs stand alone in a clone of the repository', () => {
   it('cite no file a clone does not have (a design note, a shared folder beside the repository)', async () => {
-    const files = ['README.md', ...(await markdown('docs')), 'pipelines/sentiment/MODEL_CARD.md', 'pipelines/translation/MODEL_CARD.md'];
+    const files = [
+      'README.md',
+      ...(await markdown('docs')),
+      'pipelines/sentiment/MODEL_CARD.md',
+      'pipelines/translation/MODEL_CARD.md',
+    ];
     for (const file of files) {
       const text = await readFile(file, 'utf8');
       assert.doesNotMatch(text, /DESIGN\.md|STYLE\.md|\.\.\/shared\b|\/work\/shared/, file);
@@ -23,7 +28,8 @@ describe('the docs stand alone in a clone of the repository', () => {
   });
 
   it('link the data guide and the metrics reference that the model cards and the training guide rely on', async () => {
-    for (const file of ['docs/guides/datasets.md', 'docs/reference/metrics.md']) assert.ok((await readFile(file, 'utf8')).length > 1000, file);
+    for (const file of ['docs/guides/datasets.md', 'docs/reference/metrics.md'])
+      assert.ok((await readFile(file, 'utf8')).length > 1000, file);
     for (const card of ['pipelines/sentiment/MODEL_CARD.md', 'pipelines/translation/MODEL_CARD.md']) {
       assert.match(await readFile(card, 'utf8'), /docs\/guides\/datasets\.md/, card);
     }

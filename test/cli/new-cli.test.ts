@@ -13,7 +13,10 @@ describe('recur new plugin', () => {
     const { code, stdout } = await runCli(['new', 'plugin', 'recur-plugin-peephole', '--kind', 'cell'], dir);
     assert.equal(code, 0);
     assert.match(stdout, /index\.js, test\/cell\.test\.js/);
-    const pkg = JSON.parse(readFileSync(join(dir, 'recur-plugin-peephole', 'package.json'), 'utf8')) as Record<string, unknown>;
+    const pkg = JSON.parse(readFileSync(join(dir, 'recur-plugin-peephole', 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.equal(pkg['name'], 'recur-plugin-peephole');
     assert.deepEqual(pkg['peerDependencies'], { '@recur/runtime': '^0.1.0' });
     assert.match(readFileSync(join(dir, 'recur-plugin-peephole', 'index.js'), 'utf8'), /type: 'peephole\.v1'/);
@@ -21,7 +24,10 @@ describe('recur new plugin', () => {
   });
 
   it('scaffolds a scoped package into --dir', async () => {
-    assert.equal((await runCli(['new', 'plugin', '@acme/recur-plugin-bpe', '--kind', 'tokenizer', '--dir', 'tok'], dir)).code, 0);
+    assert.equal(
+      (await runCli(['new', 'plugin', '@acme/recur-plugin-bpe', '--kind', 'tokenizer', '--dir', 'tok'], dir)).code,
+      0,
+    );
     assert.match(readFileSync(join(dir, 'tok', 'index.js'), 'utf8'), /type: 'bpe\.v1'/);
   });
 

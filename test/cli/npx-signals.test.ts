@@ -47,7 +47,11 @@ describe('signals through npx: the launcher passes SIGTERM on', function () {
   });
 
   it('a server started with `npx recur serve` shuts down gracefully when npx gets SIGTERM', async () => {
-    child = spawn('npx', ['recur', 'serve', DEMO, '--port', '0', '--log-level', 'error'], { cwd: process.cwd(), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('npx', ['recur', 'serve', DEMO, '--port', '0', '--log-level', 'error'], {
+      cwd: process.cwd(),
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const [, url] = await waitForStderr(child, /listening on (http:\/\/\S+)/);
     const shutdown = waitForStderr(child, /SIGTERM: finishing in-flight requests/);
     process.kill(child.pid!, 'SIGTERM'); // npx only, as a process manager would

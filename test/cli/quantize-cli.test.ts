@@ -10,20 +10,49 @@ describe('recur quantize', () => {
     const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-quant-'));
     await cp(resolve('pipelines/demo'), join(dir, 'demo'), { recursive: true });
     await cp(resolve('pipelines/demo.json'), join(dir, 'demo.json'));
-    const r = await runCli(['quantize', join(dir, 'demo/weights.safetensors'), '-o', join(dir, 'demo/w16.safetensors')]);
+    const r = await runCli([
+      'quantize',
+      join(dir, 'demo/weights.safetensors'),
+      '-o',
+      join(dir, 'demo/w16.safetensors'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /: \d+ tensors float32 -> float16; [\d.]+ MiB -> [\d.]+ MiB/);
     // Quantizing the float16 file again converts nothing, and says so.
-    const again = await runCli(['quantize', join(dir, 'demo/w16.safetensors'), '-o', join(dir, 'demo/w16-again.safetensors')]);
+    const again = await runCli([
+      'quantize',
+      join(dir, 'demo/w16.safetensors'),
+      '-o',
+      join(dir, 'demo/w16-again.safetensors'),
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /the weights are already float16 \(all \d+ tensors\): nothing converted/);
     const store = await readSafetensors(join(dir, 'demo/w16.safetensors'));
     assert.ok(store.names().every((n) => store.get(n)!.dtype === 'float16'));
-    const [a, b] = await Promise.all([stat(join(dir, 'demo/weights.safetensors')), stat(join(dir, 'demo/w16.safetensors'))]);
+    const [a, b] = await Promise.all([
+      stat(join(dir, 'demo/weights.safetensors')),
+      stat(join(dir, 'demo/w16.safetensors')),
+    ]);
     assert.ok(b.size < a.size * 0.55, `${b.size} vs ${a.size}`);
     const spec = join(dir, 'demo.json');
-    const full = JSON.parse((await runCli(['run', spec, '--text', 'wonderful music', '--top-k', 'all'])).stdout) as { label: string; score: number }[];
-    const half = JSON.parse((await runCli(['run', spec, '--text', 'wonderful music', '--top-k', 'all', '--set', 'weights=demo/w16.safetensors'])).stdout) as { label: string; score: number }[];
+    const full = JSON.parse((await runCli(['run', spec, '--text', 'wonderful music', '--top-k', 'all'])).stdout) as {
+      label: string;
+      score: number;
+    }[];
+    const half = JSON.parse(
+      (
+        await runCli([
+          'run',
+          spec,
+          '--text',
+          'wonderful music',
+          '--top-k',
+          'all',
+          '--set',
+          'weights=demo/w16.safetensors',
+        ])
+      ).stdout,
+    ) as { label: string; score: number }[];
     assert.equal(half[0]!.label, full[0]!.label);
     assert.ok(Math.abs(half[0]!.score - full[0]!.score) < 1e-3);
   });
@@ -32,7 +61,14 @@ describe('recur quantize', () => {
     const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-quant8-'));
     await cp(resolve('pipelines/demo'), join(dir, 'demo'), { recursive: true });
     await cp(resolve('pipelines/demo.json'), join(dir, 'demo.json'));
-    const r = await runCli(['quantize', '--dtype', 'int8', join(dir, 'demo/weights.safetensors'), '-o', join(dir, 'demo/w8.safetensors')]);
+    const r = await runCli([
+      'quantize',
+      '--dtype',
+      'int8',
+      join(dir, 'demo/weights.safetensors'),
+      '-o',
+      join(dir, 'demo/w8.safetensors'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const store = await readSafetensors(join(dir, 'demo/w8.safetensors'));
     // The documented layout: NAME int8, NAME_scale float32 [rows, 1]; vectors stay float32.
@@ -41,7 +77,10 @@ describe('recur quantize', () => {
     assert.equal(store.get('encoder.layers.0.forward.W_scale')!.dtype, 'float32');
     assert.equal(store.get('head.b')!.dtype, 'float32');
     assert.match(store.metadata['recur.int8_layout']!, /NAME_scale/);
-    const [a, b] = await Promise.all([stat(join(dir, 'demo/weights.safetensors')), stat(join(dir, 'demo/w8.safetensors'))]);
+    const [a, b] = await Promise.all([
+      stat(join(dir, 'demo/weights.safetensors')),
+      stat(join(dir, 'demo/w8.safetensors')),
+    ]);
     assert.ok(b.size < a.size * 0.35, `${b.size} vs ${a.size}`);
 
     const spec = join(dir, 'demo.json');
@@ -54,26 +93,52 @@ describe('recur quantize', () => {
       assert.ok(initializers.some((t) => t.name === 'embedding.table::int8' && t.dataType === 3));
       const x = (await full.run(texts, { topK: null })) as { label: string; score: number }[][];
       const y = (await int8.run(texts, { topK: null })) as { label: string; score: number }[][];
-      for (let i = 0; i < texts.length; i++) for (let k = 0; k < 2; k++) {
-        assert.equal(y[i]![k]!.label, x[i]![k]!.label);
-        assert.ok(Math.abs(y[i]![k]!.score - x[i]![k]!.score) < 0.01, `${texts[i]}: ${y[i]![k]!.score} vs ${x[i]![k]!.score}`);
-      }
+      for (let i = 0; i < texts.length; i++)
+        for (let k = 0; k < 2; k++) {
+          assert.equal(y[i]![k]!.label, x[i]![k]!.label);
+          assert.ok(
+            Math.abs(y[i]![k]!.score - x[i]![k]!.score) < 0.01,
+            `${texts[i]}: ${y[i]![k]!.score} vs ${x[i]![k]!.score}`,
+          );
+        }
     } finally {
       await full.dispose();
       await int8.dispose();
     }
-    const again = await runCli(['quantize', '--dtype', 'int8', join(dir, 'demo/w8.safetensors'), '-o', join(dir, 'demo/w8b.safetensors')]);
+    const again = await runCli([
+      'quantize',
+      '--dtype',
+      'int8',
+      join(dir, 'demo/w8.safetensors'),
+      '-o',
+      join(dir, 'demo/w8b.safetensors'),
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /already int8/);
   });
 
   it('--dtype int8 on the shipped sentiment model: the same labels and scores within 0.02 of its float16 weights', async () => {
     const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-quant8s-'));
-    await cp(resolve('pipelines/sentiment'), join(dir, 'sentiment'), { recursive: true, filter: (p) => !p.includes('training') });
+    await cp(resolve('pipelines/sentiment'), join(dir, 'sentiment'), {
+      recursive: true,
+      filter: (p) => !p.includes('training'),
+    });
     await cp(resolve('pipelines/sentiment.json'), join(dir, 'sentiment.json'));
-    const r = await runCli(['quantize', '--dtype', 'int8', join(dir, 'sentiment/weights.safetensors'), '-o', join(dir, 'sentiment/w8.safetensors')]);
+    const r = await runCli([
+      'quantize',
+      '--dtype',
+      'int8',
+      join(dir, 'sentiment/weights.safetensors'),
+      '-o',
+      join(dir, 'sentiment/w8.safetensors'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const texts = ['A lovely, moving film.', 'Dull and far too long.', 'The acting is fine but the script is a mess.', 'I would see it again.'];
+    const texts = [
+      'A lovely, moving film.',
+      'Dull and far too long.',
+      'The acting is fine but the script is a mess.',
+      'I would see it again.',
+    ];
     const spec = join(dir, 'sentiment.json');
     const half = await load(spec, { registry: createRegistry() });
     const int8 = await load(spec, { registry: createRegistry(), overrides: ['weights=sentiment/w8.safetensors'] });
@@ -82,7 +147,10 @@ describe('recur quantize', () => {
       const y = (await int8.run(texts, { topK: null })) as { label: string; score: number }[][];
       for (let i = 0; i < texts.length; i++) {
         assert.equal(y[i]![0]!.label, x[i]![0]!.label, texts[i]);
-        assert.ok(Math.abs(y[i]![0]!.score - x[i]![0]!.score) < 0.02, `${texts[i]}: ${y[i]![0]!.score} vs ${x[i]![0]!.score}`);
+        assert.ok(
+          Math.abs(y[i]![0]!.score - x[i]![0]!.score) < 0.02,
+          `${texts[i]}: ${y[i]![0]!.score} vs ${x[i]![0]!.score}`,
+        );
       }
     } finally {
       await half.dispose();
@@ -94,14 +162,28 @@ describe('recur quantize', () => {
     const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-quant8c-'));
     const m = { dtype: 'float32' as const, dims: [2, 2], data: Float32Array.from([1, 2, 3, 4]) };
     await writeSafetensors(join(dir, 'w.safetensors'), { w: m, w_scale: m });
-    const r = await runCli(['quantize', '--dtype', 'int8', join(dir, 'w.safetensors'), '-o', join(dir, 'q.safetensors')]);
+    const r = await runCli([
+      'quantize',
+      '--dtype',
+      'int8',
+      join(dir, 'w.safetensors'),
+      '-o',
+      join(dir, 'q.safetensors'),
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /RECUR_E_WEIGHTS_INVALID/);
     assert.match(r.stderr, /tensor w_scale already exists, and the int8 layout needs that name for the scales of w/);
   });
 
   it('refuses another --dtype', async () => {
-    const r = await runCli(['quantize', '--dtype', 'int4', resolve('pipelines/demo/weights.safetensors'), '-o', 'x.safetensors']);
+    const r = await runCli([
+      'quantize',
+      '--dtype',
+      'int4',
+      resolve('pipelines/demo/weights.safetensors'),
+      '-o',
+      'x.safetensors',
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /float16 or int8/);
   });

@@ -31,12 +31,21 @@ describe('recur run / export / fill', () => {
     await writeFile(join(dir, 'in.txt'), lines.join('\n') + '\n');
     const r = await runCli(['run', DEMO, '--input', join(dir, 'in.txt'), '--output', join(dir, 'out.jsonl')]);
     assert.equal(r.code, 0, r.stderr);
-    const results = (await readFile(join(dir, 'out.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { label: string; score: number });
+    const results = (await readFile(join(dir, 'out.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { label: string; score: number });
     assert.equal(results.length, lines.length);
     for (const [i, text] of lines.entries()) {
-      const single = JSON.parse((await runCli(['run', DEMO, '--text', text])).stdout) as { label: string; score: number }[];
+      const single = JSON.parse((await runCli(['run', DEMO, '--text', text])).stdout) as {
+        label: string;
+        score: number;
+      }[];
       assert.equal(results[i]!.label, single[0]!.label);
-      assert.ok(Math.abs(results[i]!.score - single[0]!.score) < 1e-5, `line ${i}: ${results[i]!.score} vs ${single[0]!.score}`);
+      assert.ok(
+        Math.abs(results[i]!.score - single[0]!.score) < 1e-5,
+        `line ${i}: ${results[i]!.score} vs ${single[0]!.score}`,
+      );
     }
   });
 
@@ -48,16 +57,27 @@ describe('recur run / export / fill', () => {
     assert.equal((await readFile(join(dir, 'out.jsonl'), 'utf8')).trim().split('\n').length, 2);
 
     await writeFile(join(dir, 'bad.jsonl'), '"fine"\n{not json\n');
-    const bad = await runCli(['run', DEMO, '--input', join(dir, 'bad.jsonl'), '--output', join(dir, 'bad-out.jsonl'), '--json']);
+    const bad = await runCli([
+      'run',
+      DEMO,
+      '--input',
+      join(dir, 'bad.jsonl'),
+      '--output',
+      join(dir, 'bad-out.jsonl'),
+      '--json',
+    ]);
     assert.equal(bad.code, 1);
     const err = (JSON.parse(bad.stdout) as { errors: { code: string; line: number }[] }).errors[0]!;
     assert.equal(err.code, 'RECUR_E_INPUT_INVALID');
     assert.equal(err.line, 2);
     assert.equal(existsSync(join(dir, 'bad-out.jsonl')), false);
-    assert.deepEqual((await readdir(dir)).filter((f) => f.includes('partial')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.includes('partial')),
+      [],
+    );
   });
 
-  it('file mode reads a .json array (the examples files), and refuses anything else with the element\'s pointer', async () => {
+  it("file mode reads a .json array (the examples files), and refuses anything else with the element's pointer", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'recur-run-'));
     await writeFile(join(dir, 'in.json'), JSON.stringify(['first', { text: 'second' }, 'third\nline']));
     const ok = await runCli(['run', DEMO, '--input', join(dir, 'in.json'), '--output', join(dir, 'out.jsonl')]);
@@ -66,9 +86,21 @@ describe('recur run / export / fill', () => {
     assert.equal(lines.length, 3);
     for (const line of lines) assert.match(String((JSON.parse(line) as { label?: string }).label), /^label-[ab]$/);
 
-    for (const [content, pointer] of [['{"text": "not an array"}', undefined], ['["fine", 42]', '/1'], ['[1, 2', undefined]] as const) {
+    for (const [content, pointer] of [
+      ['{"text": "not an array"}', undefined],
+      ['["fine", 42]', '/1'],
+      ['[1, 2', undefined],
+    ] as const) {
       await writeFile(join(dir, 'bad.json'), content);
-      const bad = await runCli(['run', DEMO, '--input', join(dir, 'bad.json'), '--output', join(dir, 'bad-out.jsonl'), '--json']);
+      const bad = await runCli([
+        'run',
+        DEMO,
+        '--input',
+        join(dir, 'bad.json'),
+        '--output',
+        join(dir, 'bad-out.jsonl'),
+        '--json',
+      ]);
       assert.equal(bad.code, 1, content);
       const err = (JSON.parse(bad.stdout) as { errors: { code: string; pointer?: string }[] }).errors[0]!;
       assert.equal(err.code, 'RECUR_E_INPUT_INVALID');
@@ -89,8 +121,14 @@ describe('recur run / export / fill', () => {
     const r = await runCli(['export', DEMO, '-o', dir]);
     assert.equal(r.code, 0, r.stderr);
     const model = decodeModel(await readFile(join(dir, 'classifier.onnx')));
-    assert.deepEqual(model.graph.input.map((i) => i.name), ['ids', 'lengths']);
-    assert.deepEqual(model.graph.output.map((o) => o.name), ['logits']);
+    assert.deepEqual(
+      model.graph.input.map((i) => i.name),
+      ['ids', 'lengths'],
+    );
+    assert.deepEqual(
+      model.graph.output.map((o) => o.name),
+      ['logits'],
+    );
     assert.ok(model.graph.initializer.some((t) => t.name === 'embedding.table'));
     // Self-contained: no initializer points into the pipeline's weights file.
     assert.ok(model.graph.initializer.every((t) => t.dataLocation !== 1));
@@ -112,13 +150,28 @@ describe('recur run / export / fill', () => {
   });
 
   it('every command answers --help, -h and `recur help <command>` with its synopsis, exit 0', async () => {
-    for (const argv of [['train', '--help'], ['train', DEMO, '-h'], ['help', 'train']]) {
+    for (const argv of [
+      ['train', '--help'],
+      ['train', DEMO, '-h'],
+      ['help', 'train'],
+    ]) {
       const r = await runCli(argv);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^recur train: /);
       assert.match(r.stdout, /usage: recur train SPEC .*--resume/);
     }
-    for (const command of ['validate', 'run', 'eval', 'quantize', 'fill', 'export', 'init', 'conformance', 'docs', 'serve']) {
+    for (const command of [
+      'validate',
+      'run',
+      'eval',
+      'quantize',
+      'fill',
+      'export',
+      'init',
+      'conformance',
+      'docs',
+      'serve',
+    ]) {
       const r = await runCli([command, '--help']);
       assert.equal(r.code, 0, `${command}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`usage: recur ${command}\\b`));

@@ -13,7 +13,8 @@ const DEMO = resolve('pipelines/demo.json');
 
 /** The first error of a `--json` failure. */
 function firstError(stdout: string): { code: string; message: string; line?: number; file?: string } {
-  return (JSON.parse(stdout) as { errors: { code: string; message: string; line?: number; file?: string }[] }).errors[0]!;
+  return (JSON.parse(stdout) as { errors: { code: string; message: string; line?: number; file?: string }[] })
+    .errors[0]!;
 }
 
 function mkfifo(path: string): void {
@@ -52,7 +53,12 @@ describe('recur run: files that are not regular files', () => {
     const fifo = join(dir, 'results.fifo');
     mkfifo(fifo);
     let received = '';
-    const reader = new Promise<void>((done, fail) => createReadStream(fifo, 'utf8').on('data', (d) => (received += d)).on('end', done).on('error', fail));
+    const reader = new Promise<void>((done, fail) =>
+      createReadStream(fifo, 'utf8')
+        .on('data', (d) => (received += d))
+        .on('end', done)
+        .on('error', fail),
+    );
     const r = await run('--output', fifo);
     await reader;
     assert.equal(r.code, 0, r.stderr);
@@ -92,7 +98,15 @@ describe('recur run: files that are not regular files', () => {
     assert.equal(folder.code, 1);
     assert.equal(firstError(folder.stdout).code, 'RECUR_E_IO');
     assert.match(firstError(folder.stdout).message, /is a folder/);
-    const missing = await runCli(['run', DEMO, '--input', join(dir, 'nope.txt'), '--output', join(dir, 'o.jsonl'), '--json']);
+    const missing = await runCli([
+      'run',
+      DEMO,
+      '--input',
+      join(dir, 'nope.txt'),
+      '--output',
+      join(dir, 'o.jsonl'),
+      '--json',
+    ]);
     assert.equal(missing.code, 1);
     assert.equal(firstError(missing.stdout).code, 'RECUR_E_PATH_NOT_FOUND');
   });
@@ -120,9 +134,17 @@ describe('recur run: files that are not regular files', () => {
 
   it('invalid UTF-8 is refused with the line number (text, .jsonl and .json inputs)', async () => {
     for (const [name, bytes, line] of [
-      ['bad.txt', Buffer.concat([Buffer.from('fine\nalso fine\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]), 3],
+      [
+        'bad.txt',
+        Buffer.concat([Buffer.from('fine\nalso fine\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
+        3,
+      ],
       ['bad.jsonl', Buffer.concat([Buffer.from('"fine"\n"bad '), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]), 2],
-      ['bad.json', Buffer.concat([Buffer.from('[\n"fine",\n"bad '), Buffer.from([0xe2, 0x82]), Buffer.from('"\n]\n')]), 3],
+      [
+        'bad.json',
+        Buffer.concat([Buffer.from('[\n"fine",\n"bad '), Buffer.from([0xe2, 0x82]), Buffer.from('"\n]\n')]),
+        3,
+      ],
     ] as const) {
       const file = join(dir, name);
       await writeFile(file, bytes);
@@ -166,7 +188,10 @@ describe('spec, tokenizer and weights paths that are not regular files', () => {
     }
   });
 
-  for (const [role, rel] of [['tokenizer', 'demo/tokenizer.json'], ['weights', 'demo/weights.safetensors']] as const) {
+  for (const [role, rel] of [
+    ['tokenizer', 'demo/tokenizer.json'],
+    ['weights', 'demo/weights.safetensors'],
+  ] as const) {
     it(`a ${role} path that is a FIFO is reported as a FIFO, not "a folder", by validate and run`, async () => {
       const path = join(demo.dir, rel);
       await rename(path, `${path}.moved`);
@@ -203,7 +228,10 @@ describe('recur run interrupted', () => {
     dir = await mkdtemp(join(tmpdir(), 'recur-interrupt-'));
     await mkdir(join(dir, 'out'));
     // Enough inputs that the run is still writing when the signal comes.
-    await writeFile(join(dir, 'in.txt'), Array.from({ length: 200_000 }, (_, i) => `line ${i} of a long input`).join('\n'));
+    await writeFile(
+      join(dir, 'in.txt'),
+      Array.from({ length: 200_000 }, (_, i) => `line ${i} of a long input`).join('\n'),
+    );
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -212,11 +240,21 @@ describe('recur run interrupted', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} while results are written leaves no *.partial file and no output`, async () => {
       const outDir = join(dir, 'out');
-      const child = spawn(process.execPath, [BIN, 'run', DEMO, '--input', join(dir, 'in.txt'), '--output', join(outDir, 'results.jsonl')], { stdio: 'ignore' });
-      const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, sig) => done(sig ?? code)));
+      const child = spawn(
+        process.execPath,
+        [BIN, 'run', DEMO, '--input', join(dir, 'in.txt'), '--output', join(outDir, 'results.jsonl')],
+        { stdio: 'ignore' },
+      );
+      const exited = new Promise<NodeJS.Signals | number | null>((done) =>
+        child.on('exit', (code, sig) => done(sig ?? code)),
+      );
       // Wait for the partial file to appear, then interrupt.
-      for (let i = 0; i < 600 && !(await readdir(outDir)).some((n) => n.endsWith('.partial')); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.ok((await readdir(outDir)).some((n) => n.endsWith('.partial')), 'the run started writing');
+      for (let i = 0; i < 600 && !(await readdir(outDir)).some((n) => n.endsWith('.partial')); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.ok(
+        (await readdir(outDir)).some((n) => n.endsWith('.partial')),
+        'the run started writing',
+      );
       child.kill(signal);
       assert.equal(await exited, signal);
       assert.deepEqual(await readdir(outDir), []);
@@ -237,7 +275,10 @@ describe('folders a command reads or writes', () => {
   });
 
   it('recur export -o onto a file, or under one: RECUR_E_IO naming it, exit 1', async () => {
-    for (const [out, pattern] of [['afile', /is a regular file, not a folder/], ['afile/sub', /cannot create export folder/]] as const) {
+    for (const [out, pattern] of [
+      ['afile', /is a regular file, not a folder/],
+      ['afile/sub', /cannot create export folder/],
+    ] as const) {
       const r = await runCli(['export', DEMO, '-o', join(dir, out)]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /RECUR_E_IO/);

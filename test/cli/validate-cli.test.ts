@@ -19,7 +19,8 @@ async function workspace(): Promise<string> {
 }
 
 const demoSpec = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
-  name: 'demo', task: 'text-classification',
+  name: 'demo',
+  task: 'text-classification',
   tokenizer: { type: 'tokenizer.json', path: 'demo/tokenizer.json' },
   embedding: { type: 'lookup', dim: 16 },
   encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 32, bidirectional: true },
@@ -28,7 +29,11 @@ const demoSpec = (over: Record<string, unknown> = {}): Record<string, unknown> =
   ...over,
 });
 
-async function validateJson(dir: string, text: string, extra: string[] = []): Promise<{ code: number; report: JsonReport; stdout: string }> {
+async function validateJson(
+  dir: string,
+  text: string,
+  extra: string[] = [],
+): Promise<{ code: number; report: JsonReport; stdout: string }> {
   const file = join(dir, 'spec.json');
   await writeFile(file, text);
   const r = await runCli(['validate', file, '--json', ...extra]);
@@ -54,13 +59,48 @@ describe('recur validate', () => {
     ['an empty file', '', 'RECUR_E_SPEC_PARSE', ''],
     ['a top-level array', '[]', 'RECUR_E_SPEC_INVALID', ''],
     ['an unknown key', JSON.stringify(demoSpec({ wieghts: 'x' })), 'RECUR_E_SPEC_UNKNOWN_KEY', '/wieghts'],
-    ['a misspelled cell', JSON.stringify(demoSpec({ encoder: { type: 'recurrent', cell: { type: 'lsmt' }, hidden: 8 } })), 'RECUR_E_PLUGIN_UNKNOWN', '/encoder/cell/type'],
-    ['a wrong value type', JSON.stringify(demoSpec({ embedding: { type: 'lookup', dim: 'big' } })), 'RECUR_E_SPEC_INVALID', '/embedding/dim'],
-    ['an out-of-range number', JSON.stringify(demoSpec({ encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 0 } })), 'RECUR_E_SPEC_INVALID', '/encoder/hidden'],
-    ['a __proto__ key', JSON.stringify(demoSpec()).replace('"name"', '"__proto__": {"polluted": true}, "name"'), 'RECUR_E_SPEC_FORBIDDEN_KEY', '/__proto__'],
-    ['path traversal', JSON.stringify(demoSpec({ weights: '../outside.safetensors' })), 'RECUR_E_PATH_OUTSIDE_ROOT', '/weights'],
-    ['an absolute path', JSON.stringify(demoSpec({ tokenizer: { type: 'tokenizer.json', path: '/etc/passwd' } })), 'RECUR_E_PATH_OUTSIDE_ROOT', '/tokenizer/path'],
-    ['deep nesting', '{"name":"x","task":"text-classification","description":' + '['.repeat(5000) + ']'.repeat(5000) + '}', 'RECUR_E_SPEC_TOO_LARGE', ''],
+    [
+      'a misspelled cell',
+      JSON.stringify(demoSpec({ encoder: { type: 'recurrent', cell: { type: 'lsmt' }, hidden: 8 } })),
+      'RECUR_E_PLUGIN_UNKNOWN',
+      '/encoder/cell/type',
+    ],
+    [
+      'a wrong value type',
+      JSON.stringify(demoSpec({ embedding: { type: 'lookup', dim: 'big' } })),
+      'RECUR_E_SPEC_INVALID',
+      '/embedding/dim',
+    ],
+    [
+      'an out-of-range number',
+      JSON.stringify(demoSpec({ encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 0 } })),
+      'RECUR_E_SPEC_INVALID',
+      '/encoder/hidden',
+    ],
+    [
+      'a __proto__ key',
+      JSON.stringify(demoSpec()).replace('"name"', '"__proto__": {"polluted": true}, "name"'),
+      'RECUR_E_SPEC_FORBIDDEN_KEY',
+      '/__proto__',
+    ],
+    [
+      'path traversal',
+      JSON.stringify(demoSpec({ weights: '../outside.safetensors' })),
+      'RECUR_E_PATH_OUTSIDE_ROOT',
+      '/weights',
+    ],
+    [
+      'an absolute path',
+      JSON.stringify(demoSpec({ tokenizer: { type: 'tokenizer.json', path: '/etc/passwd' } })),
+      'RECUR_E_PATH_OUTSIDE_ROOT',
+      '/tokenizer/path',
+    ],
+    [
+      'deep nesting',
+      '{"name":"x","task":"text-classification","description":' + '['.repeat(5000) + ']'.repeat(5000) + '}',
+      'RECUR_E_SPEC_TOO_LARGE',
+      '',
+    ],
   ];
   for (const [what, text, code, pointer] of cases) {
     it(`rejects ${what} with ${code} at "${pointer}"`, async () => {
@@ -75,7 +115,10 @@ describe('recur validate', () => {
   }
 
   it('suggests the registered name for a misspelled type', async () => {
-    const { report } = await validateJson(dir, JSON.stringify(demoSpec({ head: { type: 'clasifier', labels: ['a', 'b'] } })));
+    const { report } = await validateJson(
+      dir,
+      JSON.stringify(demoSpec({ head: { type: 'clasifier', labels: ['a', 'b'] } })),
+    );
     const hit = report.errors!.find((e) => e.code === 'RECUR_E_PLUGIN_UNKNOWN');
     assert.deepEqual(hit?.suggestions?.[0], 'classifier');
   });
@@ -85,7 +128,10 @@ describe('recur validate', () => {
     await writeFile(join(outside, 'tok.json'), '{}');
     await mkdir(join(dir, 'links'), { recursive: true });
     await symlink(join(outside, 'tok.json'), join(dir, 'links', 'tok.json')).catch(() => undefined);
-    const { report } = await validateJson(dir, JSON.stringify(demoSpec({ tokenizer: { type: 'tokenizer.json', path: 'links/tok.json' } })));
+    const { report } = await validateJson(
+      dir,
+      JSON.stringify(demoSpec({ tokenizer: { type: 'tokenizer.json', path: 'links/tok.json' } })),
+    );
     assert.equal(report.errors!.find((e) => e.code === 'RECUR_E_PATH_OUTSIDE_ROOT')?.pointer, '/tokenizer/path');
   });
 

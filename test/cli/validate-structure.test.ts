@@ -25,18 +25,45 @@ describe('recur validate checks the structure of the files, not only that they e
 
   const cases: [string, (d: DemoCopy) => Promise<void>, string, RegExp][] = [
     ['an empty weights file', (d) => writeFile(d.weights, ''), 'RECUR_E_WEIGHTS_INVALID', /weights\.safetensors/],
-    ['a truncated weights file', async (d) => truncate(d.weights, (await readFile(d.weights)).length - 100), 'RECUR_E_WEIGHTS_INVALID', /weights\.safetensors/],
-    ['weights whose shapes do not fit the spec', (d) => d.editWeights((t) => {
-      t.set('head.W', { dtype: 'float32', dims: [3, 64], data: new Float32Array(192) });
-    }), 'RECUR_E_WEIGHTS_MISMATCH', /head\.W: expected \[2, 64\], file has \[3, 64\]/],
-    ['weights with NaN', (d) => d.editWeights((t) => {
-      (t.get('head.b')!.data as Float32Array)[0] = NaN;
-    }), 'RECUR_E_WEIGHTS_NON_FINITE', /head\.b: 1 value/],
-    ['an empty tokenizer file', (d) => writeFile(`${d.dir}/demo/tokenizer.json`, ''), 'RECUR_E_TOKENIZER_INVALID', /tokenizer\.json: not JSON/],
-    ['a truncated tokenizer file', async (d) => {
-      const path = `${d.dir}/demo/tokenizer.json`;
-      await writeFile(path, (await readFile(path, 'utf8')).slice(0, 200));
-    }, 'RECUR_E_TOKENIZER_INVALID', /not JSON/],
+    [
+      'a truncated weights file',
+      async (d) => truncate(d.weights, (await readFile(d.weights)).length - 100),
+      'RECUR_E_WEIGHTS_INVALID',
+      /weights\.safetensors/,
+    ],
+    [
+      'weights whose shapes do not fit the spec',
+      (d) =>
+        d.editWeights((t) => {
+          t.set('head.W', { dtype: 'float32', dims: [3, 64], data: new Float32Array(192) });
+        }),
+      'RECUR_E_WEIGHTS_MISMATCH',
+      /head\.W: expected \[2, 64\], file has \[3, 64\]/,
+    ],
+    [
+      'weights with NaN',
+      (d) =>
+        d.editWeights((t) => {
+          (t.get('head.b')!.data as Float32Array)[0] = NaN;
+        }),
+      'RECUR_E_WEIGHTS_NON_FINITE',
+      /head\.b: 1 value/,
+    ],
+    [
+      'an empty tokenizer file',
+      (d) => writeFile(`${d.dir}/demo/tokenizer.json`, ''),
+      'RECUR_E_TOKENIZER_INVALID',
+      /tokenizer\.json: not JSON/,
+    ],
+    [
+      'a truncated tokenizer file',
+      async (d) => {
+        const path = `${d.dir}/demo/tokenizer.json`;
+        await writeFile(path, (await readFile(path, 'utf8')).slice(0, 200));
+      },
+      'RECUR_E_TOKENIZER_INVALID',
+      /not JSON/,
+    ],
   ];
   for (const [what, damage, code, pattern] of cases) {
     it(`${what}: ${code}, exit 1`, async () => {

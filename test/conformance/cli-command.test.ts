@@ -8,7 +8,11 @@ import { fixture } from './paths.js';
 function captureIO() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } }, out, err };
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
+    out,
+    err,
+  };
 }
 
 describe('recur conformance DIR', () => {
@@ -27,12 +31,20 @@ describe('recur conformance DIR', () => {
       const file = '016-lstm-uni-l1-T5B3I4H6.safetensors';
       copyFileSync(join(fixture('pytorch'), file), join(dir, file));
       // hidden 7 where the state dict has 6: the import must refuse it.
-      writeFileSync(join(dir, 'index.json'), JSON.stringify({ rnn: [{ name: 'wrong-hidden', kind: 'lstm', bidirectional: false, layers: 1, hidden: 7, file }] }));
+      writeFileSync(
+        join(dir, 'index.json'),
+        JSON.stringify({
+          rnn: [{ name: 'wrong-hidden', kind: 'lstm', bidirectional: false, layers: 1, hidden: 7, file }],
+        }),
+      );
       const { io, out } = captureIO();
       const code = await conformanceCommand([dir, '--kind', 'rnn'], io);
       const text = out.join('');
       assert.equal(code, 1);
-      assert.match(text, /^FAIL {2}wrong-hidden {2}RECUR_E_RECURRENT_TORCH_MISMATCH: the state dict under "param\." has another hidden size: hidden 6, but the import is configured for hidden 7/m);
+      assert.match(
+        text,
+        /^FAIL {2}wrong-hidden {2}RECUR_E_RECURRENT_TORCH_MISMATCH: the state dict under "param\." has another hidden size: hidden 6, but the import is configured for hidden 7/m,
+      );
       assert.match(text, /\n0 passed, 1 failed\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

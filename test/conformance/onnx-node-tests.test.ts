@@ -9,7 +9,7 @@ describe('conformance: ONNX backend node tests for RNN/LSTM/GRU (test/fixtures/o
   const backend = new OrtBackend();
   after(() => backend.dispose());
 
-  it('passes all 12, the three layout=1 (batchwise) models through Recur\'s lowering', async () => {
+  it("passes all 12, the three layout=1 (batchwise) models through Recur's lowering", async () => {
     const report = await recurrentConformance(fixture('onnx-node-tests'), { backend });
     const failures = report.results.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.detail}`);
     assert.deepEqual(failures, []);
@@ -20,11 +20,18 @@ describe('conformance: ONNX backend node tests for RNN/LSTM/GRU (test/fixtures/o
   });
 
   it('lowers layout=1 into transposes around a layout=0 node and leaves other models alone', () => {
-    const batchwise = decodeModel(new Uint8Array(readFileSync(join(fixture('onnx-node-tests'), 'test_lstm_batchwise', 'model.onnx'))));
+    const batchwise = decodeModel(
+      new Uint8Array(readFileSync(join(fixture('onnx-node-tests'), 'test_lstm_batchwise', 'model.onnx'))),
+    );
     const lowered = lowerBatchwiseRecurrent(batchwise);
-    assert.deepEqual(lowered.graph.node.map((n) => n.opType), ['Transpose', 'LSTM', 'Transpose', 'Transpose']);
+    assert.deepEqual(
+      lowered.graph.node.map((n) => n.opType),
+      ['Transpose', 'LSTM', 'Transpose', 'Transpose'],
+    );
     assert.ok(!lowered.graph.node[1]!.attribute!.some((a) => a.name === 'layout'));
-    const plain = decodeModel(new Uint8Array(readFileSync(join(fixture('onnx-node-tests'), 'test_lstm_defaults', 'model.onnx'))));
+    const plain = decodeModel(
+      new Uint8Array(readFileSync(join(fixture('onnx-node-tests'), 'test_lstm_defaults', 'model.onnx'))),
+    );
     assert.equal(lowerBatchwiseRecurrent(plain), plain);
   });
 });

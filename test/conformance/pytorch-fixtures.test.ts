@@ -9,7 +9,11 @@ describe('conformance: PyTorch recurrent fixtures (test/fixtures/pytorch)', () =
 
   it('--kind rnn: 48 passed (32 state-dict cases on native and Scan, 16 exported .onnx files), 0 failed', async () => {
     const lines: string[] = [];
-    const report = await recurrentConformance(fixture('pytorch'), { backend, kind: 'rnn', onResult: (_, line) => lines.push(line) });
+    const report = await recurrentConformance(fixture('pytorch'), {
+      backend,
+      kind: 'rnn',
+      onResult: (_, line) => lines.push(line),
+    });
     const failures = report.results.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.detail}`);
     assert.deepEqual(failures, []);
     assert.equal(report.passed, 48);
@@ -26,7 +30,7 @@ describe('conformance: PyTorch recurrent fixtures (test/fixtures/pytorch)', () =
     assert.deepEqual(report.unhandledKinds, ['train']);
   });
 
-  it('hands train cases to a registered train handler (the trainer\'s hook)', async () => {
+  it("hands train cases to a registered train handler (the trainer's hook)", async () => {
     const seen: string[] = [];
     const train: ConformanceHandler = {
       kind: 'train',

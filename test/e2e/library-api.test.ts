@@ -44,7 +44,10 @@ describe('library API: load, run, dispose', () => {
   });
 
   it('refuses an over-long input when truncation is off, with a coded error', async () => {
-    await assert.rejects(pipeline().run('good '.repeat(20), { truncation: 'off', maxInputTokens: 5 }), isCode('RECUR_E_INPUT_TOO_LONG'));
+    await assert.rejects(
+      pipeline().run('good '.repeat(20), { truncation: 'off', maxInputTokens: 5 }),
+      isCode('RECUR_E_INPUT_TOO_LONG'),
+    );
   });
 
   it('rejects non-string inputs with RECUR_E_INPUT_INVALID', async () => {
@@ -79,8 +82,13 @@ describe('library API: weights and plugins', () => {
   }
 
   it('refuses weights trained for another shape, naming the tensor', async () => {
-    const spec = await copyDemo({ encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 8, bidirectional: true } });
-    await assert.rejects(load(spec, { registry: createRegistry() }), (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_MISMATCH' && /encoder\./.test(err.message));
+    const spec = await copyDemo({
+      encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 8, bidirectional: true },
+    });
+    await assert.rejects(
+      load(spec, { registry: createRegistry() }),
+      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_MISMATCH' && /encoder\./.test(err.message),
+    );
   });
 
   it('refuses weights with tensors the spec does not use', async () => {
@@ -90,13 +98,28 @@ describe('library API: weights and plugins', () => {
     await p.dispose();
     tensors['stray.tensor'] = { dtype: 'float32', dims: [1], data: new Float32Array(1) };
     await writeSafetensors(join(spec, '..', 'extra.safetensors'), tensors);
-    await assert.rejects(load(spec, { registry: createRegistry() }), (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_MISMATCH' && /stray\.tensor/.test(err.message));
+    await assert.rejects(
+      load(spec, { registry: createRegistry() }),
+      (err: unknown) =>
+        RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_MISMATCH' && /stray\.tensor/.test(err.message),
+    );
   });
 
   it('imports a plugin the spec lists only when the caller allows it', async () => {
-    const spec = await copyDemo({ plugins: ['./mgu-cell/index.js'], encoder: { type: 'recurrent', cell: { type: 'mgu' }, hidden: 8 }, weights: 'mgu.safetensors' });
-    await assert.rejects(load(spec, { registry: createRegistry(), initialize: { seed: 1 } }), isCode('RECUR_E_PLUGIN_NOT_ALLOWED'));
-    const p = await load(spec, { registry: createRegistry(), allowPlugins: ['./mgu-cell/index.js'], initialize: { seed: 1 } });
+    const spec = await copyDemo({
+      plugins: ['./mgu-cell/index.js'],
+      encoder: { type: 'recurrent', cell: { type: 'mgu' }, hidden: 8 },
+      weights: 'mgu.safetensors',
+    });
+    await assert.rejects(
+      load(spec, { registry: createRegistry(), initialize: { seed: 1 } }),
+      isCode('RECUR_E_PLUGIN_NOT_ALLOWED'),
+    );
+    const p = await load(spec, {
+      registry: createRegistry(),
+      allowPlugins: ['./mgu-cell/index.js'],
+      initialize: { seed: 1 },
+    });
     const out = (await p.run('wonderful')) as { label: string }[];
     assert.equal(out.length, 1);
     await p.dispose();

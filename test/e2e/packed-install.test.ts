@@ -43,7 +43,9 @@ describe('Recur from another project: packed tarballs installed outside the repo
     project = join(root, 'project');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-recur', private: true, type: 'module' }));
-    const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz')).map((f) => join(packs, f));
+    const tarballs = readdirSync(packs)
+      .filter((f) => f.endsWith('.tgz'))
+      .map((f) => join(packs, f));
     assert.equal(tarballs.length, 8, `packed: ${tarballs.join(', ')}`);
     await sh(project, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs]);
   });
@@ -60,19 +62,32 @@ await p.dispose();`;
     assert.equal(top!.label, 'positive');
     assert.ok(top!.score > 0.5 && top!.score <= 1);
     // The installed copy, not the repository's.
-    const resolved = await sh(project, process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@recur/runtime'))"]);
+    const resolved = await sh(project, process.execPath, [
+      '--input-type=module',
+      '-e',
+      "console.log(import.meta.resolve('@recur/runtime'))",
+    ]);
     assert.ok(resolved.stdout.includes(join(project, 'node_modules')), resolved.stdout);
   });
 
   it('npx recur run answers from the installed binary', async () => {
-    const { stdout } = await sh(project, 'npx', ['--no-install', 'recur', 'run', sentiment, '--text', 'A dull, tedious film.']);
+    const { stdout } = await sh(project, 'npx', [
+      '--no-install',
+      'recur',
+      'run',
+      sentiment,
+      '--text',
+      'A dull, tedious film.',
+    ]);
     assert.equal((JSON.parse(stdout) as { label: string }[])[0]!.label, 'negative');
   });
 
   it('recur new plugin scaffolds a cell whose own tests pass; a spec using it loads, runs and trains', async () => {
     await sh(project, 'npx', ['--no-install', 'recur', 'new', 'plugin', 'recur-plugin-minrnn', '--kind', 'cell']);
     const plugin = join(project, 'recur-plugin-minrnn');
-    const pkg = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
     assert.deepEqual(pkg.peerDependencies, { '@recur/runtime': '^0.1.0' });
     // Its tests: the forward pass against plain JavaScript, the gradients against finite differences.
     const tested = await sh(plugin, process.execPath, ['--test']);
@@ -81,19 +96,33 @@ await p.dispose();`;
 
     copyFileSync(join(repo, 'pipelines/demo/tokenizer.json'), join(plugin, 'tokenizer.json'));
     copyFileSync(join(repo, 'test/fixtures/train-data/sentiment.tsv'), join(plugin, 'train.tsv'));
-    writeFileSync(join(plugin, 'spec.json'), JSON.stringify({
-      name: 'uses-minrnn', task: 'text-classification', plugins: ['./index.js'],
-      tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' }, embedding: { type: 'lookup', dim: 8 },
-      encoder: { type: 'recurrent', cell: { type: 'minrnn' }, hidden: 6, bidirectional: true },
-      head: { type: 'classifier', labels: ['0', '1'] }, weights: 'weights.safetensors', train: { epochs: 2, batchSize: 3 },
-    }));
-    const recur = (...args: string[]) => sh(plugin, 'npx', ['--no-install', 'recur', ...args, '--allow-plugin', './index.js']);
+    writeFileSync(
+      join(plugin, 'spec.json'),
+      JSON.stringify({
+        name: 'uses-minrnn',
+        task: 'text-classification',
+        plugins: ['./index.js'],
+        tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
+        embedding: { type: 'lookup', dim: 8 },
+        encoder: { type: 'recurrent', cell: { type: 'minrnn' }, hidden: 6, bidirectional: true },
+        head: { type: 'classifier', labels: ['0', '1'] },
+        weights: 'weights.safetensors',
+        train: { epochs: 2, batchSize: 3 },
+      }),
+    );
+    const recur = (...args: string[]) =>
+      sh(plugin, 'npx', ['--no-install', 'recur', ...args, '--allow-plugin', './index.js']);
     await recur('init', 'spec.json');
-    const ran = JSON.parse((await recur('run', 'spec.json', '--text', 'a charming film')).stdout) as { label: string; score: number }[];
+    const ran = JSON.parse((await recur('run', 'spec.json', '--text', 'a charming film')).stdout) as {
+      label: string;
+      score: number;
+    }[];
     assert.ok(['0', '1'].includes(ran[0]!.label));
     const trained = await recur('train', 'spec.json', '--data', 'train.tsv', '--dev', 'train.tsv');
     assert.match(trained.stdout + trained.stderr, /done after 4 steps/);
-    const after = JSON.parse((await recur('run', 'spec.json', '--text', 'a charming film')).stdout) as { score: number }[];
+    const after = JSON.parse((await recur('run', 'spec.json', '--text', 'a charming film')).stdout) as {
+      score: number;
+    }[];
     assert.notEqual(after[0]!.score, ran[0]!.score, 'training changed the weights');
   });
 

@@ -53,8 +53,12 @@ describe('shipped pipeline: generation (shakespeare)', function () {
     assert.ok(a[0]!.generated_text.length > 'ROMEO:\n'.length);
   });
 
-  it('stops before the end of a speech (the spec\'s stop string) and writes words, not noise', async () => {
-    const texts = (await pipeline().run(['KING HENRY:\n', 'JULIET:\n', 'First Citizen:\n'], { seed: 7, maxNewTokens: 200, returnFullText: false })) as Generated[];
+  it("stops before the end of a speech (the spec's stop string) and writes words, not noise", async () => {
+    const texts = (await pipeline().run(['KING HENRY:\n', 'JULIET:\n', 'First Citizen:\n'], {
+      seed: 7,
+      maxNewTokens: 200,
+      returnFullText: false,
+    })) as Generated[];
     for (const [r] of texts) {
       const text = r!.generated_text;
       assert.ok(!text.includes('\n\n'), JSON.stringify(text));
@@ -62,11 +66,14 @@ describe('shipped pipeline: generation (shakespeare)', function () {
       const letters = text.replace(/[^A-Za-z ]/g, '').length;
       assert.ok(letters >= 0.8 * text.length, JSON.stringify(text));
       const words = text.split(/\s+/).filter((w) => w.length > 0);
-      assert.ok(words.every((w) => w.length <= 20), JSON.stringify(text));
+      assert.ok(
+        words.every((w) => w.length <= 20),
+        JSON.stringify(text),
+      );
     }
   });
 
-  it('scores Shakespeare\'s verse far better than the same characters scrambled (recur eval)', async () => {
+  it("scores Shakespeare's verse far better than the same characters scrambled (recur eval)", async () => {
     const verse = await natsPerChar(SONNET);
     const noise = await natsPerChar(scrambled(SONNET));
     assert.ok(verse < 2.2, `sonnet: ${verse} nats/char`);

@@ -27,8 +27,16 @@ describe('shipped pipeline: sentiment', () => {
   it('labels clearly positive sentences positive and clearly negative ones negative', async () => {
     const pos = (await pipeline().run(positive)) as Scored[];
     const neg = (await pipeline().run(negative)) as Scored[];
-    assert.deepEqual(pos.map((r) => r.label), positive.map(() => 'positive'), JSON.stringify(pos));
-    assert.deepEqual(neg.map((r) => r.label), negative.map(() => 'negative'), JSON.stringify(neg));
+    assert.deepEqual(
+      pos.map((r) => r.label),
+      positive.map(() => 'positive'),
+      JSON.stringify(pos),
+    );
+    assert.deepEqual(
+      neg.map((r) => r.label),
+      negative.map(() => 'negative'),
+      JSON.stringify(neg),
+    );
   });
 
   it('reads UPPER and Title case like lower case', async () => {
@@ -55,8 +63,14 @@ describe('shipped pipeline: sentiment', () => {
 
   it('refuses an empty or whitespace-only text instead of giving it a confident label', async () => {
     for (const text of ['', ' \t\n ', '\u00a0\u3000']) {
-      await assert.rejects(pipeline().run(text), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/0');
+      await assert.rejects(
+        pipeline().run(text),
+        (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/0',
+      );
     }
-    await assert.rejects(pipeline().run(['fine', '  ']), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/1');
+    await assert.rejects(
+      pipeline().run(['fine', '  ']),
+      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/1',
+    );
   });
 });

@@ -28,12 +28,22 @@ describe('shipped pipeline: translation (German -> English)', function () {
     for (const options of [{ beam: 1 }, { beam: 5 }]) {
       const out = (await pipeline().run(inputs, options)) as Translated[];
       assert.equal(out.length, inputs.length);
-      out.forEach((r, i) => assert.match(r.translation_text, expected[i]!, `${JSON.stringify(options)}: ${r.translation_text}`));
+      out.forEach((r, i) =>
+        assert.match(r.translation_text, expected[i]!, `${JSON.stringify(options)}: ${r.translation_text}`),
+      );
     }
   });
 
   it('never crashes on hostile input and returns one translation per input', async () => {
-    const inputs = ['', ' \t\n ', '\uD83D', '\u0000\u0001\u001f', '\u200B\u200D\u200F\u202E', '👨‍👩‍👧‍👦🇩🇪', 'ä'.repeat(100_000)];
+    const inputs = [
+      '',
+      ' \t\n ',
+      '\uD83D',
+      '\u0000\u0001\u001f',
+      '\u200B\u200D\u200F\u202E',
+      '👨‍👩‍👧‍👦🇩🇪',
+      'ä'.repeat(100_000),
+    ];
     const out = (await pipeline().run(inputs, { beam: 1, truncation: 'right' })) as Translated[];
     assert.equal(out.length, inputs.length);
     for (const r of out) assert.equal(typeof r.translation_text, 'string');
@@ -48,9 +58,12 @@ describe('shipped pipeline: translation (German -> English)', function () {
   });
 
   it('refuses an input over the limit with RECUR_E_INPUT_TOO_LONG when the call turns truncation off', async () => {
-    await assert.rejects(() => pipeline().run('Ein Hund. '.repeat(2000), { truncation: 'off' }), (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'RECUR_E_INPUT_TOO_LONG');
-      return true;
-    });
+    await assert.rejects(
+      () => pipeline().run('Ein Hund. '.repeat(2000), { truncation: 'off' }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'RECUR_E_INPUT_TOO_LONG');
+        return true;
+      },
+    );
   });
 });

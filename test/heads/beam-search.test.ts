@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { beamSearch, greedySearch, normalisedScore, type Hypothesis, type StepModel, type TopCandidates } from '@recur/heads';
+import {
+  beamSearch,
+  greedySearch,
+  normalisedScore,
+  type Hypothesis,
+  type StepModel,
+  type TopCandidates,
+} from '@recur/heads';
 import { isCode } from './helpers.js';
 
 const EOS = 0;
@@ -23,7 +30,10 @@ class ToyModel implements StepModel {
   readonly rowsPerCall: number[] = [];
   private histories: number[][];
 
-  constructor(sentences: readonly number[], readonly vocabSize = 4) {
+  constructor(
+    sentences: readonly number[],
+    readonly vocabSize = 4,
+  ) {
     this.histories = sentences.map((s) => [s]);
   }
 
@@ -76,7 +86,13 @@ function bruteForce(sentence: number, vocab: number, maxLength: number, alpha: n
       const total = logProb + Math.fround(lp[t]!);
       const length = tokens.length + 1;
       if (t === EOS) all.push({ tokens, logProb: total, ended: true, score: normalisedScore(total, length, alpha) });
-      else if (length === maxLength) all.push({ tokens: [...tokens, t], logProb: total, ended: false, score: normalisedScore(total, length, alpha) });
+      else if (length === maxLength)
+        all.push({
+          tokens: [...tokens, t],
+          logProb: total,
+          ended: false,
+          score: normalisedScore(total, length, alpha),
+        });
       else walk([...tokens, t], total);
     }
   };
@@ -90,9 +106,14 @@ describe('search: beam and greedy over a step model', () => {
   for (const alpha of [0, 1, 0.6]) {
     it(`an unpruned beam finds the exact best hypotheses (lengthPenalty ${alpha})`, async () => {
       for (const sentence of [1, 2, 3]) {
-        const found = (await beamSearch(new ToyModel([sentence]), 1, { ...settings, lengthPenalty: alpha, beam: 64, numReturn: 5 }))[0]!;
+        const found = (
+          await beamSearch(new ToyModel([sentence]), 1, { ...settings, lengthPenalty: alpha, beam: 64, numReturn: 5 })
+        )[0]!;
         const exact = bruteForce(sentence, 4, 4, alpha).slice(0, 5);
-        assert.deepEqual(found.map((h) => h.tokens), exact.map((h) => h.tokens));
+        assert.deepEqual(
+          found.map((h) => h.tokens),
+          exact.map((h) => h.tokens),
+        );
         found.forEach((h, i) => assert.ok(Math.abs(h.score - exact[i]!.score) < 1e-5));
       }
     });
@@ -101,14 +122,24 @@ describe('search: beam and greedy over a step model', () => {
   it('beam 1 is greedy decoding', async () => {
     const sentences = Array.from({ length: 12 }, (_, i) => i + 1);
     const greedy = await greedySearch(new ToyModel(sentences, 4), sentences.length, { ...settings, maxLength: 8 });
-    const beam = await beamSearch(new ToyModel(sentences, 4), sentences.length, { ...settings, maxLength: 8, beam: 1, numReturn: 1 });
-    assert.deepEqual(beam.map((list) => list[0]), greedy);
+    const beam = await beamSearch(new ToyModel(sentences, 4), sentences.length, {
+      ...settings,
+      maxLength: 8,
+      beam: 1,
+      numReturn: 1,
+    });
+    assert.deepEqual(
+      beam.map((list) => list[0]),
+      greedy,
+    );
     assert.ok(greedy.some((h) => h.ended) && greedy.some((h) => !h.ended), 'the toy covers both endings');
   });
 
   it('returns hypotheses best first, scored sum(log p) / length^alpha with the end token counted', async () => {
     const model = new ToyModel([7], 5);
-    const list = (await beamSearch(model, 1, { ...settings, maxLength: 6, lengthPenalty: 0.8, beam: 4, numReturn: 4 }))[0]!;
+    const list = (
+      await beamSearch(model, 1, { ...settings, maxLength: 6, lengthPenalty: 0.8, beam: 4, numReturn: 4 })
+    )[0]!;
     assert.equal(list.length, 4);
     for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]!.score >= list[i]!.score);
     for (const h of list) {
@@ -140,11 +171,17 @@ describe('search: beam and greedy over a step model', () => {
   });
 
   it('stops on an aborted signal', async () => {
-    await assert.rejects(beamSearch(new ToyModel([1]), 1, { ...settings, beam: 2, numReturn: 1, signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
-    await assert.rejects(greedySearch(new ToyModel([1]), 1, { ...settings, signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
+    await assert.rejects(
+      beamSearch(new ToyModel([1]), 1, { ...settings, beam: 2, numReturn: 1, signal: AbortSignal.abort() }),
+      isCode('RECUR_E_ABORTED'),
+    );
+    await assert.rejects(
+      greedySearch(new ToyModel([1]), 1, { ...settings, signal: AbortSignal.abort() }),
+      isCode('RECUR_E_ABORTED'),
+    );
   });
 
-  it('uses the model\'s own ranking, asking for 2 x beam candidates (greedy: 1), with the same results as full rows', async () => {
+  it("uses the model's own ranking, asking for 2 x beam candidates (greedy: 1), with the same results as full rows", async () => {
     const sentences = [21, 22, 23];
     const options = { ...settings, maxLength: 7, beam: 3, numReturn: 3 };
     const full = await beamSearch(new ToyModel(sentences, 12), 3, options);
@@ -156,7 +193,10 @@ describe('search: beam and greedy over a step model', () => {
     assert.deepEqual(await beamSearch(wide, 3, options), await beamSearch(new ToyModel(sentences, 5), 3, options));
     assert.deepEqual([...wide.asked], [5]);
     const greedyRanked = new ToyTopModel(sentences, 12);
-    assert.deepEqual(await greedySearch(greedyRanked, 3, options), await greedySearch(new ToyModel(sentences, 12), 3, options));
+    assert.deepEqual(
+      await greedySearch(greedyRanked, 3, options),
+      await greedySearch(new ToyModel(sentences, 12), 3, options),
+    );
     assert.ok(greedyRanked.topCalls > 0 && greedyRanked.fullCalls === 0);
     assert.deepEqual([...greedyRanked.asked], [1]);
   });

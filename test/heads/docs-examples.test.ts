@@ -37,26 +37,38 @@ describe('guide examples run', function () {
   this.timeout(120_000);
 
   it('docs/guides/generation.md', async () => {
-    const { pipeline, dir } = await tinyPipeline({
-      name: 'doc-lm', task: 'text-generation',
-      tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
-      embedding: { type: 'lookup', dim: 8 },
-      encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 16 },
-      head: { type: 'language-model' },
-    }, { 'tokenizer.json': byteTokenizerJson() });
+    const { pipeline, dir } = await tinyPipeline(
+      {
+        name: 'doc-lm',
+        task: 'text-generation',
+        tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
+        embedding: { type: 'lookup', dim: 8 },
+        encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 16 },
+        head: { type: 'language-model' },
+      },
+      { 'tokenizer.json': byteTokenizerJson() },
+    );
     await pipeline.dispose();
     const stdout = await runExample('generation.md', 'pipelines/generation.json', join(dir, 'spec.json'));
     assert.ok(stdout.startsWith('ROMEO:'), stdout.slice(0, 80));
   });
 
   it('docs/guides/translation.md', async () => {
-    const { pipeline, dir } = await tinyPipeline({
-      name: 'doc-mt', task: 'translation',
-      source: { tokenizer: { type: 'tokenizer.json', path: 'src.json' }, embedding: { type: 'lookup', dim: 8 }, encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 8, bidirectional: true } },
-      target: { tokenizer: { type: 'tokenizer.json', path: 'tgt.json' }, embedding: { type: 'lookup', dim: 8 } },
-      decoder: { type: 'attention-decoder', cell: { type: 'gru' }, hidden: 8 },
-      head: { type: 'seq2seq', search: { maxLength: 10 } },
-    }, { 'src.json': charTokenizerJson(LOWERCASE + 'EMZK'), 'tgt.json': charTokenizerJson(LOWERCASE) });
+    const { pipeline, dir } = await tinyPipeline(
+      {
+        name: 'doc-mt',
+        task: 'translation',
+        source: {
+          tokenizer: { type: 'tokenizer.json', path: 'src.json' },
+          embedding: { type: 'lookup', dim: 8 },
+          encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 8, bidirectional: true },
+        },
+        target: { tokenizer: { type: 'tokenizer.json', path: 'tgt.json' }, embedding: { type: 'lookup', dim: 8 } },
+        decoder: { type: 'attention-decoder', cell: { type: 'gru' }, hidden: 8 },
+        head: { type: 'seq2seq', search: { maxLength: 10 } },
+      },
+      { 'src.json': charTokenizerJson(LOWERCASE + 'EMZK'), 'tgt.json': charTokenizerJson(LOWERCASE) },
+    );
     await pipeline.dispose();
     const stdout = await runExample('translation.md', 'pipelines/translation.json', join(dir, 'spec.json'));
     assert.equal((stdout.match(/translation_text/g) ?? []).length, 1 + 2 + 3);

@@ -16,7 +16,13 @@ export interface TinyState {
  * of the task's code except `chooseToken`: the reference the task's batched loop must reproduce.
  */
 export async function referenceGeneration(
-  backend: OrtBackend, pipeline: Pipeline, state: TinyState, promptIds: readonly number[], maxNewTokens: number, params: SamplingParams, seed: number,
+  backend: OrtBackend,
+  pipeline: Pipeline,
+  state: TinyState,
+  promptIds: readonly number[],
+  maxNewTokens: number,
+  params: SamplingParams,
+  seed: number,
 ): Promise<number[]> {
   const session = await backend.session(pipeline.units.find((u) => u.name === 'lm-step')!);
   const random = mulberry32(seed);
@@ -25,7 +31,12 @@ export async function referenceGeneration(
     ids: { dtype: 'int64', dims: [promptIds.length, 1], data: BigInt64Array.from(promptIds, BigInt) },
     lengths: { dtype: 'int32', dims: [1], data: Int32Array.of(promptIds.length) },
   };
-  for (const s of state.names) feeds[`state_${s}`] = { dtype: 'float32', dims: [state.layers, 1, state.hidden], data: new Float32Array(state.layers * state.hidden) };
+  for (const s of state.names)
+    feeds[`state_${s}`] = {
+      dtype: 'float32',
+      dims: [state.layers, 1, state.hidden],
+      data: new Float32Array(state.layers * state.hidden),
+    };
   const out: number[] = [];
   while (out.length < maxNewTokens) {
     const result = await session.run(feeds);

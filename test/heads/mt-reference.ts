@@ -2,13 +2,21 @@ import { argMax, type EncodedSources } from '@recur/heads';
 import type { OrtBackend, Pipeline, Session, TensorData } from '@recur/runtime';
 
 /** The two translation sessions of a pipeline, opened on a test's own backend. */
-export async function translationSessions(backend: OrtBackend, pipeline: Pipeline): Promise<{ encoder: Session; step: Session }> {
+export async function translationSessions(
+  backend: OrtBackend,
+  pipeline: Pipeline,
+): Promise<{ encoder: Session; step: Session }> {
   const unit = (name: string) => pipeline.units.find((u) => u.name === name)!;
   return { encoder: await backend.session(unit('encoder')), step: await backend.session(unit('decoder-step')) };
 }
 
 /** Runs the encoder unit on padded source ids. */
-export async function encodeSources(encoder: Session, sentences: readonly (readonly number[])[], stateNames: readonly string[], pad = 0): Promise<EncodedSources> {
+export async function encodeSources(
+  encoder: Session,
+  sentences: readonly (readonly number[])[],
+  stateNames: readonly string[],
+  pad = 0,
+): Promise<EncodedSources> {
   const B = sentences.length;
   const S = Math.max(...sentences.map((s) => s.length));
   const ids = new BigInt64Array(S * B).fill(BigInt(pad));
@@ -25,7 +33,11 @@ export async function encodeSources(encoder: Session, sentences: readonly (reado
  * decoder-step unit of one sentence; returns the tokens and the summed log-probabilities.
  */
 export async function decodeOne(
-  step: Session, source: EncodedSources, stateNames: readonly string[], settings: { bos: number; eos: number; maxLength: number }, forced?: readonly number[],
+  step: Session,
+  source: EncodedSources,
+  stateNames: readonly string[],
+  settings: { bos: number; eos: number; maxLength: number },
+  forced?: readonly number[],
 ): Promise<{ tokens: number[]; logProb: number; ended: boolean }> {
   let state = source.state;
   let previous = settings.bos;
@@ -34,7 +46,9 @@ export async function decodeOne(
   for (let length = 1; length <= settings.maxLength; length++) {
     const feeds: Record<string, TensorData> = {
       prev_ids: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(previous)) },
-      memory: source.memory, keys: source.keys, src_lengths: source.lengths,
+      memory: source.memory,
+      keys: source.keys,
+      src_lengths: source.lengths,
       top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     };
     for (const s of stateNames) feeds[`state_${s}`] = state[s]!;

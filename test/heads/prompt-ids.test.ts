@@ -9,7 +9,10 @@ describe('prompt ids', () => {
   it('keeps the end of a long prompt with left truncation, its start with right, refuses it with off', () => {
     assert.deepEqual(encodePrompt(chars, 'abcdefgh', 0, {}, spec).ids, chars.encode('defgh'));
     assert.deepEqual(encodePrompt(chars, 'abcdefgh', 0, { truncation: 'right' }, spec).ids, chars.encode('abcde'));
-    assert.throws(() => encodePrompt(chars, 'abcdefgh', 2, { truncation: 'off' }, spec), (err: unknown) => isCode('RECUR_E_INPUT_TOO_LONG')(err) && (err as { pointer: string }).pointer === '/2');
+    assert.throws(
+      () => encodePrompt(chars, 'abcdefgh', 2, { truncation: 'off' }, spec),
+      (err: unknown) => isCode('RECUR_E_INPUT_TOO_LONG')(err) && (err as { pointer: string }).pointer === '/2',
+    );
     assert.throws(() => encodePrompt(chars, 'a', 0, { maxInputTokens: 0 }, spec), isCode('RECUR_E_OPTION_INVALID'));
   });
 
@@ -24,7 +27,11 @@ describe('prompt ids', () => {
     const special = (token: string, id: number) => ({ id: token, ids: [id], tokens: [token] });
     json['post_processor'] = {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '<s>', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '</s>', type_id: 0 } },
+      ],
       pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
       special_tokens: { '<s>': special('<s>', 2), '</s>': special('</s>', 3) },
     };

@@ -18,7 +18,11 @@ describe('sampling: top-k and argmax', () => {
       // Many ties, and k on both sides of the switch from the buffer to the threshold method.
       const row = Array.from({ length: 50 }, () => Math.round(random() * 20));
       const k = 1 + Math.floor(random() * 45);
-      const sorted = row.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v || a.i - b.i).slice(0, k).map((e) => e.i);
+      const sorted = row
+        .map((v, i) => ({ v, i }))
+        .sort((a, b) => b.v - a.v || a.i - b.i)
+        .slice(0, k)
+        .map((e) => e.i);
       assert.deepEqual(topKIndices(row, k), sorted);
     }
   });
@@ -43,14 +47,23 @@ describe('sampling: choosing a token', () => {
     applyRepetitionPenalty(logits, new SeenTokens(3, [0, 1, 1]), 2);
     assert.deepEqual([...logits], [1, -2, 3]);
     // The penalty can change the greedy choice: 2 beats 1.5 until 2 is halved.
-    assert.equal(chooseToken(Float32Array.from([1.5, 2]), { ...greedy, repetitionPenalty: 2 }, new SeenTokens(2, [1]), () => 0), 0);
+    assert.equal(
+      chooseToken(Float32Array.from([1.5, 2]), { ...greedy, repetitionPenalty: 2 }, new SeenTokens(2, [1]), () => 0),
+      0,
+    );
   });
 
   it('top-k 1 and a tiny top-p always give the most likely token', () => {
     const random = mulberry32(1);
     for (let i = 0; i < 100; i++) {
-      assert.equal(chooseToken(Float32Array.from([0, 1, 0.5, 0.9]), { ...sampling, topK: 1 }, new SeenTokens(4), random), 1);
-      assert.equal(chooseToken(Float32Array.from([0, 1, 0.5, 0.9]), { ...sampling, topP: 0.01 }, new SeenTokens(4), random), 1);
+      assert.equal(
+        chooseToken(Float32Array.from([0, 1, 0.5, 0.9]), { ...sampling, topK: 1 }, new SeenTokens(4), random),
+        1,
+      );
+      assert.equal(
+        chooseToken(Float32Array.from([0, 1, 0.5, 0.9]), { ...sampling, topP: 0.01 }, new SeenTokens(4), random),
+        1,
+      );
     }
   });
 
@@ -59,31 +72,37 @@ describe('sampling: choosing a token', () => {
     const counts = [0, 0, 0];
     const logits = [Math.log(0.6), Math.log(0.3), Math.log(0.1)];
     const n = 4000;
-    for (let i = 0; i < n; i++) counts[chooseToken(Float32Array.from(logits), sampling, new SeenTokens(3), random)]! += 1;
+    for (let i = 0; i < n; i++)
+      counts[chooseToken(Float32Array.from(logits), sampling, new SeenTokens(3), random)]! += 1;
     assert.ok(Math.abs(counts[0]! / n - 0.6) < 0.03, `p0 ${counts[0]! / n}`);
     assert.ok(Math.abs(counts[2]! / n - 0.1) < 0.02, `p2 ${counts[2]! / n}`);
 
     // top-k 2 renormalises over the two best: 0.6 / 0.9 and 0.3 / 0.9, never token 2.
     const topK = [0, 0, 0];
-    for (let i = 0; i < n; i++) topK[chooseToken(Float32Array.from(logits), { ...sampling, topK: 2 }, new SeenTokens(3), random)]! += 1;
+    for (let i = 0; i < n; i++)
+      topK[chooseToken(Float32Array.from(logits), { ...sampling, topK: 2 }, new SeenTokens(3), random)]! += 1;
     assert.equal(topK[2], 0);
     assert.ok(Math.abs(topK[0]! / n - 2 / 3) < 0.03);
 
     // top-p 0.85: 0.6 + 0.3 reaches it, so token 2 is out.
     const topP = [0, 0, 0];
-    for (let i = 0; i < n; i++) topP[chooseToken(Float32Array.from(logits), { ...sampling, topP: 0.85 }, new SeenTokens(3), random)]! += 1;
+    for (let i = 0; i < n; i++)
+      topP[chooseToken(Float32Array.from(logits), { ...sampling, topP: 0.85 }, new SeenTokens(3), random)]! += 1;
     assert.equal(topP[2], 0);
 
     // A high temperature flattens the distribution.
     const hot = [0, 0, 0];
-    for (let i = 0; i < n; i++) hot[chooseToken(Float32Array.from(logits), { ...sampling, temperature: 100 }, new SeenTokens(3), random)]! += 1;
+    for (let i = 0; i < n; i++)
+      hot[chooseToken(Float32Array.from(logits), { ...sampling, temperature: 100 }, new SeenTokens(3), random)]! += 1;
     assert.ok(Math.abs(hot[2]! / n - 1 / 3) < 0.04, `hot p2 ${hot[2]! / n}`);
   });
 
   it('the same seed gives the same tokens', () => {
     const draw = (seed: number) => {
       const random = mulberry32(seed);
-      return Array.from({ length: 30 }, () => chooseToken(Float32Array.from([0, 0.5, 1, 0.2, 0.7]), sampling, new SeenTokens(5), random));
+      return Array.from({ length: 30 }, () =>
+        chooseToken(Float32Array.from([0, 0.5, 1, 0.2, 0.7]), sampling, new SeenTokens(5), random),
+      );
     };
     assert.deepEqual(draw(9), draw(9));
     assert.notDeepEqual(draw(9), draw(10));
@@ -99,11 +118,18 @@ describe('sampling: broken scores', () => {
   ] as const) {
     it(`refuses to choose a token from logits with ${what}: RECUR_E_OUTPUT_NON_FINITE`, () => {
       const p = what.includes('greedy') ? { ...params, temperature: 0 } : params;
-      assert.throws(() => chooseToken(Float32Array.from(logits), p, new SeenTokens(3), mulberry32(1)), (err: Error & { code?: string }) => err.code === 'RECUR_E_OUTPUT_NON_FINITE' && /token 1|token 0/.test(err.message));
+      assert.throws(
+        () => chooseToken(Float32Array.from(logits), p, new SeenTokens(3), mulberry32(1)),
+        (err: Error & { code?: string }) =>
+          err.code === 'RECUR_E_OUTPUT_NON_FINITE' && /token 1|token 0/.test(err.message),
+      );
     });
   }
 
   it('accepts -Infinity (a suppressed token)', () => {
-    assert.equal(chooseToken(Float32Array.from([-Infinity, 2, -Infinity]), params, new SeenTokens(3), mulberry32(1)), 1);
+    assert.equal(
+      chooseToken(Float32Array.from([-Infinity, 2, -Infinity]), params, new SeenTokens(3), mulberry32(1)),
+      1,
+    );
   });
 });

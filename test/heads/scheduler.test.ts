@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { GenerationScheduler, GenerationSequence, LanguageModelSession, resolveGeneration, type FinishReason, type GenerateSettings, type GenerationOptions } from '@recur/heads';
+import {
+  GenerationScheduler,
+  GenerationSequence,
+  LanguageModelSession,
+  resolveGeneration,
+  type FinishReason,
+  type GenerateSettings,
+  type GenerationOptions,
+} from '@recur/heads';
 import type { Session, TensorData } from '@recur/runtime';
 import { charTokenizerJson, isCode, LOWERCASE, tokenizerOf } from './helpers.js';
 
@@ -35,7 +43,10 @@ class FakeLanguageModel implements Session {
       for (let j = 0; j < V; j++) logits[b * V + j] = ((h[b]! * (j + 3)) % 11) / 2;
       logits[b * V + 3] = -50; // keep the end token rare unless a test asks for it
     }
-    return { logits: { dtype: 'float32', dims: [B, V], data: logits }, next_h: { dtype: 'float32', dims: [1, B, 1], data: h } };
+    return {
+      logits: { dtype: 'float32', dims: [B, V], data: logits },
+      next_h: { dtype: 'float32', dims: [1, B, 1], data: h },
+    };
   }
 
   async release(): Promise<void> {}
@@ -53,18 +64,31 @@ function scheduler(maxBatch = 8, eos?: number) {
   return { fake, scheduler: new GenerationScheduler(lm, { maxBatch, ...(eos !== undefined ? { eos } : {}) }) };
 }
 
-function start(s: GenerationScheduler, prompt: string, settings: GenerateSettings, signal?: AbortSignal, onPiece?: (count: number) => void): Promise<Outcome> {
+function start(
+  s: GenerationScheduler,
+  prompt: string,
+  settings: GenerateSettings,
+  signal?: AbortSignal,
+  onPiece?: (count: number) => void,
+): Promise<Outcome> {
   const ids = tokenizer.encode(prompt);
   return new Promise((resolve, reject) => {
     const pieces: string[] = [];
-    const sequence = new GenerationSequence({ ids, textIds: ids }, resolveGeneration({}, settings as GenerationOptions), tokenizer, V, {
-      piece: (p) => {
-        pieces.push(p);
-        onPiece?.(pieces.length);
+    const sequence = new GenerationSequence(
+      { ids, textIds: ids },
+      resolveGeneration({}, settings as GenerationOptions),
+      tokenizer,
+      V,
+      {
+        piece: (p) => {
+          pieces.push(p);
+          onPiece?.(pieces.length);
+        },
+        end: (text, reason) => resolve({ text, reason, pieces }),
+        fail: reject,
       },
-      end: (text, reason) => resolve({ text, reason, pieces }),
-      fail: reject,
-    }, signal);
+      signal,
+    );
     s.submit(sequence);
   });
 }
@@ -81,7 +105,10 @@ describe('continuous batching (GenerationScheduler)', () => {
     const expected = await Promise.all(PROMPTS.map((p, i) => alone(p, settings(i))));
     const { fake, scheduler: s } = scheduler();
     const together = await Promise.all(PROMPTS.map((p, i) => start(s, p, settings(i))));
-    assert.deepEqual(together.map((o) => o.text), expected);
+    assert.deepEqual(
+      together.map((o) => o.text),
+      expected,
+    );
     assert.ok(together.every((o) => o.reason === 'length'));
     // One prefill for all four, then one step run per step for the whole batch, shrinking as they end.
     assert.deepEqual(fake.runs[0], { T: 'the quick brown fox'.length, B: 4 });
@@ -95,9 +122,15 @@ describe('continuous batching (GenerationScheduler)', () => {
   it('runs 32 concurrent streams in one session run per step', async () => {
     const { fake, scheduler: s } = scheduler(32);
     const prompts = Array.from({ length: 32 }, (_, i) => `prompt number ${i}`);
-    const outcomes = await Promise.all(prompts.map((p, i) => start(s, p, { maxNewTokens: 12, temperature: 1, seed: i })));
+    const outcomes = await Promise.all(
+      prompts.map((p, i) => start(s, p, { maxNewTokens: 12, temperature: 1, seed: i })),
+    );
     assert.equal(outcomes.length, 32);
-    assert.deepEqual(fake.runs.map((r) => r.B), Array(12).fill(32), 'one prefill and 11 steps, all 32 rows each');
+    assert.deepEqual(
+      fake.runs.map((r) => r.B),
+      Array(12).fill(32),
+      'one prefill and 11 steps, all 32 rows each',
+    );
     assert.equal(outcomes[7]!.text, await alone(prompts[7]!, { maxNewTokens: 12, temperature: 1, seed: 7 }));
   });
 
@@ -109,7 +142,10 @@ describe('continuous batching (GenerationScheduler)', () => {
       if (calls === 2) throw new Error('a listener that throws');
     });
     await assert.rejects(broken, isCode('RECUR_E_INTERNAL'));
-    assert.equal((await start(s, 'hello', { maxNewTokens: 4, temperature: 0 })).text, await alone('hello', { maxNewTokens: 4, temperature: 0 }));
+    assert.equal(
+      (await start(s, 'hello', { maxNewTokens: 4, temperature: 0 })).text,
+      await alone('hello', { maxNewTokens: 4, temperature: 0 }),
+    );
   });
 
   it('lets a sequence join a running batch and leave it at any step', async () => {
@@ -128,7 +164,10 @@ describe('continuous batching (GenerationScheduler)', () => {
     const batchSizes = fake.runs.map((r) => r.B);
     assert.ok(batchSizes.includes(2), 'both ran in one batch');
     assert.equal(batchSizes[batchSizes.length - 1], 1, 'the second left before the first ended');
-    assert.ok(fake.runs.some((r, i) => i > 0 && r.T === 'second one'.length), 'the newcomer was prefilled on its own');
+    assert.ok(
+      fake.runs.some((r, i) => i > 0 && r.T === 'second one'.length),
+      'the newcomer was prefilled on its own',
+    );
   });
 
   it('never runs more than maxBatch sequences; the others wait for a free row', async () => {
@@ -136,7 +175,10 @@ describe('continuous batching (GenerationScheduler)', () => {
     const expected = await Promise.all(PROMPTS.map((p, i) => alone(p, settings(i))));
     const { fake, scheduler: s } = scheduler(2);
     const results = await Promise.all(PROMPTS.map((p, i) => start(s, p, settings(i))));
-    assert.deepEqual(results.map((o) => o.text), expected);
+    assert.deepEqual(
+      results.map((o) => o.text),
+      expected,
+    );
     assert.ok(fake.runs.every((r) => r.B <= 2));
   });
 
@@ -151,7 +193,10 @@ describe('continuous batching (GenerationScheduler)', () => {
     const kept = [start(s, 'hello', settings), start(s, 'hello', settings)];
     await assert.rejects(aborted, isCode('RECUR_E_ABORTED'));
     const results = await Promise.all(kept);
-    assert.deepEqual(results.map((r) => r.text), [expected, expected]);
+    assert.deepEqual(
+      results.map((r) => r.text),
+      [expected, expected],
+    );
     assert.equal(fake.runs[fake.runs.length - 1]!.B, 2);
     // An already aborted signal never joins the batch.
     const before = fake.runs.length;
@@ -181,8 +226,14 @@ describe('continuous batching (GenerationScheduler)', () => {
 
   it('close() fails running and waiting sequences with RECUR_E_DISPOSED', async () => {
     const { scheduler: s } = scheduler(1);
-    const running = assert.rejects(start(s, 'hello', { maxNewTokens: 1000, temperature: 0 }), isCode('RECUR_E_DISPOSED'));
-    const waiting = assert.rejects(start(s, 'other', { maxNewTokens: 1000, temperature: 0 }), isCode('RECUR_E_DISPOSED'));
+    const running = assert.rejects(
+      start(s, 'hello', { maxNewTokens: 1000, temperature: 0 }),
+      isCode('RECUR_E_DISPOSED'),
+    );
+    const waiting = assert.rejects(
+      start(s, 'other', { maxNewTokens: 1000, temperature: 0 }),
+      isCode('RECUR_E_DISPOSED'),
+    );
     while (s.runningCount === 0) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(s.runningCount, 1);
     assert.equal(s.waitingCount, 1);

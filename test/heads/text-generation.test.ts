@@ -3,14 +3,25 @@ import { OrtBackend, type Pipeline } from '@recur/runtime';
 import { join } from 'node:path';
 import { silentTokens } from '@recur/heads';
 import { load, RecurError } from '@recur/runtime';
-import { byteTokenizerJson, charTokenizerJson, collect, headsRegistry, isCode, LOWERCASE, tinyPipeline, tokenizerOf, writeSpecDir } from './helpers.js';
+import {
+  byteTokenizerJson,
+  charTokenizerJson,
+  collect,
+  headsRegistry,
+  isCode,
+  LOWERCASE,
+  tinyPipeline,
+  tokenizerOf,
+  writeSpecDir,
+} from './helpers.js';
 import { referenceGeneration, type TinyState } from './lm-reference.js';
 
 type Generated = { generated_text: string }[];
 
 function lmSpec(cell: 'lstm' | 'gru', extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: `tiny-lm-${cell}`, task: 'text-generation',
+    name: `tiny-lm-${cell}`,
+    task: 'text-generation',
     tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
     embedding: { type: 'lookup', dim: 8 },
     encoder: { type: 'recurrent', cell: { type: cell }, hidden: 16, layers: 2 },
@@ -33,14 +44,27 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   let lstm: Pipeline;
   let gru: Pipeline;
   let byteLm: Pipeline;
-  const lstmState: TinyState = { names: ['h', 'c'], layers: 2, hidden: 16, vocabSize: chars.vocabSize, silent: silentTokens(chars) };
-  const byteState: TinyState = { names: ['h', 'c'], layers: 2, hidden: 16, vocabSize: bytes.vocabSize, silent: silentTokens(bytes) };
+  const lstmState: TinyState = {
+    names: ['h', 'c'],
+    layers: 2,
+    hidden: 16,
+    vocabSize: chars.vocabSize,
+    silent: silentTokens(chars),
+  };
+  const byteState: TinyState = {
+    names: ['h', 'c'],
+    layers: 2,
+    hidden: 16,
+    vocabSize: bytes.vocabSize,
+    silent: silentTokens(bytes),
+  };
 
   before(async () => {
     // Sharper recurrent weights than the initialiser's give untrained models varied, prompt-dependent text.
     lstm = (await tinyPipeline(lmSpec('lstm'), { 'tokenizer.json': charJson }, 7, { 'encoder.': 4 })).pipeline;
     gru = (await tinyPipeline(lmSpec('gru'), { 'tokenizer.json': charJson }, 7, { 'encoder.': 4 })).pipeline;
-    byteLm = (await tinyPipeline(lmSpec('lstm', { name: 'tiny-byte-lm' }), { 'tokenizer.json': bytesJson }, 11)).pipeline;
+    byteLm = (await tinyPipeline(lmSpec('lstm', { name: 'tiny-byte-lm' }), { 'tokenizer.json': bytesJson }, 11))
+      .pipeline;
   });
   after(async () => {
     await Promise.all([lstm?.dispose(), gru?.dispose(), byteLm?.dispose()]);
@@ -48,7 +72,10 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   });
 
   it('compiles one unit, lm-step, that both prefills and steps', () => {
-    assert.deepEqual(lstm.units.map((u) => u.name), ['lm-step']);
+    assert.deepEqual(
+      lstm.units.map((u) => u.name),
+      ['lm-step'],
+    );
     assert.equal(lstm.task, 'text-generation');
   });
 
@@ -57,7 +84,11 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       const pipeline = cell === 'lstm' ? lstm : gru;
       const state = cell === 'lstm' ? lstmState : { ...lstmState, names: ['h'] };
       const prompts = ['to be or not', 'a', 'the weather is fine today, said the man.'];
-      const got = (await pipeline.run(prompts, { temperature: 0, maxNewTokens: 25, returnFullText: false })) as Generated[];
+      const got = (await pipeline.run(prompts, {
+        temperature: 0,
+        maxNewTokens: 25,
+        returnFullText: false,
+      })) as Generated[];
       assert.equal(new Set(got.map((g) => g[0]!.generated_text)).size, 3, 'each prompt gets its own continuation');
       for (const [i, prompt] of prompts.entries()) {
         const ids = await referenceGeneration(backend, pipeline, state, chars.encode(prompt), 25, greedy, 0);
@@ -86,7 +117,15 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       const ran = (await byteLm.run('Grüße ', { ...options, returnFullText: false })) as Generated;
       assert.equal(pieces.join(''), ran[0]!.generated_text);
       // The reference decodes all ids at once: a piece cut inside a character would differ from it.
-      const ids = await referenceGeneration(backend, byteLm, byteState, bytes.encode('Grüße '), 80, { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 }, seed);
+      const ids = await referenceGeneration(
+        backend,
+        byteLm,
+        byteState,
+        bytes.encode('Grüße '),
+        80,
+        { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 },
+        seed,
+      );
       assert.equal(pieces.join(''), bytes.decode(ids));
       for (const piece of pieces) assert.ok(!/[\uD800-\uDBFF]$/.test(piece));
     }
@@ -100,14 +139,17 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
 
   it('reports how each generation ended through onEnd, for run() and stream()', async () => {
     const infos: { reason: string; promptTokens: number; generatedTokens: number; index: number }[] = [];
-    const onEnd = (info: { reason: string; promptTokens: number; generatedTokens: number }, index: number) => infos.push({ ...info, index });
+    const onEnd = (info: { reason: string; promptTokens: number; generatedTokens: number }, index: number) =>
+      infos.push({ ...info, index });
     await lstm.run(['abc', 'hello'], { temperature: 0, maxNewTokens: 6, onEnd });
     infos.sort((a, b) => a.index - b.index);
     assert.deepEqual(infos, [
       { reason: 'length', promptTokens: 3, generatedTokens: 6, index: 0 },
       { reason: 'length', promptTokens: 5, generatedTokens: 6, index: 1 },
     ]);
-    const free = ((await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated)[0]!.generated_text;
+    const free = (
+      (await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated
+    )[0]!.generated_text;
     infos.length = 0;
     const stop = free.slice(5, 7);
     const pieces = await collect(lstm.stream('once upon', { temperature: 0, maxNewTokens: 30, stop: [stop], onEnd }));
@@ -128,9 +170,18 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   });
 
   it('cuts the text before a stop string', async () => {
-    const free = ((await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated)[0]!.generated_text;
+    const free = (
+      (await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated
+    )[0]!.generated_text;
     const stop = free.slice(10, 12);
-    const cut = ((await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false, stop: [stop] })) as Generated)[0]!.generated_text;
+    const cut = (
+      (await lstm.run('once upon', {
+        temperature: 0,
+        maxNewTokens: 30,
+        returnFullText: false,
+        stop: [stop],
+      })) as Generated
+    )[0]!.generated_text;
     assert.equal(cut, free.slice(0, free.indexOf(stop)));
     const streamed = await collect(lstm.stream('once upon', { temperature: 0, maxNewTokens: 30, stop: [stop] }));
     assert.equal(streamed.join(''), cut);
@@ -143,14 +194,18 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       { prompt: 'and a third, longer prompt', seed: 30 },
     ];
     const alone: string[] = [];
-    for (const j of jobs) alone.push((await collect(lstm.stream(j.prompt, { seed: j.seed, maxNewTokens: 30 }))).join(''));
-    const together = await Promise.all(jobs.map(async (j) => (await collect(lstm.stream(j.prompt, { seed: j.seed, maxNewTokens: 30 }))).join('')));
+    for (const j of jobs)
+      alone.push((await collect(lstm.stream(j.prompt, { seed: j.seed, maxNewTokens: 30 }))).join(''));
+    const together = await Promise.all(
+      jobs.map(async (j) => (await collect(lstm.stream(j.prompt, { seed: j.seed, maxNewTokens: 30 }))).join('')),
+    );
     assert.deepEqual(together, alone);
     assert.equal(new Set(alone).size, 3);
   });
 
   it('an aborted stream rejects with RECUR_E_ABORTED and the others run on', async () => {
-    const expected = ((await lstm.run('steady', { seed: 3, maxNewTokens: 40, returnFullText: false })) as Generated)[0]!.generated_text;
+    const expected = ((await lstm.run('steady', { seed: 3, maxNewTokens: 40, returnFullText: false })) as Generated)[0]!
+      .generated_text;
     const ctl = new AbortController();
     const aborted = (async () => {
       const pieces: string[] = [];
@@ -189,52 +244,98 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     await assert.rejects(lstm.run('x', { topP: 0 }), isCode('RECUR_E_OPTION_INVALID'));
     await assert.rejects(lstm.run('x', { maxNewTokens: 1.5 }), isCode('RECUR_E_OPTION_INVALID'));
     await assert.rejects(lstm.run('x', { stop: 'no' }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(lstm.run('x', { stop: ['ok', 3] }), (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/stop/1');
+    await assert.rejects(
+      lstm.run('x', { stop: ['ok', 3] }),
+      (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/stop/1',
+    );
     await assert.rejects(lstm.run('x', { minNewTokens: -1 }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(lstm.run('x', { minNewTokens: 9, maxNewTokens: 4 }), (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/minNewTokens');
+    await assert.rejects(
+      lstm.run('x', { minNewTokens: 9, maxNewTokens: 4 }),
+      (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/minNewTokens',
+    );
     await assert.rejects(lstm.run('x', { returnFullText: 'no' }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(lstm.run('x', { tempratur: 0 }), (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'temperature');
-    await assert.rejects(collect(lstm.stream('x', { topk: 3 })), (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'topK');
+    await assert.rejects(
+      lstm.run('x', { tempratur: 0 }),
+      (e: unknown) =>
+        isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'temperature',
+    );
+    await assert.rejects(
+      collect(lstm.stream('x', { topk: 3 })),
+      (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'topK',
+    );
     await assert.rejects(lstm.run(7), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(lstm.run('abcdef', { truncation: 'off', maxInputTokens: 3 }), isCode('RECUR_E_INPUT_TOO_LONG'));
+    await assert.rejects(
+      lstm.run('abcdef', { truncation: 'off', maxInputTokens: 3 }),
+      isCode('RECUR_E_INPUT_TOO_LONG'),
+    );
     // left truncation keeps the end of the prompt: the same continuation as the short prompt.
-    const cut = (await lstm.run('zzzzzzabc', { maxInputTokens: 3, temperature: 0, maxNewTokens: 6, returnFullText: false })) as Generated;
+    const cut = (await lstm.run('zzzzzzabc', {
+      maxInputTokens: 3,
+      temperature: 0,
+      maxNewTokens: 6,
+      returnFullText: false,
+    })) as Generated;
     const short = (await lstm.run('abc', { temperature: 0, maxNewTokens: 6, returnFullText: false })) as Generated;
     assert.equal(cut[0]!.generated_text, short[0]!.generated_text);
   });
 
   it('minNewTokens: a stop string inside the first minNewTokens tokens does not end the generation', async () => {
-    const free = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false })) as Generated)[0]!.generated_text;
+    const free = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false })) as Generated)[0]!
+      .generated_text;
     const stop = free[0]!; // the first generated character: a stop string that ends the text at once
-    const stopped = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false, stop: [stop] })) as Generated)[0]!.generated_text;
+    const stopped = (
+      (await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false, stop: [stop] })) as Generated
+    )[0]!.generated_text;
     assert.equal(stopped, '');
     let end: { reason: string; generatedTokens: number } | undefined;
-    const held = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false, stop: [stop], minNewTokens: 5, onEnd: (e: typeof end) => (end = e) })) as Generated)[0]!.generated_text;
+    const held = (
+      (await lstm.run('to be', {
+        ...greedy,
+        maxNewTokens: 20,
+        returnFullText: false,
+        stop: [stop],
+        minNewTokens: 5,
+        onEnd: (e: typeof end) => (end = e),
+      })) as Generated
+    )[0]!.generated_text;
     // The first five characters stand; the stop string is looked for only after them.
     const next = free.indexOf(stop, 5);
     assert.equal(held, next < 0 ? free : free.slice(0, next));
     assert.ok(held.length >= 5 && held.startsWith(free.slice(0, 5)));
     assert.equal(end?.reason, next < 0 ? 'length' : 'stop');
-    const streamed = await collect(lstm.stream('to be', { ...greedy, maxNewTokens: 20, stop: [stop], minNewTokens: 5 }));
+    const streamed = await collect(
+      lstm.stream('to be', { ...greedy, maxNewTokens: 20, stop: [stop], minNewTokens: 5 }),
+    );
     assert.equal(streamed.join(''), held);
   });
 
   it('never generates pad, unk or bos tokens (they carry no text)', async () => {
     assert.deepEqual(silentTokens(chars).sort(), [0, 1, 2]);
-    const out = (await lstm.run('abc', { returnFullText: false, seed: 9, maxNewTokens: 200, temperature: 5 })) as Generated;
+    const out = (await lstm.run('abc', {
+      returnFullText: false,
+      seed: 9,
+      maxNewTokens: 200,
+      temperature: 5,
+    })) as Generated;
     assert.equal([...out[0]!.generated_text].length, 200);
   });
 
   it('refuses a bidirectional encoder and a head that is not a language model, naming the spec key', async () => {
     const refused = async (spec: Record<string, unknown>, pointer: string) => {
       const dir = await writeSpecDir(spec, { 'tokenizer.json': charJson });
-      await assert.rejects(load(join(dir, 'spec.json'), { registry: headsRegistry(), initialize: { seed: 1 } }), (err: unknown) => {
-        assert.ok(RecurError.is(err) && err.code === 'RECUR_E_SPEC_INVALID', String(err));
-        assert.equal(err.pointer, pointer);
-        return true;
-      });
+      await assert.rejects(
+        load(join(dir, 'spec.json'), { registry: headsRegistry(), initialize: { seed: 1 } }),
+        (err: unknown) => {
+          assert.ok(RecurError.is(err) && err.code === 'RECUR_E_SPEC_INVALID', String(err));
+          assert.equal(err.pointer, pointer);
+          return true;
+        },
+      );
     };
-    await refused(lmSpec('lstm', { encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 8, bidirectional: true } }), '/encoder/bidirectional');
+    await refused(
+      lmSpec('lstm', { encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 8, bidirectional: true } }),
+      '/encoder/bidirectional',
+    );
     await refused(lmSpec('lstm', { head: { type: 'classifier', labels: ['a', 'b'] } }), '/head/type');
   });
 });

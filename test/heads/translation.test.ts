@@ -2,7 +2,15 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { beamSearch, greedySearch, OnnxStepModel, type EncodedSources } from '@recur/heads';
 import { load, OrtBackend, RecurError, type Pipeline, type TensorData } from '@recur/runtime';
-import { charTokenizerJson, headsRegistry, isCode, LOWERCASE, tinyPipeline, tokenizerOf, writeSpecDir } from './helpers.js';
+import {
+  charTokenizerJson,
+  headsRegistry,
+  isCode,
+  LOWERCASE,
+  tinyPipeline,
+  tokenizerOf,
+  writeSpecDir,
+} from './helpers.js';
 import { decodeOne, encodeSources, translationSessions } from './mt-reference.js';
 
 type Translation = { translation_text: string };
@@ -18,7 +26,8 @@ const EOS = target.special.eos!;
 function mtSpec(variant: 'bahdanau' | 'luong', extra: Record<string, unknown> = {}): Record<string, unknown> {
   const bahdanau = variant === 'bahdanau';
   return {
-    name: `tiny-mt-${variant}`, task: 'translation',
+    name: `tiny-mt-${variant}`,
+    task: 'translation',
     source: {
       tokenizer: { type: 'tokenizer.json', path: 'src.json' },
       embedding: { type: 'lookup', dim: 8 },
@@ -48,8 +57,12 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   before(async () => {
     // Untrained models mostly ignore their input; sharper weights make each sentence's output its own,
     // so that a row mixed up between sentences or beams changes the results.
-    pipelines['bahdanau'] = (await tinyPipeline(mtSpec('bahdanau'), files, 3, { 'head.W': 6, 'decoder.bridge.W': 6, 'decoder.attention.v': 6 })).pipeline;
-    pipelines['luong'] = (await tinyPipeline(mtSpec('luong'), files, 4, { 'source.': 4, 'decoder.': 5, 'head.W': 3 })).pipeline;
+    pipelines['bahdanau'] = (
+      await tinyPipeline(mtSpec('bahdanau'), files, 3, { 'head.W': 6, 'decoder.bridge.W': 6, 'decoder.attention.v': 6 })
+    ).pipeline;
+    pipelines['luong'] = (
+      await tinyPipeline(mtSpec('luong'), files, 4, { 'source.': 4, 'decoder.': 5, 'head.W': 3 })
+    ).pipeline;
   });
   after(async () => {
     await Promise.all(Object.values(pipelines).map((p) => p.dispose()));
@@ -57,7 +70,10 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   });
 
   it('compiles an encoder unit and a decoder-step unit', () => {
-    assert.deepEqual(pipelines['bahdanau']!.units.map((u) => u.name), ['encoder', 'decoder-step']);
+    assert.deepEqual(
+      pipelines['bahdanau']!.units.map((u) => u.name),
+      ['encoder', 'decoder-step'],
+    );
     assert.equal(pipelines['bahdanau']!.task, 'translation');
   });
 
@@ -84,11 +100,26 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
     const ids = SENTENCES.map((s) => source.encode(s));
     const settings = { bos: BOS, eos: EOS, maxLength: 10, lengthPenalty: 0.7 };
     const encoded = () => encodeSources(encoder, ids, names);
-    const greedy = await greedySearch(new OnnxStepModel(step, target.vocabSize, names, await encoded()), ids.length, settings);
-    const beamOne = await beamSearch(new OnnxStepModel(step, target.vocabSize, names, await encoded()), ids.length, { ...settings, beam: 1, numReturn: 1 });
-    assert.deepEqual(beamOne.map((l) => l[0]!.tokens), greedy.map((h) => h.tokens));
+    const greedy = await greedySearch(
+      new OnnxStepModel(step, target.vocabSize, names, await encoded()),
+      ids.length,
+      settings,
+    );
+    const beamOne = await beamSearch(new OnnxStepModel(step, target.vocabSize, names, await encoded()), ids.length, {
+      ...settings,
+      beam: 1,
+      numReturn: 1,
+    });
+    assert.deepEqual(
+      beamOne.map((l) => l[0]!.tokens),
+      greedy.map((h) => h.tokens),
+    );
 
-    const beams = await beamSearch(new OnnxStepModel(step, target.vocabSize, names, await encoded()), ids.length, { ...settings, beam: 4, numReturn: 4 });
+    const beams = await beamSearch(new OnnxStepModel(step, target.vocabSize, names, await encoded()), ids.length, {
+      ...settings,
+      beam: 4,
+      numReturn: 4,
+    });
     for (const [i, list] of beams.entries()) {
       assert.equal(list.length, 4);
       const alone: EncodedSources = await encodeSources(encoder, [ids[i]!], names);
@@ -126,7 +157,8 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   it('respects maxLength', async () => {
     for (const maxLength of [1, 3, 7]) {
       const out = (await pipelines['bahdanau']!.run(SENTENCES, { maxLength, beam: 2 })) as Translation[];
-      for (const t of out) assert.ok([...t.translation_text].length <= maxLength, `${JSON.stringify(t)} over ${maxLength}`);
+      for (const t of out)
+        assert.ok([...t.translation_text].length <= maxLength, `${JSON.stringify(t)} over ${maxLength}`);
     }
   });
 
@@ -137,14 +169,18 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
     const sources = await encodeSources(encoder, ids, ['h']);
     const out = await step.run({
       prev_ids: { dtype: 'int64', dims: [2], data: BigInt64Array.of(BigInt(BOS), BigInt(BOS)) },
-      memory: sources.memory, keys: sources.keys, src_lengths: sources.lengths, state_h: sources.state['h']!,
+      memory: sources.memory,
+      keys: sources.keys,
+      src_lengths: sources.lengths,
+      state_h: sources.state['h']!,
       top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     });
     const attention = out['attention']! as TensorData;
     const S = ids[1]!.length;
     assert.deepEqual(attention.dims, [2, S]);
     const w = attention.data as Float32Array;
-    const rowSum = (b: number, from: number, to: number) => w.slice(b * S + from, b * S + to).reduce((a, v) => a + v, 0);
+    const rowSum = (b: number, from: number, to: number) =>
+      w.slice(b * S + from, b * S + to).reduce((a, v) => a + v, 0);
     assert.ok(Math.abs(rowSum(0, 0, 2) - 1) < 1e-5);
     assert.equal(rowSum(0, 2, S), 0);
     assert.ok(Math.abs(rowSum(1, 0, S) - 1) < 1e-5);
@@ -152,7 +188,9 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   });
 
   it('survives empty and hostile sentences', async () => {
-    const out = (await pipelines['bahdanau']!.run(['', '   ', '\uD800', '👩‍👩‍👧', 'x'.repeat(3000)], { beam: 2 })) as Translation[];
+    const out = (await pipelines['bahdanau']!.run(['', '   ', '\uD800', '👩‍👩‍👧', 'x'.repeat(3000)], {
+      beam: 2,
+    })) as Translation[];
     assert.equal(out.length, 5);
   });
 
@@ -170,16 +208,25 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
     await assert.rejects(p.run('a', { beam: 0 }), isCode('RECUR_E_OPTION_INVALID'));
     await assert.rejects(p.run('a', { beam: 2, numReturnSequences: 3 }), isCode('RECUR_E_OPTION_INVALID'));
     await assert.rejects(p.run('a', { maxLength: 'long' }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(p.run('a', { beams: 2 }), (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'beam');
+    await assert.rejects(
+      p.run('a', { beams: 2 }),
+      (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'beam',
+    );
     await assert.rejects(p.run('a', { signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
   });
 
   it('refuses a target tokenizer without an end-of-sentence token', async () => {
-    const dir = await writeSpecDir(mtSpec('bahdanau'), { 'src.json': sourceJson, 'tgt.json': charTokenizerJson(LOWERCASE, ['<pad>', '<unk>']) });
-    await assert.rejects(load(join(dir, 'spec.json'), { registry: headsRegistry(), initialize: { seed: 1 } }), (err: unknown) => {
-      assert.ok(RecurError.is(err) && err.code === 'RECUR_E_SPEC_INVALID', String(err));
-      assert.equal(err.pointer, '/target/tokenizer');
-      return true;
+    const dir = await writeSpecDir(mtSpec('bahdanau'), {
+      'src.json': sourceJson,
+      'tgt.json': charTokenizerJson(LOWERCASE, ['<pad>', '<unk>']),
     });
+    await assert.rejects(
+      load(join(dir, 'spec.json'), { registry: headsRegistry(), initialize: { seed: 1 } }),
+      (err: unknown) => {
+        assert.ok(RecurError.is(err) && err.code === 'RECUR_E_SPEC_INVALID', String(err));
+        assert.equal(err.pointer, '/target/tokenizer');
+        return true;
+      },
+    );
   });
 });

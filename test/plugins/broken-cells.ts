@@ -34,13 +34,18 @@ export const plugins = [
 `;
 
 /** A temporary folder with the cells' module (and a head with the same mistake), the demo tokenizer and a classifier spec using `cell`. */
-export function brokenCellFolder(cell: string, head: Record<string, unknown> = { type: 'classifier', pooling: 'max', labels: ['0', '1'] }): { dir: string; spec: string } {
+export function brokenCellFolder(
+  cell: string,
+  head: Record<string, unknown> = { type: 'classifier', pooling: 'max', labels: ['0', '1'] },
+): { dir: string; spec: string } {
   const dir = mkdtempSync(join(tmpdir(), 'recur-broken-cell-'));
   writeFileSync(join(dir, 'cells.js'), CELLS(pathToFileURL(join(repo, 'core/runtime/dist/index.js')).href));
   copyFileSync(join(repo, 'pipelines/demo/tokenizer.json'), join(dir, 'tokenizer.json'));
   copyFileSync(join(repo, 'test/fixtures/train-data/sentiment.tsv'), join(dir, 'train.tsv'));
   const spec = {
-    name: 'broken-cell', task: 'text-classification', plugins: ['./cells.js'],
+    name: 'broken-cell',
+    task: 'text-classification',
+    plugins: ['./cells.js'],
     tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
     embedding: { type: 'lookup', dim: 6 },
     encoder: { type: 'recurrent', cell: { type: cell }, hidden: 4, layers: 2 },

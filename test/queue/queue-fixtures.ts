@@ -19,8 +19,16 @@ export async function demoFolder(): Promise<{ dir: string; spec: string }> {
  * vocabulary. Long lines make each chunk take a few hundred milliseconds, long enough for a test to
  * kill a worker in the middle of one.
  */
-export async function writeInputs(dir: string, name: string, lines: number, words: number, jsonl = false): Promise<string> {
-  const tokenizer = JSON.parse(await readFile(join(dir, 'demo', 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
+export async function writeInputs(
+  dir: string,
+  name: string,
+  lines: number,
+  words: number,
+  jsonl = false,
+): Promise<string> {
+  const tokenizer = JSON.parse(await readFile(join(dir, 'demo', 'tokenizer.json'), 'utf8')) as {
+    model: { vocab: Record<string, number> };
+  };
   const vocab = Object.keys(tokenizer.model.vocab).filter((w) => /^[a-z]+$/.test(w));
   let state = 12345;
   const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31);

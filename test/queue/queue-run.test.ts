@@ -27,9 +27,11 @@ describe('recur run --queue and recur worker on a real Redis (BullMQ)', function
     return p;
   };
   const worker = (specPath = spec) => recur('worker', specPath, '--queue', redis.url, '--lock-ms', LOCK_MS);
-  const producer = (output: string, file = input) => recur('run', spec, '--input', file, '--output', output, '--queue', redis.url, '--chunk', CHUNK, '--in-flight', '2');
+  const producer = (output: string, file = input) =>
+    recur('run', spec, '--input', file, '--output', output, '--queue', redis.url, '--chunk', CHUNK, '--in-flight', '2');
   /** The ids of the chunks a worker reported done. */
-  const doneChunks = (p: RecurProcess) => [...p.output.matchAll(/chunk (\S+) \(lines [\d-]+\) done/g)].map((m) => m[1]!);
+  const doneChunks = (p: RecurProcess) =>
+    [...p.output.matchAll(/chunk (\S+) \(lines [\d-]+\) done/g)].map((m) => m[1]!);
 
   before(async () => {
     redis = await RedisService.start();
@@ -82,7 +84,8 @@ describe('recur run --queue and recur worker on a real Redis (BullMQ)', function
     }
     firstRun.kill('SIGKILL');
     await firstRun.exit;
-    const written = (JSON.parse(await readFile(`${output}.queue-state.json`, 'utf8')) as { chunksWritten: number }).chunksWritten;
+    const written = (JSON.parse(await readFile(`${output}.queue-state.json`, 'utf8')) as { chunksWritten: number })
+      .chunksWritten;
     assert.ok(written < 4, `the producer died mid-run (${written} of 4 chunks written)`);
 
     const secondRun = producer(output);

@@ -18,7 +18,9 @@ const SPEC = {
 };
 
 /** A model computing y = body(x) with the shapes the spec needs. */
-function model(body: (g: GraphBuilder, x: ReturnType<GraphBuilder['input']>) => ReturnType<GraphBuilder['input']>): Uint8Array {
+function model(
+  body: (g: GraphBuilder, x: ReturnType<GraphBuilder['input']>) => ReturnType<GraphBuilder['input']>,
+): Uint8Array {
   const g = new GraphBuilder('byom');
   const x = g.input('x', 'float32', ['T', 'B', 16]);
   g.output(body(g, x), 'y', 'float32', ['T', 'B', 16]);
@@ -26,7 +28,8 @@ function model(body: (g: GraphBuilder, x: ReturnType<GraphBuilder['input']>) => 
 }
 
 const bias = Float32Array.from({ length: 16 }, (_, i) => (i - 8) / 10);
-const withBias = () => model((g, x) => g.tanh(g.add(x, g.constant({ dtype: 'float32', dims: [16], data: bias }, 'bias'))));
+const withBias = () =>
+  model((g, x) => g.tanh(g.add(x, g.constant({ dtype: 'float32', dims: [16], data: bias }, 'bias'))));
 
 /** The same model with its bias kept in `location` (ONNX external data). */
 function withExternalBias(location: string): { model: Uint8Array; data: Uint8Array } {
@@ -35,7 +38,11 @@ function withExternalBias(location: string): { model: Uint8Array; data: Uint8Arr
   const data = init.rawData!.slice();
   init.rawData = new Uint8Array(0);
   init.dataLocation = 1;
-  init.externalData = [{ key: 'location', value: location }, { key: 'offset', value: '0' }, { key: 'length', value: String(data.byteLength) }];
+  init.externalData = [
+    { key: 'location', value: location },
+    { key: 'offset', value: '0' },
+    { key: 'length', value: String(data.byteLength) },
+  ];
   return { model: encodeModel(m), data };
 }
 
@@ -74,14 +81,54 @@ describe('bring-your-own ONNX models: damaged and unusual files', () => {
 
   const cases: [string, () => Promise<void>, string, RegExp][] = [
     ['an empty .onnx file', () => writeFile(modelPath(), ''), 'RECUR_E_ONNX_INVALID', /model\.onnx is empty/],
-    ['a model without a graph', () => writeFile(modelPath(), encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'x', producerVersion: '1' } as never)), 'RECUR_E_ONNX_INVALID', /has no graph/],
-    ['bytes that are not protobuf', () => writeFile(modelPath(), Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f])), 'RECUR_E_ONNX_INVALID', /is not an ONNX model/],
-    ['an operator ONNX Runtime does not know', () => writeFile(modelPath(), model((g, x) => g.op('NoSuchOperator', [x])[0]!)), 'RECUR_E_ONNX_REJECTED', /ONNX Runtime refused the model from .*model\.onnx/],
-    ['an impossible allocation (a 6-petabyte constant)', () => writeFile(modelPath(), model((g, x) => {
-      const shape = g.constant({ dtype: 'int64', dims: [3], data: BigInt64Array.from([10_000_000n, 10_000_000n, 16n]) }, 'shape');
-      const huge = g.op('ConstantOfShape', [shape])[0]!;
-      return g.add(x, g.reduceSum(huge, [0, 1], false));
-    })), 'RECUR_E_ONNX_REJECTED', /ONNX Runtime refused the model from .*model\.onnx/],
+    [
+      'a model without a graph',
+      () =>
+        writeFile(
+          modelPath(),
+          encodeModel({
+            irVersion: 8,
+            opsetImport: [{ domain: '', version: 17 }],
+            producerName: 'x',
+            producerVersion: '1',
+          } as never),
+        ),
+      'RECUR_E_ONNX_INVALID',
+      /has no graph/,
+    ],
+    [
+      'bytes that are not protobuf',
+      () => writeFile(modelPath(), Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f])),
+      'RECUR_E_ONNX_INVALID',
+      /is not an ONNX model/,
+    ],
+    [
+      'an operator ONNX Runtime does not know',
+      () =>
+        writeFile(
+          modelPath(),
+          model((g, x) => g.op('NoSuchOperator', [x])[0]!),
+        ),
+      'RECUR_E_ONNX_REJECTED',
+      /ONNX Runtime refused the model from .*model\.onnx/,
+    ],
+    [
+      'an impossible allocation (a 6-petabyte constant)',
+      () =>
+        writeFile(
+          modelPath(),
+          model((g, x) => {
+            const shape = g.constant(
+              { dtype: 'int64', dims: [3], data: BigInt64Array.from([10_000_000n, 10_000_000n, 16n]) },
+              'shape',
+            );
+            const huge = g.op('ConstantOfShape', [shape])[0]!;
+            return g.add(x, g.reduceSum(huge, [0, 1], false));
+          }),
+        ),
+      'RECUR_E_ONNX_REJECTED',
+      /ONNX Runtime refused the model from .*model\.onnx/,
+    ],
   ];
   for (const [what, damage, code, pattern] of cases) {
     it(`${what}: ${code}, exit 1 (run and validate)`, async () => {
@@ -99,7 +146,7 @@ describe('bring-your-own ONNX models: damaged and unusual files', () => {
     });
   }
 
-  it('external data inside the spec\'s folder tree is loaded: the same answer as the model with the data inside', async () => {
+  it("external data inside the spec's folder tree is loaded: the same answer as the model with the data inside", async () => {
     const { model: m, data } = withExternalBias('weights/bias.bin');
     await mkdir(join(dir, 'model', 'weights'), { recursive: true });
     await writeFile(join(dir, 'model', 'weights', 'bias.bin'), data);
@@ -110,7 +157,7 @@ describe('bring-your-own ONNX models: damaged and unusual files', () => {
     assert.equal((await runCli(['validate', spec])).code, 0);
   });
 
-  it('external data outside the spec\'s folder tree is refused: RECUR_E_PATH_OUTSIDE_ROOT, exit 1', async () => {
+  it("external data outside the spec's folder tree is refused: RECUR_E_PATH_OUTSIDE_ROOT, exit 1", async () => {
     const { model: m, data } = withExternalBias('../../outside.bin');
     await writeFile(join(root, 'outside.bin'), data);
     await writeFile(modelPath(), m);

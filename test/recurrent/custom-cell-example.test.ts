@@ -14,7 +14,9 @@ describe('custom-cell guide: the MGU example plugin (docs/examples/mgu-cell)', (
 
   async function registryWithMgu(): Promise<PluginRegistry> {
     // As a third party's plugin: imported by its path, its default export registered explicitly.
-    const mod = (await import(pathToFileURL(join(examples, 'mgu-cell', 'index.js')).href)) as { default: PluginDefinition };
+    const mod = (await import(pathToFileURL(join(examples, 'mgu-cell', 'index.js')).href)) as {
+      default: PluginDefinition;
+    };
     return new PluginRegistry().register(...builtinRecurrent, mod.default);
   }
 
@@ -25,13 +27,24 @@ describe('custom-cell guide: the MGU example plugin (docs/examples/mgu-cell)', (
 
   it('runs in a bidirectional two-layer encoder on the Scan path, equal to a plain JavaScript MGU (ragged, initial states)', async () => {
     const registry = await registryWithMgu();
-    const T = 5, B = 3, I = 4, H = 3;
+    const T = 5,
+      B = 3,
+      I = 4,
+      H = 3;
     const encoder = await recurrent(registry, { cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true }, I);
     assert.equal(encoder.path, 'scan');
     const weights = randomWeights(encoder, I, 21);
-    assert.deepEqual(Object.keys(weights).filter((n) => n.startsWith('encoder.layers.1.backward.')).sort(), [
-      'encoder.layers.1.backward.Uf', 'encoder.layers.1.backward.Uh', 'encoder.layers.1.backward.W', 'encoder.layers.1.backward.b',
-    ]);
+    assert.deepEqual(
+      Object.keys(weights)
+        .filter((n) => n.startsWith('encoder.layers.1.backward.'))
+        .sort(),
+      [
+        'encoder.layers.1.backward.Uf',
+        'encoder.layers.1.backward.Uh',
+        'encoder.layers.1.backward.W',
+        'encoder.layers.1.backward.b',
+      ],
+    );
     const rand = seeded(4);
     const x = randomTensor(rand, [T, B, I], 1.5);
     const h0 = randomTensor(rand, [4, B, H]);
@@ -39,23 +52,41 @@ describe('custom-cell guide: the MGU example plugin (docs/examples/mgu-cell)', (
     const run = await runEncoder(backend, encoder, I, weights, x, lengths, { h: h0 });
     const expected = referenceMgu(weights, x, lengths, h0, { layers: 2, H });
     assert.ok(toleranceRatio(run.y, expected.y) <= 1, `sequence: ${toleranceRatio(run.y, expected.y)}`);
-    assert.ok(toleranceRatio(run.final['h']!, expected.h) <= 1, `final h: ${toleranceRatio(run.final['h']!, expected.h)}`);
+    assert.ok(
+      toleranceRatio(run.final['h']!, expected.h) <= 1,
+      `final h: ${toleranceRatio(run.final['h']!, expected.h)}`,
+    );
   });
 
   it('has no native operator, so path "native" is refused with RECUR_E_RECURRENT_NO_NATIVE', async () => {
     const registry = await registryWithMgu();
-    await assert.rejects(recurrent(registry, { cell: { type: 'mgu' }, hidden: 2, path: 'native' }, 2), (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_NO_NATIVE');
+    await assert.rejects(
+      recurrent(registry, { cell: { type: 'mgu' }, hidden: 2, path: 'native' }, 2),
+      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_NO_NATIVE',
+    );
   });
 });
 
 /** A bidirectional stacked MGU in plain JavaScript, with PyTorch packed-sequence semantics. */
-function referenceMgu(w: Record<string, TensorData>, x: TensorData, lengths: number[], h0: TensorData, { layers, H }: { layers: number; H: number }) {
+function referenceMgu(
+  w: Record<string, TensorData>,
+  x: TensorData,
+  lengths: number[],
+  h0: TensorData,
+  { layers, H }: { layers: number; H: number },
+) {
   const [T, B] = x.dims as [number, number];
   const sig = (v: number) => 1 / (1 + Math.exp(-v));
-  let input: number[][][] = Array.from({ length: T }, (_, t) => Array.from({ length: B }, (_, b) => Array.from((x.data as Float32Array).subarray((t * B + b) * x.dims[2]!, (t * B + b + 1) * x.dims[2]!))));
+  let input: number[][][] = Array.from({ length: T }, (_, t) =>
+    Array.from({ length: B }, (_, b) =>
+      Array.from((x.data as Float32Array).subarray((t * B + b) * x.dims[2]!, (t * B + b + 1) * x.dims[2]!)),
+    ),
+  );
   const finals: number[][][] = [];
   for (let l = 0; l < layers; l++) {
-    const out: number[][][] = Array.from({ length: T }, () => Array.from({ length: B }, () => new Array(2 * H).fill(0)));
+    const out: number[][][] = Array.from({ length: T }, () =>
+      Array.from({ length: B }, () => new Array(2 * H).fill(0)),
+    );
     for (let d = 0; d < 2; d++) {
       const p = (n: string) => w[`encoder.layers.${l}.${d ? 'backward' : 'forward'}.${n}`]!.data as Float32Array;
       const [W, bias, Uf, Uh] = [p('W'), p('b'), p('Uf'), p('Uh')];

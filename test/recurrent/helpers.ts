@@ -12,12 +12,18 @@ export function randomTensor(rand: () => number, dims: readonly number[], scale 
 /** The parameters an encoder declares, each filled with seeded uniform values. */
 export function randomWeights(encoder: EncoderPart, inputDim: number, seed: number): Record<string, TensorData> {
   const rand = seeded(seed);
-  return Object.fromEntries(encoderParams(encoder, inputDim).map((p: ParamDecl) => [p.name, randomTensor(rand, p.dims, 0.6)]));
+  return Object.fromEntries(
+    encoderParams(encoder, inputDim).map((p: ParamDecl) => [p.name, randomTensor(rand, p.dims, 0.6)]),
+  );
 }
 
 export { runEncoder, type EncoderRun } from '@recur/recurrent';
 
-export function recurrent(registry: PluginRegistry, block: Record<string, unknown>, inputDim: number): Promise<RecurrentEncoder> {
+export function recurrent(
+  registry: PluginRegistry,
+  block: Record<string, unknown>,
+  inputDim: number,
+): Promise<RecurrentEncoder> {
   return createPart(registry, 'encoder', { type: 'recurrent', ...block }, { inputDim }) as Promise<RecurrentEncoder>;
 }
 

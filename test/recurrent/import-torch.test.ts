@@ -27,8 +27,16 @@ function blocks(t: TensorData, hidden: number): number[] {
 describe('importTorchRecurrent', () => {
   it('reorders LSTM gates i,f,g,o -> i,o,f,c and concatenates biases as [Wb, Rb]', () => {
     const H = 2;
-    const out = importTorchRecurrent(torchLayer(4, H, 3, '_l0'), { kind: 'lstm', layers: 1, bidirectional: false }, 'encoder');
-    assert.deepEqual(Object.keys(out).sort(), ['encoder.layers.0.forward.B', 'encoder.layers.0.forward.R', 'encoder.layers.0.forward.W']);
+    const out = importTorchRecurrent(
+      torchLayer(4, H, 3, '_l0'),
+      { kind: 'lstm', layers: 1, bidirectional: false },
+      'encoder',
+    );
+    assert.deepEqual(Object.keys(out).sort(), [
+      'encoder.layers.0.forward.B',
+      'encoder.layers.0.forward.R',
+      'encoder.layers.0.forward.W',
+    ]);
     assert.deepEqual(out['encoder.layers.0.forward.W']!.dims, [8, 3]);
     assert.deepEqual(blocks(out['encoder.layers.0.forward.W']!, H), [1, 4, 2, 3]);
     assert.deepEqual(blocks(out['encoder.layers.0.forward.R']!, H), [11, 14, 12, 13]);
@@ -38,9 +46,18 @@ describe('importTorchRecurrent', () => {
 
   it('reorders GRU gates r,z,n -> z,r,h and maps layers and reverse directions', () => {
     const H = 3;
-    const dict = { ...torchLayer(3, H, 5, '_l0'), ...torchLayer(3, H, 5, '_l0_reverse'), ...torchLayer(3, H, 2 * H, '_l1'), ...torchLayer(3, H, 2 * H, '_l1_reverse') };
+    const dict = {
+      ...torchLayer(3, H, 5, '_l0'),
+      ...torchLayer(3, H, 5, '_l0_reverse'),
+      ...torchLayer(3, H, 2 * H, '_l1'),
+      ...torchLayer(3, H, 2 * H, '_l1_reverse'),
+    };
     const prefixed = Object.fromEntries(Object.entries(dict).map(([k, v]) => [`rnn.${k}`, v]));
-    const out = importTorchRecurrent(prefixed, { kind: 'gru', layers: 2, bidirectional: true, hidden: H, from: 'rnn.' }, 'source.encoder');
+    const out = importTorchRecurrent(
+      prefixed,
+      { kind: 'gru', layers: 2, bidirectional: true, hidden: H, from: 'rnn.' },
+      'source.encoder',
+    );
     assert.equal(Object.keys(out).length, 12);
     assert.deepEqual(out['source.encoder.layers.1.backward.W']!.dims, [9, 6]);
     assert.deepEqual(blocks(out['source.encoder.layers.0.backward.W']!, H), [2, 1, 3]);
@@ -61,7 +78,11 @@ describe('importTorchRecurrent', () => {
     delete dict['weight_hh_l0'];
     assert.throws(
       () => importTorchRecurrent(dict, { kind: 'lstm', layers: 1, bidirectional: false, hidden: 2 }),
-      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_TORCH_MISSING' && err.details['tensor'] === 'weight_hh_l0' && /weight_hh_l0/.test(err.message),
+      (err: unknown) =>
+        RecurError.is(err) &&
+        err.code === 'RECUR_E_RECURRENT_TORCH_MISSING' &&
+        err.details['tensor'] === 'weight_hh_l0' &&
+        /weight_hh_l0/.test(err.message),
     );
   });
 
@@ -70,12 +91,19 @@ describe('importTorchRecurrent', () => {
     dict['bias_hh_l0'] = gateBlocks(2, 2, 0);
     assert.throws(
       () => importTorchRecurrent(dict, { kind: 'gru', layers: 1, bidirectional: false, hidden: 2 }),
-      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_TORCH_SHAPE' && err.details['tensor'] === 'bias_hh_l0' && err.details.expected === '[6]',
+      (err: unknown) =>
+        RecurError.is(err) &&
+        err.code === 'RECUR_E_RECURRENT_TORCH_SHAPE' &&
+        err.details['tensor'] === 'bias_hh_l0' &&
+        err.details.expected === '[6]',
     );
   });
 
   it('refuses LSTMs with proj_size (RECUR_E_RECURRENT_TORCH_UNSUPPORTED)', () => {
     const dict = { ...torchLayer(4, 2, 3, '_l0'), weight_hr_l0: gateBlocks(1, 1, 2) };
-    assert.throws(() => importTorchRecurrent(dict, { kind: 'lstm', layers: 1, bidirectional: false }), (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_TORCH_UNSUPPORTED');
+    assert.throws(
+      () => importTorchRecurrent(dict, { kind: 'lstm', layers: 1, bidirectional: false }),
+      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_TORCH_UNSUPPORTED',
+    );
   });
 });

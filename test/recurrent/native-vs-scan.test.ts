@@ -21,7 +21,10 @@ describe('recurrent encoder: native operator == Scan over the cell step', () => 
   const registry = recurrentRegistry();
   const backend = new OrtBackend();
   after(() => backend.dispose());
-  const T = 6, B = 3, I = 4, H = 5;
+  const T = 6,
+    B = 3,
+    I = 4,
+    H = 5;
 
   for (const c of CELLS) {
     for (const layout of LAYOUTS) {
@@ -32,12 +35,18 @@ describe('recurrent encoder: native operator == Scan over the cell step', () => 
         assert.equal(native.path, 'native');
         assert.equal(scan.path, 'scan');
         const weights = randomWeights(native, I, 7);
-        assert.deepEqual(Object.keys(randomWeights(scan, I, 7)).sort(), Object.keys(weights).sort(), 'both paths declare the same parameters');
+        assert.deepEqual(
+          Object.keys(randomWeights(scan, I, 7)).sort(),
+          Object.keys(weights).sort(),
+          'both paths declare the same parameters',
+        );
         const rand = seeded(11);
         const x = randomTensor(rand, [T, B, I], 2);
         const lengths = layout.ragged ? [T, 2, 4] : [T, T, T];
         const rows = layout.layers * (layout.bidirectional ? 2 : 1);
-        const initial = layout.ragged ? Object.fromEntries(c.states.map((s) => [s, randomTensor(rand, [rows, B, H])])) : {};
+        const initial = layout.ragged
+          ? Object.fromEntries(c.states.map((s) => [s, randomTensor(rand, [rows, B, H])]))
+          : {};
 
         const a = await runEncoder(backend, native, I, weights, x, lengths, initial);
         const b = await runEncoder(backend, scan, I, weights, x, lengths, initial);
@@ -45,7 +54,10 @@ describe('recurrent encoder: native operator == Scan over the cell step', () => 
         assert.ok(toleranceRatio(b.y, a.y) <= 1, `sequence differs: ${toleranceRatio(b.y, a.y)}`);
         for (const s of c.states) {
           assert.deepEqual(a.final[s]!.dims, [rows, B, H]);
-          assert.ok(toleranceRatio(b.final[s]!, a.final[s]!) <= 1, `final ${s} differs: ${toleranceRatio(b.final[s]!, a.final[s]!)}`);
+          assert.ok(
+            toleranceRatio(b.final[s]!, a.final[s]!) <= 1,
+            `final ${s} differs: ${toleranceRatio(b.final[s]!, a.final[s]!)}`,
+          );
         }
         if (layout.ragged) {
           // Padded steps are zeros on both paths (sequence 1 has 2 valid steps).
@@ -65,7 +77,9 @@ describe('recurrent encoder: auto path for a cell whose Scan path is faster over
 
   for (const T of [1, 5]) {
     it(`dispatches on the number of steps and matches the native operator (${T} step${T > 1 ? 's' : ''})`, async () => {
-      const I = 3, H = 4, B = 2;
+      const I = 3,
+        H = 4,
+        B = 2;
       const block = { cell: { type: 'rnn', activation: 'relu' }, hidden: H, layers: 2, bidirectional: true };
       const auto = await recurrent(registry, block, I);
       assert.equal(auto.path, 'dispatch');

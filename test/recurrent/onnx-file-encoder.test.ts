@@ -14,11 +14,18 @@ describe('onnx-file encoder (bring your own model)', () => {
   const registry = recurrentRegistry();
   const backend = new OrtBackend();
   after(() => backend.dispose());
-  const byom = (options: Record<string, unknown>) => createPart(registry, 'encoder', { type: 'onnx-file', path: `${CASE}.onnx`, ...options }, { inputDim: 4 }, { specDir: pytorch });
+  const byom = (options: Record<string, unknown>) =>
+    createPart(
+      registry,
+      'encoder',
+      { type: 'onnx-file', path: `${CASE}.onnx`, ...options },
+      { inputDim: 4 },
+      { specDir: pytorch },
+    );
 
-  it('links a torch.onnx.export model into the unit\'s graph: ops before it and its outputs share one session', async () => {
+  it("links a torch.onnx.export model into the unit's graph: ops before it and its outputs share one session", async () => {
     const encoder = await byom({ outputs: { sequence: 'y', h: 'h_n', c: 'c_n' } });
-    assert.equal(encoder.outputDim, 12, 'read from the model\'s output shape');
+    assert.equal(encoder.outputDim, 12, "read from the model's output shape");
     const g = new GraphBuilder('unit');
     const doubled = g.input('doubled', 'float32', ['time', 'batch', 4]);
     const x = g.mul(doubled, g.scalar(0.5)); // a Recur op feeding the model
@@ -42,9 +49,15 @@ describe('onnx-file encoder (bring your own model)', () => {
     }
   });
 
-  it('names the model\'s outputs when a mapping names one it does not have (RECUR_E_RECURRENT_BYOM_IO)', async () => {
-    await assert.rejects(byom({ outputs: { sequence: 'output' } }), (err: unknown) =>
-      RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_IO' && err.pointer === '/encoder/outputs/sequence' && /y, h_n, c_n/.test(err.message));
+  it("names the model's outputs when a mapping names one it does not have (RECUR_E_RECURRENT_BYOM_IO)", async () => {
+    await assert.rejects(
+      byom({ outputs: { sequence: 'output' } }),
+      (err: unknown) =>
+        RecurError.is(err) &&
+        err.code === 'RECUR_E_RECURRENT_BYOM_IO' &&
+        err.pointer === '/encoder/outputs/sequence' &&
+        /y, h_n, c_n/.test(err.message),
+    );
   });
 
   it('refuses models it cannot link: an opset before 13 (RECUR_E_RECURRENT_BYOM_UNSUPPORTED), an unmapped input (BYOM_IO)', async () => {
@@ -53,14 +66,23 @@ describe('onnx-file encoder (bring your own model)', () => {
       const old = new GraphBuilder('old', '', 11);
       old.output(old.identity(old.input('x', 'float32', ['T', 'B', 4])), 'y', 'float32', ['T', 'B', 4]);
       writeFileSync(join(dir, 'old.onnx'), old.toBytes());
-      await assert.rejects(createPart(registry, 'encoder', { type: 'onnx-file', path: 'old.onnx' }, { inputDim: 4 }, { specDir: dir }), (err: unknown) =>
-        RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_UNSUPPORTED' && /opset 11/.test(err.message));
+      await assert.rejects(
+        createPart(registry, 'encoder', { type: 'onnx-file', path: 'old.onnx' }, { inputDim: 4 }, { specDir: dir }),
+        (err: unknown) =>
+          RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_UNSUPPORTED' && /opset 11/.test(err.message),
+      );
 
       const two = new GraphBuilder('two');
-      two.output(two.add(two.input('x', 'float32', ['T', 'B', 4]), two.input('bias', 'float32', [4])), 'y', 'float32', ['T', 'B', 4]);
+      two.output(two.add(two.input('x', 'float32', ['T', 'B', 4]), two.input('bias', 'float32', [4])), 'y', 'float32', [
+        'T',
+        'B',
+        4,
+      ]);
       writeFileSync(join(dir, 'two.onnx'), two.toBytes());
-      await assert.rejects(createPart(registry, 'encoder', { type: 'onnx-file', path: 'two.onnx' }, { inputDim: 4 }, { specDir: dir }), (err: unknown) =>
-        RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_IO' && /bias/.test(err.message));
+      await assert.rejects(
+        createPart(registry, 'encoder', { type: 'onnx-file', path: 'two.onnx' }, { inputDim: 4 }, { specDir: dir }),
+        (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_IO' && /bias/.test(err.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

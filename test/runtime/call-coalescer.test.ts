@@ -16,7 +16,11 @@ describe('CallCoalescer', () => {
   it('runs concurrent calls with equal options as one batch and routes results back in order', async () => {
     const { batches, execute } = recorder();
     const c = new CallCoalescer(execute, { maxBatch: 8, maxWaitMs: 20 });
-    const [a, b, d] = await Promise.all([c.submit(['a'], { topK: 1 }), c.submit(['b', 'c'], { topK: 1 }), c.submit(['d'], { topK: 1 })]);
+    const [a, b, d] = await Promise.all([
+      c.submit(['a'], { topK: 1 }),
+      c.submit(['b', 'c'], { topK: 1 }),
+      c.submit(['d'], { topK: 1 }),
+    ]);
     assert.deepEqual([a, b, d], [['A'], ['B', 'C'], ['D']]);
     assert.deepEqual(batches, [['a', 'b', 'c', 'd']]);
   });
@@ -32,7 +36,10 @@ describe('CallCoalescer', () => {
     const { batches, execute } = recorder();
     const c = new CallCoalescer(execute, { maxBatch: 3, maxWaitMs: 50 });
     await Promise.all(['a', 'b', 'c', 'd', 'e'].map((x) => c.submit([x], {})));
-    assert.ok(batches.every((b) => b.length <= 3), JSON.stringify(batches));
+    assert.ok(
+      batches.every((b) => b.length <= 3),
+      JSON.stringify(batches),
+    );
     assert.equal(batches.flat().length, 5);
   });
 
@@ -49,9 +56,17 @@ describe('CallCoalescer', () => {
   });
 
   it('passes a failure of the batch to every call in it', async () => {
-    const c = new CallCoalescer(async () => { throw new Error('boom'); }, { maxBatch: 8, maxWaitMs: 5 });
+    const c = new CallCoalescer(
+      async () => {
+        throw new Error('boom');
+      },
+      { maxBatch: 8, maxWaitMs: 5 },
+    );
     const results = await Promise.allSettled([c.submit(['a'], {}), c.submit(['b'], {})]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
   });
 
   it('runs a call on an idle pipeline at once, with the calls of the same tick, not after maxWaitMs', async () => {

@@ -5,7 +5,16 @@ import { join, resolve } from 'node:path';
 import * as ort from '@recur/runtime/onnxruntime';
 import { createRegistry } from '@recur/cli';
 import {
-  decodeModel, load, memoryLogger, OrtBackend, RecurError, readSafetensors, selfContainedModel, writeSafetensors, type Pipeline, type TensorData,
+  decodeModel,
+  load,
+  memoryLogger,
+  OrtBackend,
+  RecurError,
+  readSafetensors,
+  selfContainedModel,
+  writeSafetensors,
+  type Pipeline,
+  type TensorData,
 } from '@recur/runtime';
 
 type Scores = { label: string; score: number }[][];
@@ -41,8 +50,13 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     assert.equal(unit.externalData?.path, join(dir, 'demo', 'weights.safetensors'));
     const initializers = decodeModel(unit.model).graph.initializer;
     const external = initializers.filter((t) => t.dataLocation === 1);
-    assert.ok(external.some((t) => t.name === 'embedding.table'), 'the embedding table is external');
-    assert.ok(external.every((t) => t.externalData!.find((e) => e.key === 'location')!.value === 'weights.safetensors'));
+    assert.ok(
+      external.some((t) => t.name === 'embedding.table'),
+      'the embedding table is external',
+    );
+    assert.ok(
+      external.every((t) => t.externalData!.find((e) => e.key === 'location')!.value === 'weights.safetensors'),
+    );
     const store = await readSafetensors(join(dir, 'demo', 'weights.safetensors'));
     const inMemory = await loaded({ registry: createRegistry(), backend, weights: store });
     assert.equal(inMemory.units[0]!.externalData, undefined);
@@ -60,7 +74,11 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     for (const name of store.names()) tensors[name] = store.get(name)!;
     // Same names, shapes and offsets (so the same model bytes); only the first label's bias moves.
     const bias = tensors['head.b']!;
-    tensors['head.b'] = { dtype: 'float32', dims: bias.dims, data: Float32Array.from(bias.data as Float32Array, (v, i) => (i === 0 ? v + 5 : v)) };
+    tensors['head.b'] = {
+      dtype: 'float32',
+      dims: bias.dims,
+      data: Float32Array.from(bias.data as Float32Array, (v, i) => (i === 0 ? v + 5 : v)),
+    };
     await writeSafetensors(path, tensors, { ...store.metadata });
     const after = (await (await loaded()).run(TEXTS, { topK: null })) as Scores;
     assert.notDeepEqual(after, before);
@@ -105,7 +123,10 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     await writeSafetensors(path, tensors, { ...store.metadata }); // same bytes, a new file
     const fresh = new OrtBackend();
     try {
-      await assert.rejects(fresh.session(unit), (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_CHANGED' && err.message.includes(path));
+      await assert.rejects(
+        fresh.session(unit),
+        (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_CHANGED' && err.message.includes(path),
+      );
     } finally {
       await fresh.dispose();
     }
@@ -128,4 +149,3 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     assert.ok(warning && /building the weights into the model instead/.test(warning.msg), JSON.stringify(logger.lines));
   });
 });
-

@@ -11,7 +11,10 @@ describe('GraphBuilder', () => {
     g.output(y, 'y', 'float32', ['batch', 2]);
     const weights = Float32Array.from([1, 0, 0, 1, 1, 1]);
     const bytes = g.toBytes({ weights: (d) => ({ dtype: 'float32', dims: d.dims, data: weights }) });
-    assert.deepEqual(g.params.map((p) => p.name), ['dense.W']);
+    assert.deepEqual(
+      g.params.map((p) => p.name),
+      ['dense.W'],
+    );
     const model = decodeModel(bytes);
     assert.equal(model.graph.initializer.length >= 1, true);
     const session = await ort.InferenceSession.create(bytes);
@@ -25,7 +28,10 @@ describe('GraphBuilder', () => {
     const x = g.input('x', 'float32', [1, 2]);
     g.output(g.matMul(x, g.param('W', [2, 2])), 'y', 'float32');
     const model = decodeModel(g.toBytes());
-    assert.deepEqual(model.graph.input.map((i) => i.name), ['x', 'W']);
+    assert.deepEqual(
+      model.graph.input.map((i) => i.name),
+      ['x', 'W'],
+    );
   });
 
   it('stores float16 weights as float16 initializers widened by a Cast, with the float32 results', async () => {
@@ -36,7 +42,10 @@ describe('GraphBuilder', () => {
     const half = Uint16Array.from(values, floatToHalf);
     const bytes = g.toBytes({ weights: (d) => ({ dtype: 'float16', dims: d.dims, data: half }) });
     const model = decodeModel(bytes);
-    assert.deepEqual(model.graph.initializer.map((t) => [t.name, t.dataType]), [['dense.W::float16', 10]]);
+    assert.deepEqual(
+      model.graph.initializer.map((t) => [t.name, t.dataType]),
+      [['dense.W::float16', 10]],
+    );
     const cast = model.graph.node[0]!;
     assert.deepEqual([cast.opType, cast.input, cast.output], ['Cast', ['dense.W::float16'], ['dense.W']]);
     const session = await ort.InferenceSession.create(bytes);
@@ -45,7 +54,9 @@ describe('GraphBuilder', () => {
     const w = [0.0999755859375, -2.5, 3.25, 0.0010004043579101562, 65504, -0.330078125];
     const want = [w[0]! + 2 * w[2]! + 3 * w[4]!, w[1]! + 2 * w[3]! + 3 * w[5]!];
     const got = Array.from(out['y']!.data as Float32Array);
-    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-6 * Math.abs(want[i]!) + 1e-6, `got ${got}, want ${want}`));
+    got.forEach((v, i) =>
+      assert.ok(Math.abs(v - want[i]!) <= 1e-6 * Math.abs(want[i]!) + 1e-6, `got ${got}, want ${want}`),
+    );
   });
 
   it('keeps a float16 lookup table float16: the Gather reads it and only the gathered rows are widened', async () => {
@@ -56,7 +67,13 @@ describe('GraphBuilder', () => {
     const half = Uint16Array.from([0.5, -1, 2, 0.25, -3, 4], floatToHalf);
     const bytes = g.toBytes({ weights: (d) => ({ dtype: 'float16', dims: d.dims, data: half }) });
     const model = decodeModel(bytes);
-    assert.deepEqual(model.graph.node.slice(0, 2).map((n) => [n.opType, n.input[0]]), [['Gather', 'embedding.table::float16'], ['Cast', model.graph.node[0]!.output[0]]]);
+    assert.deepEqual(
+      model.graph.node.slice(0, 2).map((n) => [n.opType, n.input[0]]),
+      [
+        ['Gather', 'embedding.table::float16'],
+        ['Cast', model.graph.node[0]!.output[0]],
+      ],
+    );
     assert.ok(!model.graph.node.some((n) => n.input.includes('embedding.table')), 'nothing reads a widened table');
     const session = await ort.InferenceSession.create(bytes);
     const out = await session.run({ ids: new ort.Tensor('int64', BigInt64Array.from([2n, 0n]), [2]) });
@@ -76,4 +93,3 @@ describe('GraphBuilder', () => {
     assert.equal(model.graph.node.find((n) => n.opType === 'Gather')!.input[0], 'embedding.table');
   });
 });
-

@@ -47,7 +47,10 @@ describe('weights provenance at load', () => {
     });
     const warnings = await loadWarnings(demo.spec);
     assert.equal(warnings.length, 1, warnings.join('\n'));
-    assert.match(warnings[0]!, /weights\.safetensors: the weights were made with another spec .*model_sha256 [0-9a-f]{12}, loading [0-9a-f]{12}/);
+    assert.match(
+      warnings[0]!,
+      /weights\.safetensors: the weights were made with another spec .*model_sha256 [0-9a-f]{12}, loading [0-9a-f]{12}/,
+    );
     assert.match(warnings[0]!, /--strict-provenance/);
   });
 
@@ -64,22 +67,37 @@ describe('weights provenance at load', () => {
     await editSpec(demo, (s) => {
       s['head']['labels'] = ['label-b', 'label-a'];
     });
-    await assert.rejects(loadWarnings(demo.spec, { strictProvenance: true }), (err: Error & { code?: string }) => err.code === 'RECUR_E_WEIGHTS_PROVENANCE');
-    for (const args of [['run', demo.spec, '--text', 'x', '--strict-provenance', '--json'], ['validate', demo.spec, '--strict-provenance', '--json']]) {
+    await assert.rejects(
+      loadWarnings(demo.spec, { strictProvenance: true }),
+      (err: Error & { code?: string }) => err.code === 'RECUR_E_WEIGHTS_PROVENANCE',
+    );
+    for (const args of [
+      ['run', demo.spec, '--text', 'x', '--strict-provenance', '--json'],
+      ['validate', demo.spec, '--strict-provenance', '--json'],
+    ]) {
       const r = await runCli(args);
       assert.equal(r.code, 1, r.stdout);
-      assert.equal((JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]!.code, 'RECUR_E_WEIGHTS_PROVENANCE');
+      assert.equal(
+        (JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]!.code,
+        'RECUR_E_WEIGHTS_PROVENANCE',
+      );
     }
     // Without the flag, validate reports it as a warning.
     const v = await runCli(['validate', demo.spec, '--json']);
     assert.equal(v.code, 0);
-    assert.equal((JSON.parse(v.stdout) as { warnings: { code: string }[] }).warnings[0]!.code, 'RECUR_E_WEIGHTS_PROVENANCE');
+    assert.equal(
+      (JSON.parse(v.stdout) as { warnings: { code: string }[] }).warnings[0]!.code,
+      'RECUR_E_WEIGHTS_PROVENANCE',
+    );
     await editSpec(demo, (s) => {
       s['runtime']['provenance'] = 'error';
     });
     const r = await runCli(['run', demo.spec, '--text', 'x', '--json']);
     assert.equal(r.code, 1);
-    assert.equal((JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]!.code, 'RECUR_E_WEIGHTS_PROVENANCE');
+    assert.equal(
+      (JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]!.code,
+      'RECUR_E_WEIGHTS_PROVENANCE',
+    );
   });
 
   it('weights from before model_sha256 are judged by spec_sha256, the hash of the whole spec file', async () => {

@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { definePlugin, PluginRegistry, RecurError, type CellState, type GraphBuilder, type PluginDefinition, type Value } from '@recur/runtime';
+import {
+  definePlugin,
+  PluginRegistry,
+  RecurError,
+  type CellState,
+  type GraphBuilder,
+  type PluginDefinition,
+  type Value,
+} from '@recur/runtime';
 
 const cell = (type: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}): PluginDefinition =>
   definePlugin({
@@ -30,19 +38,48 @@ describe('PluginRegistry', () => {
 
   it('refuses a duplicate versioned type with its own code', () => {
     const r = new PluginRegistry().register(cell('mgu.v1'));
-    assert.equal(codeOf(() => r.register(cell('mgu.v1'))), 'RECUR_E_PLUGIN_DUPLICATE');
+    assert.equal(
+      codeOf(() => r.register(cell('mgu.v1'))),
+      'RECUR_E_PLUGIN_DUPLICATE',
+    );
   });
 
   it('refuses a plugin built for another runtime version', () => {
-    assert.equal(codeOf(() => new PluginRegistry().register(cell('old.v1', { runtime: '^2.0' }))), 'RECUR_E_PLUGIN_VERSION');
-    assert.equal(codeOf(() => new PluginRegistry().register(cell('ok.v1', { runtime: '^0.1' }))), undefined);
+    assert.equal(
+      codeOf(() => new PluginRegistry().register(cell('old.v1', { runtime: '^2.0' }))),
+      'RECUR_E_PLUGIN_VERSION',
+    );
+    assert.equal(
+      codeOf(() => new PluginRegistry().register(cell('ok.v1', { runtime: '^0.1' }))),
+      undefined,
+    );
   });
 
   it('rejects malformed declarations at definePlugin', () => {
-    assert.equal(codeOf(() => cell('NoVersion')), 'RECUR_E_PLUGIN_INVALID');
-    assert.equal(codeOf(() => cell('x.v0')), 'RECUR_E_PLUGIN_INVALID');
-    assert.equal(codeOf(() => definePlugin({ kind: 'gadget' as 'cell', type: 'x.v1', description: 'd', options: { type: 'object' }, create: () => ({}) as never })), 'RECUR_E_PLUGIN_INVALID');
-    assert.equal(codeOf(() => cell('x.v1', { options: { type: 'string' } })), 'RECUR_E_PLUGIN_INVALID');
+    assert.equal(
+      codeOf(() => cell('NoVersion')),
+      'RECUR_E_PLUGIN_INVALID',
+    );
+    assert.equal(
+      codeOf(() => cell('x.v0')),
+      'RECUR_E_PLUGIN_INVALID',
+    );
+    assert.equal(
+      codeOf(() =>
+        definePlugin({
+          kind: 'gadget' as 'cell',
+          type: 'x.v1',
+          description: 'd',
+          options: { type: 'object' },
+          create: () => ({}) as never,
+        }),
+      ),
+      'RECUR_E_PLUGIN_INVALID',
+    );
+    assert.equal(
+      codeOf(() => cell('x.v1', { options: { type: 'string' } })),
+      'RECUR_E_PLUGIN_INVALID',
+    );
   });
 
   it('suggests the nearest registered names for an unknown type', () => {
@@ -65,7 +102,10 @@ describe('PluginRegistry', () => {
     assert.equal(child.resolve('cell', 'lstm').type, 'lstm.v1');
     assert.equal(child.resolve('cell', 'mgu').type, 'mgu.v1');
     assert.equal(root.find('cell', 'mgu'), undefined);
-    assert.equal(codeOf(() => child.register(cell('lstm.v1'))), 'RECUR_E_PLUGIN_DUPLICATE');
+    assert.equal(
+      codeOf(() => child.register(cell('lstm.v1'))),
+      'RECUR_E_PLUGIN_DUPLICATE',
+    );
   });
 
   it('gives each pipeline its own child container that sees the registry bindings', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { GraphBuilder, initialValue, RecurError } from '@recur/runtime';
 
 describe('uniform initialiser', () => {
-  it('draws U(low, high) for any interval (IndRNN\'s U(0, 1)), deterministic per seed', () => {
+  it("draws U(low, high) for any interval (IndRNN's U(0, 1)), deterministic per seed", () => {
     const g = new GraphBuilder('t');
     g.param('u', [1000], { kind: 'uniform', low: 0, high: 1 });
     const decl = g.params[0]!;
@@ -20,9 +20,17 @@ describe('uniform initialiser', () => {
   });
 
   it('refuses an interval that is not one (low > high, NaN, negative bound) with RECUR_E_PLUGIN_CONTRACT naming the parameter', () => {
-    for (const init of [{ kind: 'uniform', low: 1, high: 0 }, { kind: 'uniform', low: Number.NaN, high: 1 }, { kind: 'uniform', bound: -1 }] as const) {
+    for (const init of [
+      { kind: 'uniform', low: 1, high: 0 },
+      { kind: 'uniform', low: Number.NaN, high: 1 },
+      { kind: 'uniform', bound: -1 },
+    ] as const) {
       const g = new GraphBuilder('t').scope('encoder');
-      assert.throws(() => g.param('U', [2], init), (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_PLUGIN_CONTRACT' && /parameter encoder\.U/.test(err.message));
+      assert.throws(
+        () => g.param('U', [2], init),
+        (err: unknown) =>
+          RecurError.is(err) && err.code === 'RECUR_E_PLUGIN_CONTRACT' && /parameter encoder\.U/.test(err.message),
+      );
     }
   });
 });

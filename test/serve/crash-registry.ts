@@ -14,7 +14,12 @@ const crashingTokenizer = definePlugin<'tokenizer', { path: string }>({
   type: 'crashing-tokenizer.v1',
   description: 'Test only: a tokenizer.json tokenizer that ends its worker thread on a magic text.',
   pathOptions: ['path'],
-  options: { type: 'object', properties: { path: { type: 'string', minLength: 1 } }, required: ['path'], additionalProperties: false },
+  options: {
+    type: 'object',
+    properties: { path: { type: 'string', minLength: 1 } },
+    required: ['path'],
+    additionalProperties: false,
+  },
   async create(options, ctx) {
     const inner = await readTokenizerJson(ctx.resolvePath(options.path, `${ctx.pointer}/path`));
     const part: TokenizerPart = {

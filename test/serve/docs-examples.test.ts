@@ -24,7 +24,10 @@ describe('docs/guides/chatbot-backend.md: the curl examples work as written', fu
     // The guide names the shipped pipelines; the test serves its small ones under those names.
     const fixtures = await makeServeFixtures();
     ({ server } = await startTestServer({
-      pipelines: [{ spec: fixtures.classifierSpec, name: 'sentiment-en' }, { spec: fixtures.lmSpec, name: 'shakespeare' }],
+      pipelines: [
+        { spec: fixtures.classifierSpec, name: 'sentiment-en' },
+        { spec: fixtures.lmSpec, name: 'shakespeare' },
+      ],
       logLevel: 'warn',
     }));
   });

@@ -6,14 +6,19 @@ describe('recur serve: balancer-friendly drain', function () {
 
   it('turns /readyz 503 first, keeps serving for timeouts.drainDelayMs, then stops accepting', async () => {
     const fixtures = await makeServeFixtures();
-    const { server, url } = await startTestServer({ pipelines: [{ spec: fixtures.classifierSpec }], timeouts: { drainDelayMs: 1500 } });
+    const { server, url } = await startTestServer({
+      pipelines: [{ spec: fixtures.classifierSpec }],
+      timeouts: { drainDelayMs: 1500 },
+    });
     assert.equal((await fetch(`${url}/readyz`)).status, 200);
     const drained = server.drain();
 
     const readiness = await fetch(`${url}/readyz`);
     assert.equal(readiness.status, 503);
     assert.equal(((await readiness.json()) as { status: string }).status, 'draining');
-    const during = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: 'still served while the balancer catches up' });
+    const during = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, {
+      inputs: 'still served while the balancer catches up',
+    });
     assert.equal(during.status, 200, 'requests are still served during the delay');
     assert.equal(during.headers.get('connection'), 'close', 'keep-alive clients are told to reconnect elsewhere');
     assert.equal((await fetch(`${url}/healthz`)).status, 200, 'liveness stays up while draining');
@@ -24,7 +29,10 @@ describe('recur serve: balancer-friendly drain', function () {
 
   it('close() during the delay ends the drain at once', async () => {
     const fixtures = await makeServeFixtures();
-    const { server, url } = await startTestServer({ pipelines: [{ spec: fixtures.classifierSpec }], timeouts: { drainDelayMs: 3_600_000 } });
+    const { server, url } = await startTestServer({
+      pipelines: [{ spec: fixtures.classifierSpec }],
+      timeouts: { drainDelayMs: 3_600_000 },
+    });
     const drained = server.drain();
     assert.equal((await fetch(`${url}/readyz`)).status, 503);
     await server.close();

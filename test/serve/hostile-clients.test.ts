@@ -57,7 +57,11 @@ describe('recur serve: hostile clients (slow senders, deep bodies) and listen er
 
   before(async () => {
     fixtures = await makeServeFixtures();
-    ({ server, url } = await startTestServer({ pipelines: [{ spec: fixtures.classifierSpec }, { spec: fixtures.lmSpec }], timeouts: { receiveMs: RECEIVE_MS }, logLevel: 'warn' }));
+    ({ server, url } = await startTestServer({
+      pipelines: [{ spec: fixtures.classifierSpec }, { spec: fixtures.lmSpec }],
+      timeouts: { receiveMs: RECEIVE_MS },
+      logLevel: 'warn',
+    }));
     port = Number(new URL(url).port);
   });
   after(async () => {
@@ -98,17 +102,30 @@ describe('recur serve: hostile clients (slow senders, deep bodies) and listen er
       const res = await postJson(`${url}${route}`, text);
       assert.deepEqual([res.status, res.body.error?.code], [400, 'RECUR_E_SERVE_BODY_TOO_DEEP'], route);
     }
-    const charset = await fetch(`${url}/v1/pipelines/${CLASSIFIER}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: `{"inputs": ${deep}}` });
-    assert.deepEqual([charset.status, ((await charset.json()) as { error: { code: string } }).error.code], [400, 'RECUR_E_SERVE_BODY_TOO_DEEP']);
+    const charset = await fetch(`${url}/v1/pipelines/${CLASSIFIER}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: `{"inputs": ${deep}}`,
+    });
+    assert.deepEqual(
+      [charset.status, ((await charset.json()) as { error: { code: string } }).error.code],
+      [400, 'RECUR_E_SERVE_BODY_TOO_DEEP'],
+    );
     // A deep object (not only arrays), and an unclosed one, are bounded the same way.
-    const objects = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, `{"inputs": "x", "options": ${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`);
+    const objects = await postJson(
+      `${url}/v1/pipelines/${CLASSIFIER}`,
+      `{"inputs": "x", "options": ${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`,
+    );
     assert.equal(objects.body.error?.code, 'RECUR_E_SERVE_BODY_TOO_DEEP');
     const unclosed = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, `{"inputs": ${'['.repeat(100)}`);
     assert.equal(unclosed.body.error?.code, 'RECUR_E_SERVE_BODY_TOO_DEEP');
   });
 
   it('lets a body under the depth limit through to the usual checks, and does not count brackets inside strings', async () => {
-    const nested = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, `{"inputs": ${'['.repeat(20)}"x"${']'.repeat(20)}}`);
+    const nested = await postJson(
+      `${url}/v1/pipelines/${CLASSIFIER}`,
+      `{"inputs": ${'['.repeat(20)}"x"${']'.repeat(20)}}`,
+    );
     assert.deepEqual([nested.status, nested.body.error?.code], [400, 'RECUR_E_INPUT_INVALID']);
     const brackets = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: `a "${'['.repeat(200)} film` });
     assert.equal(brackets.status, 200);
@@ -122,7 +139,11 @@ describe('recur serve: hostile clients (slow senders, deep bodies) and listen er
       return true;
     });
     const err: string[] = [];
-    const code = await main(['serve', fixtures.classifierSpec, '--port', String(port), '--log-level', 'error'], { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, cwd: process.cwd() });
+    const code = await main(['serve', fixtures.classifierSpec, '--port', String(port), '--log-level', 'error'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => err.push(s) },
+      cwd: process.cwd(),
+    });
     assert.equal(code, 1, err.join(''));
     assert.match(err.join(''), /RECUR_E_SERVE_PORT_IN_USE/);
     assert.doesNotMatch(err.join(''), /bug in Recur/);

@@ -36,7 +36,11 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
     let server: RecurServer;
     let url: string;
     before(async () => {
-      ({ server, url } = await startTestServer({ pipelines: [{ spec: fixtures.lmSpec }], limits: { maxConcurrent: 1, maxQueue: 1, maxTokens: 100000 }, logLevel: 'warn' }));
+      ({ server, url } = await startTestServer({
+        pipelines: [{ spec: fixtures.lmSpec }],
+        limits: { maxConcurrent: 1, maxQueue: 1, maxTokens: 100000 },
+        logLevel: 'warn',
+      }));
     });
     after(async () => {
       await server?.close();
@@ -49,7 +53,10 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
       assert.equal(await metricValue(url, inFlight), 1);
 
       const queued = postJson(`${url}/v1/completions`, { model: LM, prompt: 'a film', max_tokens: 2 });
-      await waitUntil(async () => (await metricValue(url, `recur_serve_queue_length{pipeline="${LM}"}`)) === 1, 'the second request waits');
+      await waitUntil(
+        async () => (await metricValue(url, `recur_serve_queue_length{pipeline="${LM}"}`)) === 1,
+        'the second request waits',
+      );
       const refused = await postJson(`${url}/v1/completions`, { model: LM, prompt: 'a film', max_tokens: 2 });
       assert.equal(refused.status, 429);
       assert.equal(refused.body.error.code, 'RECUR_E_SERVE_BUSY');
@@ -65,7 +72,11 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
       await waitUntil(async () => (await metricValue(url, inFlight)) === 0, 'nothing runs');
       const tokens = await metricValue(url, `recur_serve_tokens_generated_total{model="${LM}"}`);
       await new Promise((r) => setTimeout(r, 200));
-      assert.equal(await metricValue(url, `recur_serve_tokens_generated_total{model="${LM}"}`), tokens, 'no token is generated after the cancel');
+      assert.equal(
+        await metricValue(url, `recur_serve_tokens_generated_total{model="${LM}"}`),
+        tokens,
+        'no token is generated after the cancel',
+      );
     });
   });
 
@@ -73,7 +84,12 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
     let server: RecurServer;
     let url: string;
     before(async () => {
-      ({ server, url } = await startTestServer({ pipelines: [{ spec: fixtures.lmSpec }], limits: { maxTokens: 100000 }, timeouts: { requestMs: 300 }, logLevel: 'warn' }));
+      ({ server, url } = await startTestServer({
+        pipelines: [{ spec: fixtures.lmSpec }],
+        limits: { maxTokens: 100000 },
+        timeouts: { requestMs: 300 },
+        logLevel: 'warn',
+      }));
     });
     after(async () => {
       await server?.close();
@@ -84,7 +100,10 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
       assert.equal(res.status, 504);
       assert.equal(res.body.error.code, 'RECUR_E_SERVE_TIMEOUT');
       assert.equal(await metricValue(url, `recur_serve_cancelled_total{pipeline="${LM}",reason="timeout"}`), 1);
-      await waitUntil(async () => (await metricValue(url, `recur_serve_in_flight{pipeline="${LM}"}`)) === 0, 'the worker stopped');
+      await waitUntil(
+        async () => (await metricValue(url, `recur_serve_in_flight{pipeline="${LM}"}`)) === 0,
+        'the worker stopped',
+      );
     });
   });
 });

@@ -31,7 +31,10 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
 
   it('lists the generation pipelines as models', async () => {
     const models = await client.models.list();
-    assert.deepEqual(models.data.map((m) => [m.id, m.object, m.owned_by]), [[LM, 'model', 'recur']]);
+    assert.deepEqual(
+      models.data.map((m) => [m.id, m.object, m.owned_by]),
+      [[LM, 'model', 'recur']],
+    );
     const one = await client.models.retrieve(LM);
     assert.equal(one.id, LM);
   });
@@ -58,14 +61,27 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     const chat = await client.chat.completions.create({ model: LM, messages, max_tokens: 6, seed: 3 });
     const prompt = renderChat(messages, DEFAULT_CHAT_TEMPLATE);
     assert.equal(prompt, 'You talk about films.\n\nUser: Was the film good?\nAssistant:');
-    const completion = await client.completions.create({ model: LM, prompt, max_tokens: 6, seed: 3, stop: [...DEFAULT_CHAT_TEMPLATE.stop] });
+    const completion = await client.completions.create({
+      model: LM,
+      prompt,
+      max_tokens: 6,
+      seed: 3,
+      stop: [...DEFAULT_CHAT_TEMPLATE.stop],
+    });
     assert.equal(chat.choices[0]!.message.content, completion.choices[0]!.text);
     assert.deepEqual(chat.usage, completion.usage);
   });
 
   it('streams a chat completion as chat.completion.chunk events: role first, the same text, then usage', async () => {
     const whole = await client.chat.completions.create({ model: LM, messages, max_tokens: 8, seed: 21 });
-    const stream = await client.chat.completions.create({ model: LM, messages, max_tokens: 8, seed: 21, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: LM,
+      messages,
+      max_tokens: 8,
+      seed: 21,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     assert.ok(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0]!.id));
@@ -73,7 +89,10 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     assert.equal(text, whole.choices[0]!.message.content);
     const finish = chunks.filter((c) => c.choices[0]?.finish_reason);
-    assert.deepEqual(finish.map((c) => c.choices[0]!.finish_reason), ['length']);
+    assert.deepEqual(
+      finish.map((c) => c.choices[0]!.finish_reason),
+      ['length'],
+    );
     const last = chunks[chunks.length - 1]!;
     assert.deepEqual(last.choices, []);
     assert.deepEqual(last.usage, whole.usage);
@@ -81,10 +100,17 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
 
   it('gives n choices, each with its own index and seed', async () => {
     const answer = await client.chat.completions.create({ model: LM, messages, max_tokens: 4, n: 3, seed: 100 });
-    assert.deepEqual(answer.choices.map((c) => c.index), [0, 1, 2]);
+    assert.deepEqual(
+      answer.choices.map((c) => c.index),
+      [0, 1, 2],
+    );
     assert.equal(answer.usage!.completion_tokens, 12);
     const single = await client.chat.completions.create({ model: LM, messages, max_tokens: 4, seed: 101 });
-    assert.equal(answer.choices[1]!.message.content, single.choices[0]!.message.content, 'choice i samples with seed + i');
+    assert.equal(
+      answer.choices[1]!.message.content,
+      single.choices[0]!.message.content,
+      'choice i samples with seed + i',
+    );
   });
 
   it('stops before a stop sequence with finish_reason stop', async () => {
@@ -95,7 +121,10 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     const stopped = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop });
     const text = stopped.choices[0]!.text;
     assert.equal(stopped.choices[0]!.finish_reason, 'stop');
-    assert.ok(!text.includes(stop) && free.choices[0]!.text.startsWith(text), `${JSON.stringify(text)} is the text before ${JSON.stringify(stop)}`);
+    assert.ok(
+      !text.includes(stop) && free.choices[0]!.text.startsWith(text),
+      `${JSON.stringify(text)} is the text before ${JSON.stringify(stop)}`,
+    );
   });
 
   it('min_tokens (vLLM): no stop sequence ends a choice before that many tokens; above max_tokens it is refused', async () => {
@@ -103,30 +132,73 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     const stop = free.choices[0]!.text.slice(0, 2); // found at once: the plain request ends empty
     const stopped = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop });
     assert.deepEqual([stopped.choices[0]!.text, stopped.choices[0]!.finish_reason], ['', 'stop']);
-    const held = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop, min_tokens: 3 } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number });
+    const held = await client.completions.create({
+      model: LM,
+      prompt: 'the film',
+      max_tokens: 8,
+      seed: 5,
+      stop,
+      min_tokens: 3,
+    } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number });
     const text = held.choices[0]!.text;
-    assert.ok(text.length >= 2 && free.choices[0]!.text.startsWith(text), JSON.stringify([text, free.choices[0]!.text]));
+    assert.ok(
+      text.length >= 2 && free.choices[0]!.text.startsWith(text),
+      JSON.stringify([text, free.choices[0]!.text]),
+    );
     assert.ok(held.usage!.completion_tokens >= 3);
     await assert.rejects(
-      client.completions.create({ model: LM, prompt: 'the film', max_tokens: 4, min_tokens: 5 } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number }),
-      (e: { status?: number; code?: string; param?: string }) => e.status === 400 && e.code === 'RECUR_E_SERVE_INVALID_REQUEST' && e.param === 'min_tokens',
+      client.completions.create({
+        model: LM,
+        prompt: 'the film',
+        max_tokens: 4,
+        min_tokens: 5,
+      } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number }),
+      (e: { status?: number; code?: string; param?: string }) =>
+        e.status === 400 && e.code === 'RECUR_E_SERVE_INVALID_REQUEST' && e.param === 'min_tokens',
     );
   });
 
   it('passes top_k and repetition_penalty as vLLM and llama.cpp accept them', async () => {
     const greedy = await client.completions.create({ model: LM, prompt: 'a film', max_tokens: 6, temperature: 0 });
-    const topOne = await client.completions.create({ model: LM, prompt: 'a film', max_tokens: 6, seed: 1, top_k: 1 } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
-    const topOneOtherSeed = await client.completions.create({ model: LM, prompt: 'a film', max_tokens: 6, seed: 2, top_k: 1 } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
+    const topOne = await client.completions.create({
+      model: LM,
+      prompt: 'a film',
+      max_tokens: 6,
+      seed: 1,
+      top_k: 1,
+    } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
+    const topOneOtherSeed = await client.completions.create({
+      model: LM,
+      prompt: 'a film',
+      max_tokens: 6,
+      seed: 2,
+      top_k: 1,
+    } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
     assert.equal(topOne.choices[0]!.text, greedy.choices[0]!.text, 'top_k 1 is greedy whatever the seed');
     assert.equal(topOneOtherSeed.choices[0]!.text, greedy.choices[0]!.text);
-    const penalised = await client.completions.create({ model: LM, prompt: 'a film', max_tokens: 6, temperature: 0, repetition_penalty: 1.3 } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
+    const penalised = await client.completions.create({
+      model: LM,
+      prompt: 'a film',
+      max_tokens: 6,
+      temperature: 0,
+      repetition_penalty: 1.3,
+    } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
     assert.equal(penalised.choices[0]!.finish_reason, 'length');
   });
 
   it('completes several prompts with n choices each and streams text_completion chunks ending in [DONE]', async () => {
-    const batch = await client.completions.create({ model: LM, prompt: ['the film', 'a story'], max_tokens: 3, n: 2, seed: 9 });
+    const batch = await client.completions.create({
+      model: LM,
+      prompt: ['the film', 'a story'],
+      max_tokens: 3,
+      n: 2,
+      seed: 9,
+    });
     assert.equal(batch.object, 'text_completion');
-    assert.deepEqual(batch.choices.map((c) => c.index), [0, 1, 2, 3]);
+    assert.deepEqual(
+      batch.choices.map((c) => c.index),
+      [0, 1, 2, 3],
+    );
     assert.equal(batch.usage!.completion_tokens, 12);
 
     const res = await fetch(`${server.url}/v1/completions`, {
@@ -140,7 +212,11 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     const events = (await res.text()).split('\n\n').filter((e) => e.length > 0);
     assert.ok(events.every((e) => e.startsWith('data: ')));
     assert.equal(events[events.length - 1], 'data: [DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice(6)) as { object: string; choices: { text: string; finish_reason: string | null }[] });
+    const chunks = events
+      .slice(0, -1)
+      .map(
+        (e) => JSON.parse(e.slice(6)) as { object: string; choices: { text: string; finish_reason: string | null }[] },
+      );
     assert.ok(chunks.every((c) => c.object === 'text_completion'));
     assert.equal(chunks.map((c) => c.choices[0]!.text).join(''), batch.choices[0]!.text);
     assert.equal(chunks[chunks.length - 1]!.choices[0]!.finish_reason, 'length');
@@ -156,23 +232,73 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
         return true;
       });
     };
-    await expectError(client.chat.completions.create({ model: LM, messages, max_tokens: 51 }), 422, 'RECUR_E_SERVE_MAX_TOKENS', 'max_tokens');
-    await expectError(client.chat.completions.create({ model: 'tiny-lm-2', messages }), 404, 'RECUR_E_SERVE_MODEL_NOT_FOUND', 'model');
-    await expectError(client.chat.completions.create({ model: 'tiny-classifier', messages }), 400, 'RECUR_E_SERVE_NOT_GENERATION', 'model');
-    await expectError(client.chat.completions.create({ model: LM, messages, presence_penalty: 0.5 }), 400, 'RECUR_E_SERVE_UNSUPPORTED_PARAMETER', 'presence_penalty');
-    await expectError(client.chat.completions.create({ model: LM, messages: [{ role: 'robot', content: 'hi' } as never] }), 400, 'RECUR_E_SERVE_INVALID_REQUEST', 'messages[0].role');
-    await expectError(client.chat.completions.create({ model: LM, messages: [] }), 400, 'RECUR_E_SERVE_INVALID_REQUEST', 'messages');
+    await expectError(
+      client.chat.completions.create({ model: LM, messages, max_tokens: 51 }),
+      422,
+      'RECUR_E_SERVE_MAX_TOKENS',
+      'max_tokens',
+    );
+    await expectError(
+      client.chat.completions.create({ model: 'tiny-lm-2', messages }),
+      404,
+      'RECUR_E_SERVE_MODEL_NOT_FOUND',
+      'model',
+    );
+    await expectError(
+      client.chat.completions.create({ model: 'tiny-classifier', messages }),
+      400,
+      'RECUR_E_SERVE_NOT_GENERATION',
+      'model',
+    );
+    await expectError(
+      client.chat.completions.create({ model: LM, messages, presence_penalty: 0.5 }),
+      400,
+      'RECUR_E_SERVE_UNSUPPORTED_PARAMETER',
+      'presence_penalty',
+    );
+    await expectError(
+      client.chat.completions.create({ model: LM, messages: [{ role: 'robot', content: 'hi' } as never] }),
+      400,
+      'RECUR_E_SERVE_INVALID_REQUEST',
+      'messages[0].role',
+    );
+    await expectError(
+      client.chat.completions.create({ model: LM, messages: [] }),
+      400,
+      'RECUR_E_SERVE_INVALID_REQUEST',
+      'messages',
+    );
     const long = Array.from({ length: 30 }, () => 'film').join(' ');
-    await expectError(client.completions.create({ model: LM, prompt: long, max_tokens: 2 }), 422, 'RECUR_E_INPUT_TOO_LONG');
+    await expectError(
+      client.completions.create({ model: LM, prompt: long, max_tokens: 2 }),
+      422,
+      'RECUR_E_INPUT_TOO_LONG',
+    );
     // A refusal before the first token is still an HTTP status when streaming.
-    await expectError(client.completions.create({ model: LM, prompt: long, max_tokens: 2, stream: true }), 422, 'RECUR_E_INPUT_TOO_LONG');
+    await expectError(
+      client.completions.create({ model: LM, prompt: long, max_tokens: 2, stream: true }),
+      422,
+      'RECUR_E_INPUT_TOO_LONG',
+    );
     // Defaults that clients fill in are accepted.
-    const ok = await client.chat.completions.create({ model: LM, messages, max_tokens: 2, presence_penalty: 0, frequency_penalty: 0, logprobs: false, user: 'u1' });
+    const ok = await client.chat.completions.create({
+      model: LM,
+      messages,
+      max_tokens: 2,
+      presence_penalty: 0,
+      frequency_penalty: 0,
+      logprobs: false,
+      user: 'u1',
+    });
     assert.equal(ok.choices.length, 1);
   });
 
   it('names the prompt limit in the 422', async () => {
-    const res = await fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: LM, prompt: Array(25).fill('film').join(' ') }) });
+    const res = await fetch(`${server.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: LM, prompt: Array(25).fill('film').join(' ') }),
+    });
     assert.equal(res.status, 422);
     const body = (await res.json()) as { error: { code: string; limit: number; message: string } };
     assert.equal(body.error.limit, 20);

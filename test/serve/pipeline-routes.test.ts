@@ -1,7 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { createRegistry, load } from '@recur/cli';
 import type { RecurServer } from '@recur/serve';
-import { CLASSIFIER, LM, LogLines, makeServeFixtures, metricValue, postJson, startTestServer, type ServeFixtures } from './serve-fixtures.js';
+import {
+  CLASSIFIER,
+  LM,
+  LogLines,
+  makeServeFixtures,
+  metricValue,
+  postJson,
+  startTestServer,
+  type ServeFixtures,
+} from './serve-fixtures.js';
 
 describe('recur serve: pipeline routes, health, metrics, request errors', function () {
   this.timeout(60000);
@@ -32,7 +41,10 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
 
   it('lists the served pipelines with their tasks', async () => {
     const body = (await (await fetch(`${url}/v1/pipelines`)).json()) as { pipelines: { name: string; task: string }[] };
-    assert.deepEqual(body.pipelines.map((p) => [p.name, p.task]).sort(), [[CLASSIFIER, 'text-classification'], [LM, 'text-generation']]);
+    assert.deepEqual(body.pipelines.map((p) => [p.name, p.task]).sort(), [
+      [CLASSIFIER, 'text-classification'],
+      [LM, 'text-generation'],
+    ]);
   });
 
   it('runs a classifier on one input and on several, shaped exactly as the library returns them', async () => {
@@ -41,7 +53,10 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
       const one = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: 'What a lovely film.' });
       assert.equal(one.status, 200);
       assert.deepEqual(one.body, await pipeline.run('What a lovely film.'));
-      const many = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: ['a good film', 'a bad film'], options: { topK: null } });
+      const many = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, {
+        inputs: ['a good film', 'a bad film'],
+        options: { topK: null },
+      });
       assert.equal(many.status, 200);
       assert.deepEqual(many.body, await pipeline.run(['a good film', 'a bad film'], { topK: null }));
     } finally {
@@ -51,20 +66,30 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
 
   it('batches concurrent requests in the worker and counts the batch sizes', async () => {
     const before = await metricValue(url, `recur_serve_batch_size_count{pipeline="${CLASSIFIER}"}`);
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: `text number ${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: `text number ${i}` }),
+      ),
+    );
     assert.ok(answers.every((a) => a.status === 200 && Array.isArray(a.body)));
     const batches = (await metricValue(url, `recur_serve_batch_size_count{pipeline="${CLASSIFIER}"}`)) - before;
-    const inputs = (await metricValue(url, `recur_serve_batch_size_sum{pipeline="${CLASSIFIER}"}`));
+    const inputs = await metricValue(url, `recur_serve_batch_size_sum{pipeline="${CLASSIFIER}"}`);
     assert.ok(batches >= 1 && batches <= 12, `batches ${batches}`);
     assert.ok(inputs >= 12);
   });
 
   it('runs a generation pipeline through its route with the library options', async () => {
-    const res = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'the film', options: { maxNewTokens: 3, seed: 4, returnFullText: false } });
+    const res = await postJson(`${url}/v1/pipelines/${LM}`, {
+      inputs: 'the film',
+      options: { maxNewTokens: 3, seed: 4, returnFullText: false },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body.length, 1);
     assert.equal(typeof res.body[0].generated_text, 'string');
-    const again = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'the film', options: { maxNewTokens: 3, seed: 4, returnFullText: false } });
+    const again = await postJson(`${url}/v1/pipelines/${LM}`, {
+      inputs: 'the film',
+      options: { maxNewTokens: 3, seed: 4, returnFullText: false },
+    });
     assert.deepEqual(again.body, res.body, 'the same seed gives the same text');
   });
 
@@ -83,7 +108,7 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     assert.equal(res.body.error.param, 'inputs');
   });
 
-  it('passes the library\'s own input errors through with their code and status', async () => {
+  it("passes the library's own input errors through with their code and status", async () => {
     const res = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: 42 });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'RECUR_E_INPUT_INVALID');
@@ -100,13 +125,26 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     ];
     for (const [options, code, param] of cases) {
       const res = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: 'x', options });
-      assert.deepEqual([res.status, res.body.error.code, res.body.error.param], [400, code, param], JSON.stringify(options));
+      assert.deepEqual(
+        [res.status, res.body.error.code, res.body.error.param],
+        [400, code, param],
+        JSON.stringify(options),
+      );
     }
     const misspelt = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'x', options: { tempratur: 0 } });
-    assert.deepEqual([misspelt.status, misspelt.body.error.code, misspelt.body.error.suggestions], [400, 'RECUR_E_OPTION_UNKNOWN', ['temperature']]);
-    const tooMany = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'x', options: { maxNewTokens: 3, minNewTokens: 4 } });
+    assert.deepEqual(
+      [misspelt.status, misspelt.body.error.code, misspelt.body.error.suggestions],
+      [400, 'RECUR_E_OPTION_UNKNOWN', ['temperature']],
+    );
+    const tooMany = await postJson(`${url}/v1/pipelines/${LM}`, {
+      inputs: 'x',
+      options: { maxNewTokens: 3, minNewTokens: 4 },
+    });
     assert.deepEqual([tooMany.status, tooMany.body.error.code], [400, 'RECUR_E_OPTION_INVALID']);
-    const held = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: 'x', options: { maxNewTokens: 6, minNewTokens: 6, seed: 1 } });
+    const held = await postJson(`${url}/v1/pipelines/${LM}`, {
+      inputs: 'x',
+      options: { maxNewTokens: 6, minNewTokens: 6, seed: 1 },
+    });
     assert.equal(held.status, 200);
   });
 
@@ -116,7 +154,10 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
       assert.deepEqual([res.status, res.body.error.code], [400, 'RECUR_E_INPUT_EMPTY'], JSON.stringify(inputs));
     }
     // Generation takes an empty prompt (it writes from the start of a text), as the library does.
-    const generated = await postJson(`${url}/v1/pipelines/${LM}`, { inputs: '', options: { maxNewTokens: 3, seed: 1 } });
+    const generated = await postJson(`${url}/v1/pipelines/${LM}`, {
+      inputs: '',
+      options: { maxNewTokens: 3, seed: 1 },
+    });
     assert.equal(generated.status, 200);
     assert.equal(typeof generated.body[0].generated_text, 'string');
   });
@@ -142,7 +183,10 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     const badOptions = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, { inputs: 'x', options: 'fast' });
     assert.equal(badOptions.status, 400);
     assert.equal(badOptions.body.error.param, 'options');
-    const proto = await postJson(`${url}/v1/pipelines/${CLASSIFIER}`, '{"inputs": "x", "options": {"__proto__": {"polluted": true}}}');
+    const proto = await postJson(
+      `${url}/v1/pipelines/${CLASSIFIER}`,
+      '{"inputs": "x", "options": {"__proto__": {"polluted": true}}}',
+    );
     assert.equal(proto.status, 400);
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
   });
@@ -152,12 +196,19 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     assert.equal(big.status, 413);
     assert.equal(big.body.error.code, 'RECUR_E_SERVE_BODY_TOO_LARGE');
     assert.equal(big.body.error.limit, 4096);
-    const text = await fetch(`${url}/v1/pipelines/${CLASSIFIER}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await fetch(`${url}/v1/pipelines/${CLASSIFIER}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     assert.equal(text.status, 415);
-    assert.equal(((await text.json()) as { error: { code: string } }).error.code, 'RECUR_E_SERVE_UNSUPPORTED_MEDIA_TYPE');
+    assert.equal(
+      ((await text.json()) as { error: { code: string } }).error.code,
+      'RECUR_E_SERVE_UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
-  it('gives every response a request id, echoes a caller\'s id, and logs it on the request\'s lines', async () => {
+  it("gives every response a request id, echoes a caller's id, and logs it on the request's lines", async () => {
     const own = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'trace-abc.123' } });
     assert.equal(own.headers.get('x-request-id'), 'trace-abc.123');
     const made = await postJson(`${url}/v1/pipelines/nope`, { inputs: 'x' }, { 'x-request-id': 'bad id with spaces' });
@@ -174,11 +225,22 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^text\/plain; version=0.0.4/);
     const text = await res.text();
-    for (const name of ['recur_serve_requests_total', 'recur_serve_request_duration_seconds', 'recur_serve_queue_length', 'recur_serve_in_flight', 'recur_serve_batch_size', 'recur_serve_ready', 'process_resident_memory_bytes']) {
+    for (const name of [
+      'recur_serve_requests_total',
+      'recur_serve_request_duration_seconds',
+      'recur_serve_queue_length',
+      'recur_serve_in_flight',
+      'recur_serve_batch_size',
+      'recur_serve_ready',
+      'process_resident_memory_bytes',
+    ]) {
       assert.match(text, new RegExp(`^# TYPE ${name} (counter|gauge|histogram)$`, 'm'), name);
     }
     assert.match(text, /^recur_serve_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]\d*$/m);
-    assert.match(text, /^recur_serve_request_duration_seconds_bucket\{route="\/v1\/pipelines\/:name",le="\+Inf"\} [1-9]\d*$/m);
+    assert.match(
+      text,
+      /^recur_serve_request_duration_seconds_bucket\{route="\/v1\/pipelines\/:name",le="\+Inf"\} [1-9]\d*$/m,
+    );
     assert.match(text, /^recur_serve_ready 1$/m);
     assert.match(text, new RegExp(`^recur_serve_queue_length\\{pipeline="${CLASSIFIER}"\\} 0$`, 'm'));
   });

@@ -7,7 +7,9 @@ import { readEvents, spawnServe, type ServeChild } from './serve-child.js';
 import { CLASSIFIER, LM, makeServeFixtures } from './serve-fixtures.js';
 
 /** What became of one request sent through the balancer. */
-type Outcome = { kind: 'plain'; ok: boolean; detail: string } | { kind: 'stream'; end: 'done' | 'error-event' | 'cut'; detail: string };
+type Outcome =
+  | { kind: 'plain'; ok: boolean; detail: string }
+  | { kind: 'stream'; end: 'done' | 'error-event' | 'cut'; detail: string };
 
 /** One request of the mixed stream: classification, generation, or a streamed completion. */
 async function oneRequest(base: string, i: number): Promise<Outcome> {
@@ -18,11 +20,19 @@ async function oneRequest(base: string, i: number): Promise<Outcome> {
         ? [`/v1/pipelines/${CLASSIFIER}`, { inputs: [`a film number ${i}`, 'the plot'] }]
         : ['/v1/completions', { model: LM, prompt: 'the film', max_tokens: 8, seed: i }];
     try {
-      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(base + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await res.text();
       return { kind: 'plain', ok: res.status === 200, detail: `${path} ${res.status} ${text.slice(0, 200)}` };
     } catch (err) {
-      return { kind: 'plain', ok: false, detail: `${path} ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}` };
+      return {
+        kind: 'plain',
+        ok: false,
+        detail: `${path} ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`,
+      };
     }
   }
   try {
@@ -37,7 +47,8 @@ async function oneRequest(base: string, i: number): Promise<Outcome> {
     if (last === '[DONE]') return { kind: 'stream', end: 'done', detail: '' };
     const error = last ? (JSON.parse(last) as { error?: { code?: string } }).error : undefined;
     // The documented end of a stream that a shutdown cancelled.
-    if (error?.code === 'RECUR_E_SERVE_SHUTTING_DOWN') return { kind: 'stream', end: 'error-event', detail: error.code };
+    if (error?.code === 'RECUR_E_SERVE_SHUTTING_DOWN')
+      return { kind: 'stream', end: 'error-event', detail: error.code };
     return { kind: 'stream', end: 'cut', detail: `last event: ${last}` };
   } catch (err) {
     return { kind: 'stream', end: 'cut', detail: (err as Error).message };
@@ -59,7 +70,11 @@ describe('recur serve: rolling restart of three replicas behind a real nginx', f
     const config = join(fixtures.dir, 'replica.json');
     await writeFile(
       config,
-      JSON.stringify({ pipelines: [{ spec: 'classifier.json' }, { spec: 'lm.json' }], limits: { maxTokens: 1000 }, timeouts: { drainDelayMs: 1500, shutdownGraceMs: 10000 } }),
+      JSON.stringify({
+        pipelines: [{ spec: 'classifier.json' }, { spec: 'lm.json' }],
+        limits: { maxTokens: 1000 },
+        timeouts: { drainDelayMs: 1500, shutdownGraceMs: 10000 },
+      }),
     );
     const ports = [await freePort(), await freePort(), await freePort()];
     replicas.push(...(await Promise.all(ports.map((port) => spawnServe(['--config', config], port)))));
@@ -91,8 +106,19 @@ describe('recur serve: rolling restart of three replicas behind a real nginx', f
     const streams = outcomes.filter((o): o is Extract<Outcome, { kind: 'stream' }> => o.kind === 'stream');
     const failed = plain.filter((o) => !o.ok);
     const cut = streams.filter((o) => o.end === 'cut');
-    assert.ok(plain.length >= 20 && streams.length >= 5, `enough traffic went through (${plain.length} plain, ${streams.length} streams)`);
-    assert.deepEqual(failed.map((o) => o.detail), [], 'no failed non-streaming request');
-    assert.deepEqual(cut.map((o) => o.detail), [], 'no stream was cut');
+    assert.ok(
+      plain.length >= 20 && streams.length >= 5,
+      `enough traffic went through (${plain.length} plain, ${streams.length} streams)`,
+    );
+    assert.deepEqual(
+      failed.map((o) => o.detail),
+      [],
+      'no failed non-streaming request',
+    );
+    assert.deepEqual(
+      cut.map((o) => o.detail),
+      [],
+      'no stream was cut',
+    );
   });
 });

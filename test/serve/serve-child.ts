@@ -13,7 +13,9 @@ export interface ServeChild {
 
 /** Starts `recur serve ARGS --log-level warn` (add `--port N`; 0 by default); resolves with its URL once it listens. */
 export function spawnServe(args: readonly string[], port = 0): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', String(port), '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -27,7 +29,10 @@ export function spawnServe(args: readonly string[], port = 0): Promise<ServeChil
 }
 
 /** Reads an SSE response to its end; returns the data payloads. `onFirst` runs at the first bytes. */
-export async function readEvents(body: ReadableStream<Uint8Array>, onFirst: () => void = () => undefined): Promise<string[]> {
+export async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  onFirst: () => void = () => undefined,
+): Promise<string[]> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -41,5 +46,8 @@ export async function readEvents(body: ReadableStream<Uint8Array>, onFirst: () =
       onFirst();
     }
   }
-  return text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  return text
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: '))
+    .map((e) => e.slice(6));
 }

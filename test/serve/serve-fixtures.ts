@@ -38,8 +38,14 @@ export function makeServeFixtures(): Promise<ServeFixtures> {
  */
 async function writeServeFixtures(): Promise<ServeFixtures> {
   const dir = await mkdtemp(join(tmpdir(), 'recur-serve-'));
-  await copyFile(fileURLToPath(new URL('../../fixtures/serve/tokenizer.json', import.meta.url)), join(dir, 'tokenizer.json'));
-  const common = { tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' }, embedding: { type: 'lookup', dim: 8 } };
+  await copyFile(
+    fileURLToPath(new URL('../../fixtures/serve/tokenizer.json', import.meta.url)),
+    join(dir, 'tokenizer.json'),
+  );
+  const common = {
+    tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
+    embedding: { type: 'lookup', dim: 8 },
+  };
   const specs = {
     classifier: {
       name: CLASSIFIER,
@@ -84,14 +90,28 @@ export class LogLines {
 }
 
 /** Starts a server on a free loopback port with the given options. */
-export async function startTestServer(options: Omit<ServeOptions, 'registry'>, logs = new LogLines()): Promise<{ server: RecurServer; logs: LogLines; url: string }> {
-  const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'info', ...options, registry: REGISTRY }, { logStream: logs });
+export async function startTestServer(
+  options: Omit<ServeOptions, 'registry'>,
+  logs = new LogLines(),
+): Promise<{ server: RecurServer; logs: LogLines; url: string }> {
+  const server = await startServer(
+    { host: '127.0.0.1', port: 0, logLevel: 'info', ...options, registry: REGISTRY },
+    { logStream: logs },
+  );
   return { server, logs, url: server.url };
 }
 
 /** POSTs JSON and returns status, headers and parsed body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -18,7 +18,14 @@ describe('recur serve: graceful shutdown on SIGTERM (child process)', function (
 
   it('stops taking connections, lets an in-flight stream finish, and exits 0', async () => {
     const config = join(fixtures.dir, 'serve.json');
-    await writeFile(config, JSON.stringify({ pipelines: [{ spec: 'lm.json' }], limits: { maxTokens: 5000 }, timeouts: { shutdownGraceMs: 30000, drainDelayMs: 0 } }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        pipelines: [{ spec: 'lm.json' }],
+        limits: { maxTokens: 5000 },
+        timeouts: { shutdownGraceMs: 30000, drainDelayMs: 0 },
+      }),
+    );
     const serve = await spawnServe(['--config', config]);
     children.push(serve.child);
     const res = await fetch(`${serve.url}/v1/completions`, {
@@ -38,7 +45,14 @@ describe('recur serve: graceful shutdown on SIGTERM (child process)', function (
 
   it('cancels in-flight work when the grace period ends, and still exits 0', async () => {
     const config = join(fixtures.dir, 'serve-short.json');
-    await writeFile(config, JSON.stringify({ pipelines: [{ spec: 'lm.json' }], limits: { maxTokens: 100000 }, timeouts: { shutdownGraceMs: 200, drainDelayMs: 0 } }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        pipelines: [{ spec: 'lm.json' }],
+        limits: { maxTokens: 100000 },
+        timeouts: { shutdownGraceMs: 200, drainDelayMs: 0 },
+      }),
+    );
     const serve = await spawnServe(['--config', config]);
     children.push(serve.child);
     const res = await fetch(`${serve.url}/v1/completions`, {

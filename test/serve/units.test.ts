@@ -9,9 +9,20 @@ describe('recur serve: chat template and metric format', () => {
       { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'Hello' }] },
       { role: 'user' as const, content: 'And ${process.exit()}?', name: 'ann' },
     ];
-    assert.equal(renderChat(messages, DEFAULT_CHAT_TEMPLATE), 'Be brief.\n\nUser: Hi {name}\nAssistant: Hello\nUser: And ${process.exit()}?\nAssistant:');
-    const custom = { ...DEFAULT_CHAT_TEMPLATE, user: '<{name}> {content}\n', assistant: '<bot> {content}\n', generationPrompt: '<bot>' };
-    assert.equal(renderChat(messages, custom), 'Be brief.\n\n<user> Hi {name}\n<bot> Hello\n<ann> And ${process.exit()}?\n<bot>');
+    assert.equal(
+      renderChat(messages, DEFAULT_CHAT_TEMPLATE),
+      'Be brief.\n\nUser: Hi {name}\nAssistant: Hello\nUser: And ${process.exit()}?\nAssistant:',
+    );
+    const custom = {
+      ...DEFAULT_CHAT_TEMPLATE,
+      user: '<{name}> {content}\n',
+      assistant: '<bot> {content}\n',
+      generationPrompt: '<bot>',
+    };
+    assert.equal(
+      renderChat(messages, custom),
+      'Be brief.\n\n<user> Hi {name}\n<bot> Hello\n<ann> And ${process.exit()}?\n<bot>',
+    );
   });
 
   it('writes the Prometheus text format: HELP, TYPE, labels escaped, cumulative buckets', () => {

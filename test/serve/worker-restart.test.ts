@@ -15,10 +15,16 @@ describe('recur serve: a worker thread that dies', function () {
     // The fixture classifier, its tokenizer swapped for one that can end its worker thread.
     const spec = JSON.parse(await readFile(fixtures.classifierSpec, 'utf8')) as Record<string, unknown>;
     const crashy = join(fixtures.dir, 'crashy.json');
-    await writeFile(crashy, JSON.stringify({ ...spec, name: 'crashy', tokenizer: { type: 'crashing-tokenizer', path: 'tokenizer.json' } }));
+    await writeFile(
+      crashy,
+      JSON.stringify({ ...spec, name: 'crashy', tokenizer: { type: 'crashing-tokenizer', path: 'tokenizer.json' } }),
+    );
     server = await startServer(
       {
-        host: '127.0.0.1', port: 0, logLevel: 'warn', pipelines: [{ spec: crashy }],
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'warn',
+        pipelines: [{ spec: crashy }],
         registry: { module: import.meta.resolve('./crash-registry.js'), export: 'createCrashRegistry' },
       },
       { logStream: new LogLines() },

@@ -8,7 +8,10 @@ const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
  * The path of a service binary the tests start, or an error that says how to install it. A missing
  * service fails the suite that needs it (it is never skipped): `npm run test:setup` installs both.
  */
-export function findBinary(binary: 'redis-server' | 'nginx', dirs: readonly string[] = [...(process.env['PATH'] ?? '').split(delimiter), ...EXTRA_DIRS]): string {
+export function findBinary(
+  binary: 'redis-server' | 'nginx',
+  dirs: readonly string[] = [...(process.env['PATH'] ?? '').split(delimiter), ...EXTRA_DIRS],
+): string {
   for (const dir of dirs) {
     if (dir && existsSync(join(dir, binary))) return join(dir, binary);
   }

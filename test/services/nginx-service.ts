@@ -72,7 +72,12 @@ export class NginxService {
     const port = await freePort();
     const conf = join(dir, 'nginx.conf');
     await writeFile(conf, nginxConfig(port, upstreamPorts, dir));
-    const proc = ServiceProcess.start('nginx', binary, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], join(dir, 'stdout.log'));
+    const proc = ServiceProcess.start(
+      'nginx',
+      binary,
+      ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
+      join(dir, 'stdout.log'),
+    );
     let up = false;
     const exited = proc.exit().then((code) => {
       if (!up) throw new Error(`nginx exited with ${code} at start; see ${join(dir, 'error.log')}`);

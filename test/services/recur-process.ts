@@ -40,7 +40,9 @@ export class RecurProcess {
     if (now) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       this.waiters.push({ pattern, resolve });
-      void this.exit.then((code) => reject(new Error(`recur ${this.args[0]} exited with ${code} before printing ${pattern}:\n${this.text}`)));
+      void this.exit.then((code) =>
+        reject(new Error(`recur ${this.args[0]} exited with ${code} before printing ${pattern}:\n${this.text}`)),
+      );
     });
   }
 

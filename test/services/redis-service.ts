@@ -64,11 +64,27 @@ export class RedisService {
 
   private async startProcess(): Promise<void> {
     const args = [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir,
-      '--daemonize', 'no', '--pidfile', join(this.dir, 'redis.pid'), '--logfile', '',
-      '--save', '', '--appendonly', 'yes', '--appendfsync', 'always',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--daemonize',
+      'no',
+      '--pidfile',
+      join(this.dir, 'redis.pid'),
+      '--logfile',
+      '',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
       // BullMQ needs keys never to be evicted.
-      '--maxmemory-policy', 'noeviction',
+      '--maxmemory-policy',
+      'noeviction',
     ];
     const proc = ServiceProcess.start('redis-server', this.binary, args, join(this.dir, 'redis.log'));
     this.process = proc;

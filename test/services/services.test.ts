@@ -14,7 +14,10 @@ describe('test services', function () {
   });
 
   it('a missing service binary fails with the command that installs it', () => {
-    assert.throws(() => findBinary('nginx', []), /nginx is not installed[\s\S]*npm run test:setup[\s\S]*sudo apt-get install nginx/);
+    assert.throws(
+      () => findBinary('nginx', []),
+      /nginx is not installed[\s\S]*npm run test:setup[\s\S]*sudo apt-get install nginx/,
+    );
   });
 
   it('Redis keeps its data across a restart (append-only file) and leaves nothing behind', async () => {

@@ -29,7 +29,10 @@ describe('tokenizer.json: never throws on any string', () => {
       const tok = await fixtureTokenizer(name);
       for (const [what, text] of Object.entries(BAD_INPUTS)) {
         const ids = tok.encode(text);
-        assert.ok(ids.every((id) => Number.isInteger(id) && id >= 0 && id < tok.vocabSize), `${what}: ${ids.slice(0, 10)}`);
+        assert.ok(
+          ids.every((id) => Number.isInteger(id) && id >= 0 && id < tok.vocabSize),
+          `${what}: ${ids.slice(0, 10)}`,
+        );
         assert.equal(typeof tok.decode(ids), 'string', what);
         if (text.length < 1000) assert.equal(typeof tok.decode(ids, { skipSpecialTokens: true }), 'string', what);
       }
@@ -40,36 +43,68 @@ describe('tokenizer.json: never throws on any string', () => {
     const tok = await fixtureTokenizer('gpt2');
     assert.equal(tok.decode([]), '');
     assert.equal(tok.decode([-1, 1.5, Number.NaN, 10_000_000]), '');
-    assert.equal(tok.decode([15496, 99_999_999, 995]), 'Hello world', 'unknown ids are skipped, as the Rust library does');
+    assert.equal(
+      tok.decode([15496, 99_999_999, 995]),
+      'Hello world',
+      'unknown ids are skipped, as the Rust library does',
+    );
     assert.equal(tok.decode([1.5, 15496]), 'Hello');
   });
 
   it('refuses a value that is not a string with RECUR_E_INPUT_INVALID', async () => {
     const tok = await fixtureTokenizer('bert-base-uncased');
     for (const bad of [null, undefined, 42, {}, ['a']]) {
-      assert.throws(() => tok.encode(bad as unknown as string), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_INVALID');
+      assert.throws(
+        () => tok.encode(bad as unknown as string),
+        (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_INVALID',
+      );
     }
   });
 
   it('encodes in pieces where the library itself throws (Unigram overflows the stack on a 200,000-character word)', () => {
     const logger = memoryLogger();
     const unigram = {
-      version: '1.0', normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null,
+      version: '1.0',
+      normalizer: null,
+      pre_tokenizer: null,
+      post_processor: null,
+      decoder: null,
       added_tokens: [{ id: 0, content: '<unk>', special: true }],
-      model: { type: 'Unigram', unk_id: 0, vocab: [['<unk>', 0], ['a', -1], ['b', -2]] },
+      model: {
+        type: 'Unigram',
+        unk_id: 0,
+        vocab: [
+          ['<unk>', 0],
+          ['a', -1],
+          ['b', -2],
+        ],
+      },
     };
     const tok = tokenizerFromJson(unigram, 'unigram.json', {}, logger);
     const ids = tok.encode('ab'.repeat(100_000));
     assert.equal(ids.length, 200_000);
     assert.deepEqual(ids.slice(0, 4), [1, 2, 1, 2]);
     assert.equal(logger.lines.length, 1);
-    assert.match(logger.lines[0]!.msg, /unigram\.json: the library failed on a text of 200000 characters; encoded it in pieces/);
+    assert.match(
+      logger.lines[0]!.msg,
+      /unigram\.json: the library failed on a text of 200000 characters; encoded it in pieces/,
+    );
   });
 
   it('drops the undefined ids the library returns for a WordPiece file without an unknown token', () => {
     const wordPiece = {
-      version: '1.0', added_tokens: [], normalizer: null, pre_tokenizer: { type: 'Whitespace' }, post_processor: null, decoder: null,
-      model: { type: 'WordPiece', vocab: { a: 0, b: 1, '##b': 2 }, continuing_subword_prefix: '##', max_input_chars_per_word: 100 },
+      version: '1.0',
+      added_tokens: [],
+      normalizer: null,
+      pre_tokenizer: { type: 'Whitespace' },
+      post_processor: null,
+      decoder: null,
+      model: {
+        type: 'WordPiece',
+        vocab: { a: 0, b: 1, '##b': 2 },
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+      },
     };
     const tok = tokenizerFromJson(wordPiece, 'wp.json', {}, memoryLogger());
     assert.deepEqual(tok.encode('ab z a'), [0, 2, 0]);
@@ -79,7 +114,10 @@ describe('tokenizer.json: never throws on any string', () => {
 
 /** One code point of any kind, lone surrogates and special-token strings included. */
 const anyUnit = fc.oneof(
-  fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c)),
+  fc
+    .integer({ min: 0, max: 0x10ffff })
+    .filter((c) => c < 0xd800 || c > 0xdfff)
+    .map((c) => String.fromCodePoint(c)),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
   fc.constantFrom(' ', '\n', '\u200d', '[CLS]', '[SEP]', '<s>', '</s>', '<|endoftext|>', '##', '▁', 'Ġ'),
 );
@@ -88,27 +126,46 @@ describe('tokenizer.json: properties (fast-check)', () => {
   for (const name of TOKENIZER_NAMES) {
     it(`${name}: ids are integers in [0, vocabSize) for any string`, async () => {
       const tok = await fixtureTokenizer(name);
-      fc.assert(fc.property(fc.string({ unit: anyUnit, maxLength: 40 }), (text) =>
-        tok.encode(text).every((id) => Number.isInteger(id) && id >= 0 && id < tok.vocabSize)), { numRuns: 150 });
+      fc.assert(
+        fc.property(fc.string({ unit: anyUnit, maxLength: 40 }), (text) =>
+          tok.encode(text).every((id) => Number.isInteger(id) && id >= 0 && id < tok.vocabSize),
+        ),
+        { numRuns: 150 },
+      );
     });
   }
 
   it('gpt2: decode(encode(x)) === x for every string without lone surrogates', async () => {
     const tok = await fixtureTokenizer('gpt2');
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
-      assert.equal(tok.decode(tok.encode(text)), text);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        assert.equal(tok.decode(tok.encode(text)), text);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('bert-base-uncased: decoding gives the normalized text (lowercase, accents stripped, whitespace collapsed)', async () => {
     const tok = await fixtureTokenizer('bert-base-uncased');
-    const letter = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàáâäçèéêëìíîïñòóôöùúûüÀÉÎÕÜ');
+    const letter = fc.constantFrom(
+      ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàáâäçèéêëìíîïñòóôöùúûüÀÉÎÕÜ',
+    );
     const word = fc.string({ unit: letter, minLength: 1, maxLength: 12 });
     const gap = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\u3000'), minLength: 1, maxLength: 3 });
-    fc.assert(fc.property(fc.array(fc.tuple(word, gap), { minLength: 1, maxLength: 8 }), (parts) => {
-      const text = parts.map(([w, g]) => w + g).join('');
-      const normalized = parts.map(([w]) => w.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase()).join(' ');
-      assert.equal(tok.decode(tok.encode(text), { skipSpecialTokens: true }), normalized);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, gap), { minLength: 1, maxLength: 8 }), (parts) => {
+        const text = parts.map(([w, g]) => w + g).join('');
+        const normalized = parts
+          .map(([w]) =>
+            w
+              .normalize('NFD')
+              .replace(/\p{Mn}/gu, '')
+              .toLowerCase(),
+          )
+          .join(' ');
+        assert.equal(tok.decode(tok.encode(text), { skipSpecialTokens: true }), normalized);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -7,16 +7,28 @@ const code = (c: string, re: RegExp) => (e: unknown) => RecurError.is(e) && e.co
 
 describe('autodiff: what it refuses, and how it says so', () => {
   it('an encoder on the native LSTM operator: RECUR_E_TRAIN_NO_GRADIENT pointing at the Scan path', async () => {
-    const encoder = await createPart(recurrentRegistry(), 'encoder', { type: 'recurrent', cell: { type: 'lstm' }, hidden: 3, path: 'native' }, { inputDim: 2 }) as EncoderPart;
-    assert.throws(() => buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: 5, embed: 2 })), (e: unknown) =>
-      code('RECUR_E_TRAIN_NO_GRADIENT', /operator LSTM/)(e) && /path: "scan"/.test(String((e as RecurError).details.expected)));
+    const encoder = (await createPart(
+      recurrentRegistry(),
+      'encoder',
+      { type: 'recurrent', cell: { type: 'lstm' }, hidden: 3, path: 'native' },
+      { inputDim: 2 },
+    )) as EncoderPart;
+    assert.throws(
+      () => buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: 5, embed: 2 })),
+      (e: unknown) =>
+        code('RECUR_E_TRAIN_NO_GRADIENT', /operator LSTM/)(e) &&
+        /path: "scan"/.test(String((e as RecurError).details.expected)),
+    );
   });
 
   it('an operator without a rule on the path to the loss: RECUR_E_TRAIN_NO_GRADIENT naming it; off the path it is fine', () => {
     const g = new GraphBuilder('t');
     const x = g.input('x', 'float32', [3]);
     const w = g.param('w', [3]);
-    assert.throws(() => addGradients(g, g.reduceSum(g.op1('Erf', [g.mul(x, w)]), [], false), ['w']), code('RECUR_E_TRAIN_NO_GRADIENT', /operator Erf \(node Erf_\d+\)/));
+    assert.throws(
+      () => addGradients(g, g.reduceSum(g.op1('Erf', [g.mul(x, w)]), [], false), ['w']),
+      code('RECUR_E_TRAIN_NO_GRADIENT', /operator Erf \(node Erf_\d+\)/),
+    );
     const h = new GraphBuilder('t');
     const x2 = h.input('x', 'float32', [3]);
     const w2 = h.param('w', [3]);
@@ -27,7 +39,10 @@ describe('autodiff: what it refuses, and how it says so', () => {
   it('a loss that is not a scalar: RECUR_E_TRAIN_NOT_DIFFERENTIABLE', () => {
     const g = new GraphBuilder('t');
     const w = g.param('w', [3]);
-    assert.throws(() => addGradients(g, g.mul(w, w), ['w']), code('RECUR_E_TRAIN_NOT_DIFFERENTIABLE', /must be a float scalar/));
+    assert.throws(
+      () => addGradients(g, g.mul(w, w), ['w']),
+      code('RECUR_E_TRAIN_NOT_DIFFERENTIABLE', /must be a float scalar/),
+    );
   });
 
   it('a parameter the loss does not read gets zeros and is listed as unused', () => {
@@ -41,6 +56,7 @@ describe('autodiff: what it refuses, and how it says so', () => {
 
   it('lists the operators it differentiates', () => {
     const ops = differentiableOps();
-    for (const op of ['MatMul', 'Gemm', 'Scan', 'Gather', 'SoftmaxCrossEntropyLoss', 'Where', 'Slice', 'ReduceMax']) assert.ok(ops.includes(op), op);
+    for (const op of ['MatMul', 'Gemm', 'Scan', 'Gather', 'SoftmaxCrossEntropyLoss', 'Where', 'Slice', 'ReduceMax'])
+      assert.ok(ops.includes(op), op);
   });
 });

@@ -20,12 +20,18 @@ describe('autodiff: reductions, gathers, softmax and the loss against finite dif
   });
 
   it('Gather on axis 0 with repeated ids (embedding rows accumulate) and on an inner axis', async () => {
-    await gradCheck((g, x) => g.gather(x['e']!, x['ids']!, 0), { e: t([5, 3], 10), ids: ids([2, 3], [1, 4, 1, 0, 1, 4]) });
+    await gradCheck((g, x) => g.gather(x['e']!, x['ids']!, 0), {
+      e: t([5, 3], 10),
+      ids: ids([2, 3], [1, 4, 1, 0, 1, 4]),
+    });
     await gradCheck((g, x) => g.gather(x['e']!, x['ids']!, 1), { e: t([2, 4, 3], 11), ids: ids([2, 2], [3, 0, 3, 3]) });
   });
 
   it('GatherElements', async () => {
-    await gradCheck((g, x) => g.op1('GatherElements', [x['a']!, x['i']!], { axis: 1 }), { a: t([2, 4], 12), i: ids([2, 3], [0, 3, 3, 2, 2, 1]) });
+    await gradCheck((g, x) => g.op1('GatherElements', [x['a']!, x['i']!], { axis: 1 }), {
+      a: t([2, 4], 12),
+      i: ids([2, 3], [0, 3, 3, 2, 2, 1]),
+    });
   });
 
   it('Softmax and LogSoftmax over the last and an inner axis', async () => {
@@ -34,29 +40,48 @@ describe('autodiff: reductions, gathers, softmax and the loss against finite dif
   });
 
   it('cross-entropy built from LogSoftmax + GatherElements + ReduceMean', async () => {
-    await gradCheck((g, x) => {
-      const logp = g.logSoftmax(x['logits']!, 1);
-      const picked = g.op1('GatherElements', [logp, g.unsqueeze(x['labels']!, [1])], { axis: 1 });
-      return g.neg(g.reduceMean(picked, [], false));
-    }, { logits: t([4, 5], 15, 2), labels: ids([4], [0, 4, 2, 4]) });
+    await gradCheck(
+      (g, x) => {
+        const logp = g.logSoftmax(x['logits']!, 1);
+        const picked = g.op1('GatherElements', [logp, g.unsqueeze(x['labels']!, [1])], { axis: 1 });
+        return g.neg(g.reduceMean(picked, [], false));
+      },
+      { logits: t([4, 5], 15, 2), labels: ids([4], [0, 4, 2, 4]) },
+    );
   });
 
-  it('crossEntropyLoss (the trainer\'s loss: fused LogSoftmax/GatherElements gradient), mean and sum, ignored targets', async () => {
+  it("crossEntropyLoss (the trainer's loss: fused LogSoftmax/GatherElements gradient), mean and sum, ignored targets", async () => {
     for (const reduction of ['mean', 'sum'] as const) {
-      await gradCheck((g, x) => crossEntropyLoss(g, x['logits']!, x['labels']!, reduction, 'float64'), { logits: t([5, 4], 18, 2), labels: ids([5], [3, -100, 0, 3, -100]) });
+      await gradCheck((g, x) => crossEntropyLoss(g, x['logits']!, x['labels']!, reduction, 'float64'), {
+        logits: t([5, 4], 18, 2),
+        labels: ids([5], [3, -100, 0, 3, -100]),
+      });
     }
   });
 
   it('SoftmaxCrossEntropyLoss: mean, sum, none, class weights, ignore_index, and its log_prob output', async () => {
-    const logits = t([4, 5], 16, 2), labels = ids([4], [0, 4, 2, 4]);
+    const logits = t([4, 5], 16, 2),
+      labels = ids([4], [0, 4, 2, 4]);
     for (const reduction of ['mean', 'sum', 'none']) {
-      await gradCheck((g, x) => g.op1('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!], { reduction }), { logits, labels });
+      await gradCheck((g, x) => g.op1('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!], { reduction }), {
+        logits,
+        labels,
+      });
     }
-    await gradCheck((g, x) => g.op1('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!, x['w']!], { reduction: 'mean' }), { logits, labels, w: { ...t([5], 17), data: [0.5, 1, 2, 1.5, 0.25], wrt: false } });
-    await gradCheck((g, x) => g.op1('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!], { reduction: 'mean', ignore_index: 4 }), { logits, labels });
-    await gradCheck((g, x) => {
-      const [loss, logProb] = g.op('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!], { reduction: 'sum' }, 2);
-      return g.add(loss!, g.reduceSum(g.mul(logProb!, logProb!), [], false));
-    }, { logits, labels });
+    await gradCheck(
+      (g, x) => g.op1('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!, x['w']!], { reduction: 'mean' }),
+      { logits, labels, w: { ...t([5], 17), data: [0.5, 1, 2, 1.5, 0.25], wrt: false } },
+    );
+    await gradCheck(
+      (g, x) => g.op1('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!], { reduction: 'mean', ignore_index: 4 }),
+      { logits, labels },
+    );
+    await gradCheck(
+      (g, x) => {
+        const [loss, logProb] = g.op('SoftmaxCrossEntropyLoss', [x['logits']!, x['labels']!], { reduction: 'sum' }, 2);
+        return g.add(loss!, g.reduceSum(g.mul(logProb!, logProb!), [], false));
+      },
+      { logits, labels },
+    );
   });
 });

@@ -3,16 +3,36 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PluginRegistry, type EncoderPart, type PluginDefinition, type TensorData } from '@recur/runtime';
 import { builtinRecurrent } from '@recur/recurrent';
-import { buildTrainingGraph, checkEncoderGradients, createOptimizer, createPart, languageModelForward, ParamSet, TrainSession, Xoshiro128 } from '@recur/train';
+import {
+  buildTrainingGraph,
+  checkEncoderGradients,
+  createOptimizer,
+  createPart,
+  languageModelForward,
+  ParamSet,
+  TrainSession,
+  Xoshiro128,
+} from '@recur/train';
 
 const examples = fileURLToPath(new URL('../../../docs/examples/', import.meta.url));
-const V = 7, D = 4, H = 5, T = 6, B = 3;
+const V = 7,
+  D = 4,
+  H = 5,
+  T = 6,
+  B = 3;
 
 async function mguLm(): Promise<{ session: TrainSession; params: ParamSet; feeds: Record<string, TensorData> }> {
   // The guide's plugin, registered as a third party's: its author wrote parameters and a step, no gradients.
-  const mod = (await import(pathToFileURL(join(examples, 'mgu-cell', 'index.js')).href)) as { default: PluginDefinition };
+  const mod = (await import(pathToFileURL(join(examples, 'mgu-cell', 'index.js')).href)) as {
+    default: PluginDefinition;
+  };
   const registry = new PluginRegistry().register(...builtinRecurrent, mod.default);
-  const encoder = await createPart(registry, 'encoder', { type: 'recurrent', cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true }, { inputDim: D }) as EncoderPart;
+  const encoder = (await createPart(
+    registry,
+    'encoder',
+    { type: 'recurrent', cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true },
+    { inputDim: D },
+  )) as EncoderPart;
   const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: V, embed: D }));
   const params = ParamSet.initialised(graph.params, 3);
   const session = await TrainSession.create(graph, params, { threads: 1 });
@@ -30,15 +50,29 @@ async function mguLm(): Promise<{ session: TrainSession; params: ParamSet; feeds
 
 describe('training a plugin cell with no gradient code (the MGU example)', () => {
   it('gives every parameter of a 2-layer bidirectional MGU language model its directional derivative (checkEncoderGradients)', async () => {
-    const mod = (await import(pathToFileURL(join(examples, 'mgu-cell', 'index.js')).href)) as { default: PluginDefinition };
+    const mod = (await import(pathToFileURL(join(examples, 'mgu-cell', 'index.js')).href)) as {
+      default: PluginDefinition;
+    };
     const registry = new PluginRegistry().register(...builtinRecurrent, mod.default);
-    const encoder = await createPart(registry, 'encoder', { type: 'recurrent', cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true }, { inputDim: D }) as EncoderPart;
+    const encoder = (await createPart(
+      registry,
+      'encoder',
+      { type: 'recurrent', cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true },
+      { inputDim: D },
+    )) as EncoderPart;
     const results = await checkEncoderGradients(encoder, { inputDim: D });
     // Embedding, head W and b, and 4 parameters per layer and direction.
     assert.equal(results.length, 3 + 4 * 2 * 2);
-    assert.ok(results.every((r) => Math.abs(r.analytic) > 1e-6), 'every parameter moves the loss');
+    assert.ok(
+      results.every((r) => Math.abs(r.analytic) > 1e-6),
+      'every parameter moves the loss',
+    );
     // The check can fail: with no tolerance, float32 finite differences never agree exactly.
-    await assert.rejects(checkEncoderGradients(encoder, { inputDim: D, atol: 0, rtol: 0 }), (err: unknown) => err instanceof assert.AssertionError && /gradient \. d = .*finite differences/.test(err.message));
+    await assert.rejects(
+      checkEncoderGradients(encoder, { inputDim: D, atol: 0, rtol: 0 }),
+      (err: unknown) =>
+        err instanceof assert.AssertionError && /gradient \. d = .*finite differences/.test(err.message),
+    );
   });
 
   it('learns: 40 Adam steps on one batch take the loss well below its start', async () => {

@@ -2,14 +2,20 @@ import { strict as assert } from 'node:assert';
 import { clipGradientNorm, gradientNorm, learningRate, ParamSet, Xoshiro128, dropoutMask } from '@recur/train';
 
 function paramsWithGrads(grads: number[][]): ParamSet {
-  const set = new ParamSet(grads.map((g, i) => ({ name: `p${i}`, dims: [g.length], init: { kind: 'zeros' as const } })), (d) => new Float32Array(d.dims[0]!));
+  const set = new ParamSet(
+    grads.map((g, i) => ({ name: `p${i}`, dims: [g.length], init: { kind: 'zeros' as const } })),
+    (d) => new Float32Array(d.dims[0]!),
+  );
   grads.forEach((g, i) => set.get(`p${i}`)!.grad.set(g));
   return set;
 }
 
 describe('optimizer helpers: clipping, schedules, the generator', () => {
   it('clips the global gradient norm like torch.nn.utils.clip_grad_norm_', () => {
-    const params = paramsWithGrads([[3, 0], [0, 4]]);
+    const params = paramsWithGrads([
+      [3, 0],
+      [0, 4],
+    ]);
     assert.equal(gradientNorm(params), 5);
     assert.equal(clipGradientNorm(params, 10), 5, 'returns the norm before clipping');
     assert.deepEqual([...params.get('p0')!.grad], [3, 0], 'a norm under the limit is left alone');
@@ -32,12 +38,23 @@ describe('optimizer helpers: clipping, schedules, the generator', () => {
   });
 
   it('xoshiro128**: a seed fixes the stream, a saved state continues it, nearby seeds are unrelated', () => {
-    const a = new Xoshiro128(42), b = new Xoshiro128(42), c = new Xoshiro128(43);
+    const a = new Xoshiro128(42),
+      b = new Xoshiro128(42),
+      c = new Xoshiro128(43);
     const xs = Array.from({ length: 5 }, () => a.nextUint32());
-    assert.deepEqual(Array.from({ length: 5 }, () => b.nextUint32()), xs);
-    assert.notDeepEqual(Array.from({ length: 5 }, () => c.nextUint32()), xs);
+    assert.deepEqual(
+      Array.from({ length: 5 }, () => b.nextUint32()),
+      xs,
+    );
+    assert.notDeepEqual(
+      Array.from({ length: 5 }, () => c.nextUint32()),
+      xs,
+    );
     const resumed = new Xoshiro128(a.state);
-    assert.deepEqual(Array.from({ length: 100 }, () => resumed.next()), Array.from({ length: 100 }, () => a.next()));
+    assert.deepEqual(
+      Array.from({ length: 100 }, () => resumed.next()),
+      Array.from({ length: 100 }, () => a.next()),
+    );
     const big = new Xoshiro128(7);
     let sum = 0;
     for (let i = 0; i < 100000; i++) sum += big.next();

@@ -4,9 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EncoderPart, TensorData } from '@recur/runtime';
 import { recurrentRegistry } from '@recur/recurrent';
-import { buildTrainingGraph, createPart, languageModelForward, loadCheckpoint, ParamSet, restoreCheckpoint, saveCheckpoint, Trainer, type TrainingGraph } from '@recur/train';
+import {
+  buildTrainingGraph,
+  createPart,
+  languageModelForward,
+  loadCheckpoint,
+  ParamSet,
+  restoreCheckpoint,
+  saveCheckpoint,
+  Trainer,
+  type TrainingGraph,
+} from '@recur/train';
 
-const V = 9, D = 4, H = 5, T = 5, B = 3;
+const V = 9,
+  D = 4,
+  H = 5,
+  T = 5,
+  B = 3;
 
 /** A batch drawn from the trainer's own generator, as the training loop draws its shuffles. */
 function batch(trainer: Trainer): Record<string, TensorData> {
@@ -23,15 +37,32 @@ describe('checkpoints: a resumed run continues exactly', () => {
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'recur-resume-'));
-    const encoder = await createPart(recurrentRegistry(), 'encoder', { type: 'recurrent', cell: { type: 'lstm' }, hidden: H, layers: 2, path: 'scan' }, { inputDim: D }) as EncoderPart;
-    graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: V, embed: D, layerDropout: 0.3, outputDropout: 0.2 }));
+    const encoder = (await createPart(
+      recurrentRegistry(),
+      'encoder',
+      { type: 'recurrent', cell: { type: 'lstm' }, hidden: H, layers: 2, path: 'scan' },
+      { inputDim: D },
+    )) as EncoderPart;
+    graph = buildTrainingGraph((g) =>
+      languageModelForward(g, encoder, { vocab: V, embed: D, layerDropout: 0.3, outputDropout: 0.2 }),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const options = { optimizer: { name: 'adamw', lr: 0.01, weightDecay: 0.01 }, schedule: { type: 'cosine' as const, warmupSteps: 2 }, totalSteps: 6, clip: 0.5, seed: 17, threads: 1 };
+  const options = {
+    optimizer: { name: 'adamw', lr: 0.01, weightDecay: 0.01 },
+    schedule: { type: 'cosine' as const, warmupSteps: 2 },
+    totalSteps: 6,
+    clip: 0.5,
+    seed: 17,
+    threads: 1,
+  };
 
   it('6 steps in one go equal 3 steps, a checkpoint, a new process-like trainer, and 3 more (dropout masks, batches, Adam state, schedule)', async () => {
-    assert.deepEqual(graph.masks.map((m) => m.name), ['dropout.layer0', 'dropout.output']);
+    assert.deepEqual(
+      graph.masks.map((m) => m.name),
+      ['dropout.layer0', 'dropout.output'],
+    );
     const straight = await Trainer.create(graph, ParamSet.initialised(graph.params, 1), options);
     const losses: number[] = [];
     for (let s = 0; s < 6; s++) losses.push((await straight.step(batch(straight), { T, B })).loss);
@@ -54,16 +85,27 @@ describe('checkpoints: a resumed run continues exactly', () => {
     await resumed.release();
 
     assert.deepEqual(resumedLosses, losses.slice(3));
-    for (const p of straight.params) assert.deepEqual(resumed.params.get(p.name)!.value, p.value, `${p.name} differs after resuming`);
+    for (const p of straight.params)
+      assert.deepEqual(resumed.params.get(p.name)!.value, p.value, `${p.name} differs after resuming`);
   });
 
   it('refuses a checkpoint of another model with RECUR_E_TRAIN_CHECKPOINT_INVALID naming the parameter', async () => {
-    const other = await createPart(recurrentRegistry(), 'encoder', { type: 'recurrent', cell: { type: 'gru' }, hidden: H, path: 'scan' }, { inputDim: D }) as EncoderPart;
+    const other = (await createPart(
+      recurrentRegistry(),
+      'encoder',
+      { type: 'recurrent', cell: { type: 'gru' }, hidden: H, path: 'scan' },
+      { inputDim: D },
+    )) as EncoderPart;
     const otherGraph = buildTrainingGraph((g) => languageModelForward(g, other, { vocab: V, embed: D }));
     const trainer = await Trainer.create(otherGraph, ParamSet.initialised(otherGraph.params, 1), options);
     try {
       const checkpoint = await loadCheckpoint(join(dir, 'checkpoint.safetensors'));
-      assert.throws(() => restoreCheckpoint(trainer, checkpoint, 'ckpt'), (e: { code?: string; message: string }) => e.code === 'RECUR_E_TRAIN_CHECKPOINT_INVALID' && /encoder\.layers\.0\.forward\.W is \[\d+, 4\]/.test(e.message));
+      assert.throws(
+        () => restoreCheckpoint(trainer, checkpoint, 'ckpt'),
+        (e: { code?: string; message: string }) =>
+          e.code === 'RECUR_E_TRAIN_CHECKPOINT_INVALID' &&
+          /encoder\.layers\.0\.forward\.W is \[\d+, 4\]/.test(e.message),
+      );
     } finally {
       await trainer.release();
     }

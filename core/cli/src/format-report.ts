@@ -25,17 +25,32 @@ export function formatEvalReport(report: EvalReport): string {
   if (perLabel) delete details['perLabel'];
   if (confusion && perLabel && confusion.length === perLabel.length) delete details['confusion'];
   for (const [key, value] of Object.entries(details)) lines.push(`${key}: ${formatValue(value)}`);
-  if (perLabel) lines.push('', ...table(['label', 'precision', 'recall', 'f1', 'support'], perLabel.map((r) => [r.label, r.precision.toFixed(4), r.recall.toFixed(4), r.f1.toFixed(4), String(r.support)])));
+  if (perLabel)
+    lines.push(
+      '',
+      ...table(
+        ['label', 'precision', 'recall', 'f1', 'support'],
+        perLabel.map((r) => [r.label, r.precision.toFixed(4), r.recall.toFixed(4), r.f1.toFixed(4), String(r.support)]),
+      ),
+    );
   if (confusion && perLabel && confusion.length === perLabel.length) {
     const labels = perLabel.map((r) => r.label);
-    lines.push('', 'confusion (rows: gold, columns: predicted)', ...table(['', ...labels], confusion.map((row, i) => [labels[i]!, ...row.map(String)])));
+    lines.push(
+      '',
+      'confusion (rows: gold, columns: predicted)',
+      ...table(
+        ['', ...labels],
+        confusion.map((row, i) => [labels[i]!, ...row.map(String)]),
+      ),
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 function formatValue(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return value.map((v) => formatValue(v)).join(' ');
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number'))
+    return value.map((v) => formatValue(v)).join(' ');
   return JSON.stringify(value);
 }
 
@@ -43,11 +58,25 @@ function formatValue(value: unknown): string {
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-  return all.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  return all.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function isLabelRows(v: unknown): v is LabelRow[] {
-  return Array.isArray(v) && v.every((r) => r !== null && typeof r === 'object' && typeof (r as LabelRow).label === 'string' && typeof (r as LabelRow).f1 === 'number');
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (r) =>
+        r !== null &&
+        typeof r === 'object' &&
+        typeof (r as LabelRow).label === 'string' &&
+        typeof (r as LabelRow).f1 === 'number',
+    )
+  );
 }
 
 function isMatrix(v: unknown): v is number[][] {

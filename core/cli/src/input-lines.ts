@@ -23,11 +23,15 @@ export async function checkInputPath(path: string): Promise<void> {
     stats = await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw E.PATH_NOT_FOUND(`input file ${path} does not exist`, { file: path, expected: 'an existing file' });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw E.PATH_NOT_FOUND(`input file ${path} does not exist`, { file: path, expected: 'an existing file' });
     throw E.IO(`cannot read input file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
   }
   if (stats.isFile() || stats.isFIFO() || stats.isCharacterDevice()) return;
-  throw E.IO(`input file ${path} is ${fileKind(stats)}; give a file of inputs`, { file: path, expected: 'a file, one input per line' });
+  throw E.IO(`input file ${path} is ${fileKind(stats)}; give a file of inputs`, {
+    file: path,
+    expected: 'a file, one input per line',
+  });
 }
 
 /**
@@ -40,7 +44,11 @@ export function decodeLine(bytes: Uint8Array, file: string, line: number): strin
   try {
     text = utf8.decode(bytes.subarray(0, end));
   } catch {
-    throw E.INPUT_INVALID(`${file}: line ${line} is not valid UTF-8`, { file, line, expected: 'UTF-8 text (convert the file first, e.g. iconv -f latin1 -t utf-8)' });
+    throw E.INPUT_INVALID(`${file}: line ${line} is not valid UTF-8`, {
+      file,
+      line,
+      expected: 'UTF-8 text (convert the file first, e.g. iconv -f latin1 -t utf-8)',
+    });
   }
   // A byte order mark starts the file, not the first input.
   return line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -51,13 +59,22 @@ export function decodeLine(bytes: Uint8Array, file: string, line: number): strin
  * line longer than `maxLineBytes` is RECUR_E_INPUT_INVALID with its line number, before it is read
  * further; invalid UTF-8 likewise. The last line may lack its newline; an empty file has no lines.
  */
-export async function* inputLines(path: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<{ text: string; line: number }> {
+export async function* inputLines(
+  path: string,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<{ text: string; line: number }> {
   await checkInputPath(path);
   const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
   let parts: Buffer[] = [];
   let partBytes = 0;
   let line = 1;
-  const tooLong = () => E.INPUT_INVALID(`${path}: line ${line} is longer than ${maxLineBytes} bytes`, { file: path, line, limit: maxLineBytes, expected: `one input per line, each at most ${maxLineBytes} bytes` });
+  const tooLong = () =>
+    E.INPUT_INVALID(`${path}: line ${line} is longer than ${maxLineBytes} bytes`, {
+      file: path,
+      line,
+      limit: maxLineBytes,
+      expected: `one input per line, each at most ${maxLineBytes} bytes`,
+    });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
@@ -80,7 +97,8 @@ export async function* inputLines(path: string, maxLineBytes = MAX_LINE_BYTES): 
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && !code.startsWith('RECUR_E_')) throw E.IO(`cannot read input file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+    if (typeof code === 'string' && !code.startsWith('RECUR_E_'))
+      throw E.IO(`cannot read input file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
     throw err;
   } finally {
     stream.destroy();
@@ -97,7 +115,12 @@ export async function readBoundedText(path: string, maxBytes: number, hint: stri
   let total = 0;
   for await (const { text } of inputLines(path, maxBytes)) {
     total += Buffer.byteLength(text) + 1;
-    if (total > maxBytes + 1) throw E.INPUT_INVALID(`${path} is larger than ${maxBytes} bytes; ${hint}`, { file: path, limit: maxBytes, expected: hint });
+    if (total > maxBytes + 1)
+      throw E.INPUT_INVALID(`${path} is larger than ${maxBytes} bytes; ${hint}`, {
+        file: path,
+        limit: maxBytes,
+        expected: hint,
+      });
     lines.push(text);
   }
   return lines.join('\n');

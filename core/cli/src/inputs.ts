@@ -46,26 +46,51 @@ export function decodeInput(raw: string, format: Exclude<InputFormat, 'json'>, f
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    throw E.INPUT_INVALID(`line ${line} is not JSON: ${(err as Error).message}`, { file, line, expected: 'a JSON string or {"text": ...} per line' });
+    throw E.INPUT_INVALID(`line ${line} is not JSON: ${(err as Error).message}`, {
+      file,
+      line,
+      expected: 'a JSON string or {"text": ...} per line',
+    });
   }
   const text = inputText(value);
-  if (text === undefined) throw E.INPUT_INVALID(`line ${line} must hold a JSON string or an object with "text"`, { file, line, expected: 'a JSON string or {"text": ...}' });
+  if (text === undefined)
+    throw E.INPUT_INVALID(`line ${line} must hold a JSON string or an object with "text"`, {
+      file,
+      line,
+      expected: 'a JSON string or {"text": ...}',
+    });
   return text;
 }
 
 /** A `.json` input file: an array of inputs (strings or `{"text"}` objects). */
 export async function readJsonArrayInputs(input: string): Promise<string[]> {
-  const text = await readBoundedText(input, MAX_JSON_INPUT_BYTES, 'a .json input is read whole; use a .jsonl file (one input per line) for large inputs');
+  const text = await readBoundedText(
+    input,
+    MAX_JSON_INPUT_BYTES,
+    'a .json input is read whole; use a .jsonl file (one input per line) for large inputs',
+  );
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, { file: input, expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)' });
+    throw E.INPUT_INVALID(`${input} is not JSON: ${(err as Error).message}`, {
+      file: input,
+      expected: 'a JSON array of inputs (or use .jsonl / .txt for one input per line)',
+    });
   }
-  if (!Array.isArray(value)) throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, { file: input, expected: '["first input", "second input"]' });
+  if (!Array.isArray(value))
+    throw E.INPUT_INVALID(`${input} must hold a JSON array of inputs`, {
+      file: input,
+      expected: '["first input", "second input"]',
+    });
   return value.map((item, i) => {
     const text = inputText(item);
-    if (text === undefined) throw E.INPUT_INVALID(`${input}: the input at /${i} must be a string or an object with "text"`, { file: input, pointer: `/${i}`, expected: 'a JSON string or {"text": ...}' });
+    if (text === undefined)
+      throw E.INPUT_INVALID(`${input}: the input at /${i} must be a string or an object with "text"`, {
+        file: input,
+        pointer: `/${i}`,
+        expected: 'a JSON string or {"text": ...}',
+      });
     return text;
   });
 }
@@ -87,5 +112,11 @@ export function withInputLine(err: unknown, file: string, before: number): unkno
   const index = before + Number(at[1]);
   const where = file.endsWith('.json') ? { file, pointer: `/${index}` } : { file, line: index + 1 };
   const place = file.endsWith('.json') ? `the input at /${index} of ${file}` : `line ${index + 1} of ${file}`;
-  return new RecurError(err.code, `${place}: ${err.message.replace(/^(input|prompt) \d+ /, 'the input ')}`, { ...err.details, ...where }, err.exitCode, { cause: err });
+  return new RecurError(
+    err.code,
+    `${place}: ${err.message.replace(/^(input|prompt) \d+ /, 'the input ')}`,
+    { ...err.details, ...where },
+    err.exitCode,
+    { cause: err },
+  );
 }

@@ -14,7 +14,12 @@ export function formatError(err: RecurError): string {
   const list = err instanceof RecurAggregateError ? err.errors : [err];
   return list
     .map((e) => {
-      const where = e.details.pointer !== undefined ? `${e.details.pointer || '/'}  ` : e.details.file ? `${e.details.file}${e.details.line ? `:${e.details.line}` : ''}  ` : '';
+      const where =
+        e.details.pointer !== undefined
+          ? `${e.details.pointer || '/'}  `
+          : e.details.file
+            ? `${e.details.file}${e.details.line ? `:${e.details.line}` : ''}  `
+            : '';
       const expected = e.details.expected ? `\n    expected: ${e.details.expected}` : '';
       return `${where}${e.code}  ${e.message.split('\n')[0]}${expected}`;
     })
@@ -34,7 +39,9 @@ export function reportFailure(err: unknown, io: CommandIO, json: boolean): numbe
   }
   const message = err instanceof Error ? err.message : String(err);
   if (json) io.stdout.write(JSON.stringify({ ok: false, errors: [{ code: 'RECUR_E_INTERNAL', message }] }) + '\n');
-  io.stderr.write(`internal error (RECUR_E_INTERNAL): ${message}\nThis is a bug in Recur; please report it with the command you ran.\n`);
+  io.stderr.write(
+    `internal error (RECUR_E_INTERNAL): ${message}\nThis is a bug in Recur; please report it with the command you ran.\n`,
+  );
   if (process.env['RECUR_DEBUG'] && err instanceof Error) io.stderr.write(`${err.stack}\n`);
   return 3;
 }

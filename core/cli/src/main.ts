@@ -30,21 +30,69 @@ interface CommandEntry {
 
 /** The command table: adding a command is one line here and one file in commands/. */
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  validate: { summary: 'check a spec and its file references (--json for one JSON object)', usage: validateUsage, run: validateCommand },
-  run: { summary: 'run a pipeline on --text or on a file of inputs (--input, --output; --queue for workers)', usage: runUsage, details: runDetails, run: runCommand },
-  train: { summary: 'train the spec\'s weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)', usage: trainUsage, run: trainCommand },
-  sweep: { summary: 'train one model per setting of --grid (or --random N of them), locally or on workers (--queue); leaderboard and winning spec', usage: sweepUsage, run: sweepCommand },
-  eval: { summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)', usage: evalUsage, run: evalCommand },
-  quantize: { summary: 'store a weights file as float16 (default) or int8 (--dtype int8); check accuracy with recur eval', usage: quantizeUsage, details: quantizeDetails, run: quantizeCommand },
+  validate: {
+    summary: 'check a spec and its file references (--json for one JSON object)',
+    usage: validateUsage,
+    run: validateCommand,
+  },
+  run: {
+    summary: 'run a pipeline on --text or on a file of inputs (--input, --output; --queue for workers)',
+    usage: runUsage,
+    details: runDetails,
+    run: runCommand,
+  },
+  train: {
+    summary: "train the spec's weights (--data, --dev, --epochs, --resume; Ctrl-C leaves a checkpoint)",
+    usage: trainUsage,
+    run: trainCommand,
+  },
+  sweep: {
+    summary:
+      'train one model per setting of --grid (or --random N of them), locally or on workers (--queue); leaderboard and winning spec',
+    usage: sweepUsage,
+    run: sweepCommand,
+  },
+  eval: {
+    summary: 'measure the trained weights on a data set (accuracy/F1, BLEU, nats per char)',
+    usage: evalUsage,
+    run: evalCommand,
+  },
+  quantize: {
+    summary: 'store a weights file as float16 (default) or int8 (--dtype int8); check accuracy with recur eval',
+    usage: quantizeUsage,
+    details: quantizeDetails,
+    run: quantizeCommand,
+  },
   fill: { summary: 'print the spec with every default written out', usage: fillUsage, run: fillCommand },
   export: { summary: 'write the compute units as .onnx files (-o DIR)', usage: exportUsage, run: exportCommand },
   init: { summary: 'write untrained, seeded weights for a spec', usage: initUsage, run: initCommand },
-  import: { summary: 'fill a spec\'s weights from a PyTorch state dict (import torch FILE --spec SPEC -o WEIGHTS --map PREFIX=PART)', usage: importUsage, run: importCommand },
-  new: { summary: 'scaffold a plugin package (new plugin NAME --kind cell|head|tokenizer|embedding)', usage: newUsage, run: newCommand },
-  conformance: { summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed', usage: conformanceUsage, run: (argv, io, registry) => conformanceCommand(argv, io, registry) },
+  import: {
+    summary:
+      "fill a spec's weights from a PyTorch state dict (import torch FILE --spec SPEC -o WEIGHTS --map PREFIX=PART)",
+    usage: importUsage,
+    run: importCommand,
+  },
+  new: {
+    summary: 'scaffold a plugin package (new plugin NAME --kind cell|head|tokenizer|embedding)',
+    usage: newUsage,
+    run: newCommand,
+  },
+  conformance: {
+    summary: 'run reference cases (PyTorch fixtures, ONNX node tests) and report N passed, N failed',
+    usage: conformanceUsage,
+    run: (argv, io, registry) => conformanceCommand(argv, io, registry),
+  },
   docs: { summary: 'regenerate (--write) or check (--check) the reference docs', usage: docsUsage, run: docsCommand },
-  serve: { summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)', usage: serveUsage, run: serveCommand },
-  worker: { summary: 'run the chunk jobs of `recur run --queue` (and sweep trials) from Redis for the given specs', usage: workerUsage, run: workerCommand },
+  serve: {
+    summary: 'serve pipelines over HTTP (OpenAI-compatible generation, --port, --config FILE)',
+    usage: serveUsage,
+    run: serveCommand,
+  },
+  worker: {
+    summary: 'run the chunk jobs of `recur run --queue` (and sweep trials) from Redis for the given specs',
+    usage: workerUsage,
+    run: workerCommand,
+  },
 };
 
 export function helpText(): string {
@@ -59,9 +107,16 @@ function commandHelp(name: string, entry: CommandEntry): string {
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
-export async function main(argv: readonly string[], io: CommandIO, registry: PluginRegistry = createRegistry()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CommandIO,
+  registry: PluginRegistry = createRegistry(),
+): Promise<number> {
   const [name, ...rest] = argv;
-  const topic = name === 'help' && rest[0] !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, rest[0]) ? rest[0] : undefined;
+  const topic =
+    name === 'help' && rest[0] !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, rest[0])
+      ? rest[0]
+      : undefined;
   if (topic !== undefined) {
     io.stdout.write(commandHelp(topic, COMMANDS[topic]!));
     return 0;
@@ -75,7 +130,14 @@ export async function main(argv: readonly string[], io: CommandIO, registry: Plu
     const known = Object.keys(COMMANDS);
     const { nearestNames } = await import('@recur/runtime');
     const near = nearestNames(name, known);
-    return reportFailure(E.USAGE(`unknown command "${name}".${near.length ? ` Did you mean "${near[0]}"?` : ''} Commands: ${known.join(', ')}`, { suggestions: near }), io, false);
+    return reportFailure(
+      E.USAGE(
+        `unknown command "${name}".${near.length ? ` Did you mean "${near[0]}"?` : ''} Commands: ${known.join(', ')}`,
+        { suggestions: near },
+      ),
+      io,
+      false,
+    );
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(commandHelp(name, entry));

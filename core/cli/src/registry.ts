@@ -9,5 +9,10 @@ import { builtinTokenizers } from '@recur/tokenizers';
  * place that chooses them, as an embedding application would.
  */
 export function createRegistry(): PluginRegistry {
-  return new PluginRegistry().register(...builtinTokenizers, ...builtinEmbeddings, ...builtinRecurrent, ...builtinHeads);
+  return new PluginRegistry().register(
+    ...builtinTokenizers,
+    ...builtinEmbeddings,
+    ...builtinRecurrent,
+    ...builtinHeads,
+  );
 }

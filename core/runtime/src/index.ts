@@ -8,10 +8,34 @@ export { nearestNames, editDistance } from './errors/suggest.js';
 export * from './graph/graph-builder.js';
 export * from './graph/tensor-data.js';
 export { selfContainedModel } from './graph/self-contained-model.js';
-export { decodeModel, decodeTensor, encodeModel, protoToTensor, tensorToProto, type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './graph/onnx-proto.js';
+export {
+  decodeModel,
+  decodeTensor,
+  encodeModel,
+  protoToTensor,
+  tensorToProto,
+  type OnnxModel,
+  type OnnxGraph,
+  type OnnxNode,
+  type OnnxTensor,
+} from './graph/onnx-proto.js';
 export * from './plugins/part-contracts.js';
 export * from './plugins/task-contract.js';
-export { definePlugin, partSchema, parseTypeName, PART_KINDS, type PartKind, type PartOfKind, type PartBlock, type PartContext, type PluginDeclaration, type PluginDefinition, type AnyPluginDefinition, type JsonSchema, type UpstreamDims } from './plugins/plugin-api.js';
+export {
+  definePlugin,
+  partSchema,
+  parseTypeName,
+  PART_KINDS,
+  type PartKind,
+  type PartOfKind,
+  type PartBlock,
+  type PartContext,
+  type PluginDeclaration,
+  type PluginDefinition,
+  type AnyPluginDefinition,
+  type JsonSchema,
+  type UpstreamDims,
+} from './plugins/plugin-api.js';
 export { PluginRegistry } from './plugins/registry.js';
 export { checkCellContract, type CellIdentity } from './plugins/cell-contract.js';
 export { recurrentStateShape, type RecurrentStateShape } from './plugins/recurrent-state.js';
@@ -34,9 +58,28 @@ export { initialValue, mulberry32, hashName } from './graph/init-params.js';
 export { parseSafetensors, readSafetensors, MAX_HEADER_BYTES } from './safetensors/read.js';
 export { serializeSafetensors, writeSafetensors, type TensorMap } from './safetensors/write.js';
 export { checkWeights, type ExpectedWeight, type CheckWeightsOptions } from './safetensors/check-weights.js';
-export { provenanceMetadata, checkProvenance, specHash, modelHash, tokenizerHash, canonicalJson, PROVENANCE_KEYS, type ProvenanceInput, type ProvenanceExpectation } from './safetensors/provenance.js';
+export {
+  provenanceMetadata,
+  checkProvenance,
+  specHash,
+  modelHash,
+  tokenizerHash,
+  canonicalJson,
+  PROVENANCE_KEYS,
+  type ProvenanceInput,
+  type ProvenanceExpectation,
+} from './safetensors/provenance.js';
 export { MemoryWeightStore } from './safetensors/memory-weight-store.js';
-export { quantizeInt8, dequantizeInt8, dequantizeWeightStore, checkInt8Scale, int8ScaleName, int8ScaleDims, INT8_SCALE_SUFFIX, type Int8Weight } from './safetensors/int8-weights.js';
+export {
+  quantizeInt8,
+  dequantizeInt8,
+  dequantizeWeightStore,
+  checkInt8Scale,
+  int8ScaleName,
+  int8ScaleDims,
+  INT8_SCALE_SUFFIX,
+  type Int8Weight,
+} from './safetensors/int8-weights.js';
 export type { Int8Initializer } from './graph/dequantize-int8.js';
 export { OrtBackend, type OrtBackendOptions } from './backend/ort-backend.js';
 export { runOnnxFile, onnxFileUnit, type RunOnnxFileOptions } from './backend/run-onnx-file.js';
@@ -48,7 +91,16 @@ export { loadSpec, loadSpecFile } from './spec/load-spec.js';
 export { applyOverrides } from './spec/overrides.js';
 export { fillSpec } from './spec/fill-spec.js';
 export { DEFAULT_SPEC_LIMITS, FORBIDDEN_KEYS } from './spec/limits.js';
-export type { SpecPurpose, SpecLimits, ValidateSpecOptions, ValidationResult, LoadedSpec, PipelineSpec, SpecFileRef, FileRole } from './spec/spec-types.js';
+export type {
+  SpecPurpose,
+  SpecLimits,
+  ValidateSpecOptions,
+  ValidationResult,
+  LoadedSpec,
+  PipelineSpec,
+  SpecFileRef,
+  FileRole,
+} from './spec/spec-types.js';
 export { renderSpecReference } from './docs/spec-reference.js';
 export { renderErrorReference } from './docs/error-reference.js';
 export { readSpecFile } from './spec/read-spec-file.js';

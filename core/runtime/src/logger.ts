@@ -10,7 +10,10 @@ export interface Logger {
  * Writes warnings and errors to stderr (or `out`), one line each; debug and info only with
  * RECUR_LOG=debug|info.
  */
-export function consoleLogger(level: 'debug' | 'info' | 'warn' | 'error' = envLevel(), out: { write(s: string): unknown } = process.stderr): Logger {
+export function consoleLogger(
+  level: 'debug' | 'info' | 'warn' | 'error' = envLevel(),
+  out: { write(s: string): unknown } = process.stderr,
+): Logger {
   const order = ['debug', 'info', 'warn', 'error'];
   const at = order.indexOf(level);
   const write = (lvl: string) => (msg: string, data?: Record<string, unknown>) => {
@@ -28,6 +31,7 @@ function envLevel(): 'debug' | 'info' | 'warn' | 'error' {
 /** A logger that keeps lines in memory, for tests that assert a warning was logged. */
 export function memoryLogger(): Logger & { lines: { level: string; msg: string; data?: Record<string, unknown> }[] } {
   const lines: { level: string; msg: string; data?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (msg: string, data?: Record<string, unknown>) => void lines.push({ level, msg, ...(data ? { data } : {}) });
+  const at = (level: string) => (msg: string, data?: Record<string, unknown>) =>
+    void lines.push({ level, msg, ...(data ? { data } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -14,14 +14,17 @@ export function satisfies(version: string, range: string): boolean {
   const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)] as const;
   const cmp = compare(v, want);
   switch (m[1]) {
-    case '>=': return cmp >= 0;
-    case '~': return cmp >= 0 && v[0] === want[0] && v[1] === want[1];
+    case '>=':
+      return cmp >= 0;
+    case '~':
+      return cmp >= 0 && v[0] === want[0] && v[1] === want[1];
     case '^':
       if (cmp < 0) return false;
       if (want[0] > 0) return v[0] === want[0];
       if (want[1] > 0) return v[0] === 0 && v[1] === want[1];
       return v[0] === 0 && v[1] === 0 && v[2] === want[2];
-    default: return cmp === 0;
+    default:
+      return cmp === 0;
   }
 }
 

@@ -20,7 +20,13 @@ export {
 } from './config/serve-config.js';
 export { loadConfigFile, parseConfig, type ConfigFileOptions } from './config/load-config-file.js';
 export { SERVE_CONFIG_SCHEMA } from './config/config-schema.js';
-export { renderChat, messageText, DEFAULT_CHAT_TEMPLATE, type ChatTemplate, type ChatMessage } from './chat/chat-template.js';
+export {
+  renderChat,
+  messageText,
+  DEFAULT_CHAT_TEMPLATE,
+  type ChatTemplate,
+  type ChatMessage,
+} from './chat/chat-template.js';
 export { PipelineWorker, type GenerationSummary, type GenerateHandlers } from './worker/pipeline-worker.js';
 export type { WorkerInit, GenerateSettings, PipelineInfo, FinishReason } from './worker/protocol.js';
 export { MetricRegistry, Counter, Gauge, Histogram } from './metrics/metric-registry.js';

@@ -17,7 +17,14 @@ export const lookupEmbedding = definePlugin<'embedding', LookupEmbeddingOptions>
     type: 'object',
     properties: {
       dim: { type: 'integer', minimum: 1, maximum: 65536, description: 'Size of each token vector.' },
-      dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'Dropout on the token vectors during training (whole vectors per token and sequence are not dropped: each value independently).' },
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.9,
+        default: 0,
+        description:
+          'Dropout on the token vectors during training (whole vectors per token and sequence are not dropped: each value independently).',
+      },
     },
     required: ['dim'],
     additionalProperties: false,
@@ -25,14 +32,18 @@ export const lookupEmbedding = definePlugin<'embedding', LookupEmbeddingOptions>
   create(options, ctx): EmbeddingPart {
     const vocabSize = ctx.dims.vocabSize;
     if (vocabSize === undefined || vocabSize < 1) {
-      throw E.SPEC_INVALID('a lookup embedding needs a tokenizer before it to size its table', { pointer: ctx.pointer });
+      throw E.SPEC_INVALID('a lookup embedding needs a tokenizer before it to size its table', {
+        pointer: ctx.pointer,
+      });
     }
     return {
       outputDim: options.dim,
       build(g, ids, training) {
         const table = g.param('table', [vocabSize, options.dim], { kind: 'normal', std: 1 });
         const vectors = g.gather(table, ids, 0);
-        return training && options.dropout ? training.dropout(g, vectors, 'dropout.embedding', options.dropout, ['T', 'B', options.dim]) : vectors;
+        return training && options.dropout
+          ? training.dropout(g, vectors, 'dropout.embedding', options.dropout, ['T', 'B', options.dim])
+          : vectors;
       },
     };
   },

@@ -11,7 +11,8 @@ export type Pooling = (typeof POOLINGS)[number];
 export function pool(g: GraphBuilder, kind: Pooling, encoded: EncoderOutputs, lengths: Value, dim: number): Value {
   const seq = encoded.sequence;
   switch (kind) {
-    case 'last': return lastStates(g, encoded, dim);
+    case 'last':
+      return lastStates(g, encoded, dim);
     case 'mean': {
       const sum = g.reduceSum(seq, [0]);
       const count = g.unsqueeze(g.cast(g.op1('Max', [lengths, g.scalar(1, 'int32')]), 'float32'), [1]);

@@ -12,15 +12,32 @@ export { rnnCell, type RnnCellOptions } from './cells/rnn-cell.js';
 export { lstmCell } from './cells/lstm-cell.js';
 export { gruCell } from './cells/gru-cell.js';
 export { declareOnnxParams, projectInput, type OnnxCellParams } from './cells/onnx-layout.js';
-export { recurrentEncoder, ENCODER_PATHS, type EncoderPath, type RecurrentEncoder, type RecurrentEncoderOptions } from './encoder/recurrent-encoder.js';
+export {
+  recurrentEncoder,
+  ENCODER_PATHS,
+  type EncoderPath,
+  type RecurrentEncoder,
+  type RecurrentEncoderOptions,
+} from './encoder/recurrent-encoder.js';
 export { ENCODER_POOLINGS, type EncoderPooling } from './encoder/pooling.js';
 export { onnxFileEncoder, type OnnxFileEncoderOptions } from './byom/onnx-file-encoder.js';
 export { inlineModel } from './byom/inline-model.js';
 export { importTorchRecurrent, type TorchRecurrentConfig, type TorchRecurrentKind } from './interop/import-torch.js';
-export { importTorchStateDict, type TorchImportTarget, type TorchImportOptions, type TorchImportReport } from './interop/import-torch-spec.js';
+export {
+  importTorchStateDict,
+  type TorchImportTarget,
+  type TorchImportOptions,
+  type TorchImportReport,
+} from './interop/import-torch-spec.js';
 export { E as RecurrentErrors } from './errors.js';
 export { standalonePartContext, createPart, type StandaloneContextOptions } from './conformance/standalone-context.js';
-export { encoderModel, encoderParams, runEncoder, ENCODER_GRAPH_IO, type EncoderRun } from './conformance/encoder-graph.js';
+export {
+  encoderModel,
+  encoderParams,
+  runEncoder,
+  ENCODER_GRAPH_IO,
+  type EncoderRun,
+} from './conformance/encoder-graph.js';
 export { pytorchRnnHandler } from './conformance/pytorch-rnn-cases.js';
 export type { RecurrentConformanceOptions } from './conformance/run-recurrent-conformance.js';
 
@@ -45,6 +62,9 @@ export function recurrentConformanceHandlers(registry: PluginRegistry = recurren
  * const report = await recurrentConformance('test/fixtures/pytorch', { backend: new OrtBackend(), kind: 'rnn' });
  * console.log(`${report.passed} passed, ${report.failed} failed`);
  */
-export function recurrentConformance(dir: string, options: Omit<RecurrentConformanceOptions, 'registry'> & { registry?: PluginRegistry }): Promise<ConformanceReport> {
+export function recurrentConformance(
+  dir: string,
+  options: Omit<RecurrentConformanceOptions, 'registry'> & { registry?: PluginRegistry },
+): Promise<ConformanceReport> {
   return runRecurrentConformance(dir, { ...options, registry: options.registry ?? recurrentRegistry() });
 }

@@ -41,14 +41,20 @@ export class SafeTokenizer implements TokenizerPart {
   ) {
     this.vocabSize = inner.model?.vocab.length ?? 0;
     const modelUnk = inner.model?.unk_token_id;
-    this.special = findSpecialIds(added, typeof modelUnk === 'number' && modelUnk >= 0 && modelUnk < this.vocabSize ? modelUnk : undefined);
+    this.special = findSpecialIds(
+      added,
+      typeof modelUnk === 'number' && modelUnk >= 0 && modelUnk < this.vocabSize ? modelUnk : undefined,
+    );
     this.addSpecialTokens = options.addSpecialTokens ?? true;
     this.maxLength = options.maxLength;
     this.template = this.findTemplate();
   }
 
   encode(text: string): number[] {
-    if (typeof text !== 'string') throw RuntimeErrors.INPUT_INVALID(`tokenizer ${this.source}: expected a string to encode, got ${text === null ? 'null' : typeof text}`);
+    if (typeof text !== 'string')
+      throw RuntimeErrors.INPUT_INVALID(
+        `tokenizer ${this.source}: expected a string to encode, got ${text === null ? 'null' : typeof text}`,
+      );
     let ids = this.tryEncode(text, this.addSpecialTokens);
     if (ids === undefined) ids = this.encodeInPieces(text);
     ids = this.validIds(ids);
@@ -56,12 +62,16 @@ export class SafeTokenizer implements TokenizerPart {
   }
 
   decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
-    const known = ids.filter((id) => Number.isInteger(id) && id >= 0 && id < this.vocabSize && this.inner.id_to_token(id) !== undefined);
+    const known = ids.filter(
+      (id) => Number.isInteger(id) && id >= 0 && id < this.vocabSize && this.inner.id_to_token(id) !== undefined,
+    );
     if (known.length === 0) return '';
     try {
       return this.inner.decode(known, { skip_special_tokens: options.skipSpecialTokens ?? false });
     } catch (err) {
-      this.logger.warn(`tokenizer ${this.source}: the library failed to decode ${known.length} ids (${(err as Error).message}); joining their tokens instead`);
+      this.logger.warn(
+        `tokenizer ${this.source}: the library failed to decode ${known.length} ids (${(err as Error).message}); joining their tokens instead`,
+      );
       return known.map((id) => this.inner.id_to_token(id)).join('');
     }
   }
@@ -92,7 +102,9 @@ export class SafeTokenizer implements TokenizerPart {
         if (this.special.unk !== undefined) content.push(this.special.unk);
       }
     }
-    this.logger.warn(`tokenizer ${this.source}: the library failed on a text of ${text.length} characters; encoded it in pieces${failed ? ` (${failed} piece(s) became the unknown token)` : ''}`);
+    this.logger.warn(
+      `tokenizer ${this.source}: the library failed on a text of ${text.length} characters; encoded it in pieces${failed ? ` (${failed} piece(s) became the unknown token)` : ''}`,
+    );
     if (!this.addSpecialTokens) return content;
     return [...this.template.prefix, ...content, ...this.template.suffix];
   }
@@ -110,7 +122,8 @@ export class SafeTokenizer implements TokenizerPart {
   private truncate(ids: number[], max: number): number[] {
     const { prefix, suffix } = this.addSpecialTokens ? this.template : { prefix: [], suffix: [] };
     const frame = prefix.length + suffix.length;
-    if (max <= frame || !startsWith(ids, prefix) || !startsWith(ids.slice(ids.length - suffix.length), suffix)) return ids.slice(0, max);
+    if (max <= frame || !startsWith(ids, prefix) || !startsWith(ids.slice(ids.length - suffix.length), suffix))
+      return ids.slice(0, max);
     return [...ids.slice(0, prefix.length + (max - frame)), ...suffix];
   }
 
@@ -120,7 +133,8 @@ export class SafeTokenizer implements TokenizerPart {
     const framed = this.tryEncode('a', true);
     if (!bare || !framed || bare.length === 0) return { prefix: [], suffix: [] };
     for (let at = 0; at + bare.length <= framed.length; at++) {
-      if (bare.every((id, i) => framed[at + i] === id)) return { prefix: framed.slice(0, at), suffix: framed.slice(at + bare.length) };
+      if (bare.every((id, i) => framed[at + i] === id))
+        return { prefix: framed.slice(0, at), suffix: framed.slice(at + bare.length) };
     }
     return { prefix: [], suffix: [] };
   }

@@ -20,7 +20,10 @@ export interface AddedTokenEntry {
  * unknown token (WordPiece, Unigram) wins for `unk`. GPT-2 style vocabularies have one
  * `<|endoftext|>` that is both bos and eos, and no unk or pad.
  */
-export function findSpecialIds(added: readonly AddedTokenEntry[], modelUnkId: number | undefined): TokenizerPart['special'] {
+export function findSpecialIds(
+  added: readonly AddedTokenEntry[],
+  modelUnkId: number | undefined,
+): TokenizerPart['special'] {
   const byContent = new Map<string, number>();
   for (const t of added) if (!byContent.has(t.content)) byContent.set(t.content, t.id);
   const find = (role: keyof typeof ROLE_TOKENS) => {

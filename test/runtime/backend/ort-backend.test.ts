@@ -3,7 +3,15 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder, OrtBackend, RecurError, memoryLogger, runOnnxFile, type ComputeUnit, type TensorData } from '@recur/runtime';
+import {
+  GraphBuilder,
+  OrtBackend,
+  RecurError,
+  memoryLogger,
+  runOnnxFile,
+  type ComputeUnit,
+  type TensorData,
+} from '@recur/runtime';
 import { assertRejectsWith } from '../safetensors/helpers.js';
 
 /** y = tanh(x W) with W = [[1, 0], [0, 1], [1, 1]], and n = x's row count as int64. */
@@ -75,7 +83,10 @@ describe('OrtBackend', () => {
 
   it('caches one session per unit bytes and options, and shares one creation between concurrent requests', async () => {
     const unit = denseUnit();
-    const [a, b] = await Promise.all([backend.session(unit), backend.session({ name: 'same-bytes', model: unit.model.slice() })]);
+    const [a, b] = await Promise.all([
+      backend.session(unit),
+      backend.session({ name: 'same-bytes', model: unit.model.slice() }),
+    ]);
     assert.equal(a, b);
     const other = await backend.session(unit, { threads: 1 });
     assert.notEqual(other, a);
@@ -108,9 +119,24 @@ describe('OrtBackend', () => {
 
   it('asks ONNX Runtime for CUDA only when its libraries are installed, so a CPU fallback prints no native error', async () => {
     // ONNX Runtime writes its own "Failed to load library" error straight to stderr: only a child process shows it.
-    const r = spawnSync(process.execPath, ['core/cli/bin/recur.js', 'run', 'pipelines/demo.json', '--text', 'fine', '--set', 'runtime.executionProviders=["cuda","cpu"]'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        'core/cli/bin/recur.js',
+        'run',
+        'pipelines/demo.json',
+        '--text',
+        'fine',
+        '--set',
+        'runtime.executionProviders=["cuda","cpu"]',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /execution provider "cuda" is unavailable for unit "classifier", falling back: .*providers_cuda/);
+    assert.match(
+      r.stderr,
+      /execution provider "cuda" is unavailable for unit "classifier", falling back: .*providers_cuda/,
+    );
     assert.doesNotMatch(r.stderr, /Failed to load library|onnxruntime:/);
   });
 
@@ -122,8 +148,17 @@ describe('OrtBackend', () => {
 
   it('reports every candidate in one error when no provider can create the session', async () => {
     const broken: ComputeUnit = { name: 'broken', model: Uint8Array.from([1, 2, 3, 4]) };
-    const e = await assertRejectsWith(backend.session(broken, { executionProviders: ['cuda', 'cpu'] }), 'RECUR_E_BACKEND_FAILED', 'unit "broken"', '[cuda] ', ', [cpu] ');
-    assert.deepEqual((e.details['failures'] as { provider: string }[]).map((f) => f.provider), ['cuda', 'cpu']);
+    const e = await assertRejectsWith(
+      backend.session(broken, { executionProviders: ['cuda', 'cpu'] }),
+      'RECUR_E_BACKEND_FAILED',
+      'unit "broken"',
+      '[cuda] ',
+      ', [cpu] ',
+    );
+    assert.deepEqual(
+      (e.details['failures'] as { provider: string }[]).map((f) => f.provider),
+      ['cuda', 'cpu'],
+    );
     // The failed creation is not cached: asking again tries again (and fails the same way).
     await assertRejectsWith(backend.session(broken), 'RECUR_E_BACKEND_FAILED', '[cpu] ');
   });
@@ -141,7 +176,11 @@ describe('OrtBackend', () => {
   it("wraps ONNX Runtime's run errors in RECUR_E_BACKEND_FAILED with its words", async () => {
     const session = await backend.session(denseUnit());
     await assertRejectsWith(session.run({}), 'RECUR_E_BACKEND_FAILED', 'unit "dense"', "input 'x' is missing");
-    await assertRejectsWith(session.run({ x: { dtype: 'int32', dims: [1, 3], data: Int32Array.from([1, 2, 3]) } }), 'RECUR_E_BACKEND_FAILED', 'Unexpected input data type');
+    await assertRejectsWith(
+      session.run({ x: { dtype: 'int32', dims: [1, 3], data: Int32Array.from([1, 2, 3]) } }),
+      'RECUR_E_BACKEND_FAILED',
+      'Unexpected input data type',
+    );
   });
 
   it('dispose releases every session; the disposed backend refuses new ones', async () => {

@@ -55,7 +55,10 @@ describe('ONNX Runtime telemetry', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(Array.isArray(JSON.parse(r.stdout)));
     const leftInTmp = await readdir(tmp);
-    assert.deepEqual(leftInTmp.filter((n) => /^mat-debug-.*\.log$/.test(n)), []);
+    assert.deepEqual(
+      leftInTmp.filter((n) => /^mat-debug-.*\.log$/.test(n)),
+      [],
+    );
     assert.deepEqual(leftInTmp, [], 'the temporary folder is left as it was');
     assert.equal(existsSync(join(home, '.cache', 'Microsoft')), false, 'nothing under $HOME/.cache/Microsoft');
     assert.deepEqual(await readdir(home), []);
@@ -68,7 +71,10 @@ describe('ONNX Runtime telemetry', () => {
     const cwd = resolve('.');
     const byDefault = await runNode(['--input-type=module', '-e', script], { ...freshEnv(home, tmp), PWD: cwd });
     assert.equal(byDefault.stdout, '1', byDefault.stderr);
-    const userSet = await runNode(['--input-type=module', '-e', script], freshEnv(home, tmp, { ORT_DISABLE_TELEMETRY: '0' }));
+    const userSet = await runNode(
+      ['--input-type=module', '-e', script],
+      freshEnv(home, tmp, { ORT_DISABLE_TELEMETRY: '0' }),
+    );
     assert.equal(userSet.stdout, '0', userSet.stderr);
   });
 
@@ -88,6 +94,9 @@ describe('ONNX Runtime telemetry', () => {
       }
     };
     for (const root of ['core', 'plugins', 'bench', 'test', 'scripts']) if (existsSync(root)) await walk(resolve(root));
-    assert.deepEqual(offenders.map((p) => p.slice(resolve('.').length + 1)), ['core/runtime/src/backend/onnxruntime.ts']);
+    assert.deepEqual(
+      offenders.map((p) => p.slice(resolve('.').length + 1)),
+      ['core/runtime/src/backend/onnxruntime.ts'],
+    );
   });
 });

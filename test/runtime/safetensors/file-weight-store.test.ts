@@ -10,7 +10,9 @@ const H: TensorData = { dtype: 'float16', dims: [3], data: Uint16Array.from([0.5
 
 describe('safetensors: FileWeightStore (header read, tensors on demand)', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'recur-fws-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'recur-fws-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('answers names, dtypes and shapes from the header, reads values on demand, and says where each tensor lies', async () => {
@@ -26,21 +28,29 @@ describe('safetensors: FileWeightStore (header read, tensors on demand)', () => 
     assert.deepEqual(Array.from(store.get('h')!.data as Uint16Array), Array.from(H.data as Uint16Array));
     assert.equal(store.get('nope'), undefined);
     // The extent is where the bytes really are: reading them there gives the tensor.
-    for (const [name, t] of [['w', W], ['h', H]] as const) {
+    for (const [name, t] of [
+      ['w', W],
+      ['h', H],
+    ] as const) {
       const e = store.extent(name)!;
       assert.equal(join(e.dir, e.file), join(dir, 'w.safetensors'));
       const raw = bytes.subarray(e.offset, e.offset + e.length);
       assert.deepEqual(raw, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
       assert.equal(e.dtype, t.dtype);
     }
-    assert.equal(store.extent('w')!.fingerprint, `${statSync(path).size}:${statSync(path).mtimeMs}:${statSync(path).ino}`);
+    assert.equal(
+      store.extent('w')!.fingerprint,
+      `${statSync(path).size}:${statSync(path).mtimeMs}:${statSync(path).ino}`,
+    );
   });
 
   it('checkWeights needs only the header: shapes and dtypes are checked without reading values', async () => {
     const path = join(dir, 'w.safetensors');
     writeFileSync(path, serializeSafetensors({ w: W }, {}));
     const store = await FileWeightStore.open(path);
-    store.get = () => { throw new Error('values were read'); };
+    store.get = () => {
+      throw new Error('values were read');
+    };
     assert.equal(checkWeights(store, [{ name: 'w', dims: [2, 3] }]), store);
     assert.throws(() => checkWeights(store, [{ name: 'w', dims: [3, 2] }]), /expected \[3, 2\], file has \[2, 3\]/);
   });
@@ -57,10 +67,20 @@ describe('safetensors: FileWeightStore (header read, tensors on demand)', () => 
   });
 
   it('a missing file is RECUR_E_IO; a bad header is RECUR_E_WEIGHTS_INVALID naming the file', async () => {
-    await assertRejectsWith(FileWeightStore.open(join(dir, 'nope.safetensors')), 'RECUR_E_IO', 'nope.safetensors', 'no such file');
+    await assertRejectsWith(
+      FileWeightStore.open(join(dir, 'nope.safetensors')),
+      'RECUR_E_IO',
+      'nope.safetensors',
+      'no such file',
+    );
     const short = join(dir, 'short.safetensors');
     writeFileSync(short, new Uint8Array(3));
-    await assertRejectsWith(FileWeightStore.open(short), 'RECUR_E_WEIGHTS_INVALID', short, 'fewer than the 8-byte header length');
+    await assertRejectsWith(
+      FileWeightStore.open(short),
+      'RECUR_E_WEIGHTS_INVALID',
+      short,
+      'fewer than the 8-byte header length',
+    );
     const holey = join(dir, 'holey.safetensors');
     writeFileSync(holey, fileWith({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)));
     await assertRejectsWith(FileWeightStore.open(holey), 'RECUR_E_WEIGHTS_INVALID', 'must be contiguous');

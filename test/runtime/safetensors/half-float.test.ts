@@ -13,7 +13,10 @@ describe('float16 conversion', () => {
   });
 
   it('known values, and every finite half survives float32 -> half unchanged', () => {
-    assert.deepEqual([...halfArrayToFloat(Uint16Array.from([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x8000]))], [1, -2, 65504, 2 ** -24, Infinity, -0]);
+    assert.deepEqual(
+      [...halfArrayToFloat(Uint16Array.from([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x8000]))],
+      [1, -2, 65504, 2 ** -24, Infinity, -0],
+    );
     for (let h = 0; h < 65536; h++) {
       const v = halfToFloat(h);
       if (Number.isFinite(v)) assert.equal(floatToHalf(v), h, `bits ${h}`);

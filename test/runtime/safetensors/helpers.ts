@@ -7,7 +7,11 @@ export function fileWith(header: unknown, data: Uint8Array = new Uint8Array(0)):
   return fileWithHeaderBytes(text, data);
 }
 
-export function fileWithHeaderBytes(headerBytes: Uint8Array, data: Uint8Array, declaredLength: bigint = BigInt(headerBytes.byteLength)): Uint8Array {
+export function fileWithHeaderBytes(
+  headerBytes: Uint8Array,
+  data: Uint8Array,
+  declaredLength: bigint = BigInt(headerBytes.byteLength),
+): Uint8Array {
   const out = new Uint8Array(8 + headerBytes.byteLength + data.byteLength);
   new DataView(out.buffer).setBigUint64(0, declaredLength, true);
   out.set(headerBytes, 8);
@@ -25,16 +29,27 @@ export function assertRecurError(fn: () => unknown, code: string, ...fragments: 
   }
   assert.ok(RecurError.is(caught), `expected a RecurError ${code}, got ${String(caught)}`);
   assert.equal(caught.code, code, caught.message);
-  for (const f of fragments) assert.ok(caught.message.includes(f), `message ${JSON.stringify(caught.message)} lacks ${JSON.stringify(f)}`);
+  for (const f of fragments)
+    assert.ok(caught.message.includes(f), `message ${JSON.stringify(caught.message)} lacks ${JSON.stringify(f)}`);
   return caught;
 }
 
-export async function assertRejectsWith(promise: Promise<unknown>, code: string, ...fragments: string[]): Promise<RecurError> {
+export async function assertRejectsWith(
+  promise: Promise<unknown>,
+  code: string,
+  ...fragments: string[]
+): Promise<RecurError> {
   let caught: unknown;
   try {
     await promise;
   } catch (err) {
     caught = err;
   }
-  return assertRecurError(() => { if (caught !== undefined) throw caught; }, code, ...fragments);
+  return assertRecurError(
+    () => {
+      if (caught !== undefined) throw caught;
+    },
+    code,
+    ...fragments,
+  );
 }

@@ -7,9 +7,21 @@ import { runCli } from '../../cli/run-cli.js';
 import { demoCopy } from '../../helpers/demo-copy.js';
 import { assertRejectsWith } from './helpers.js';
 
-const f32 = (...values: number[]): TensorData => ({ dtype: 'float32', dims: [values.length], data: Float32Array.from(values) });
-const f16 = (...values: number[]): TensorData => ({ dtype: 'float16', dims: [values.length], data: Uint16Array.from(values.map(floatToHalf)) });
-const f64 = (...values: number[]): TensorData => ({ dtype: 'float64', dims: [values.length], data: Float64Array.from(values) });
+const f32 = (...values: number[]): TensorData => ({
+  dtype: 'float32',
+  dims: [values.length],
+  data: Float32Array.from(values),
+});
+const f16 = (...values: number[]): TensorData => ({
+  dtype: 'float16',
+  dims: [values.length],
+  data: Uint16Array.from(values.map(floatToHalf)),
+});
+const f64 = (...values: number[]): TensorData => ({
+  dtype: 'float64',
+  dims: [values.length],
+  data: Float64Array.from(values),
+});
 
 describe('non-finite weights', () => {
   let dir: string;
@@ -43,8 +55,16 @@ describe('non-finite weights', () => {
     ['float64 NaN', { d: f64(0, NaN) }, 'd', 1],
   ] as const) {
     it(`refuses ${dtype} at load, naming the tensor and the count`, async () => {
-      const path = await file(`${tensor}-${dtype.replace(/\W/g, '')}.safetensors`, tensors as Record<string, TensorData>);
-      const err = await assertRejectsWith(FileWeightStore.open(path), 'RECUR_E_WEIGHTS_NON_FINITE', `${tensor}: ${count} value`, path);
+      const path = await file(
+        `${tensor}-${dtype.replace(/\W/g, '')}.safetensors`,
+        tensors as Record<string, TensorData>,
+      );
+      const err = await assertRejectsWith(
+        FileWeightStore.open(path),
+        'RECUR_E_WEIGHTS_NON_FINITE',
+        `${tensor}: ${count} value`,
+        path,
+      );
       assert.equal(err.details.tensor, tensor);
       assert.equal(err.details.count, count);
       assert.equal(err.exitCode, 1);
@@ -64,7 +84,7 @@ describe('non-finite weights', () => {
     await assertRejectsWith(FileWeightStore.open(path), 'RECUR_E_WEIGHTS_NON_FINITE', 'b: 1 value');
   });
 
-  it('counts across the scan\'s chunks (a tensor larger than one read)', async () => {
+  it("counts across the scan's chunks (a tensor larger than one read)", async () => {
     const big = new Float32Array(3 * 1024 * 1024); // 12 MiB: three reads
     big[0] = NaN;
     big[1024 * 1024 + 7] = Infinity;
@@ -102,7 +122,10 @@ describe('non-finite weights', () => {
         (tensors.get('head.b')!.data as Float32Array).fill(0);
       });
       const r = await runCli(['run', demo.spec, '--text', 'anything at all', '--json']);
-      const out = JSON.parse(r.stdout) as { ok: boolean; errors?: { code: string; message: string; pointer?: string }[] };
+      const out = JSON.parse(r.stdout) as {
+        ok: boolean;
+        errors?: { code: string; message: string; pointer?: string }[];
+      };
       assert.equal(r.code, 1, r.stdout);
       assert.equal(out.errors![0]!.code, 'RECUR_E_OUTPUT_NON_FINITE');
       assert.match(out.errors![0]!.message, /NaN at \/0\/\d+\/score/);

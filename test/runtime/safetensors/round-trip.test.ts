@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { floatToHalf, parseSafetensors, serializeSafetensors, type TensorData } from '@recur/runtime';
 import { fileWith } from './helpers.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../fixtures/safetensors/pytorch-lstm-ragged.safetensors', import.meta.url));
+const FIXTURE = fileURLToPath(
+  new URL('../../../fixtures/safetensors/pytorch-lstm-ragged.safetensors', import.meta.url),
+);
 
 function headerOf(bytes: Uint8Array): { length: number; text: string } {
   const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
@@ -61,7 +63,10 @@ describe('safetensors round trip', () => {
     const data = new Uint8Array(5);
     data[0] = 9;
     new DataView(data.buffer).setFloat32(1, -1.25, true);
-    const bytes = fileWith({ a: { dtype: 'U8', shape: [1], data_offsets: [0, 1] }, b: { dtype: 'F32', shape: [1], data_offsets: [1, 5] } }, data);
+    const bytes = fileWith(
+      { a: { dtype: 'U8', shape: [1], data_offsets: [0, 1] }, b: { dtype: 'F32', shape: [1], data_offsets: [1, 5] } },
+      data,
+    );
     const store = parseSafetensors(bytes, 'm');
     assert.deepEqual(Array.from(store.get('b')!.data as Float32Array), [-1.25]);
     assert.deepEqual(Array.from(store.get('a')!.data as Uint8Array), [9]);
@@ -92,8 +97,17 @@ describe('safetensors round trip', () => {
   it('reads the file PyTorch wrote (nn.LSTM state dict, ragged batch, outputs)', () => {
     const store = parseSafetensors(readFileSync(FIXTURE), FIXTURE);
     assert.deepEqual(store.names(), [
-      'input.c0', 'input.h0', 'input.lengths', 'input.x', 'output.c_n', 'output.h_n', 'output.y',
-      'param.bias_hh_l0', 'param.bias_ih_l0', 'param.weight_hh_l0', 'param.weight_ih_l0',
+      'input.c0',
+      'input.h0',
+      'input.lengths',
+      'input.x',
+      'output.c_n',
+      'output.h_n',
+      'output.y',
+      'param.bias_hh_l0',
+      'param.bias_ih_l0',
+      'param.weight_hh_l0',
+      'param.weight_ih_l0',
     ]);
     assert.deepEqual(store.get('param.weight_ih_l0')!.dims, [24, 4]);
     assert.deepEqual(store.get('param.weight_hh_l0')!.dims, [24, 6]);

@@ -9,7 +9,10 @@ describe('spec reference generator', () => {
     assert.match(page, /^# Spec reference/);
     assert.match(page, /\| `name` \| string of 1 to 128 characters matching .* \| {2}\| yes \| Name of the pipeline/);
     assert.match(page, /\| `runtime\.threads` \| integer >= 0 and <= 1024 \| `0` \| {2}\| Intra-op threads/);
-    assert.match(page, /\| `train\.optimizer\.betas` \| array of \(number >= 0 and < 1\) with exactly 2 items \| `\[0\.9,0\.999\]` \|/);
+    assert.match(
+      page,
+      /\| `train\.optimizer\.betas` \| array of \(number >= 0 and < 1\) with exactly 2 items \| `\[0\.9,0\.999\]` \|/,
+    );
     assert.match(page, /\| `encoder` \| encoder block \(see Parts: encoder\) \|/);
   });
 
@@ -25,7 +28,10 @@ describe('spec reference generator', () => {
   });
 
   it('documents tasks with their aliases and required keys', () => {
-    assert.match(page, /### `text-classification\.v1`\n\nTest classification task\.\n\nNames: `sentiment-analysis`, `text-classification`, `text-classification\.v1`\.\nRequires: `tokenizer`, `embedding`, `encoder`, `head`\./);
+    assert.match(
+      page,
+      /### `text-classification\.v1`\n\nTest classification task\.\n\nNames: `sentiment-analysis`, `text-classification`, `text-classification\.v1`\.\nRequires: `tokenizer`, `embedding`, `encoder`, `head`\./,
+    );
   });
 
   it('is the same text every time (no drift from ordering)', () => {
@@ -38,12 +44,19 @@ describe('spec reference generator', () => {
       kind: 'head',
       type: 'quiet.v1',
       description: 'A head whose option is undocumented.',
-      options: { type: 'object', properties: { nested: { type: 'object', description: 'ok', properties: { level: { type: 'integer' } } } } },
+      options: {
+        type: 'object',
+        properties: { nested: { type: 'object', description: 'ok', properties: { level: { type: 'integer' } } } },
+      },
     });
     const registry = new PluginRegistry().register(...ALL_TEST_PLUGINS, undocumented);
     assert.throws(
       () => renderSpecReference(registry),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_PLUGIN_INVALID' && /quiet\.v1/.test(e.message) && e.pointer === '#/properties/nested/properties/level',
+      (e: unknown) =>
+        RecurError.is(e) &&
+        e.code === 'RECUR_E_PLUGIN_INVALID' &&
+        /quiet\.v1/.test(e.message) &&
+        e.pointer === '#/properties/nested/properties/level',
     );
   });
 });

@@ -52,7 +52,15 @@ describe('spec file references', () => {
   it('resolves a relative path against the spec folder and reports the real path', async () => {
     const result = await run(withTokenizer('sub/tok.json'));
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.files, [{ pointer: '/tokenizer/path', value: 'sub/tok.json', path: join(layout.specDir, 'sub', 'tok.json'), exists: true, role: 'tokenizer' }]);
+    assert.deepEqual(result.files, [
+      {
+        pointer: '/tokenizer/path',
+        value: 'sub/tok.json',
+        path: join(layout.specDir, 'sub', 'tok.json'),
+        exists: true,
+        role: 'tokenizer',
+      },
+    ]);
   });
 
   it('accepts ../ that comes back inside the folder', async () => {
@@ -70,7 +78,11 @@ describe('spec file references', () => {
   ];
   for (const [name, path] of escapes) {
     it(`refuses ${name} with RECUR_E_PATH_OUTSIDE_ROOT at the option's pointer`, async () => {
-      const error = expectOneError(await run(withTokenizer(path(layout))), 'RECUR_E_PATH_OUTSIDE_ROOT', '/tokenizer/path');
+      const error = expectOneError(
+        await run(withTokenizer(path(layout))),
+        'RECUR_E_PATH_OUTSIDE_ROOT',
+        '/tokenizer/path',
+      );
       assert.match(error.message, /outside the spec's folder/);
     });
   }
@@ -93,12 +105,20 @@ describe('spec file references', () => {
 
   it('refuses a dangling symlink that points out, before its target exists (weights to be written)', async () => {
     await fs.symlink(join(layout.outside, 'weights.safetensors'), join(layout.specDir, 'w.safetensors'));
-    expectOneError(await run(withTokenizer('tok.json', { weights: 'w.safetensors' }), 'train'), 'RECUR_E_PATH_OUTSIDE_ROOT', '/weights');
+    expectOneError(
+      await run(withTokenizer('tok.json', { weights: 'w.safetensors' }), 'train'),
+      'RECUR_E_PATH_OUTSIDE_ROOT',
+      '/weights',
+    );
   });
 
   it('refuses a missing file below a symlinked folder that points out', async () => {
     await fs.symlink(layout.outside, join(layout.specDir, 'out'));
-    expectOneError(await run(withTokenizer('tok.json', { weights: 'out/new/w.safetensors' }), 'train'), 'RECUR_E_PATH_OUTSIDE_ROOT', '/weights');
+    expectOneError(
+      await run(withTokenizer('tok.json', { weights: 'out/new/w.safetensors' }), 'train'),
+      'RECUR_E_PATH_OUTSIDE_ROOT',
+      '/weights',
+    );
   });
 
   it('accepts a symlink that stays inside the folder', async () => {
@@ -135,14 +155,21 @@ describe('spec file references', () => {
     const spec = {
       name: 't',
       task: 'translation',
-      source: { tokenizer: { type: 'tok', path: 'tok.json' }, embedding: { type: 'lookup', dim: 4 }, encoder: { type: 'recurrent', cell: { type: 'cellx' }, hidden: 4 } },
+      source: {
+        tokenizer: { type: 'tok', path: 'tok.json' },
+        embedding: { type: 'lookup', dim: 4 },
+        encoder: { type: 'recurrent', cell: { type: 'cellx' }, hidden: 4 },
+      },
       target: { tokenizer: { type: 'tok', path: '../outside/secret.json' }, embedding: { type: 'lookup', dim: 4 } },
       decoder: { type: 'attention-decoder', cell: { type: 'cellx' }, hidden: 4 },
       head: { type: 'seq2seq' },
     };
     const result = await run(spec);
     expectOneError(result, 'RECUR_E_PATH_OUTSIDE_ROOT', '/target/tokenizer/path');
-    assert.deepEqual(result.files.map((f) => f.pointer), ['/source/tokenizer/path', '/target/tokenizer/path']);
+    assert.deepEqual(
+      result.files.map((f) => f.pointer),
+      ['/source/tokenizer/path', '/target/tokenizer/path'],
+    );
   });
 
   it('refuses a missing tokenizer file with RECUR_E_PATH_NOT_FOUND', async () => {
@@ -171,7 +198,13 @@ describe('spec file references', () => {
       assert.match(result.warnings[0]!.message, /weights do not exist yet; run recur train/);
       assert.deepEqual(
         result.files.find((f) => f.pointer === '/weights'),
-        { pointer: '/weights', value: 'model/weights.safetensors', path: join(layout.specDir, 'model', 'weights.safetensors'), exists: false, role: 'weights' },
+        {
+          pointer: '/weights',
+          value: 'model/weights.safetensors',
+          path: join(layout.specDir, 'model', 'weights.safetensors'),
+          exists: false,
+          role: 'weights',
+        },
       );
     });
 
@@ -195,18 +228,26 @@ describe('spec file references', () => {
 
     it('still refuses weights outside the folder, whatever the purpose', async () => {
       for (const purpose of ['validate', 'train', 'run'] as const) {
-        expectOneError(await run(withTokenizer('tok.json', { weights: '../outside/w.safetensors' }), purpose), 'RECUR_E_PATH_OUTSIDE_ROOT', '/weights');
+        expectOneError(
+          await run(withTokenizer('tok.json', { weights: '../outside/w.safetensors' }), purpose),
+          'RECUR_E_PATH_OUTSIDE_ROOT',
+          '/weights',
+        );
       }
     });
   });
 
   describe('tokenizers trained by recur train', () => {
-    const spec = (): object => withTokenizer('new-tokenizer.json', { train: { tokenizer: { kind: 'bpe', vocabSize: 100 } } });
+    const spec = (): object =>
+      withTokenizer('new-tokenizer.json', { train: { tokenizer: { kind: 'bpe', vocabSize: 100 } } });
 
     it('validate: a missing tokenizer is a warning when train.tokenizer will write it', async () => {
       const result = await run(spec(), 'validate');
       assert.deepEqual(result.errors, []);
-      assert.deepEqual(result.warnings.map((w) => [w.code, w.pointer]), [['RECUR_E_PATH_NOT_FOUND', '/tokenizer/path']]);
+      assert.deepEqual(
+        result.warnings.map((w) => [w.code, w.pointer]),
+        [['RECUR_E_PATH_NOT_FOUND', '/tokenizer/path']],
+      );
     });
 
     it('train: a missing tokenizer is fine', async () => {
@@ -228,17 +269,27 @@ describe('spec file references', () => {
     it('validate: a missing data file is a warning', async () => {
       const result = await run(spec('data/train.tsv'), 'validate');
       assert.equal(result.ok, true);
-      assert.deepEqual(result.warnings.map((w) => w.pointer), ['/train/data/train']);
+      assert.deepEqual(
+        result.warnings.map((w) => w.pointer),
+        ['/train/data/train'],
+      );
     });
 
     it('run: training inputs are not checked at all (running never reads them)', async () => {
       const result = await run(spec('../outside/secret.json'), 'run');
       assert.deepEqual(result.errors, []);
-      assert.deepEqual(result.files.map((f) => f.pointer), ['/tokenizer/path']);
+      assert.deepEqual(
+        result.files.map((f) => f.pointer),
+        ['/tokenizer/path'],
+      );
     });
 
     it('validate: a data file outside the folder is refused', async () => {
-      expectOneError(await run(spec('../outside/secret.json'), 'validate'), 'RECUR_E_PATH_OUTSIDE_ROOT', '/train/data/train');
+      expectOneError(
+        await run(spec('../outside/secret.json'), 'validate'),
+        'RECUR_E_PATH_OUTSIDE_ROOT',
+        '/train/data/train',
+      );
     });
   });
 });

@@ -14,7 +14,13 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('spec overrides (--set)', () => {
   it('sets values parsed as JSON, and as strings when they are not JSON', () => {
-    const out = applyOverrides(classifierSpec(), ['encoder.hidden=512', 'head.labels=["x","y","z"]', 'name=my-model', 'encoder.bidirectional=true', 'description={not json']);
+    const out = applyOverrides(classifierSpec(), [
+      'encoder.hidden=512',
+      'head.labels=["x","y","z"]',
+      'name=my-model',
+      'encoder.bidirectional=true',
+      'description={not json',
+    ]);
     const encoder = out['encoder'] as Record<string, unknown>;
     assert.equal(encoder['hidden'], 512);
     assert.equal(encoder['bidirectional'], true);
@@ -50,52 +56,94 @@ describe('spec overrides (--set)', () => {
     ['an index that is not a number', 'head.labels.first=x', '/head/labels/first'],
     ['an index past the end', 'head.labels.5=x', '/head/labels/5'],
     ['the key __proto__ in the path', '__proto__.polluted=true', '/__proto__/polluted'],
-    ['the key constructor in the path', 'encoder.constructor.prototype.polluted=1', '/encoder/constructor/prototype/polluted'],
+    [
+      'the key constructor in the path',
+      'encoder.constructor.prototype.polluted=1',
+      '/encoder/constructor/prototype/polluted',
+    ],
     ['a value with a __proto__ key', 'encoder={"__proto__": {"polluted": true}}', '/encoder'],
     ['a value nested too deeply', `encoder=${'['.repeat(100)}${']'.repeat(100)}`, '/encoder'],
   ];
   for (const [name, text, pointer] of malformed) {
     it(`refuses ${name} with RECUR_E_SPEC_OVERRIDE (exit code 2) at ${pointer || 'the root'}`, async () => {
-      assert.equal(codeOf(() => applyOverrides(classifierSpec(), [text])), 'RECUR_E_SPEC_OVERRIDE');
-      const error = expectOneError(await check(classifierSpec(), { overrides: [text] }), 'RECUR_E_SPEC_OVERRIDE', pointer);
+      assert.equal(
+        codeOf(() => applyOverrides(classifierSpec(), [text])),
+        'RECUR_E_SPEC_OVERRIDE',
+      );
+      const error = expectOneError(
+        await check(classifierSpec(), { overrides: [text] }),
+        'RECUR_E_SPEC_OVERRIDE',
+        pointer,
+      );
       assert.equal(error.exitCode, 2);
       assertPrototypeClean();
     });
   }
 
   it('validates overridden values like written ones', async () => {
-    expectOneError(await check(classifierSpec(), { overrides: ['encoder.hidden=0'] }), 'RECUR_E_SPEC_INVALID', '/encoder/hidden');
-    expectOneError(await check(classifierSpec(), { overrides: ['encoder.hiden=8'] }), 'RECUR_E_SPEC_UNKNOWN_KEY', '/encoder/hiden');
-    expectOneError(await check(classifierSpec(), { overrides: ['encoder.type=lstmm'] }), 'RECUR_E_PLUGIN_UNKNOWN', '/encoder/type');
+    expectOneError(
+      await check(classifierSpec(), { overrides: ['encoder.hidden=0'] }),
+      'RECUR_E_SPEC_INVALID',
+      '/encoder/hidden',
+    );
+    expectOneError(
+      await check(classifierSpec(), { overrides: ['encoder.hiden=8'] }),
+      'RECUR_E_SPEC_UNKNOWN_KEY',
+      '/encoder/hiden',
+    );
+    expectOneError(
+      await check(classifierSpec(), { overrides: ['encoder.type=lstmm'] }),
+      'RECUR_E_PLUGIN_UNKNOWN',
+      '/encoder/type',
+    );
   });
 
   it('applies overrides to spec text and returns the overridden, filled spec', async () => {
-    const result = await check(JSON.stringify(classifierSpec()), { overrides: ['encoder.hidden=64', 'encoder.cell.type=cellx.v1'] });
+    const result = await check(JSON.stringify(classifierSpec()), {
+      overrides: ['encoder.hidden=64', 'encoder.cell.type=cellx.v1'],
+    });
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.spec!.encoder, { type: 'recurrent.v1', cell: { type: 'cellx.v1', activation: 'tanh' }, hidden: 64, layers: 1, bidirectional: false, dropout: 0 });
+    assert.deepEqual(result.spec!.encoder, {
+      type: 'recurrent.v1',
+      cell: { type: 'cellx.v1', activation: 'tanh' },
+      hidden: 64,
+      layers: 1,
+      bidirectional: false,
+      dropout: 0,
+    });
   });
 
   it('reports every malformed override at once, and loadSpec exits 2 for them', async () => {
     const overrides = ['a', 'name.x=1', 'encoder.hidden=0'];
     const result = await check(classifierSpec(), { overrides });
-    assert.deepEqual(result.errors.map((e) => [e.code, e.pointer]), [
-      ['RECUR_E_SPEC_OVERRIDE', ''],
-      ['RECUR_E_SPEC_OVERRIDE', '/name'],
-      ['RECUR_E_SPEC_INVALID', '/encoder/hidden'],
-    ]);
-    await assert.rejects(loadSpec(classifierSpec(), { registry: testRegistry(), specPath: join(FIXTURES, 'inline.json'), overrides }), (e: unknown) => {
-      assert.ok(e instanceof RecurAggregateError);
-      assert.equal(e.code, 'RECUR_E_SPEC_INVALID');
-      assert.equal(e.exitCode, 2, 'a usage error among the problems makes the exit code 2');
-      assert.equal(e.errors.length, 3);
-      return true;
-    });
+    assert.deepEqual(
+      result.errors.map((e) => [e.code, e.pointer]),
+      [
+        ['RECUR_E_SPEC_OVERRIDE', ''],
+        ['RECUR_E_SPEC_OVERRIDE', '/name'],
+        ['RECUR_E_SPEC_INVALID', '/encoder/hidden'],
+      ],
+    );
+    await assert.rejects(
+      loadSpec(classifierSpec(), { registry: testRegistry(), specPath: join(FIXTURES, 'inline.json'), overrides }),
+      (e: unknown) => {
+        assert.ok(e instanceof RecurAggregateError);
+        assert.equal(e.code, 'RECUR_E_SPEC_INVALID');
+        assert.equal(e.exitCode, 2, 'a usage error among the problems makes the exit code 2');
+        assert.equal(e.errors.length, 3);
+        return true;
+      },
+    );
   });
 
   it('applyOverrides lists several malformed overrides in one error', () => {
     assert.throws(
       () => applyOverrides(classifierSpec(), ['a', 'b']),
-      (e: unknown) => e instanceof RecurAggregateError && e.code === 'RECUR_E_SPEC_OVERRIDE' && e.errors.length === 2 && e.exitCode === 2,
+      (e: unknown) =>
+        e instanceof RecurAggregateError &&
+        e.code === 'RECUR_E_SPEC_OVERRIDE' &&
+        e.errors.length === 2 &&
+        e.exitCode === 2,
     );
   });
 });

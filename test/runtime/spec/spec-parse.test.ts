@@ -3,7 +3,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateSpecFile, RecurError } from '@recur/runtime';
-import { assertPrototypeClean, check, classifierSpec, expectError, expectOneError, FIXTURES, testRegistry } from './test-plugins.js';
+import {
+  assertPrototypeClean,
+  check,
+  classifierSpec,
+  expectError,
+  expectOneError,
+  FIXTURES,
+  testRegistry,
+} from './test-plugins.js';
 
 /** Valid spec text with `replace` spliced in for the encoder block. */
 function withEncoder(encoderText: string): string {
@@ -52,7 +60,10 @@ describe('spec parsing: syntax errors', () => {
     assert.equal(error.details['column'], 8);
   });
 
-  for (const [name, text] of [['an empty text', ''], ['whitespace only', ' \n\t\r\n']] as const) {
+  for (const [name, text] of [
+    ['an empty text', ''],
+    ['whitespace only', ' \n\t\r\n'],
+  ] as const) {
     it(`refuses ${name} as RECUR_E_SPEC_PARSE at the root`, async () => {
       const error = expectOneError(await check(text), 'RECUR_E_SPEC_PARSE', '');
       assert.match(error.message, /empty/);
@@ -79,7 +90,11 @@ describe('spec parsing: wrong top-level types', () => {
       assert.match(error.message, words);
     });
   }
-  for (const [name, value] of [['an array', []], ['null', null], ['a number', 3]] as const) {
+  for (const [name, value] of [
+    ['an array', []],
+    ['null', null],
+    ['a number', 3],
+  ] as const) {
     it(`refuses ${name} given as a value with RECUR_E_SPEC_INVALID at ""`, async () => {
       expectOneError(await check(value as unknown as object), 'RECUR_E_SPEC_INVALID', '');
     });
@@ -88,7 +103,11 @@ describe('spec parsing: wrong top-level types', () => {
 
 describe('spec parsing: size and depth limits', () => {
   it('refuses a 5,000-deep array nesting without overflowing the stack', async () => {
-    const error = expectOneError(await check('['.repeat(5000) + ']'.repeat(5000)), 'RECUR_E_SPEC_TOO_LARGE', '/0'.repeat(64));
+    const error = expectOneError(
+      await check('['.repeat(5000) + ']'.repeat(5000)),
+      'RECUR_E_SPEC_TOO_LARGE',
+      '/0'.repeat(64),
+    );
     assert.match(error.message, /deeper than 64/);
   });
 
@@ -126,7 +145,11 @@ describe('spec parsing: size and depth limits', () => {
 
   it('refuses a multi-megabyte string in an object input, pointing at it', async () => {
     const spec = { ...classifierSpec(), head: { type: 'classifier', labels: ['a', 'b'.repeat(2 * 1024 * 1024)] } };
-    expectOneError(await check(spec, { limits: { maxBytes: 16 * 1024 * 1024 } }), 'RECUR_E_SPEC_TOO_LARGE', '/head/labels/1');
+    expectOneError(
+      await check(spec, { limits: { maxBytes: 16 * 1024 * 1024 } }),
+      'RECUR_E_SPEC_TOO_LARGE',
+      '/head/labels/1',
+    );
   });
 
   it('refuses an object input holding a sparse array with a huge length, without allocating it', async () => {
@@ -154,7 +177,10 @@ describe('spec parsing: size and depth limits', () => {
   });
 
   it('refuses a spec file over the byte cap before reading it whole', async () => {
-    const result = await validateSpecFile(join(FIXTURES, 'classifier.json'), { registry: testRegistry(), limits: { maxBytes: 100 } });
+    const result = await validateSpecFile(join(FIXTURES, 'classifier.json'), {
+      registry: testRegistry(),
+      limits: { maxBytes: 100 },
+    });
     expectOneError(result, 'RECUR_E_SPEC_TOO_LARGE', '');
   });
 
@@ -164,9 +190,17 @@ describe('spec parsing: size and depth limits', () => {
       const text = JSON.stringify(classifierSpec(), null, 2).split('\n');
       const file = join(dir, 'spec.json');
       // Latin-1 "é" (one byte 0xE9) inside the third line's string: not UTF-8.
-      const bytes = Buffer.concat([Buffer.from(text.slice(0, 2).join('\n') + '\n'), Buffer.from(text[2]!.replace('"', '"caf\u0000'), 'latin1').map((b) => (b === 0 ? 0xe9 : b)), Buffer.from('\n' + text.slice(3).join('\n'))]);
+      const bytes = Buffer.concat([
+        Buffer.from(text.slice(0, 2).join('\n') + '\n'),
+        Buffer.from(text[2]!.replace('"', '"caf\u0000'), 'latin1').map((b) => (b === 0 ? 0xe9 : b)),
+        Buffer.from('\n' + text.slice(3).join('\n')),
+      ]);
       await writeFile(file, bytes);
-      const error = expectOneError(await validateSpecFile(file, { registry: testRegistry() }), 'RECUR_E_SPEC_PARSE', '');
+      const error = expectOneError(
+        await validateSpecFile(file, { registry: testRegistry() }),
+        'RECUR_E_SPEC_PARSE',
+        '',
+      );
       assert.match(error.message, /line 3 is not valid UTF-8/);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -174,16 +208,28 @@ describe('spec parsing: size and depth limits', () => {
   });
 
   it('refuses a number too large for a double', async () => {
-    expectOneError(await check(`{"name": "t", "task": "text-classification", "version": 1e400}`), 'RECUR_E_SPEC_INVALID', '/version');
+    expectOneError(
+      await check(`{"name": "t", "task": "text-classification", "version": 1e400}`),
+      'RECUR_E_SPEC_INVALID',
+      '/version',
+    );
   });
 });
 
 describe('spec parsing: forbidden and duplicate keys', () => {
   const texts: [string, string, string][] = [
     ['__proto__ at the top', '{"name": "t", "task": "translation", "__proto__": {"polluted": true}}', '/__proto__'],
-    ['constructor in a part', withEncoder('{"type": "recurrent", "constructor": {"prototype": {"polluted": 1}}}'), '/encoder/constructor'],
+    [
+      'constructor in a part',
+      withEncoder('{"type": "recurrent", "constructor": {"prototype": {"polluted": 1}}}'),
+      '/encoder/constructor',
+    ],
     ['prototype in an array item', '{"name": "t", "plugins": [{"prototype": 1}]}', '/plugins/0/prototype'],
-    ['__proto__ written with a unicode escape', '{"name": "t", "head": {"__pro\\u0074o__": {"polluted": 1}}}', '/head/__proto__'],
+    [
+      '__proto__ written with a unicode escape',
+      '{"name": "t", "head": {"__pro\\u0074o__": {"polluted": 1}}}',
+      '/head/__proto__',
+    ],
   ];
   for (const [name, text, pointer] of texts) {
     it(`refuses ${name} with RECUR_E_SPEC_FORBIDDEN_KEY and leaves Object.prototype clean`, async () => {
@@ -191,13 +237,19 @@ describe('spec parsing: forbidden and duplicate keys', () => {
       const forbidden = result.errors.filter((e) => e.code === 'RECUR_E_SPEC_FORBIDDEN_KEY');
       assert.ok(forbidden.length >= 1, result.errors.map((e) => e.message).join('\n'));
       assert.equal(forbidden[0]!.pointer, pointer);
-      assert.equal(JSON.stringify(result.spec ?? {}).includes('polluted'), false, 'reserved keys are dropped from the value');
+      assert.equal(
+        JSON.stringify(result.spec ?? {}).includes('polluted'),
+        false,
+        'reserved keys are dropped from the value',
+      );
       assertPrototypeClean();
     });
   }
 
   it('refuses an own __proto__ property of an object input (as JSON.parse makes it)', async () => {
-    const spec = JSON.parse('{"name": "t", "task": "translation", "encoder": {"__proto__": {"polluted": true}}}') as object;
+    const spec = JSON.parse(
+      '{"name": "t", "task": "translation", "encoder": {"__proto__": {"polluted": true}}}',
+    ) as object;
     expectError(await check(spec), 'RECUR_E_SPEC_FORBIDDEN_KEY', '/encoder/__proto__');
     assertPrototypeClean();
   });
@@ -209,22 +261,28 @@ describe('spec parsing: forbidden and duplicate keys', () => {
   });
 
   it('refuses a key written twice in one object', async () => {
-    const result = await check(JSON.stringify(classifierSpec()).replace('"name":"test"', '"name":"test","name":"again"'));
+    const result = await check(
+      JSON.stringify(classifierSpec()).replace('"name":"test"', '"name":"test","name":"again"'),
+    );
     expectOneError(result, 'RECUR_E_SPEC_DUPLICATE_KEY', '/name');
   });
 
   it('reports reserved keys together with every other problem of the spec', async () => {
-    const text = '{"name": "t", "task": "text-classification", "__proto__": {"x": 1}, "encoder": {"type": "lstmm", "constructor": 1}, "nmae": 1}';
+    const text =
+      '{"name": "t", "task": "text-classification", "__proto__": {"x": 1}, "encoder": {"type": "lstmm", "constructor": 1}, "nmae": 1}';
     const result = await check(text);
-    assert.deepEqual(result.errors.map((e) => [e.pointer, e.code]), [
-      ['/__proto__', 'RECUR_E_SPEC_FORBIDDEN_KEY'],
-      ['/encoder/constructor', 'RECUR_E_SPEC_FORBIDDEN_KEY'],
-      ['/embedding', 'RECUR_E_SPEC_INVALID'],
-      ['/encoder/type', 'RECUR_E_PLUGIN_UNKNOWN'],
-      ['/head', 'RECUR_E_SPEC_INVALID'],
-      ['/nmae', 'RECUR_E_SPEC_UNKNOWN_KEY'],
-      ['/tokenizer', 'RECUR_E_SPEC_INVALID'],
-    ]);
+    assert.deepEqual(
+      result.errors.map((e) => [e.pointer, e.code]),
+      [
+        ['/__proto__', 'RECUR_E_SPEC_FORBIDDEN_KEY'],
+        ['/encoder/constructor', 'RECUR_E_SPEC_FORBIDDEN_KEY'],
+        ['/embedding', 'RECUR_E_SPEC_INVALID'],
+        ['/encoder/type', 'RECUR_E_PLUGIN_UNKNOWN'],
+        ['/head', 'RECUR_E_SPEC_INVALID'],
+        ['/nmae', 'RECUR_E_SPEC_UNKNOWN_KEY'],
+        ['/tokenizer', 'RECUR_E_SPEC_INVALID'],
+      ],
+    );
     assertPrototypeClean();
   });
 });

@@ -14,7 +14,10 @@ const RUNS = { numRuns: 100 };
 function hasForbiddenKey(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasForbiddenKey);
   if (typeof value !== 'object' || value === null) return false;
-  return Object.keys(value).some((k) => ['__proto__', 'constructor', 'prototype'].includes(k) || hasForbiddenKey((value as Record<string, unknown>)[k]));
+  return Object.keys(value).some(
+    (k) =>
+      ['__proto__', 'constructor', 'prototype'].includes(k) || hasForbiddenKey((value as Record<string, unknown>)[k]),
+  );
 }
 
 /** JSON values without forbidden keys, for properties about other problems. */
@@ -37,7 +40,12 @@ function assertWellFormed(result: ValidationResult): void {
 function objectPointers(value: unknown, pointer = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => objectPointers(v, `${pointer}/${i}`));
   if (typeof value !== 'object' || value === null) return [];
-  return [pointer, ...Object.entries(value).flatMap(([k, v]) => objectPointers(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`))];
+  return [
+    pointer,
+    ...Object.entries(value).flatMap(([k, v]) =>
+      objectPointers(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+    ),
+  ];
 }
 
 function at(root: unknown, pointer: string): Record<string, unknown> {
@@ -48,29 +56,47 @@ function at(root: unknown, pointer: string): Record<string, unknown> {
 
 describe('spec validation: properties (fast-check)', () => {
   it('answers any JSON value with coded errors, never an exception', async () => {
-    await fc.assert(fc.asyncProperty(fc.jsonValue(), async (value) => assertWellFormed(await check(value as object))), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => assertWellFormed(await check(value as object))),
+      RUNS,
+    );
   });
 
   it('answers any JSON text of any value the same way', async () => {
-    await fc.assert(fc.asyncProperty(fc.jsonValue(), async (value) => assertWellFormed(await check(JSON.stringify(value) ?? 'null'))), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => assertWellFormed(await check(JSON.stringify(value) ?? 'null'))),
+      RUNS,
+    );
   });
 
   it('answers any text, however broken, with coded errors', async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) => assertWellFormed(await check(text))), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) =>
+        assertWellFormed(await check(text)),
+      ),
+      RUNS,
+    );
   });
 
   it('answers a valid spec text with one random edit (a character inserted or deleted)', async () => {
     const text = JSON.stringify(classifierSpec(), null, 1);
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: text.length - 1 }), fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })), async (position, insert) => {
-        const edited = insert === null ? text.slice(0, position) + text.slice(position + 1) : text.slice(0, position) + insert + text.slice(position);
-        const result = await check(edited);
-        assertWellFormed(result);
-        for (const e of result.errors.filter((x) => x.code === 'RECUR_E_SPEC_PARSE')) {
-          assert.equal(typeof e.details['line'], 'number');
-          assert.equal(typeof e.details['column'], 'number');
-        }
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: text.length - 1 }),
+        fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })),
+        async (position, insert) => {
+          const edited =
+            insert === null
+              ? text.slice(0, position) + text.slice(position + 1)
+              : text.slice(0, position) + insert + text.slice(position);
+          const result = await check(edited);
+          assertWellFormed(result);
+          for (const e of result.errors.filter((x) => x.code === 'RECUR_E_SPEC_PARSE')) {
+            assert.equal(typeof e.details['line'], 'number');
+            assert.equal(typeof e.details['column'], 'number');
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -89,12 +115,17 @@ describe('spec validation: properties (fast-check)', () => {
   it('finds an unknown key wherever it is added, with its pointer', async () => {
     const spec = classifierSpec();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...objectPointers(spec)), fc.stringMatching(/^[a-z]{1,12}$/), plainJson(), async (where, suffix, value) => {
-        const copy = structuredClone(spec);
-        at(copy, where)[`zz${suffix}`] = value;
-        const error = expectOneError(await check(copy), 'RECUR_E_SPEC_UNKNOWN_KEY', `${where}/zz${suffix}`);
-        assert.ok(String(error.details.expected).startsWith('one of the keys'));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...objectPointers(spec)),
+        fc.stringMatching(/^[a-z]{1,12}$/),
+        plainJson(),
+        async (where, suffix, value) => {
+          const copy = structuredClone(spec);
+          at(copy, where)[`zz${suffix}`] = value;
+          const error = expectOneError(await check(copy), 'RECUR_E_SPEC_UNKNOWN_KEY', `${where}/zz${suffix}`);
+          assert.ok(String(error.details.expected).startsWith('one of the keys'));
+        },
+      ),
       RUNS,
     );
   });
@@ -102,13 +133,23 @@ describe('spec validation: properties (fast-check)', () => {
   it('finds a forbidden key wherever it is added, in text and in objects, and never pollutes', async () => {
     const spec = classifierSpec();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...objectPointers(spec)), fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.boolean(), async (where, key, asText) => {
-        const copy = structuredClone(spec);
-        Object.defineProperty(at(copy, where), key, { value: { polluted: true, x: 1 }, enumerable: true, configurable: true, writable: true });
-        const result = await check(asText ? JSON.stringify(copy) : copy);
-        expectOneError(result, 'RECUR_E_SPEC_FORBIDDEN_KEY', `${where}/${key}`);
-        assertPrototypeClean();
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...objectPointers(spec)),
+        fc.constantFrom('__proto__', 'constructor', 'prototype'),
+        fc.boolean(),
+        async (where, key, asText) => {
+          const copy = structuredClone(spec);
+          Object.defineProperty(at(copy, where), key, {
+            value: { polluted: true, x: 1 },
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
+          const result = await check(asText ? JSON.stringify(copy) : copy);
+          expectOneError(result, 'RECUR_E_SPEC_FORBIDDEN_KEY', `${where}/${key}`);
+          assertPrototypeClean();
+        },
+      ),
       RUNS,
     );
   });
@@ -140,7 +181,11 @@ describe('spec validation: properties (fast-check)', () => {
     const notAnInteger = plainJson().filter((v) => !Number.isInteger(v));
     await fc.assert(
       fc.asyncProperty(notAnInteger, async (dim) => {
-        expectOneError(await check({ ...classifierSpec(), embedding: { type: 'lookup', dim } }), 'RECUR_E_SPEC_INVALID', '/embedding/dim');
+        expectOneError(
+          await check({ ...classifierSpec(), embedding: { type: 'lookup', dim } }),
+          'RECUR_E_SPEC_INVALID',
+          '/embedding/dim',
+        );
       }),
       RUNS,
     );
@@ -149,10 +194,17 @@ describe('spec validation: properties (fast-check)', () => {
   it('refuses any unregistered type name with RECUR_E_PLUGIN_UNKNOWN at the block', async () => {
     const registered = new Set(['recurrent', 'recurrent.v1', 'onnx-file', 'onnx-file.v1']);
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 30 }).filter((s) => !registered.has(s)), async (type) => {
-        const error = expectOneError(await check({ ...classifierSpec(), encoder: { type, hidden: 4 } }), 'RECUR_E_PLUGIN_UNKNOWN', '/encoder/type');
-        assert.ok(Array.isArray(error.details.suggestions));
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 30 }).filter((s) => !registered.has(s)),
+        async (type) => {
+          const error = expectOneError(
+            await check({ ...classifierSpec(), encoder: { type, hidden: 4 } }),
+            'RECUR_E_PLUGIN_UNKNOWN',
+            '/encoder/type',
+          );
+          assert.ok(Array.isArray(error.details.suggestions));
+        },
+      ),
       RUNS,
     );
   });

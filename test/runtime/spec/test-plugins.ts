@@ -5,7 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { strict as assert } from 'node:assert';
-import { definePlugin, partSchema, PluginRegistry, RecurError, type PluginDefinition, type ValidationResult } from '@recur/runtime';
+import {
+  definePlugin,
+  partSchema,
+  PluginRegistry,
+  RecurError,
+  type PluginDefinition,
+  type ValidationResult,
+} from '@recur/runtime';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/specs/', import.meta.url));
 
@@ -51,14 +58,20 @@ export const cellV1 = testPlugin({
   kind: 'cell',
   type: 'cellx.v1',
   description: 'Test cell, first version.',
-  options: { type: 'object', properties: { activation: { type: 'string', enum: ['tanh', 'relu'], default: 'tanh', description: 'Activation.' } } },
+  options: {
+    type: 'object',
+    properties: { activation: { type: 'string', enum: ['tanh', 'relu'], default: 'tanh', description: 'Activation.' } },
+  },
 });
 
 export const cellV2 = testPlugin({
   kind: 'cell',
   type: 'cellx.v2',
   description: 'Test cell, second version.',
-  options: { type: 'object', properties: { gates: { type: 'integer', minimum: 1, maximum: 8, default: 3, description: 'Number of gates.' } } },
+  options: {
+    type: 'object',
+    properties: { gates: { type: 'integer', minimum: 1, maximum: 8, default: 3, description: 'Number of gates.' } },
+  },
 });
 
 export const encoderPlugin = testPlugin({
@@ -99,9 +112,18 @@ export const classifierHead = testPlugin({
     type: 'object',
     required: ['labels'],
     properties: {
-      labels: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 2, uniqueItems: true, description: 'Label names.' },
+      labels: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        minItems: 2,
+        uniqueItems: true,
+        description: 'Label names.',
+      },
       pooling: { type: 'string', enum: ['last', 'mean', 'max'], default: 'last', description: 'Pooling over time.' },
-      topK: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }], description: 'Labels returned; null returns all.' },
+      topK: {
+        anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }],
+        description: 'Labels returned; null returns all.',
+      },
     },
   },
 });
@@ -255,7 +277,10 @@ export function assertPrototypeClean(): void {
 }
 
 /** Validates against the test registry, as a spec living in the fixtures folder. */
-export async function check(input: string | object, options: Partial<import('@recur/runtime').ValidateSpecOptions> = {}): Promise<ValidationResult> {
+export async function check(
+  input: string | object,
+  options: Partial<import('@recur/runtime').ValidateSpecOptions> = {},
+): Promise<ValidationResult> {
   const { validateSpec } = await import('@recur/runtime');
   return validateSpec(input, { registry: sharedRegistry, specPath: `${FIXTURES}inline.json`, ...options });
 }

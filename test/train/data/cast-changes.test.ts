@@ -33,7 +33,11 @@ describe('data: dev split at a cast change', () => {
   });
 
   it('a text without a cast change before the cut is RECUR_E_DATA_CAST_CHANGE_MISSING; a fraction outside (0, 1) RECUR_E_DATA_OPTIONS', () => {
-    const err = throwsWithCode(() => splitDevAtCastChange(first + '\n' + first, 0.1, 'one-play.txt'), 'RECUR_E_DATA_CAST_CHANGE_MISSING', { file: 'one-play.txt', pointer: '/train/data/devBoundary' });
+    const err = throwsWithCode(
+      () => splitDevAtCastChange(first + '\n' + first, 0.1, 'one-play.txt'),
+      'RECUR_E_DATA_CAST_CHANGE_MISSING',
+      { file: 'one-play.txt', pointer: '/train/data/devBoundary' },
+    );
     assert.match(err.message, /80 "NAME:" speech headings/);
     throwsWithCode(() => splitDevAtCastChange('no speeches here\nat all\n', 0.2), 'RECUR_E_DATA_CAST_CHANGE_MISSING');
     // The only change lies after 1 - fraction: the dev split cannot start there.

@@ -40,19 +40,28 @@ describe('data: plain text for language models', () => {
   });
 
   it('property: train + dev is the text, dev starts a line, and the cut is deterministic', () => {
-    fc.assert(fc.property(fc.array(fc.string({ maxLength: 12 }).map((s) => s.replace(/\n/g, '')), { minLength: 2, maxLength: 30 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (rows, fraction) => {
-      const text = rows.join('\n') + '\n';
-      let split;
-      try {
-        split = splitDevTail(text, fraction);
-      } catch {
-        return; // a text whose lines cannot give two non-empty sides
-      }
-      assert.equal(split.train + split.dev, text);
-      assert.ok(split.train.endsWith('\n'));
-      assert.ok(split.dev.length > 0 && split.train.length > 0);
-      assert.deepEqual(splitDevTail(text, fraction), split);
-      assert.equal(split.devStartLine, split.train.split('\n').length);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ maxLength: 12 }).map((s) => s.replace(/\n/g, '')),
+          { minLength: 2, maxLength: 30 },
+        ),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (rows, fraction) => {
+          const text = rows.join('\n') + '\n';
+          let split;
+          try {
+            split = splitDevTail(text, fraction);
+          } catch {
+            return; // a text whose lines cannot give two non-empty sides
+          }
+          assert.equal(split.train + split.dev, text);
+          assert.ok(split.train.endsWith('\n'));
+          assert.ok(split.dev.length > 0 && split.train.length > 0);
+          assert.deepEqual(splitDevTail(text, fraction), split);
+          assert.equal(split.devStartLine, split.train.split('\n').length);
+        },
+      ),
+    );
   });
 });

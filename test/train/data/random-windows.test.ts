@@ -8,7 +8,10 @@ describe('data: language-model windows at random positions', () => {
     assert.equal(plan.windows, 25); // 1000 targets / (4 lanes x 10 steps)
     assert.equal(plan.starts.length, 100);
     // A window needs 10 inputs and one id more for its last target.
-    assert.ok(plan.starts.every((s) => s >= 0 && s + 10 < 1001), `${Math.min(...plan.starts)}..${Math.max(...plan.starts)}`);
+    assert.ok(
+      plan.starts.every((s) => s >= 0 && s + 10 < 1001),
+      `${Math.min(...plan.starts)}..${Math.max(...plan.starts)}`,
+    );
     // Uniform over the stream: both halves are drawn, and starts are not multiples of the window.
     assert.ok(plan.starts.some((s) => s < 300) && plan.starts.some((s) => s > 700));
     assert.ok(plan.starts.some((s) => s % 10 !== 0));

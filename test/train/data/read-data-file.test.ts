@@ -9,7 +9,11 @@ import { trainData } from './fixture-path.js';
 describe('data: reading files', () => {
   it('decompresses gzip by magic bytes, whatever the extension', async () => {
     const gz = await readDataLines(trainData('pairs-en-gzipped.txt'));
-    assert.deepEqual(gz.lines, ['A dog runs across the meadow.', 'Two children play in the snow.', 'A woman reads a book.']);
+    assert.deepEqual(gz.lines, [
+      'A dog runs across the meadow.',
+      'Two children play in the snow.',
+      'A woman reads a book.',
+    ]);
     const plain = await readDataLines(trainData('pairs-short.en'));
     assert.deepEqual(plain.lines, gz.lines.slice(0, 2));
     assert.equal(isGzip(Uint8Array.from([0x1f, 0x8b, 8])), true);

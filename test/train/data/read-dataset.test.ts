@@ -10,14 +10,26 @@ describe('data: readDataset picks the reader for the task and the format', () =>
     const tsv = await readDataset({ task: 'text-classification', files: [trainData('sentiment.tsv')], labels: LABELS });
     assert.equal(tsv.kind, 'labeled');
     assert.equal(tsv.kind === 'labeled' && tsv.data.records.length, 6);
-    const jsonl = await readDataset({ task: 'text-classification', files: [trainData('sentiment.jsonl')], labels: LABELS });
+    const jsonl = await readDataset({
+      task: 'text-classification',
+      files: [trainData('sentiment.jsonl')],
+      labels: LABELS,
+    });
     assert.deepEqual(jsonl.kind === 'labeled' && jsonl.data.records.map((r) => r.label), [1, 0, 1]);
-    const skipped = await readDataset({ task: 'text-classification', files: [trainData('sentiment-bad.tsv')], labels: LABELS, onBadRecord: 'skip' });
+    const skipped = await readDataset({
+      task: 'text-classification',
+      files: [trainData('sentiment-bad.tsv')],
+      labels: LABELS,
+      onBadRecord: 'skip',
+    });
     assert.equal(skipped.kind === 'labeled' && skipped.data.records.length, 2);
   });
 
   it('translation: two files, a TSV or JSON Lines', async () => {
-    const two = await readDataset({ task: 'translation', files: [trainData('pairs.de.gz'), trainData('pairs-en-gzipped.txt')] });
+    const two = await readDataset({
+      task: 'translation',
+      files: [trainData('pairs.de.gz'), trainData('pairs-en-gzipped.txt')],
+    });
     assert.equal(two.kind === 'pairs' && two.data.records.length, 3);
     const tsv = await readDataset({ task: 'translation', files: [trainData('pairs.tsv')] });
     assert.equal(tsv.kind === 'pairs' && tsv.data.records[0]!.target, 'A dog runs.');

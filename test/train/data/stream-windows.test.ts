@@ -3,20 +3,33 @@ import { StreamWindows, type StreamWindow } from '@recur/train';
 import { throwsWithCode } from './assert-coded.js';
 
 const ids = Array.from({ length: 103 }, (_, i) => i);
-const lane = (w: StreamWindow, b: number, of: 'inputs' | 'targets') => Array.from({ length: w.time }, (_, t) => Number(w[of][t * w.lanes + b]));
+const lane = (w: StreamWindow, b: number, of: 'inputs' | 'targets') =>
+  Array.from({ length: w.time }, (_, t) => Number(w[of][t * w.lanes + b]));
 
 describe('data: language-model stream windows', () => {
   it('cuts the stream into contiguous lanes; targets are the next ids; the last window may be shorter', () => {
     const stream = new StreamWindows(ids, { lanes: 4, window: 10, seed: 1 });
     // (103 - 1) / 4 = 25 ids per lane: windows of 10, 10, 5.
     const windows = [stream.next(), stream.next(), stream.next()];
-    assert.deepEqual(windows.map((w) => w.time), [10, 10, 5]);
-    assert.deepEqual(windows.map((w) => w.step), [0, 1, 2]);
+    assert.deepEqual(
+      windows.map((w) => w.time),
+      [10, 10, 5],
+    );
+    assert.deepEqual(
+      windows.map((w) => w.step),
+      [0, 1, 2],
+    );
     for (let b = 0; b < 4; b++) {
       const inputs = windows.flatMap((w) => lane(w, b, 'inputs'));
       const targets = windows.flatMap((w) => lane(w, b, 'targets'));
-      assert.deepEqual(inputs, Array.from({ length: 25 }, (_, i) => b * 25 + i));
-      assert.deepEqual(targets, inputs.map((x) => x + 1));
+      assert.deepEqual(
+        inputs,
+        Array.from({ length: 25 }, (_, i) => b * 25 + i),
+      );
+      assert.deepEqual(
+        targets,
+        inputs.map((x) => x + 1),
+      );
     }
     assert.equal(stream.epoch, 1);
   });
@@ -30,7 +43,10 @@ describe('data: language-model stream windows', () => {
     const run = new StreamWindows(ids, options);
     for (let i = 0; i < 6; i++) run.next();
     const resumed = new StreamWindows(ids, options, JSON.parse(JSON.stringify(run.cursor())));
-    assert.deepEqual(Array.from({ length: 9 }, () => resumed.next()), all.slice(6));
+    assert.deepEqual(
+      Array.from({ length: 9 }, () => resumed.next()),
+      all.slice(6),
+    );
     throwsWithCode(() => new StreamWindows(ids, { ...options, seed: 12 }, run.cursor()), 'RECUR_E_DATA_CURSOR_INVALID');
   });
 

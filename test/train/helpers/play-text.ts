@@ -2,4 +2,3 @@
 export function play(cast: readonly string[], count: number, line: string): string {
   return Array.from({ length: count }, (_, i) => `${cast[i % cast.length]}:\n${line} ${i}.\n`).join('\n');
 }
-

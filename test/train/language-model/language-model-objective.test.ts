@@ -9,7 +9,8 @@ import { trainData } from '../data/fixture-path.js';
 
 /** A tiny character language model whose tokenizer recur train trains from the text itself. */
 const TINY_SPEC = {
-  name: 'tiny-lm', task: 'text-generation',
+  name: 'tiny-lm',
+  task: 'text-generation',
   tokenizer: { type: 'tokenizer.json', path: 'model/tokenizer.json' },
   embedding: { type: 'lookup', dim: 8 },
   encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 24, layers: 2, dropout: 0.1 },
@@ -17,8 +18,14 @@ const TINY_SPEC = {
   weights: 'model/weights.safetensors',
   runtime: { threads: 1 },
   train: {
-    epochs: 3, batchSize: 4, sequenceLength: 16, seed: 5, optimizer: { type: 'adam', lr: 0.01 }, clip: 5,
-    tokenizer: { kind: 'char' }, data: { devFraction: 0.1 },
+    epochs: 3,
+    batchSize: 4,
+    sequenceLength: 16,
+    seed: 5,
+    optimizer: { type: 'adam', lr: 0.01 },
+    clip: 5,
+    tokenizer: { kind: 'char' },
+    data: { devFraction: 0.1 },
   },
 };
 
@@ -54,7 +61,8 @@ async function stepByStepNatsPerChar(spec: string, ids: readonly number[]): Prom
   const layers = TINY_SPEC.encoder.layers;
   const hidden = TINY_SPEC.encoder.hidden;
   let state: Record<string, TensorData> = {};
-  for (const s of ['h', 'c']) state[`state_${s}`] = { dtype: 'float32', dims: [layers, 1, hidden], data: new Float32Array(layers * hidden) };
+  for (const s of ['h', 'c'])
+    state[`state_${s}`] = { dtype: 'float32', dims: [layers, 1, hidden], data: new Float32Array(layers * hidden) };
   let nll = 0;
   try {
     for (let t = 0; t + 1 < ids.length; t++) {
@@ -90,18 +98,27 @@ describe('language-model objective (recur train on a text-generation spec)', fun
     const text = await readFile(run.data, 'utf8');
     const pipeline = await load(run.spec, { registry: createRegistry() });
     await pipeline.dispose();
-    const vocab = Object.keys((JSON.parse(await readFile(join(run.dir, 'model/tokenizer.json'), 'utf8')) as { model: { vocab: object } }).model.vocab);
+    const vocab = Object.keys(
+      (JSON.parse(await readFile(join(run.dir, 'model/tokenizer.json'), 'utf8')) as { model: { vocab: object } }).model
+        .vocab,
+    );
     assert.equal(vocab.length, 4 + new Set(text).size, 'specials plus one id per character');
 
     const log = readMetricsLog(join(run.dir, 'model/training/metrics.jsonl'));
     const steps = log.filter((m) => m.kind === 'step') as unknown as StepLine[];
     const dev = log.filter((m) => m.kind === 'dev') as unknown as DevLine[];
     const mean = (xs: readonly StepLine[]) => xs.reduce((a, s) => a + s.loss, 0) / xs.length;
-    assert.ok(mean(steps.slice(-3)) < mean(steps.slice(0, 3)) - 0.5, `training loss ${mean(steps.slice(0, 3))} -> ${mean(steps.slice(-3))}`);
+    assert.ok(
+      mean(steps.slice(-3)) < mean(steps.slice(0, 3)) - 0.5,
+      `training loss ${mean(steps.slice(0, 3))} -> ${mean(steps.slice(-3))}`,
+    );
     assert.equal(dev.length, 3);
     assert.equal(dev[0]!.metric, 'nats_per_char');
     const uniform = Math.log(vocab.length);
-    assert.ok(dev[2]!.value < dev[0]!.value && dev[2]!.value < uniform - 0.5, `dev nats/char ${dev.map((d) => d.value.toFixed(3)).join(' -> ')} (uniform ${uniform.toFixed(3)})`);
+    assert.ok(
+      dev[2]!.value < dev[0]!.value && dev[2]!.value < uniform - 0.5,
+      `dev nats/char ${dev.map((d) => d.value.toFixed(3)).join(' -> ')} (uniform ${uniform.toFixed(3)})`,
+    );
     // A character model's perplexity is e^(nats per char).
     assert.ok(Math.abs(dev[2]!.details.perplexity - Math.exp(dev[2]!.value)) < 1e-6 * dev[2]!.details.perplexity);
     assert.equal(run.result.best.metric, 'nats_per_char');
@@ -114,14 +131,21 @@ describe('language-model objective (recur train on a text-generation spec)', fun
     const inference = [...fresh.initializedWeights.keys()].sort();
     await fresh.dispose();
     assert.deepEqual(trained, inference);
-    assert.ok(trained.includes('embedding.table') && trained.includes('head.W') && trained.includes('encoder.layers.1.forward.R'), trained.join(', '));
+    assert.ok(
+      trained.includes('embedding.table') &&
+        trained.includes('head.W') &&
+        trained.includes('encoder.layers.1.forward.R'),
+      trained.join(', '),
+    );
   });
 
   it('recur eval gives the nats/char of the lm-step unit run one character at a time (state carried across its chunks)', async () => {
     // The fixture is ~4,000 characters: more than one evaluation chunk of 2,048 steps.
     const text = await readFile(run.data, 'utf8');
     const pipeline = await load(run.spec, { registry: createRegistry() });
-    const tokenizer = JSON.parse(await readFile(join(run.dir, 'model/tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
+    const tokenizer = JSON.parse(await readFile(join(run.dir, 'model/tokenizer.json'), 'utf8')) as {
+      model: { vocab: Record<string, number> };
+    };
     await pipeline.dispose();
     const ids = Array.from(text, (ch) => tokenizer.model.vocab[ch]!);
     const expected = await stepByStepNatsPerChar(run.spec, ids);
@@ -136,13 +160,27 @@ describe('language-model objective (recur train on a text-generation spec)', fun
   it('a run stopped part-way resumes from its checkpoint and completes the same number of steps', async () => {
     const stopped = await tinyRun(['--epochs', '2', '--max-steps', '30']);
     assert.equal(stopped.result.steps, 30);
-    const r = await runCli(['train', stopped.spec, '--data', stopped.data, '--threads', '1', '--epochs', '2', '--resume', '--json']);
+    const r = await runCli([
+      'train',
+      stopped.spec,
+      '--data',
+      stopped.data,
+      '--threads',
+      '1',
+      '--epochs',
+      '2',
+      '--resume',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const resumed = JSON.parse(r.stdout) as TinyRun['result'];
     const log = readMetricsLog(join(stopped.dir, 'model/training/metrics.jsonl'));
     const dev = log.filter((m) => m.kind === 'dev') as unknown as DevLine[];
     const stepsPerEpoch = Number((log.find((m) => m.kind === 'start') as { stepsPerEpoch?: number }).stepsPerEpoch);
-    assert.ok(resumed.steps >= 2 * stepsPerEpoch - 2 && resumed.steps <= 2 * stepsPerEpoch + 2, `${resumed.steps} steps for 2 epochs of ~${stepsPerEpoch}`);
+    assert.ok(
+      resumed.steps >= 2 * stepsPerEpoch - 2 && resumed.steps <= 2 * stepsPerEpoch + 2,
+      `${resumed.steps} steps for 2 epochs of ~${stepsPerEpoch}`,
+    );
     assert.equal(dev.length, 2);
     assert.ok(resumed.best.value < dev[0]!.value + 1e-9);
   });

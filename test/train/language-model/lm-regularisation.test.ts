@@ -17,7 +17,8 @@ type Json = Record<string, unknown>;
 
 function spec(train: Json, embedding: Json = {}): Json {
   return {
-    name: 'tiny-plays', task: 'text-generation',
+    name: 'tiny-plays',
+    task: 'text-generation',
     tokenizer: { type: 'tokenizer.json', path: 'model/tokenizer.json' },
     embedding: { type: 'lookup', dim: 8, ...embedding },
     encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 16, layers: 2, dropout: 0.1 },
@@ -25,8 +26,16 @@ function spec(train: Json, embedding: Json = {}): Json {
     weights: 'model/weights.safetensors',
     runtime: { threads: 1 },
     train: {
-      epochs: 2, batchSize: 4, sequenceLength: 16, seed: 5, optimizer: { type: 'adam', lr: 0.01 }, clip: 5,
-      tokenizer: { kind: 'char' }, data: { devFraction: 0.1, devBoundary: 'cast-change' }, windowSampling: 'random', ...train,
+      epochs: 2,
+      batchSize: 4,
+      sequenceLength: 16,
+      seed: 5,
+      optimizer: { type: 'adam', lr: 0.01 },
+      clip: 5,
+      tokenizer: { kind: 'char' },
+      data: { devFraction: 0.1, devBoundary: 'cast-change' },
+      windowSampling: 'random',
+      ...train,
     },
   };
 }
@@ -49,7 +58,13 @@ async function train(specJson: Json, extra: readonly string[] = [], dir?: string
   }
   const r = await runCli(['train', specPath, '--data', data, '--threads', '1', '--json', ...extra]);
   assert.equal(r.code, 0, r.stderr);
-  return { dir: folder, specPath, data, log: readMetricsLog(join(folder, 'model/training/metrics.jsonl')) as Json[], result: JSON.parse(r.stdout) as Run['result'] };
+  return {
+    dir: folder,
+    specPath,
+    data,
+    log: readMetricsLog(join(folder, 'model/training/metrics.jsonl')) as Json[],
+    result: JSON.parse(r.stdout) as Run['result'],
+  };
 }
 
 const steps = (log: readonly Json[]) => log.filter((m) => m['kind'] === 'step') as { loss: number; step: number }[];
@@ -79,7 +94,12 @@ describe('language-model objective: the dev split and the regularisation', funct
     const b = await readSafetensors(join(stopped.dir, 'model/training/checkpoint.safetensors'));
     const params = a.names().filter((n) => n.startsWith('param.'));
     assert.ok(params.length > 0);
-    for (const name of params) assert.deepEqual(Array.from(b.get(name)!.data as Float32Array), Array.from(a.get(name)!.data as Float32Array), name);
+    for (const name of params)
+      assert.deepEqual(
+        Array.from(b.get(name)!.data as Float32Array),
+        Array.from(a.get(name)!.data as Float32Array),
+        name,
+      );
   });
 
   it("the embedding's dropout is applied in language-model training (the same seed trains otherwise identically)", async () => {
@@ -92,9 +112,19 @@ describe('language-model objective: the dev split and the regularisation', funct
 
   it('earlyStopping stops after `patience` evaluations without a better dev figure and keeps the weights of the best one', async () => {
     // A rate far too high makes the dev figure worse after the first epochs.
-    const run = await train(spec({ epochs: 12, optimizer: { type: 'adam', lr: 1 }, clip: 1, earlyStopping: { metric: 'nats_per_char', patience: 2 } }));
+    const run = await train(
+      spec({
+        epochs: 12,
+        optimizer: { type: 'adam', lr: 1 },
+        clip: 1,
+        earlyStopping: { metric: 'nats_per_char', patience: 2 },
+      }),
+    );
     const dev = devs(run.log);
-    assert.ok(dev.length < 12, `${dev.length} evaluations: no early stop (${dev.map((d) => d.value.toFixed(3)).join(', ')})`);
+    assert.ok(
+      dev.length < 12,
+      `${dev.length} evaluations: no early stop (${dev.map((d) => d.value.toFixed(3)).join(', ')})`,
+    );
     const best = Math.min(...dev.map((d) => d.value));
     const bestEpoch = dev.find((d) => d.value === best)!.epoch;
     assert.equal(dev.length, bestEpoch + 2, 'stops two evaluations after the best');

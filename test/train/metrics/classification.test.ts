@@ -8,12 +8,27 @@ describe('metrics: classification', () => {
   it('accuracy, per-label precision/recall/F1, macro averages and the confusion matrix, checked by hand', () => {
     // gold a a a b b c, predicted a b a b c c
     const r = classificationReport([0, 0, 0, 1, 1, 2], [0, 1, 0, 1, 2, 2], ['a', 'b', 'c']);
-    assert.deepEqual(r.confusion, [[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    assert.deepEqual(r.confusion, [
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     assert.equal(r.count, 6);
     close(r.accuracy, 4 / 6, 'accuracy');
     // a: P 2/2, R 2/3, F1 0.8; b: P 1/2, R 1/2, F1 0.5; c: P 1/2, R 1/1, F1 2/3.
-    assert.deepEqual(r.perLabel.map((s) => [s.label, s.support]), [['a', 3], ['b', 2], ['c', 1]]);
-    const expected = [[1, 2 / 3, 0.8], [0.5, 0.5, 0.5], [0.5, 1, 2 / 3]];
+    assert.deepEqual(
+      r.perLabel.map((s) => [s.label, s.support]),
+      [
+        ['a', 3],
+        ['b', 2],
+        ['c', 1],
+      ],
+    );
+    const expected = [
+      [1, 2 / 3, 0.8],
+      [0.5, 0.5, 0.5],
+      [0.5, 1, 2 / 3],
+    ];
     r.perLabel.forEach((s, k) => {
       close(s.precision, expected[k]![0]!, `${s.label} precision`);
       close(s.recall, expected[k]![1]!, `${s.label} recall`);

@@ -17,7 +17,10 @@ describe('metrics log (JSONL)', () => {
     log.close();
     const records = readMetricsLog(path);
     assert.equal(records.length, 2);
-    assert.deepEqual({ ...records[0], time: undefined }, { kind: 'step', epoch: 0, step: 1, loss: 0.69, time: undefined });
+    assert.deepEqual(
+      { ...records[0], time: undefined },
+      { kind: 'step', epoch: 0, step: 1, loss: 0.69, time: undefined },
+    );
     assert.match(String(records[0]!['time']), /^\d{4}-\d\d-\d\dT/);
     assert.equal(records[1]!['loss'], null, 'NaN is written as null');
     throwsWithCode(() => log.write({ kind: 'step' }), 'RECUR_E_IO');
@@ -33,7 +36,10 @@ describe('metrics log (JSONL)', () => {
     const second = MetricsLog.open(path);
     second.write({ kind: 'step', step: 2 });
     second.close();
-    assert.deepEqual(readMetricsLog(path).map((r) => r['step']), [1, 2]);
+    assert.deepEqual(
+      readMetricsLog(path).map((r) => r['step']),
+      [1, 2],
+    );
   });
 
   it('an unwritable path is RECUR_E_IO', () => {

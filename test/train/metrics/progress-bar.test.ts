@@ -9,12 +9,28 @@ function fakeStream(isTTY: boolean): ProgressStream & { out: string[] } {
 
 describe('progress bar', () => {
   it('formats epoch, bar, position, loss, tokens/s, dev figure and ETA', () => {
-    const state = { epoch: 1, epochs: 8, step: 25, steps: 100, loss: 0.41234, tokensPerSecond: 8512.4, etaSeconds: 754, dev: { name: 'acc', value: 0.861 } };
-    assert.equal(formatProgress(state, 200), 'epoch 2/8 [##########..............................] 25/100  25% | loss 0.4123 | 8,512 tok/s | dev acc 0.8610 | ETA 12:34');
+    const state = {
+      epoch: 1,
+      epochs: 8,
+      step: 25,
+      steps: 100,
+      loss: 0.41234,
+      tokensPerSecond: 8512.4,
+      etaSeconds: 754,
+      dev: { name: 'acc', value: 0.861 },
+    };
+    assert.equal(
+      formatProgress(state, 200),
+      'epoch 2/8 [##########..............................] 25/100  25% | loss 0.4123 | 8,512 tok/s | dev acc 0.8610 | ETA 12:34',
+    );
     const narrow = formatProgress(state, 110);
     assert.ok(narrow.length <= 110, 'the bar shrinks to fit the width');
     assert.match(narrow, /^epoch 2\/8 \[#+\.+\] 25\/100/);
-    assert.equal(formatProgress({ epoch: 0, step: 0, steps: 10 }, 30), 'epoch 1  0/10   0% | ETA --:--', 'no room for a bar');
+    assert.equal(
+      formatProgress({ epoch: 0, step: 0, steps: 10 }, 30),
+      'epoch 1  0/10   0% | ETA --:--',
+      'no room for a bar',
+    );
     assert.equal(formatDuration(3723), '1:02:03');
     assert.equal(formatDuration(59.6), '1:00');
   });

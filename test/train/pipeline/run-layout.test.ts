@@ -17,11 +17,19 @@ function specFolder(weights: string, name = 'layout'): string {
 }
 
 function writeSpec(dir: string, file: string, weights: string, name: string): void {
-  writeFileSync(join(dir, file), JSON.stringify({
-    name, task: 'text-classification', tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
-    embedding: { type: 'lookup', dim: 4 }, encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 4 },
-    head: { type: 'classifier', labels: ['0', '1'] }, weights, train: { epochs: 1, batchSize: 4 },
-  }));
+  writeFileSync(
+    join(dir, file),
+    JSON.stringify({
+      name,
+      task: 'text-classification',
+      tokenizer: { type: 'tokenizer.json', path: 'tokenizer.json' },
+      embedding: { type: 'lookup', dim: 4 },
+      encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 4 },
+      head: { type: 'classifier', labels: ['0', '1'] },
+      weights,
+      train: { epochs: 1, batchSize: 4 },
+    }),
+  );
 }
 
 describe('the layout of a run: folders made before work, one run per folder', () => {
@@ -38,7 +46,10 @@ describe('the layout of a run: folders made before work, one run per folder', ()
     assert.equal(code, 0, stderr);
     assert.ok(existsSync(join(dir, 'models/new/weights.safetensors')), 'weights written at the first dev evaluation');
     assert.ok(existsSync(join(dir, 'runs/a/b/checkpoint.safetensors')));
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'runs/a/b/run.json'), 'utf8')), { spec: 'layout', weights: join(dir, 'models/new/weights.safetensors') });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'runs/a/b/run.json'), 'utf8')), {
+      spec: 'layout',
+      weights: join(dir, 'models/new/weights.safetensors'),
+    });
   });
 
   it('refuses a weights folder that is a file, before any work, with RECUR_E_IO', async () => {
@@ -58,8 +69,14 @@ describe('the layout of a run: folders made before work, one run per folder', ()
     assert.equal((await runCli(['train', 'spec.json', '--data', 'train.tsv'], dir)).code, 0);
     const taken = await runCli(['train', 'other.json', '--data', 'train.tsv'], dir);
     assert.equal(taken.code, 1);
-    assert.match(taken.stderr, /RECUR_E_TRAIN_RUN_FOLDER_TAKEN .*holds the run of another spec \("spec-a", weights .*shared\/a\.safetensors\); give this run a folder of its own with --out DIR/);
-    assert.equal((await runCli(['train', 'other.json', '--data', 'train.tsv', '--out', 'shared/training-b'], dir)).code, 0);
+    assert.match(
+      taken.stderr,
+      /RECUR_E_TRAIN_RUN_FOLDER_TAKEN .*holds the run of another spec \("spec-a", weights .*shared\/a\.safetensors\); give this run a folder of its own with --out DIR/,
+    );
+    assert.equal(
+      (await runCli(['train', 'other.json', '--data', 'train.tsv', '--out', 'shared/training-b'], dir)).code,
+      0,
+    );
     // The first spec's run folder is its own again for a second run (or --resume).
     assert.equal((await runCli(['train', 'spec.json', '--data', 'train.tsv'], dir)).code, 0);
   });

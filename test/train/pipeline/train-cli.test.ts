@@ -12,7 +12,14 @@ async function tinySpec(): Promise<{ dir: string; spec: string; data: string }> 
   const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-train-'));
   const data = join(dir, 'train.tsv');
   const rows: string[] = ['sentence\tlabel'];
-  const good = ['a lovely film', 'great acting and fun', 'wonderful music', 'i loved it', 'charming and funny', 'the best film'];
+  const good = [
+    'a lovely film',
+    'great acting and fun',
+    'wonderful music',
+    'i loved it',
+    'charming and funny',
+    'the best film',
+  ];
   const bad = ['a boring mess', 'awful acting', 'dull and slow', 'i hated it', 'the worst plot', 'terrible music'];
   for (let i = 0; i < 8; i++) {
     for (const t of good) rows.push(`${t}\t1`);
@@ -21,15 +28,25 @@ async function tinySpec(): Promise<{ dir: string; spec: string; data: string }> 
   await writeFile(data, rows.join('\n') + '\n');
   await copyFile(data, join(dir, 'dev.tsv'));
   const spec = join(dir, 'spec.json');
-  await writeFile(spec, JSON.stringify({
-    name: 'tiny', task: 'text-classification',
-    tokenizer: { type: 'tokenizer.json', path: 'model/tokenizer.json' },
-    embedding: { type: 'lookup', dim: 8 },
-    encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 8, bidirectional: true },
-    head: { type: 'classifier', labels: ['negative', 'positive'], pooling: 'mean' },
-    weights: 'model/weights.safetensors',
-    train: { epochs: 3, batchSize: 8, seed: 3, optimizer: { type: 'adam', lr: 0.02 }, tokenizer: { kind: 'word', lowercase: true } },
-  }));
+  await writeFile(
+    spec,
+    JSON.stringify({
+      name: 'tiny',
+      task: 'text-classification',
+      tokenizer: { type: 'tokenizer.json', path: 'model/tokenizer.json' },
+      embedding: { type: 'lookup', dim: 8 },
+      encoder: { type: 'recurrent', cell: { type: 'gru' }, hidden: 8, bidirectional: true },
+      head: { type: 'classifier', labels: ['negative', 'positive'], pooling: 'mean' },
+      weights: 'model/weights.safetensors',
+      train: {
+        epochs: 3,
+        batchSize: 8,
+        seed: 3,
+        optimizer: { type: 'adam', lr: 0.02 },
+        tokenizer: { kind: 'word', lowercase: true },
+      },
+    }),
+  );
   return { dir, spec, data };
 }
 
@@ -43,7 +60,9 @@ describe('recur train (classification, from the command line)', () => {
     assert.equal(result.best.metric, 'accuracy');
     assert.ok(result.best.value >= 0.9, `dev accuracy ${result.best.value}`);
     assert.ok(existsSync(join(dir, 'model/tokenizer.json')));
-    const steps = readMetricsLog(join(dir, 'model/training/metrics.jsonl')).filter((m) => m.kind === 'step') as unknown as { loss: number }[];
+    const steps = readMetricsLog(join(dir, 'model/training/metrics.jsonl')).filter(
+      (m) => m.kind === 'step',
+    ) as unknown as { loss: number }[];
     assert.ok(steps[steps.length - 1]!.loss < steps[0]!.loss, 'loss falls');
     const weights = await readSafetensors(join(dir, 'model/weights.safetensors'));
     assert.ok(weights.names().includes('embedding.table'));
@@ -61,7 +80,11 @@ describe('recur train (classification, from the command line)', () => {
     const json = JSON.parse(await readFile(spec, 'utf8')) as { train: Record<string, unknown> };
     // A GloVe-style text file of vectors for some of the words (dim 8, as the embedding).
     const words = ['lovely', 'film', 'boring', 'awful', 'great'];
-    await writeFile(join(dir, 'vectors.txt'), words.map((w, i) => `${w} ${Array.from({ length: 8 }, (_, j) => ((i + j) % 5) / 10).join(' ')}`).join('\n') + '\n');
+    await writeFile(
+      join(dir, 'vectors.txt'),
+      words.map((w, i) => `${w} ${Array.from({ length: 8 }, (_, j) => ((i + j) % 5) / 10).join(' ')}`).join('\n') +
+        '\n',
+    );
     json.train['epochs'] = 1;
     json.train['init'] = { embedding: { file: 'vectors.txt' } };
     await writeFile(spec, JSON.stringify(json));
@@ -86,14 +109,41 @@ describe('recur train (classification, from the command line)', () => {
     const b = await tinySpec();
     const full = await runCli(['train', a.spec, '--data', a.data, '--threads', '1', '--epochs', '2', '--json']);
     assert.equal(full.code, 0, full.stderr);
-    const first = await runCli(['train', b.spec, '--data', b.data, '--threads', '1', '--epochs', '2', '--max-steps', '7', '--json']);
+    const first = await runCli([
+      'train',
+      b.spec,
+      '--data',
+      b.data,
+      '--threads',
+      '1',
+      '--epochs',
+      '2',
+      '--max-steps',
+      '7',
+      '--json',
+    ]);
     assert.equal((JSON.parse(first.stdout) as { interrupted: boolean }).interrupted, true);
-    const resumed = await runCli(['train', b.spec, '--data', b.data, '--threads', '1', '--epochs', '2', '--resume', '--json']);
+    const resumed = await runCli([
+      'train',
+      b.spec,
+      '--data',
+      b.data,
+      '--threads',
+      '1',
+      '--epochs',
+      '2',
+      '--resume',
+      '--json',
+    ]);
     assert.equal(resumed.code, 0, resumed.stderr);
     const wa = await readSafetensors(join(a.dir, 'model/training/checkpoint.safetensors'));
     const wb = await readSafetensors(join(b.dir, 'model/training/checkpoint.safetensors'));
     for (const name of wa.names().filter((n) => n.startsWith('param.'))) {
-      assert.deepEqual(Array.from(wb.get(name)!.data as Float32Array), Array.from(wa.get(name)!.data as Float32Array), name);
+      assert.deepEqual(
+        Array.from(wb.get(name)!.data as Float32Array),
+        Array.from(wa.get(name)!.data as Float32Array),
+        name,
+      );
     }
   });
 
@@ -106,14 +156,35 @@ describe('recur train (classification, from the command line)', () => {
     const err = (JSON.parse(r.stdout) as { errors: { code: string; file: string; line: number }[] }).errors[0]!;
     assert.equal(err.code, 'RECUR_E_DATA_LABEL_UNKNOWN');
     assert.equal(err.line, 98);
-    const skipped = await runCli(['train', spec, '--data', bad, '--threads', '1', '--epochs', '1', '--skip-invalid', '--json']);
+    const skipped = await runCli([
+      'train',
+      spec,
+      '--data',
+      bad,
+      '--threads',
+      '1',
+      '--epochs',
+      '1',
+      '--skip-invalid',
+      '--json',
+    ]);
     assert.equal(skipped.code, 0, skipped.stderr);
     void RecurError;
   });
 
   it('refuses train.data.devBoundary "cast-change" (a cut in a language model\'s text) for a classification spec', async () => {
     const { spec, data } = await tinySpec();
-    const r = await runCli(['train', spec, '--data', data, '--set', 'train.data.devBoundary=cast-change', '--set', 'train.data.devFraction=0.2', '--json']);
+    const r = await runCli([
+      'train',
+      spec,
+      '--data',
+      data,
+      '--set',
+      'train.data.devBoundary=cast-change',
+      '--set',
+      'train.data.devFraction=0.2',
+      '--json',
+    ]);
     assert.equal(r.code, 1, r.stderr);
     const err = (JSON.parse(r.stdout) as { errors: { code: string; pointer: string }[] }).errors[0]!;
     assert.equal(err.code, 'RECUR_E_DATA_OPTIONS');
@@ -130,7 +201,11 @@ describe('recur train (classification, from the command line)', () => {
   it('SIGTERM stops after the current step with a checkpoint, exit 0, and leaves no temporary file', async () => {
     const { dir, spec, data } = await tinySpec();
     const bin = resolve('core/cli/dist/bin.js');
-    const child = spawn(process.execPath, [bin, 'train', spec, '--data', data, '--threads', '1', '--epochs', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, 'train', spec, '--data', data, '--threads', '1', '--epochs', '100000'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));

@@ -5,16 +5,32 @@ import { buildTrainingGraph, ParamSet, TrainSession } from '@recur/train';
 import type { EncodedSources } from '@recur/heads';
 import type { Session, TensorData } from '@recur/runtime';
 import { encodeSources, translationSessions } from '../../heads/mt-reference.js';
-import { BOS, EOS, idsOf, reversePairs, tinyFolder, tinyObjective, tinySpec, type TinySizes } from './tiny-translation.js';
+import {
+  BOS,
+  EOS,
+  idsOf,
+  reversePairs,
+  tinyFolder,
+  tinyObjective,
+  tinySpec,
+  type TinySizes,
+} from './tiny-translation.js';
 
 /** The decoder-step unit's log-probabilities at every step of one sentence, fed the gold previous token. */
-async function forcedLogProbs(step: Session, source: EncodedSources, stateNames: readonly string[], previous: readonly number[]): Promise<Float32Array[]> {
+async function forcedLogProbs(
+  step: Session,
+  source: EncodedSources,
+  stateNames: readonly string[],
+  previous: readonly number[],
+): Promise<Float32Array[]> {
   let state = source.state;
   const out: Float32Array[] = [];
   for (const id of previous) {
     const feeds: Record<string, TensorData> = {
       prev_ids: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(id)) },
-      memory: source.memory, keys: source.keys, src_lengths: source.lengths,
+      memory: source.memory,
+      keys: source.keys,
+      src_lengths: source.lengths,
       top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     };
     for (const s of stateNames) feeds[`state_${s}`] = state[s]!;
@@ -40,7 +56,11 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
       const { dir, data } = await tinyFolder(pairs);
       const { objective, backend } = await tinyObjective(tinySpec(sizes, 'scan'), dir, data, 6);
       const graph = buildTrainingGraph((g) => objective.forward(g));
-      const pipeline = await load(tinySpec(sizes, 'auto'), { registry: createRegistry(), baseDir: dir, initialize: { seed: 1 } });
+      const pipeline = await load(tinySpec(sizes, 'auto'), {
+        registry: createRegistry(),
+        baseDir: dir,
+        initialize: { seed: 1 },
+      });
       try {
         const training = graph.params.map((p) => `${p.name} [${p.dims.join(', ')}]`).sort();
         const inference = [...pipeline.initializedWeights].map(([name, t]) => `${name} [${t.dims.join(', ')}]`).sort();
@@ -58,7 +78,12 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
         const pairs = reversePairs(5, 7);
         const { dir, data } = await tinyFolder(pairs);
         // One batch of every pair: sources and targets of different lengths, so padding is exercised.
-        const { objective, backend } = await tinyObjective(tinySpec(sizes, 'scan', { labelSmoothing: smoothing }), dir, data, pairs.length);
+        const { objective, backend } = await tinyObjective(
+          tinySpec(sizes, 'scan', { labelSmoothing: smoothing }),
+          dir,
+          data,
+          pairs.length,
+        );
         const graph = buildTrainingGraph((g) => objective.forward(g));
         const params = ParamSet.initialised(graph.params, 5);
         const session = await TrainSession.create(graph, params, { threads: 1 });
@@ -69,7 +94,12 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
 
         const weights = new MemoryWeightStore(new Map(Object.entries(params.tensors())), {}, 'training parameters');
         const inferBackend = new OrtBackend();
-        const pipeline = await load(tinySpec(sizes, 'auto'), { registry: createRegistry(), baseDir: dir, weights, backend: inferBackend });
+        const pipeline = await load(tinySpec(sizes, 'auto'), {
+          registry: createRegistry(),
+          baseDir: dir,
+          weights,
+          backend: inferBackend,
+        });
         try {
           const units = await translationSessions(inferBackend, pipeline);
           let total = 0;
@@ -84,7 +114,10 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
             });
             tokens += target.length;
           }
-          assert.ok(Math.abs(loss - total / tokens) < 1e-5 * Math.max(1, total / tokens), `training loss ${loss}, inference ${total / tokens}`);
+          assert.ok(
+            Math.abs(loss - total / tokens) < 1e-5 * Math.max(1, total / tokens),
+            `training loss ${loss}, inference ${total / tokens}`,
+          );
           assert.equal(batches[0]!.tokens, tokens);
         } finally {
           await pipeline.dispose();

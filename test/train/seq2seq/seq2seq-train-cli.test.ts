@@ -8,7 +8,8 @@ import { runCli } from '../../cli/run-cli.js';
 import { reversePairs, tinySpec } from './tiny-translation.js';
 
 /** The toy task with space-separated letters, so that BLEU's word tokens are the letters. */
-const spaced = (pairs: readonly { source: string; target: string }[]) => pairs.map((p) => ({ source: [...p.source].join(' '), target: [...p.target].join(' ') }));
+const spaced = (pairs: readonly { source: string; target: string }[]) =>
+  pairs.map((p) => ({ source: [...p.source].join(' '), target: [...p.target].join(' ') }));
 
 /** A reverse-the-letters translation folder whose tokenizers recur train trains itself. */
 async function reverseTask(): Promise<{ dir: string; spec: string; train: string[]; dev: string[] }> {
@@ -23,7 +24,12 @@ async function reverseTask(): Promise<{ dir: string; spec: string; train: string
   const dev = await write('dev', spaced(reversePairs(40, 12)));
   const spec = join(dir, 'spec.json');
   const block = tinySpec({ attention: 'luong', embed: 16, hidden: 32 }, 'auto', {
-    epochs: 12, batchSize: 16, seed: 5, optimizer: { type: 'adam', lr: 0.01 }, clip: 1, tokenizer: { kind: 'char' },
+    epochs: 12,
+    batchSize: 16,
+    seed: 5,
+    optimizer: { type: 'adam', lr: 0.01 },
+    clip: 1,
+    tokenizer: { kind: 'char' },
   });
   await writeFile(spec, JSON.stringify({ ...block, head: { type: 'seq2seq', search: { beam: 3, maxLength: 20 } } }));
   return { dir, spec, train, dev };
@@ -32,16 +38,38 @@ async function reverseTask(): Promise<{ dir: string; spec: string; train: string
 describe('recur train (seq2seq, from the command line)', () => {
   it('trains both tokenizers and the model on a toy reversal task: the loss falls and translations come out reversed', async () => {
     const { dir, spec, train, dev } = await reverseTask();
-    const r = await runCli(['train', spec, '--data', train[0]!, '--data', train[1]!, '--dev', dev[0]!, '--dev', dev[1]!, '--threads', '1', '--json']);
+    const r = await runCli([
+      'train',
+      spec,
+      '--data',
+      train[0]!,
+      '--data',
+      train[1]!,
+      '--dev',
+      dev[0]!,
+      '--dev',
+      dev[1]!,
+      '--threads',
+      '1',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { steps: number; best: { metric: string; value: number } };
     assert.equal(result.steps, 12 * 20);
     assert.equal(result.best.metric, 'bleu');
     assert.ok(result.best.value > 80, `dev BLEU ${result.best.value}`);
 
-    const source = JSON.parse(await readFile(join(dir, 'model/src.tokenizer.json'), 'utf8')) as { added_tokens: { content: string }[] };
-    const target = JSON.parse(await readFile(join(dir, 'model/tgt.tokenizer.json'), 'utf8')) as { added_tokens: { content: string }[] };
-    for (const t of [source, target]) assert.deepEqual(t.added_tokens.map((a) => a.content), ['[PAD]', '[UNK]', '<s>', '</s>']);
+    const source = JSON.parse(await readFile(join(dir, 'model/src.tokenizer.json'), 'utf8')) as {
+      added_tokens: { content: string }[];
+    };
+    const target = JSON.parse(await readFile(join(dir, 'model/tgt.tokenizer.json'), 'utf8')) as {
+      added_tokens: { content: string }[];
+    };
+    for (const t of [source, target])
+      assert.deepEqual(
+        t.added_tokens.map((a) => a.content),
+        ['[PAD]', '[UNK]', '<s>', '</s>'],
+      );
 
     const log = readMetricsLog(join(dir, 'model/training/metrics.jsonl'));
     const losses = log.filter((m) => m.kind === 'step').map((m) => (m as unknown as { loss: number }).loss);
@@ -52,7 +80,17 @@ describe('recur train (seq2seq, from the command line)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), [{ translation_text: 'e d c b a' }]);
     // recur eval measures the same BLEU the run kept (greedy there; the spec's beam 3 here may only differ slightly).
-    const ev = await runCli(['eval', spec, '--data', dev[0]!, '--data', dev[1]!, '--json', '--set', 'head.search.beam=1']);
+    const ev = await runCli([
+      'eval',
+      spec,
+      '--data',
+      dev[0]!,
+      '--data',
+      dev[1]!,
+      '--json',
+      '--set',
+      'head.search.beam=1',
+    ]);
     assert.equal(ev.code, 0, ev.stderr);
     assert.equal((JSON.parse(ev.stdout) as { metric: string; value: number }).value, result.best.value);
   });

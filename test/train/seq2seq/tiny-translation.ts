@@ -30,11 +30,16 @@ export interface TinySizes {
 }
 
 /** A small translation spec over the toy alphabet; `path` is the source encoder's path. */
-export function tinySpec(sizes: TinySizes, path: 'scan' | 'auto', train: Record<string, unknown> = {}): Record<string, unknown> {
+export function tinySpec(
+  sizes: TinySizes,
+  path: 'scan' | 'auto',
+  train: Record<string, unknown> = {},
+): Record<string, unknown> {
   const embed = sizes.embed ?? 6;
   const hidden = sizes.hidden ?? 7;
   return {
-    name: 'tiny-mt', task: 'translation',
+    name: 'tiny-mt',
+    task: 'translation',
     source: {
       tokenizer: { type: 'tokenizer.json', path: 'model/src.tokenizer.json' },
       embedding: { type: 'lookup', dim: embed },
@@ -44,7 +49,13 @@ export function tinySpec(sizes: TinySizes, path: 'scan' | 'auto', train: Record<
       tokenizer: { type: 'tokenizer.json', path: 'model/tgt.tokenizer.json' },
       embedding: { type: 'lookup', dim: embed - 2 },
     },
-    decoder: { type: 'attention-decoder', cell: { type: 'gru' }, hidden, layers: sizes.layers ?? 1, attention: sizes.attention },
+    decoder: {
+      type: 'attention-decoder',
+      cell: { type: 'gru' },
+      hidden,
+      layers: sizes.layers ?? 1,
+      attention: sizes.attention,
+    },
     head: { type: 'seq2seq', search: { beam: 1, maxLength: 12 } },
     weights: 'model/weights.safetensors',
     runtime: { threads: 1 },
@@ -53,7 +64,9 @@ export function tinySpec(sizes: TinySizes, path: 'scan' | 'auto', train: Record<
 }
 
 /** A folder under test/dist with both tokenizers and the pairs as two files of aligned lines. */
-export async function tinyFolder(pairs: readonly { source: string; target: string }[]): Promise<{ dir: string; data: readonly [string, string] }> {
+export async function tinyFolder(
+  pairs: readonly { source: string; target: string }[],
+): Promise<{ dir: string; data: readonly [string, string] }> {
   const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-seq2seq-'));
   await mkdir(join(dir, 'model'));
   const tokenizer = JSON.stringify(charTokenizerJson(ALPHABET, SPECIALS));
@@ -69,14 +82,31 @@ export async function tinyFolder(pairs: readonly { source: string; target: strin
  * The seq2seq objective as `recur train` creates it, on a spec object already on the training
  * path; `loadInference` is left to the caller's test (it throws here).
  */
-export async function tinyObjective(spec: Record<string, unknown>, dir: string, data: readonly string[], batchSize: number, logger: Logger = memoryLogger()): Promise<{ objective: Objective; backend: OrtBackend }> {
+export async function tinyObjective(
+  spec: Record<string, unknown>,
+  dir: string,
+  data: readonly string[],
+  batchSize: number,
+  logger: Logger = memoryLogger(),
+): Promise<{ objective: Objective; backend: OrtBackend }> {
   const registry = createRegistry();
   const backend = new OrtBackend({ logger });
   const setup: ObjectiveSetup = {
-    spec, specPath: join(dir, 'spec.json'), specDir: dir,
+    spec,
+    specPath: join(dir, 'spec.json'),
+    specDir: dir,
     ctx: new PipelineContext(spec, dir, [], registry, backend, logger),
-    registry, mode: 'train', train: data, dev: [], devFraction: 0, batchSize, seed: 3, onBadRecord: 'error', logger,
-    onSkipped: () => undefined, threads: 1,
+    registry,
+    mode: 'train',
+    train: data,
+    dev: [],
+    devFraction: 0,
+    batchSize,
+    seed: 3,
+    onBadRecord: 'error',
+    logger,
+    onSkipped: () => undefined,
+    threads: 1,
     loadInference: () => Promise.reject(new Error('not used in this test')),
   };
   return { objective: await OBJECTIVES['seq2seq']!.create(setup), backend };

@@ -28,39 +28,65 @@ describe('tokenizer training: characters', () => {
 
   it('property: any text over the alphabet round-trips; ids are in range', async () => {
     const tok = await loadBack(trained);
-    fc.assert(fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 200 }).map((cs) => cs.join('')), (text) => {
-      const ids = tok.encode(text);
-      assert.ok(ids.every((id) => Number.isInteger(id) && id >= 4 && id < tok.vocabSize));
-      assert.equal(tok.decode(ids), text);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 200 }).map((cs) => cs.join('')),
+        (text) => {
+          const ids = tok.encode(text);
+          assert.ok(ids.every((id) => Number.isInteger(id) && id >= 4 && id < tok.vocabSize));
+          assert.equal(tok.decode(ids), text);
+        },
+      ),
+    );
   });
 
   it('property: any string encodes in range; each unknown character decodes as [UNK]', async () => {
     const tok = await loadBack(trained);
     const known = new Set(alphabet);
-    fc.assert(fc.property(fc.string({ unit: fc.oneof(fc.constantFrom(...alphabet), fc.constantFrom('é', '😀', '\u200f', '\t', '\ud800')), maxLength: 60 }), (text) => {
-      const ids = tok.encode(text);
-      assert.ok(ids.every((id) => id >= 0 && id < tok.vocabSize));
-      const expected = [...text].map((c) => (known.has(c) ? c : '[UNK]')).join('');
-      assert.equal(tok.decode(ids), expected);
-    }));
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.oneof(fc.constantFrom(...alphabet), fc.constantFrom('é', '😀', '\u200f', '\t', '\ud800')),
+          maxLength: 60,
+        }),
+        (text) => {
+          const ids = tok.encode(text);
+          assert.ok(ids.every((id) => id >= 0 && id < tok.vocabSize));
+          const expected = [...text].map((c) => (known.has(c) ? c : '[UNK]')).join('');
+          assert.equal(tok.decode(ids), expected);
+        },
+      ),
+    );
   });
 
   it('normalisation, frequency and size limits; bos/eos wrapping', async () => {
-    const lower = trainCharTokenizer(['ABBA ab'], { normalize: { lowercase: true }, specialTokens: ['[PAD]', '[UNK]'] });
+    const lower = trainCharTokenizer(['ABBA ab'], {
+      normalize: { lowercase: true },
+      specialTokens: ['[PAD]', '[UNK]'],
+    });
     assert.deepEqual(tokenizerVocab(lower.json), ['[PAD]', '[UNK]', 'a', 'b', ' ']);
     const tok = await loadBack(lower);
     assert.equal(tok.decode(tok.encode('Ab ba')), 'ab ba');
     assert.deepEqual(tokenizerVocab(trainCharTokenizer(['aaab c'], { minFrequency: 2 }).json), ['[PAD]', '[UNK]', 'a']);
-    assert.deepEqual(tokenizerVocab(trainCharTokenizer(['aaabbc'], { vocabSize: 4 }).json), ['[PAD]', '[UNK]', 'a', 'b']);
-    const wrapped = await loadBack(trainCharTokenizer(['ab'], { specialTokens: SPECIAL_TOKENS.generation, wrap: { bos: '<s>', eos: '</s>' } }));
+    assert.deepEqual(tokenizerVocab(trainCharTokenizer(['aaabbc'], { vocabSize: 4 }).json), [
+      '[PAD]',
+      '[UNK]',
+      'a',
+      'b',
+    ]);
+    const wrapped = await loadBack(
+      trainCharTokenizer(['ab'], { specialTokens: SPECIAL_TOKENS.generation, wrap: { bos: '<s>', eos: '</s>' } }),
+    );
     assert.deepEqual(wrapped.encode('ba'), [2, 5, 4, 3]);
   });
 
   it('bad options and empty corpora are coded errors', () => {
     throwsWithCode(() => trainCharTokenizer([''], {}), 'RECUR_E_TOKENIZER_TRAIN_EMPTY_CORPUS');
     throwsWithCode(() => trainCharTokenizer(['abc'], { vocabSize: 2 }), 'RECUR_E_TOKENIZER_TRAIN_OPTIONS');
-    throwsWithCode(() => trainCharTokenizer(['abc'], { specialTokens: ['[PAD]', '[PAD]'] }), 'RECUR_E_TOKENIZER_TRAIN_OPTIONS');
+    throwsWithCode(
+      () => trainCharTokenizer(['abc'], { specialTokens: ['[PAD]', '[PAD]'] }),
+      'RECUR_E_TOKENIZER_TRAIN_OPTIONS',
+    );
     throwsWithCode(() => trainCharTokenizer(['abc'], { minFrequency: 0 }), 'RECUR_E_TOKENIZER_TRAIN_OPTIONS');
     throwsWithCode(() => trainCharTokenizer(['abc'], { wrap: { bos: '<s>' } }), 'RECUR_E_TOKENIZER_TRAIN_OPTIONS');
   });

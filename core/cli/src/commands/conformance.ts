@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { OrtBackend, RuntimeErrors as E, summaryLine, type ConformanceHandler, type PluginRegistry } from '@recur/runtime';
+import {
+  OrtBackend,
+  RuntimeErrors as E,
+  summaryLine,
+  type ConformanceHandler,
+  type PluginRegistry,
+} from '@recur/runtime';
 import { recurrentConformance } from '@recur/recurrent';
 import { parse, positional } from '../args.js';
 import { checkInputFolder } from '../folders.js';
@@ -16,14 +22,20 @@ export const USAGE = 'recur conformance DIR [--kind rnn|train] [--threads N]';
  * Handlers: this package's `rnn` handler, ONNX node tests (built into the runtime), `extraHandlers`,
  * and those a package exports as `conformanceHandlers` from `@recur/train` when it is installed.
  */
-export async function conformanceCommand(argv: readonly string[], io: Pick<CommandIO, 'stdout' | 'stderr'> & { cwd?: string }, registry?: PluginRegistry, extraHandlers: readonly ConformanceHandler[] = []): Promise<number> {
+export async function conformanceCommand(
+  argv: readonly string[],
+  io: Pick<CommandIO, 'stdout' | 'stderr'> & { cwd?: string },
+  registry?: PluginRegistry,
+  extraHandlers: readonly ConformanceHandler[] = [],
+): Promise<number> {
   const backend = new OrtBackend();
   try {
     const { values, positionals } = parse(argv, { kind: { type: 'string' }, threads: { type: 'string' } }, USAGE);
     const dir = resolve(io.cwd ?? process.cwd(), positional(positionals, 'conformance folder', USAGE));
     await checkInputFolder(dir, 'conformance folder');
     const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw E.USAGE(`--threads must be a whole number, got ${values.threads}`, { expected: USAGE });
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0))
+      throw E.USAGE(`--threads must be a whole number, got ${values.threads}`, { expected: USAGE });
     const handlers = [...(await optionalHandlers('@recur/train')), ...extraHandlers];
     const report = await recurrentConformance(dir, {
       backend,
@@ -34,7 +46,9 @@ export async function conformanceCommand(argv: readonly string[], io: Pick<Comma
     });
     io.stdout.write(`${summaryLine(report)}\n`);
     for (const kind of report.unhandledKinds) {
-      io.stderr.write(`note: no handler for "${kind}" cases is registered; a package contributes one by exporting conformanceHandlers\n`);
+      io.stderr.write(
+        `note: no handler for "${kind}" cases is registered; a package contributes one by exporting conformanceHandlers\n`,
+      );
     }
     const requestedButUnhandled = values.kind !== undefined && report.unhandledKinds.includes(values.kind);
     return report.failed > 0 || requestedButUnhandled ? 1 : 0;
@@ -58,5 +72,7 @@ async function optionalHandlers(specifier: string): Promise<ConformanceHandler[]
   }
   const list = mod['conformanceHandlers'];
   const handlers = typeof list === 'function' ? (list as () => unknown)() : list;
-  return Array.isArray(handlers) ? handlers.filter((h): h is ConformanceHandler => typeof h?.kind === 'string' && typeof h?.run === 'function') : [];
+  return Array.isArray(handlers)
+    ? handlers.filter((h): h is ConformanceHandler => typeof h?.kind === 'string' && typeof h?.run === 'function')
+    : [];
 }

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { buildSpecSchema, renderErrorReference, renderSpecReference, RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
+import {
+  buildSpecSchema,
+  renderErrorReference,
+  renderSpecReference,
+  RuntimeErrors as E,
+  type PluginRegistry,
+} from '@recur/runtime';
 import { parse } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
@@ -34,7 +40,11 @@ export async function docsDrift(root: string, registry: PluginRegistry): Promise
 /** `recur docs --write` regenerates the reference pages; `--check` exits 1 when they drifted. */
 export async function docsCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   try {
-    const { values } = parse(argv, { write: { type: 'boolean' }, check: { type: 'boolean' }, root: { type: 'string' } }, USAGE);
+    const { values } = parse(
+      argv,
+      { write: { type: 'boolean' }, check: { type: 'boolean' }, root: { type: 'string' } },
+      USAGE,
+    );
     if (values.write === values.check) throw E.USAGE(`give --write or --check\nusage: ${USAGE}`, { expected: USAGE });
     const root = resolve(io.cwd, values.root ?? '.');
     if (values.check) {

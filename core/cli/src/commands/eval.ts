@@ -6,14 +6,21 @@ import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 import { formatEvalReport } from '../format-report.js';
 
-export const USAGE = 'recur eval SPEC --data FILE [--data FILE2] [--json] [--predictions FILE.jsonl] [--threads N] [--skip-invalid] [--set path=value]...';
+export const USAGE =
+  'recur eval SPEC --data FILE [--data FILE2] [--json] [--predictions FILE.jsonl] [--threads N] [--skip-invalid] [--set path=value]...';
 
 /** `recur eval`: the task's metric for the spec's trained weights on a data set. */
 export async function evalCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   try {
     const { values, positionals } = parse(
       argv,
-      { ...SPEC_OPTIONS, data: { type: 'string', multiple: true }, predictions: { type: 'string' }, threads: { type: 'string' }, 'skip-invalid': { type: 'boolean' } },
+      {
+        ...SPEC_OPTIONS,
+        data: { type: 'string', multiple: true },
+        predictions: { type: 'string' },
+        threads: { type: 'string' },
+        'skip-invalid': { type: 'boolean' },
+      },
       USAGE,
     );
     const spec = positional(positionals, 'spec file', USAGE);
@@ -29,7 +36,10 @@ export async function evalCommand(argv: readonly string[], io: CommandIO, regist
       ...(values['skip-invalid'] ? { skipInvalid: true } : {}),
     });
     if (values.predictions && result.predictions) {
-      await writeFileAtomic(resolve(io.cwd, values.predictions), result.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+      await writeFileAtomic(
+        resolve(io.cwd, values.predictions),
+        result.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n',
+      );
     }
     const { predictions: _p, ...report } = result;
     if (values.json) io.stdout.write(JSON.stringify(report) + '\n');

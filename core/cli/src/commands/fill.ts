@@ -14,7 +14,12 @@ export async function fillCommand(argv: readonly string[], io: CommandIO, regist
     const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
     const text = await readSpecText(specPath);
     const scoped = await withSpecPlugins(text, specPath, values['allow-plugin'] ?? [], registry);
-    const loaded = await loadSpec(text, { registry: scoped, specPath, purpose: 'validate', ...(values.set ? { overrides: values.set } : {}) });
+    const loaded = await loadSpec(text, {
+      registry: scoped,
+      specPath,
+      purpose: 'validate',
+      ...(values.set ? { overrides: values.set } : {}),
+    });
     const filled = JSON.stringify(fillSpec(loaded.spec, scoped), null, 2) + '\n';
     if (values.output) await writeFileAtomic(resolve(io.cwd, values.output), filled);
     else io.stdout.write(filled);

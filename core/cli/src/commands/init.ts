@@ -13,10 +13,15 @@ export const USAGE = 'recur init SPEC [--seed N] [--force] [--set path=value]...
  */
 export async function initCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
   try {
-    const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, seed: { type: 'string' }, force: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parse(
+      argv,
+      { ...SPEC_OPTIONS, seed: { type: 'string' }, force: { type: 'boolean' } },
+      USAGE,
+    );
     const specPath = resolve(io.cwd, positional(positionals, 'spec file', USAGE));
     const seed = values.seed === undefined ? 0 : Number(values.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw E.USAGE(`--seed must be a non-negative integer, got ${values.seed}`, { expected: 'integer >= 0' });
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw E.USAGE(`--seed must be a non-negative integer, got ${values.seed}`, { expected: 'integer >= 0' });
     const text = await readSpecText(specPath);
     const pipeline = await load(specPath, {
       registry,
@@ -26,18 +31,32 @@ export async function initCommand(argv: readonly string[], io: CommandIO, regist
     });
     try {
       const rel = pipeline.spec['weights'];
-      if (typeof rel !== 'string') throw E.SPEC_INVALID('the spec names no "weights" file to write', { pointer: '/weights', expected: 'a relative path ending in .safetensors' });
+      if (typeof rel !== 'string')
+        throw E.SPEC_INVALID('the spec names no "weights" file to write', {
+          pointer: '/weights',
+          expected: 'a relative path ending in .safetensors',
+        });
       const target = resolve(pipeline.specDir, rel);
       const { existsSync } = await import('node:fs');
       if (existsSync(target) && !values.force) {
-        throw E.IO(`${rel} exists; pass --force to replace it with untrained weights`, { file: target, pointer: '/weights' });
+        throw E.IO(`${rel} exists; pass --force to replace it with untrained weights`, {
+          file: target,
+          pointer: '/weights',
+        });
       }
       // A folder the spec names but that does not exist yet is the user's to have: create it.
       const { mkdir } = await import('node:fs/promises');
       await mkdir(dirname(target), { recursive: true }).catch((err: Error) => {
-        throw E.IO(`cannot create the folder of the weights file ${dirname(target)}: ${err.message}`, { file: dirname(target), pointer: '/weights' }, { cause: err });
+        throw E.IO(
+          `cannot create the folder of the weights file ${dirname(target)}: ${err.message}`,
+          { file: dirname(target), pointer: '/weights' },
+          { cause: err },
+        );
       });
-      const metadata = { ...provenanceMetadata({ spec: text, modelSpec: pipeline.spec }), 'recur.training': `untrained: recur init --seed ${seed}` };
+      const metadata = {
+        ...provenanceMetadata({ spec: text, modelSpec: pipeline.spec }),
+        'recur.training': `untrained: recur init --seed ${seed}`,
+      };
       await writeSafetensors(target, Object.fromEntries(pipeline.initializedWeights), metadata);
       io.stdout.write(`${target}: ${pipeline.initializedWeights.size} tensors (untrained, seed ${seed})\n`);
     } finally {

@@ -16,12 +16,16 @@ export async function newCommand(argv: readonly string[], io: CommandIO, _regist
   try {
     const { values, positionals } = parse(argv, { kind: { type: 'string' }, dir: { type: 'string' } }, USAGE);
     const [what, name, ...rest] = positionals;
-    if (what !== 'plugin' || !name || rest.length > 0) throw E.USAGE(`expected "plugin" and a package name\nusage: ${USAGE}`, { expected: USAGE });
+    if (what !== 'plugin' || !name || rest.length > 0)
+      throw E.USAGE(`expected "plugin" and a package name\nusage: ${USAGE}`, { expected: USAGE });
     const kind = (values.kind ?? 'cell') as ScaffoldKind;
-    if (!KINDS.includes(kind)) throw E.USAGE(`--kind must be one of ${KINDS.join(', ')}, got ${values.kind}`, { expected: KINDS.join(' | ') });
+    if (!KINDS.includes(kind))
+      throw E.USAGE(`--kind must be one of ${KINDS.join(', ')}, got ${values.kind}`, { expected: KINDS.join(' | ') });
     const dir = resolve(io.cwd, values.dir ?? name.replace(/^@[^/]+\//, ''));
     const files = await scaffoldPlugin(dir, name, kind);
-    io.stdout.write(`${dir}: ${files.join(', ')}\nnext: install Recur's packages there (see its README), then npm test\n`);
+    io.stdout.write(
+      `${dir}: ${files.join(', ')}\nnext: install Recur's packages there (see its README), then npm test\n`,
+    );
     return 0;
   } catch (err) {
     return reportFailure(err, io, false);

@@ -1,13 +1,28 @@
 import { resolve } from 'node:path';
-import { int8ScaleName, quantizeInt8, RuntimeErrors as E, writeSafetensors, type TensorData, type WeightStore } from '@recur/runtime';
+import {
+  int8ScaleName,
+  quantizeInt8,
+  RuntimeErrors as E,
+  writeSafetensors,
+  type TensorData,
+  type WeightStore,
+} from '@recur/runtime';
 import type { CommandIO } from '../io.js';
 
 /** `recur quantize --dtype int8`: writes `store` in the int8 layout to `output` and reports the sizes. */
-export async function writeInt8Weights(store: WeightStore, input: string, output: string, io: CommandIO): Promise<number> {
+export async function writeInt8Weights(
+  store: WeightStore,
+  input: string,
+  output: string,
+  io: CommandIO,
+): Promise<number> {
   const file = int8Weights(store, input);
   await writeSafetensors(resolve(io.cwd, output), file.tensors, file.metadata);
-  const mib = (tensors: Iterable<TensorData>) => ([...tensors].reduce((n, t) => n + t.data.byteLength, 0) / 2 ** 20).toFixed(2);
-  io.stdout.write(`${output}: ${mib(store.names().map((n) => store.get(n)!))} MiB -> ${mib(file.tensors.values())} MiB${file.quantized === 0 ? ' (already int8)' : ''}\n`);
+  const mib = (tensors: Iterable<TensorData>) =>
+    ([...tensors].reduce((n, t) => n + t.data.byteLength, 0) / 2 ** 20).toFixed(2);
+  io.stdout.write(
+    `${output}: ${mib(store.names().map((n) => store.get(n)!))} MiB -> ${mib(file.tensors.values())} MiB${file.quantized === 0 ? ' (already int8)' : ''}\n`,
+  );
   return 0;
 }
 
@@ -30,7 +45,12 @@ export function int8Weights(store: WeightStore, source: string): Int8File {
   const tensors = new Map<string, TensorData>();
   let quantized = 0;
   // The scales of tensors that are int8 already are part of the layout, not weights to quantize.
-  const scales = new Set(store.names().filter((n) => store.get(n)!.dtype === 'int8').map(int8ScaleName));
+  const scales = new Set(
+    store
+      .names()
+      .filter((n) => store.get(n)!.dtype === 'int8')
+      .map(int8ScaleName),
+  );
   for (const name of store.names()) {
     const t = store.get(name)!;
     if ((t.dtype !== 'float32' && t.dtype !== 'float16') || t.dims.length < 2 || scales.has(name)) {
@@ -39,9 +59,13 @@ export function int8Weights(store: WeightStore, source: string): Int8File {
     }
     const scaleName = int8ScaleName(name);
     if (names.has(scaleName)) {
-      throw E.WEIGHTS_INVALID(`${store.source}: tensor ${scaleName} already exists, and the int8 layout needs that name for the scales of ${name}; rename the tensor before quantizing`, {
-        file: store.source, tensor: scaleName,
-      });
+      throw E.WEIGHTS_INVALID(
+        `${store.source}: tensor ${scaleName} already exists, and the int8 layout needs that name for the scales of ${name}; rename the tensor before quantizing`,
+        {
+          file: store.source,
+          tensor: scaleName,
+        },
+      );
     }
     const q = quantizeInt8(t);
     tensors.set(name, q.values);
@@ -51,7 +75,8 @@ export function int8Weights(store: WeightStore, source: string): Int8File {
   const metadata: Record<string, string> = {
     ...store.metadata,
     'recur.quantized': `int8 from ${store.metadata['spec_sha256'] ? 'trained weights' : source}`,
-    'recur.int8_layout': 'symmetric per row: NAME is I8, NAME_scale is F32 of NAME\'s shape with the last dimension 1; value = NAME * NAME_scale (broadcast). Tensors of rank 1 are not quantized.',
+    'recur.int8_layout':
+      "symmetric per row: NAME is I8, NAME_scale is F32 of NAME's shape with the last dimension 1; value = NAME * NAME_scale (broadcast). Tensors of rank 1 are not quantized.",
   };
   return { tensors, metadata, quantized };
 }

@@ -1,5 +1,12 @@
 import { resolve } from 'node:path';
-import { floatToHalf, readSafetensors, RuntimeErrors as E, writeSafetensors, type PluginRegistry, type TensorData } from '@recur/runtime';
+import {
+  floatToHalf,
+  readSafetensors,
+  RuntimeErrors as E,
+  writeSafetensors,
+  type PluginRegistry,
+  type TensorData,
+} from '@recur/runtime';
 import { parse, positional } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeInt8Weights } from './quantize-int8.js';
@@ -19,13 +26,22 @@ lookup tables stay int8 in memory), a quarter of float32; docs/guides/quantizati
  * `recur eval` before shipping the smaller file. `--dtype int8` writes int8 weights with per-row scales
  * instead (quantize-int8.ts), a quarter of float32.
  */
-export async function quantizeCommand(argv: readonly string[], io: CommandIO, _registry: PluginRegistry): Promise<number> {
+export async function quantizeCommand(
+  argv: readonly string[],
+  io: CommandIO,
+  _registry: PluginRegistry,
+): Promise<number> {
   try {
-    const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, dtype: { type: 'string' } }, USAGE);
+    const { values, positionals } = parse(
+      argv,
+      { output: { type: 'string', short: 'o' }, dtype: { type: 'string' } },
+      USAGE,
+    );
     const input = resolve(io.cwd, positional(positionals, 'weights file', USAGE));
     if (!values.output) throw E.USAGE(`-o OUT.safetensors is required\nusage: ${USAGE}`, { expected: USAGE });
     const dtype = values.dtype ?? 'float16';
-    if (dtype !== 'float16' && dtype !== 'int8') throw E.USAGE(`--dtype must be float16 or int8, got ${dtype}\nusage: ${USAGE}`, { expected: 'float16 or int8' });
+    if (dtype !== 'float16' && dtype !== 'int8')
+      throw E.USAGE(`--dtype must be float16 or int8, got ${dtype}\nusage: ${USAGE}`, { expected: 'float16 or int8' });
     const store = await readSafetensors(input);
     if (dtype === 'int8') return await writeInt8Weights(store, input, values.output, io);
     const out: Record<string, TensorData> = {};
@@ -48,7 +64,10 @@ export async function quantizeCommand(argv: readonly string[], io: CommandIO, _r
       }
       after += out[name]!.data.byteLength;
     }
-    await writeSafetensors(resolve(io.cwd, values.output), out, { ...store.metadata, 'recur.quantized': `float16 from ${store.metadata['spec_sha256'] ? 'trained float32 weights' : input}` });
+    await writeSafetensors(resolve(io.cwd, values.output), out, {
+      ...store.metadata,
+      'recur.quantized': `float16 from ${store.metadata['spec_sha256'] ? 'trained float32 weights' : input}`,
+    });
     io.stdout.write(quantizeReport(values.output, count, before, after) + '\n');
     return 0;
   } catch (err) {
@@ -57,11 +76,24 @@ export async function quantizeCommand(argv: readonly string[], io: CommandIO, _r
 }
 
 /** What quantize did, in words: how many tensors it converted, which it kept, and the sizes. */
-function quantizeReport(output: string, count: { converted: number; half: number; other: number }, before: number, after: number): string {
+function quantizeReport(
+  output: string,
+  count: { converted: number; half: number; other: number },
+  before: number,
+  after: number,
+): string {
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-  const kept = [count.half > 0 ? `${count.half} already float16` : '', count.other > 0 ? `${count.other} not floating point (kept as they are)` : ''].filter(Boolean).join(', ');
+  const kept = [
+    count.half > 0 ? `${count.half} already float16` : '',
+    count.other > 0 ? `${count.other} not floating point (kept as they are)` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   if (count.converted === 0) {
-    const what = count.half > 0 && count.other === 0 ? `the weights are already float16 (all ${count.half} tensors)` : `no float32 tensor to convert (${kept || 'no tensors'})`;
+    const what =
+      count.half > 0 && count.other === 0
+        ? `the weights are already float16 (all ${count.half} tensors)`
+        : `no float32 tensor to convert (${kept || 'no tensors'})`;
     return `${what}: nothing converted; ${output} holds the same tensors (${mib(after)})`;
   }
   return `${output}: ${count.converted} tensor${count.converted === 1 ? '' : 's'} float32 -> float16${kept ? `, ${kept}` : ''}; ${mib(before)} -> ${mib(after)}`;

@@ -1,6 +1,13 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { consoleLogger, load, outputTarget, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import {
+  consoleLogger,
+  load,
+  outputTarget,
+  RuntimeErrors as E,
+  type Pipeline,
+  type PluginRegistry,
+} from '@recur/runtime';
 import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { checkInputPath } from '../input-lines.js';
 import { readInputs, withInputLine } from '../inputs.js';
@@ -9,7 +16,8 @@ import { parseQueueUrl } from '../queue/queue-url.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { removeOnSignal } from '../remove-on-signal.js';
 
-export const USAGE = 'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl [--queue redis://HOST:PORT[/DB] [--chunk N] [--in-flight N]]) [--options JSON] [--top-k N] [--strict-provenance] [--set path=value]... [--allow-plugin MODULE]...';
+export const USAGE =
+  'recur run SPEC (--text TEXT | --input FILE --output FILE.jsonl [--queue redis://HOST:PORT[/DB] [--chunk N] [--in-flight N]]) [--options JSON] [--top-k N] [--strict-provenance] [--set path=value]... [--allow-plugin MODULE]...';
 
 /** What `recur run --help` adds to the synopsis. */
 export const DETAILS = `--options JSON   the task's call options as one JSON object, as run(input, options) takes them in the library
@@ -41,7 +49,18 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
   try {
     const { values, positionals } = parse(
       argv,
-      { ...SPEC_OPTIONS, text: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, options: { type: 'string' }, 'top-k': { type: 'string' }, queue: { type: 'string' }, chunk: { type: 'string' }, 'in-flight': { type: 'string' }, 'strict-provenance': { type: 'boolean' } },
+      {
+        ...SPEC_OPTIONS,
+        text: { type: 'string' },
+        input: { type: 'string' },
+        output: { type: 'string' },
+        options: { type: 'string' },
+        'top-k': { type: 'string' },
+        queue: { type: 'string' },
+        chunk: { type: 'string' },
+        'in-flight': { type: 'string' },
+        'strict-provenance': { type: 'boolean' },
+      },
       USAGE,
     );
     json = values.json === true;
@@ -49,11 +68,21 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
     const hasText = values.text !== undefined;
     const hasFile = values.input !== undefined;
     if (hasText === hasFile) throw E.USAGE(`give either --text or --input\nusage: ${USAGE}`, { expected: USAGE });
-    if (hasFile && values.output === undefined) throw E.USAGE(`--input needs --output FILE.jsonl\nusage: ${USAGE}`, { expected: USAGE });
+    if (hasFile && values.output === undefined)
+      throw E.USAGE(`--input needs --output FILE.jsonl\nusage: ${USAGE}`, { expected: USAGE });
     const callOptions = callOptionsFrom(values.options, values['top-k']);
-    if (values.queue === undefined && (values.chunk !== undefined || values['in-flight'] !== undefined)) throw E.USAGE(`--chunk and --in-flight go with --queue\nusage: ${USAGE}`, { expected: USAGE });
-    if (values.queue !== undefined && !hasFile) throw E.USAGE(`--queue runs an --input file\nusage: ${USAGE}`, { expected: USAGE });
-    const queue = values.queue !== undefined ? { address: parseQueueUrl(values.queue), chunk: positiveInt('chunk', values.chunk, 1000), inFlight: positiveInt('in-flight', values['in-flight'], 16) } : undefined;
+    if (values.queue === undefined && (values.chunk !== undefined || values['in-flight'] !== undefined))
+      throw E.USAGE(`--chunk and --in-flight go with --queue\nusage: ${USAGE}`, { expected: USAGE });
+    if (values.queue !== undefined && !hasFile)
+      throw E.USAGE(`--queue runs an --input file\nusage: ${USAGE}`, { expected: USAGE });
+    const queue =
+      values.queue !== undefined
+        ? {
+            address: parseQueueUrl(values.queue),
+            chunk: positiveInt('chunk', values.chunk, 1000),
+            inFlight: positiveInt('in-flight', values['in-flight'], 16),
+          }
+        : undefined;
     // Input and output paths are checked before the pipeline loads: a typo costs no load time.
     if (hasFile) {
       await checkInputPath(resolve(io.cwd, values.input!));
@@ -78,10 +107,23 @@ export async function runCommand(argv: readonly string[], io: CommandIO, registr
         const input = resolve(io.cwd, values.input!);
         // BullMQ is loaded only by the commands that use it: it adds half a second to every start.
         const { runOnQueue } = await import('../queue/queue-producer.js');
-        const count = await runOnQueue({ ...queue, pipeline: pipeline.name, fingerprint, input, output: resolve(io.cwd, values.output!), options: callOptions, progress: io.stderr });
+        const count = await runOnQueue({
+          ...queue,
+          pipeline: pipeline.name,
+          fingerprint,
+          input,
+          output: resolve(io.cwd, values.output!),
+          options: callOptions,
+          progress: io.stderr,
+        });
         io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
       } else {
-        const count = await runFile(pipeline, resolve(io.cwd, values.input!), resolve(io.cwd, values.output!), callOptions);
+        const count = await runFile(
+          pipeline,
+          resolve(io.cwd, values.input!),
+          resolve(io.cwd, values.output!),
+          callOptions,
+        );
         io.stderr.write(`${count} result${count === 1 ? '' : 's'} written to ${values.output}\n`);
       }
     } finally {
@@ -102,8 +144,11 @@ function callOptionsFrom(text: string | undefined, topK: string | undefined): Re
     } catch (err) {
       throw E.USAGE(`--options must be a JSON object: ${(err as Error).message}`, { expected: '{"topK": 2}' });
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw E.USAGE('--options must be a JSON object', { expected: '{"topK": 2}' });
-    options = Object.fromEntries(Object.entries(parsed).filter(([k]) => k !== '__proto__' && k !== 'constructor' && k !== 'prototype'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw E.USAGE('--options must be a JSON object', { expected: '{"topK": 2}' });
+    options = Object.fromEntries(
+      Object.entries(parsed).filter(([k]) => k !== '__proto__' && k !== 'constructor' && k !== 'prototype'),
+    );
   }
   if (topK !== undefined) {
     if (topK === 'all') options['topK'] = null;
@@ -118,7 +163,9 @@ function callOptionsFrom(text: string | undefined, topK: string | undefined): Re
  * renamed over it only when every line succeeded (and removed on failure, Ctrl-C or SIGTERM); a
  * character device or FIFO (`/dev/stdout`, a named pipe) is written through as results come.
  */
-async function openOutput(output: string): Promise<{ handle: FileHandle; commit(): Promise<void>; abandon(): Promise<void> }> {
+async function openOutput(
+  output: string,
+): Promise<{ handle: FileHandle; commit(): Promise<void>; abandon(): Promise<void> }> {
   const target = await outputTarget(output, 'output file', true);
   if (!target.regular) {
     const handle = await openForWrite(target.path, output);
@@ -162,7 +209,12 @@ async function openForWrite(path: string, output: string): Promise<FileHandle> {
   }
 }
 
-async function runFile(pipeline: Pipeline, input: string, output: string, options: Record<string, unknown>): Promise<number> {
+async function runFile(
+  pipeline: Pipeline,
+  input: string,
+  output: string,
+  options: Record<string, unknown>,
+): Promise<number> {
   const batchSize = Number((pipeline.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'] ?? 64) || 64;
   const out = await openOutput(output);
   let count = 0;

@@ -29,9 +29,17 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
       argv,
       {
         ...SPEC_OPTIONS,
-        data: { type: 'string', multiple: true }, dev: { type: 'string', multiple: true }, out: { type: 'string' },
-        epochs: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' },
-        resume: { type: 'boolean' }, 'init-from': { type: 'string' }, 'max-steps': { type: 'string' }, 'skip-invalid': { type: 'boolean' },
+        data: { type: 'string', multiple: true },
+        dev: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        epochs: { type: 'string' },
+        'batch-size': { type: 'string' },
+        seed: { type: 'string' },
+        threads: { type: 'string' },
+        resume: { type: 'boolean' },
+        'init-from': { type: 'string' },
+        'max-steps': { type: 'string' },
+        'skip-invalid': { type: 'boolean' },
       },
       USAGE,
     );
@@ -39,7 +47,8 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
     const int = (name: string, v: string | undefined, min: number) => {
       if (v === undefined) return undefined;
       const n = Number(v);
-      if (!Number.isSafeInteger(n) || n < min) throw E.USAGE(`--${name} must be an integer >= ${min}, got ${v}`, { expected: `integer >= ${min}` });
+      if (!Number.isSafeInteger(n) || n < min)
+        throw E.USAGE(`--${name} must be an integer >= ${min}, got ${v}`, { expected: `integer >= ${min}` });
       return n;
     };
     const epochs = int('epochs', values.epochs, 1);
@@ -74,8 +83,13 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
     const summary = { ...result, best: result.best ?? null };
     if (values.json) io.stdout.write(JSON.stringify(summary) + '\n');
     else {
-      io.stdout.write(`${result.interrupted ? 'stopped' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(0)} s; weights: ${result.weights}\n`);
-      if (result.best) io.stdout.write(`best dev ${result.best.metric}: ${result.best.value.toFixed(4)} (epoch ${result.best.epoch})\n`);
+      io.stdout.write(
+        `${result.interrupted ? 'stopped' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(0)} s; weights: ${result.weights}\n`,
+      );
+      if (result.best)
+        io.stdout.write(
+          `best dev ${result.best.metric}: ${result.best.value.toFixed(4)} (epoch ${result.best.epoch})\n`,
+        );
       if (result.interrupted) io.stdout.write(`checkpoint: ${result.checkpoint} (continue with --resume)\n`);
     }
     return 0;

@@ -6,7 +6,8 @@ import { pipelineFingerprint } from '../queue/fingerprint.js';
 import type { WorkerPipeline } from '../queue/queue-worker.js';
 import { parseQueueUrl } from '../queue/queue-url.js';
 
-export const USAGE = 'recur worker SPEC... --queue redis://HOST:PORT[/DB] [--threads N] [--lock-ms MS] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
+export const USAGE =
+  'recur worker SPEC... --queue redis://HOST:PORT[/DB] [--threads N] [--lock-ms MS] [--set path=value]... [--allow-plugin MODULE]... [--allow-root DIR]...';
 
 /**
  * `recur worker`: runs the chunk jobs of `recur run --queue` for the given pipelines, and the trials
@@ -14,7 +15,11 @@ export const USAGE = 'recur worker SPEC... --queue redis://HOST:PORT[/DB] [--thr
  * exits 0. Any number of workers, on any machines that have the pipelines' files, share the work.
  */
 export async function workerCommand(argv: readonly string[], io: CommandIO, registry: PluginRegistry): Promise<number> {
-  const { values, positionals } = parse(argv, { ...SPEC_OPTIONS, queue: { type: 'string' }, threads: { type: 'string' }, 'lock-ms': { type: 'string' } }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    { ...SPEC_OPTIONS, queue: { type: 'string' }, threads: { type: 'string' }, 'lock-ms': { type: 'string' } },
+    USAGE,
+  );
   if (positionals.length === 0) throw E.USAGE(`give at least one spec file\nusage: ${USAGE}`, { expected: USAGE });
   if (values.queue === undefined) throw E.USAGE(`--queue is required\nusage: ${USAGE}`, { expected: USAGE });
   const address = parseQueueUrl(values.queue);
@@ -28,7 +33,11 @@ export async function workerCommand(argv: readonly string[], io: CommandIO, regi
     ...(values['allow-root'] ? { allowRoots: values['allow-root'].map((r) => resolve(io.cwd, r)) } : {}),
   };
   // BullMQ is loaded only by the commands that use it: it adds half a second to every start.
-  const [{ openQueue }, { startQueueWorker }, { sweepTrialQueue }] = await Promise.all([import('../queue/queue-client.js'), import('../queue/queue-worker.js'), import('../sweep/sweep-worker.js')]);
+  const [{ openQueue }, { startQueueWorker }, { sweepTrialQueue }] = await Promise.all([
+    import('../queue/queue-client.js'),
+    import('../queue/queue-worker.js'),
+    import('../sweep/sweep-worker.js'),
+  ]);
   // Fail early, with a coded error, when Redis is not there.
   await (await openQueue('recur-probe', address)).close();
 
@@ -47,7 +56,14 @@ export async function workerCommand(argv: readonly string[], io: CommandIO, regi
       pipelines,
       lockMs,
       log,
-      extra: [...specs].map(([name, specPath]) => sweepTrialQueue(name, specPath, { registry, log, allowPlugins: values['allow-plugin'] ?? [], ...(threads !== undefined ? { threads } : {}) })),
+      extra: [...specs].map(([name, specPath]) =>
+        sweepTrialQueue(name, specPath, {
+          registry,
+          log,
+          allowPlugins: values['allow-plugin'] ?? [],
+          ...(threads !== undefined ? { threads } : {}),
+        }),
+      ),
     });
     io.stderr.write(`recur worker: taking jobs from ${address.label} for ${[...pipelines.keys()].join(', ')}\n`);
     const signal = await new Promise<string>((done) => {

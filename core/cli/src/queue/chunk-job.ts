@@ -50,7 +50,10 @@ export function encodeError(err: RecurError): string {
 export function decodeError(reason: string | undefined): RecurError | undefined {
   if (!reason?.startsWith('{')) return undefined;
   try {
-    const parsed = JSON.parse(reason) as { recurError?: { code: string; message: string; [k: string]: unknown }; exitCode?: number };
+    const parsed = JSON.parse(reason) as {
+      recurError?: { code: string; message: string; [k: string]: unknown };
+      exitCode?: number;
+    };
     if (!parsed.recurError) return undefined;
     const { code, message, ...details } = parsed.recurError;
     return new RecurError(code, message, details, parsed.exitCode ?? 1);

@@ -14,15 +14,20 @@ export interface PipelineFingerprint {
 /** The fingerprint of a loaded pipeline, the same on every machine that has the same files. */
 export async function pipelineFingerprint(pipeline: Pipeline): Promise<PipelineFingerprint> {
   const { runtime: _runtime, $schema: _schema, description: _description, ...meaning } = pipeline.spec;
-  const weights = typeof pipeline.spec['weights'] === 'string' ? await fileSha256(resolve(pipeline.specDir, pipeline.spec['weights'])) : 'none';
+  const weights =
+    typeof pipeline.spec['weights'] === 'string'
+      ? await fileSha256(resolve(pipeline.specDir, pipeline.spec['weights']))
+      : 'none';
   return { spec: specHash(meaning), weights };
 }
 
 /** The first differences between two fingerprints, in words; empty when they match. */
 export function fingerprintDifferences(mine: PipelineFingerprint, theirs: PipelineFingerprint): string[] {
   const out: string[] = [];
-  if (mine.spec !== theirs.spec) out.push(`the filled spec differs (job ${theirs.spec.slice(0, 12)}, here ${mine.spec.slice(0, 12)})`);
-  if (mine.weights !== theirs.weights) out.push(`the weights file differs (job sha256 ${theirs.weights.slice(0, 12)}, here ${mine.weights.slice(0, 12)})`);
+  if (mine.spec !== theirs.spec)
+    out.push(`the filled spec differs (job ${theirs.spec.slice(0, 12)}, here ${mine.spec.slice(0, 12)})`);
+  if (mine.weights !== theirs.weights)
+    out.push(`the weights file differs (job sha256 ${theirs.weights.slice(0, 12)}, here ${mine.weights.slice(0, 12)})`);
   return out;
 }
 

@@ -20,7 +20,9 @@ export async function openQueue(name: string, address: QueueAddress): Promise<Qu
     ]);
   } catch {
     await queue.close().catch(() => undefined);
-    throw E.UNREACHABLE(`Redis at ${address.label} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`, { expected: 'a running Redis (redis-server) at the --queue address' });
+    throw E.UNREACHABLE(`Redis at ${address.label} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`, {
+      expected: 'a running Redis (redis-server) at the --queue address',
+    });
   } finally {
     clearTimeout(timer);
   }

@@ -27,7 +27,12 @@ export interface QueueRunOptions {
 }
 
 /** Retries for chunks that fail for other reasons than their input (a worker's fault). */
-const JOB_OPTIONS = { attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false } as const;
+const JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'fixed', delay: 1000 },
+  removeOnComplete: false,
+  removeOnFail: false,
+} as const;
 const POLL_MS = 100;
 
 type Settled = { readonly ok: true; readonly jsonl: string } | { readonly ok: false; readonly error: RecurError };
@@ -43,7 +48,10 @@ type Settled = { readonly ok: true; readonly jsonl: string } | { readonly ok: fa
 export async function runOnQueue(o: QueueRunOptions): Promise<number> {
   const format = inputFormat(o.input);
   const summary = await summarize(o.input, format);
-  const runId = createHash('sha256').update(canonicalJson({ fp: o.fingerprint, input: summary.sha256, chunk: o.chunk, options: o.options })).digest('hex').slice(0, 20);
+  const runId = createHash('sha256')
+    .update(canonicalJson({ fp: o.fingerprint, input: summary.sha256, chunk: o.chunk, options: o.options }))
+    .digest('hex')
+    .slice(0, 20);
   const files = new ResumeFiles(o.output);
   const resumed = await files.resume(runId);
   let written = resumed ?? { runId, chunksWritten: 0, linesWritten: 0, bytes: 0 };
@@ -72,7 +80,12 @@ export async function runOnQueue(o: QueueRunOptions): Promise<number> {
     if (errors.length === 0) {
       await out.write(result.jsonl);
       await out.datasync();
-      written = { runId, chunksWritten: written.chunksWritten + 1, linesWritten: written.linesWritten + data.lines.length, bytes: written.bytes + Buffer.byteLength(result.jsonl) };
+      written = {
+        runId,
+        chunksWritten: written.chunksWritten + 1,
+        linesWritten: written.linesWritten + data.lines.length,
+        bytes: written.bytes + Buffer.byteLength(result.jsonl),
+      };
       await files.save(written);
     }
     await queue.remove(id);
@@ -107,7 +120,11 @@ export async function runOnQueue(o: QueueRunOptions): Promise<number> {
 }
 
 /** The input's chunks as job data, in order. */
-async function* chunks(o: QueueRunOptions, format: ReturnType<typeof inputFormat>, jsonItems: readonly string[] | undefined): AsyncGenerator<ChunkJobData> {
+async function* chunks(
+  o: QueueRunOptions,
+  format: ReturnType<typeof inputFormat>,
+  jsonItems: readonly string[] | undefined,
+): AsyncGenerator<ChunkJobData> {
   const base = { pipeline: o.pipeline, fingerprint: o.fingerprint, file: o.input, options: o.options };
   let lines: string[] = [];
   let first = 1;
@@ -125,7 +142,10 @@ async function* chunks(o: QueueRunOptions, format: ReturnType<typeof inputFormat
 }
 
 /** The input's hash (part of the run id, so a changed input never resumes) and its number of inputs. */
-async function summarize(input: string, format: ReturnType<typeof inputFormat>): Promise<{ sha256: string; lines: number; jsonItems?: string[] }> {
+async function summarize(
+  input: string,
+  format: ReturnType<typeof inputFormat>,
+): Promise<{ sha256: string; lines: number; jsonItems?: string[] }> {
   const sha256 = await fileSha256(input);
   if (format === 'json') {
     const items = await readJsonArrayInputs(input);
@@ -140,7 +160,12 @@ async function summarize(input: string, format: ReturnType<typeof inputFormat>):
  * Polls one chunk until it completed or failed for good. A chunk that vanished from Redis (one
  * restarted without persistence) is added again. Refusals workers logged on the job are shown once.
  */
-async function settle(queue: Queue, id: string, data: ChunkJobData, progress: { write(s: string): unknown }): Promise<Settled> {
+async function settle(
+  queue: Queue,
+  id: string,
+  data: ChunkJobData,
+  progress: { write(s: string): unknown },
+): Promise<Settled> {
   let logsSeen = 0;
   let polls = 0;
   // The first refusal of a chunk is shown (workers log every one): while waiting, and once more at
@@ -157,7 +182,12 @@ async function settle(queue: Queue, id: string, data: ChunkJobData, progress: { 
       const job = await Job.fromId(queue, id);
       if (job && state === 'completed') return { ok: true, jsonl: job.returnvalue as string };
       const reason = job?.failedReason;
-      const error = decodeError(reason) ?? E.CHUNK_FAILED(`chunk ${id} (lines ${data.firstLine}-${data.firstLine + data.lines.length - 1} of ${data.file}) failed on its workers: ${reason ?? 'no reason recorded'}`, { file: data.file, line: data.firstLine });
+      const error =
+        decodeError(reason) ??
+        E.CHUNK_FAILED(
+          `chunk ${id} (lines ${data.firstLine}-${data.firstLine + data.lines.length - 1} of ${data.file}) failed on its workers: ${reason ?? 'no reason recorded'}`,
+          { file: data.file, line: data.firstLine },
+        );
       return { ok: false, error };
     }
     if (state === 'unknown') await queue.add(`chunk ${id}`, data, { ...JOB_OPTIONS, jobId: id });

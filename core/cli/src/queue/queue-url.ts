@@ -13,7 +13,10 @@ export interface QueueAddress {
 
 /** Parses `redis://HOST:PORT[/DB]` (and `redis://[user]:password@HOST:PORT/DB`). */
 export function parseQueueUrl(text: string): QueueAddress {
-  const bad = (why: string) => E.URL_INVALID(`--queue ${JSON.stringify(text)}: ${why}`, { expected: 'redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379/0' });
+  const bad = (why: string) =>
+    E.URL_INVALID(`--queue ${JSON.stringify(text)}: ${why}`, {
+      expected: 'redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379/0',
+    });
   let url: URL;
   try {
     url = new URL(text);
@@ -24,7 +27,8 @@ export function parseQueueUrl(text: string): QueueAddress {
   if (!url.hostname) throw bad('it names no host');
   const port = url.port === '' ? 6379 : Number(url.port);
   const dbText = url.pathname.replace(/^\//, '');
-  if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw bad(`the database must be a number from 0 to 99, not ${dbText}`);
+  if (dbText !== '' && !/^\d{1,2}$/.test(dbText))
+    throw bad(`the database must be a number from 0 to 99, not ${dbText}`);
   const db = dbText === '' ? 0 : Number(dbText);
   return {
     host: url.hostname.replace(/^\[|\]$/g, ''),

@@ -76,17 +76,28 @@ export function startQueueWorker(options: QueueWorkerOptions): { close(): Promis
     });
     return worker;
   };
-  const workers = [...options.pipelines.entries()].map(([name, mine]) => make(runQueueName(name), (job, token, refuse) => processChunk(job as Job<ChunkJobData>, token, mine, log, refuse)));
+  const workers = [...options.pipelines.entries()].map(([name, mine]) =>
+    make(runQueueName(name), (job, token, refuse) => processChunk(job as Job<ChunkJobData>, token, mine, log, refuse)),
+  );
   for (const extra of options.extra ?? []) workers.push(make(extra.name, extra.process));
   return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
 }
 
-async function processChunk(job: Job<ChunkJobData>, token: string | undefined, mine: WorkerPipeline, log: (line: string) => void, refuse: Refuse): Promise<string> {
+async function processChunk(
+  job: Job<ChunkJobData>,
+  token: string | undefined,
+  mine: WorkerPipeline,
+  log: (line: string) => void,
+  refuse: Refuse,
+): Promise<string> {
   const data = job.data;
   const lines = `lines ${data.firstLine}-${data.firstLine + data.lines.length - 1}`;
   const differences = fingerprintDifferences(mine.fingerprint, data.fingerprint);
   if (differences.length > 0) {
-    const err = E.FINGERPRINT_MISMATCH(`refused chunk ${job.id} of ${data.file} (${lines}): this worker's copy of "${data.pipeline}" is not the producer's: ${differences.join('; ')}. The job went back to the queue`, { pipeline: data.pipeline, expected: 'the same spec and weights file on every worker' });
+    const err = E.FINGERPRINT_MISMATCH(
+      `refused chunk ${job.id} of ${data.file} (${lines}): this worker's copy of "${data.pipeline}" is not the producer's: ${differences.join('; ')}. The job went back to the queue`,
+      { pipeline: data.pipeline, expected: 'the same spec and weights file on every worker' },
+    );
     return refuse(job, token, `${err.code} ${err.message}`);
   }
   log(`chunk ${job.id} (${lines}) started`);

@@ -7,18 +7,24 @@ export interface PluginNames {
 }
 
 export function packageJson(names: PluginNames, kind: string): string {
-  return JSON.stringify({
-    name: names.pkg,
-    version: '0.1.0',
-    description: `A Recur ${kind} plugin: ${names.base}.v1`,
-    type: 'module',
-    exports: { '.': './index.js' },
-    files: ['index.js'],
-    scripts: { test: 'node --test' },
-    keywords: ['recur', 'recur-plugin', kind],
-    peerDependencies: { '@recur/runtime': '^0.1.0' },
-    engines: { node: '>=20.19' },
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        name: names.pkg,
+        version: '0.1.0',
+        description: `A Recur ${kind} plugin: ${names.base}.v1`,
+        type: 'module',
+        exports: { '.': './index.js' },
+        files: ['index.js'],
+        scripts: { test: 'node --test' },
+        keywords: ['recur', 'recur-plugin', kind],
+        peerDependencies: { '@recur/runtime': '^0.1.0' },
+        engines: { node: '>=20.19' },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 export function readme(names: PluginNames, kind: string, specBlock: string): string {

@@ -10,10 +10,20 @@ import { tokenizerFiles } from './tokenizer-template.js';
 
 /** The kinds `recur new plugin` scaffolds, each with its source, its test and a spec block for the README. */
 export const SCAFFOLD_KINDS = {
-  cell: { files: cellFiles, specBlock: (b: string) => `"encoder": { "type": "recurrent", "cell": { "type": "${b}" }, "hidden": 64 }` },
+  cell: {
+    files: cellFiles,
+    specBlock: (b: string) => `"encoder": { "type": "recurrent", "cell": { "type": "${b}" }, "hidden": 64 }`,
+  },
   embedding: { files: embeddingFiles, specBlock: (b: string) => `"embedding": { "type": "${b}", "dim": 64 }` },
-  head: { files: headFiles, specBlock: (b: string) => `"task": "text-classification", "head": { "type": "${b}", "labels": ["negative", "positive"] }` },
-  tokenizer: { files: tokenizerFiles, specBlock: (b: string) => `"tokenizer": { "type": "${b}", "alphabet": "abcdefghijklmnopqrstuvwxyz " }` },
+  head: {
+    files: headFiles,
+    specBlock: (b: string) =>
+      `"task": "text-classification", "head": { "type": "${b}", "labels": ["negative", "positive"] }`,
+  },
+  tokenizer: {
+    files: tokenizerFiles,
+    specBlock: (b: string) => `"tokenizer": { "type": "${b}", "alphabet": "abcdefghijklmnopqrstuvwxyz " }`,
+  },
 } as const;
 export type ScaffoldKind = keyof typeof SCAFFOLD_KINDS;
 
@@ -25,17 +35,26 @@ const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
  */
 export function pluginNames(name: string): PluginNames {
   if (!PACKAGE_NAME.test(name) || name.length > 214) {
-    throw E.USAGE(`"${name}" is not a valid npm package name (lowercase letters, digits, - . _, an optional @scope/)`, { expected: 'recur-plugin-NAME' });
+    throw E.USAGE(`"${name}" is not a valid npm package name (lowercase letters, digits, - . _, an optional @scope/)`, {
+      expected: 'recur-plugin-NAME',
+    });
   }
-  const base = name.replace(/^@[^/]+\//, '').replace(/^recur-plugin-/, '').replace(/[._]/g, '-');
-  if (!/^[a-z][a-z0-9-]*$/.test(base)) throw E.USAGE(`the plugin's type would be "${base}", which must start with a letter`, { expected: 'recur-plugin-NAME with NAME starting with a letter' });
+  const base = name
+    .replace(/^@[^/]+\//, '')
+    .replace(/^recur-plugin-/, '')
+    .replace(/[._]/g, '-');
+  if (!/^[a-z][a-z0-9-]*$/.test(base))
+    throw E.USAGE(`the plugin's type would be "${base}", which must start with a letter`, {
+      expected: 'recur-plugin-NAME with NAME starting with a letter',
+    });
   return { pkg: name, base };
 }
 
 /** Writes the plugin package into `dir` (which must not exist or be empty); returns the files written. */
 export async function scaffoldPlugin(dir: string, name: string, kind: ScaffoldKind): Promise<string[]> {
   const names = pluginNames(name);
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw E.IO(`${dir} exists and is not empty; choose another name or --dir`, { file: dir });
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw E.IO(`${dir} exists and is not empty; choose another name or --dir`, { file: dir });
   const template = SCAFFOLD_KINDS[kind];
   const files: Record<string, string> = {
     'package.json': packageJson(names, kind),

@@ -9,22 +9,38 @@ export type Setting = readonly { readonly path: string; readonly value: string }
  * or `random` of them drawn without replacement with `seed` (random search over the same grid).
  * Values stay as written: the spec override parser reads them (JSON where they parse, else strings).
  */
-export function sweepSettings(grids: readonly string[], random?: { readonly count: number; readonly seed: number }): Setting[] {
-  if (grids.length === 0) throw E.GRID_INVALID('give at least one --grid path=v1,v2', { expected: '--grid encoder.hidden=256,512' });
+export function sweepSettings(
+  grids: readonly string[],
+  random?: { readonly count: number; readonly seed: number },
+): Setting[] {
+  if (grids.length === 0)
+    throw E.GRID_INVALID('give at least one --grid path=v1,v2', { expected: '--grid encoder.hidden=256,512' });
   const axes = grids.map((g) => {
     const eq = g.indexOf('=');
     const path = eq > 0 ? g.slice(0, eq).trim() : '';
-    const values = eq > 0 ? g.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+    const values =
+      eq > 0
+        ? g
+            .slice(eq + 1)
+            .split(',')
+            .map((v) => v.trim())
+        : [];
     if (!path || values.length === 0 || values.some((v) => v === '')) {
-      throw E.GRID_INVALID(`--grid ${JSON.stringify(g)} is not path=v1,v2,...`, { expected: '--grid train.optimizer.lr=1e-3,2e-3' });
+      throw E.GRID_INVALID(`--grid ${JSON.stringify(g)} is not path=v1,v2,...`, {
+        expected: '--grid train.optimizer.lr=1e-3,2e-3',
+      });
     }
     return { path, values };
   });
   const paths = axes.map((a) => a.path);
   const repeated = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (repeated) throw E.GRID_INVALID(`--grid names ${repeated} twice; list all its values in one --grid`, { expected: `--grid ${repeated}=v1,v2` });
+  if (repeated)
+    throw E.GRID_INVALID(`--grid names ${repeated} twice; list all its values in one --grid`, {
+      expected: `--grid ${repeated}=v1,v2`,
+    });
   let settings: Setting[] = [[]];
-  for (const axis of axes) settings = settings.flatMap((s) => axis.values.map((value) => [...s, { path: axis.path, value }]));
+  for (const axis of axes)
+    settings = settings.flatMap((s) => axis.values.map((value) => [...s, { path: axis.path, value }]));
   if (!random) return settings;
   // A seeded Fisher-Yates shuffle: the same seed draws the same trials on every machine.
   const next = mulberry32(random.seed);

@@ -7,7 +7,15 @@ import { describeSetting, type Setting } from './grid.js';
 import type { TrialResult, TrialSpec } from './run-trial.js';
 
 /** A trial's row: its result, or the coded error it failed with. */
-export type TrialOutcome = { readonly ok: true; readonly result: TrialResult } | { readonly ok: false; readonly index: number; readonly setting: Setting; readonly code: string; readonly message: string };
+export type TrialOutcome =
+  | { readonly ok: true; readonly result: TrialResult }
+  | {
+      readonly ok: false;
+      readonly index: number;
+      readonly setting: Setting;
+      readonly code: string;
+      readonly message: string;
+    };
 
 /** Metrics where less is better; every other dev metric (accuracy, BLEU, F1) is better higher. */
 const LOWER_IS_BETTER = /nats|loss|perplexity|error/i;
@@ -31,7 +39,11 @@ export function renderLeaderboard(ranked: readonly TrialOutcome[]): string {
       ? `| ${i + 1} | ${o.result.index} | ${describeSetting(o.result.setting)} | ${o.result.metric !== undefined ? `${o.result.metric} ${o.result.value!.toFixed(4)}` : '-'} | ${o.result.parameters} | ${formatDuration(o.result.seconds)} |`
       : `| ${i + 1} | ${o.index} | ${describeSetting(o.setting)} | failed: ${o.code} | - | - |`,
   );
-  return ['| rank | trial | setting | dev | parameters | time |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n';
+  return (
+    ['| rank | trial | setting | dev | parameters | time |', '| --- | --- | --- | --- | --- | --- |', ...rows].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 /**
@@ -39,14 +51,32 @@ export function renderLeaderboard(ranked: readonly TrialOutcome[]): string {
  * folder: the spec filled, with the winner's setting applied and the winner's weights; the other
  * files it names (tokenizers) are copied into `best-files/`, so `recur run DIR/best.spec.json` works.
  */
-export async function writeSweepReport(out: string, specPath: string, registry: PluginRegistry, overrides: readonly string[], ranked: readonly TrialOutcome[]): Promise<string | undefined> {
+export async function writeSweepReport(
+  out: string,
+  specPath: string,
+  registry: PluginRegistry,
+  overrides: readonly string[],
+  ranked: readonly TrialOutcome[],
+): Promise<string | undefined> {
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'leaderboard.md'), renderLeaderboard(ranked));
-  await writeFile(join(out, 'leaderboard.json'), JSON.stringify(ranked.map((o) => (o.ok ? o.result : o)), null, 2) + '\n');
+  await writeFile(
+    join(out, 'leaderboard.json'),
+    JSON.stringify(
+      ranked.map((o) => (o.ok ? o.result : o)),
+      null,
+      2,
+    ) + '\n',
+  );
   const best = ranked[0];
   if (!best?.ok) return undefined;
   const setting = best.result.setting.map((s) => `${s.path}=${s.value}`);
-  const loaded = await loadSpec(await readFile(specPath, 'utf8'), { registry, specPath, purpose: 'validate', overrides: [...overrides, ...setting] });
+  const loaded = await loadSpec(await readFile(specPath, 'utf8'), {
+    registry,
+    specPath,
+    purpose: 'validate',
+    overrides: [...overrides, ...setting],
+  });
   const spec = structuredClone(loaded.spec) as Record<string, unknown>;
   // Spec paths may not leave the spec's folder: the files it names are copied beside it.
   const copied = new Set<string>();
@@ -68,7 +98,10 @@ export async function writeSweepReport(out: string, specPath: string, registry: 
 }
 
 function setPointer(target: Record<string, unknown>, pointer: string, value: string): void {
-  const keys = pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[keys[keys.length - 1]!] = value;
@@ -77,5 +110,11 @@ function setPointer(target: Record<string, unknown>, pointer: string, value: str
 /** A trial's row in the leaderboard when it failed with a coded error. */
 export function trialFailure(trial: TrialSpec, err: RecurError): TrialOutcome {
   const [first] = errorList(err);
-  return { ok: false, index: trial.index, setting: trial.setting, code: err.code, message: String(first?.['message'] ?? err.message) };
+  return {
+    ok: false,
+    index: trial.index,
+    setting: trial.setting,
+    code: err.code,
+    message: String(first?.['message'] ?? err.message),
+  };
 }

@@ -53,7 +53,10 @@ export interface TrialEnvironment {
  */
 export function trialDir(trial: TrialSpec): string {
   const { sweepId: _sweep, index: _index, out: _out, ...meaning } = trial;
-  return join(trial.out, `trial-${trial.index}-${createHash('sha256').update(canonicalJson(meaning)).digest('hex').slice(0, 8)}`);
+  return join(
+    trial.out,
+    `trial-${trial.index}-${createHash('sha256').update(canonicalJson(meaning)).digest('hex').slice(0, 8)}`,
+  );
 }
 
 /**
@@ -99,7 +102,9 @@ export async function runTrial(specPath: string, trial: TrialSpec, env: TrialEnv
     resumed,
   };
   await writeFileAtomic(resultFile, JSON.stringify(out, null, 2) + '\n');
-  env.log(`trial ${trial.index} done${result.best ? `: dev ${result.best.metric} ${result.best.value.toFixed(4)}` : ''}`);
+  env.log(
+    `trial ${trial.index} done${result.best ? `: dev ${result.best.metric} ${result.best.value.toFixed(4)}` : ''}`,
+  );
   return out;
 }
 

@@ -11,13 +11,23 @@ import { sweepQueueName } from './sweep-queue.js';
 const POLL_MS = 250;
 
 /** Adds the trials as jobs (ids from the sweep, so a restarted sweep adds none twice) and waits for all. */
-export async function runOnWorkers(trials: readonly TrialSpec[], specPath: string, address: QueueAddress, log: (line: string) => void): Promise<TrialOutcome[]> {
+export async function runOnWorkers(
+  trials: readonly TrialSpec[],
+  specPath: string,
+  address: QueueAddress,
+  log: (line: string) => void,
+): Promise<TrialOutcome[]> {
   const name = (JSON.parse(await readFile(specPath, 'utf8')) as { name?: string }).name ?? '';
   const queue = await openQueue(sweepQueueName(name), address);
   try {
     const ids = trials.map((t) => `${t.sweepId}-${t.index}`);
     for (const [i, trial] of trials.entries()) {
-      await queue.add(`trial ${trial.index}`, trial, { jobId: ids[i]!, attempts: 2, removeOnComplete: false, removeOnFail: false });
+      await queue.add(`trial ${trial.index}`, trial, {
+        jobId: ids[i]!,
+        attempts: 2,
+        removeOnComplete: false,
+        removeOnFail: false,
+      });
     }
     const outcomes = new Map<number, TrialOutcome>();
     while (outcomes.size < trials.length) {
@@ -29,7 +39,14 @@ export async function runOnWorkers(trials: readonly TrialSpec[], specPath: strin
         const outcome: TrialOutcome =
           state === 'completed' && job
             ? { ok: true, result: job.returnvalue }
-            : trialFailure(trial, decodeError(job?.failedReason) ?? E.TRIAL_FAILED(`trial ${trial.index} failed on its workers: ${job?.failedReason ?? 'no reason recorded'}`, {}));
+            : trialFailure(
+                trial,
+                decodeError(job?.failedReason) ??
+                  E.TRIAL_FAILED(
+                    `trial ${trial.index} failed on its workers: ${job?.failedReason ?? 'no reason recorded'}`,
+                    {},
+                  ),
+              );
         outcomes.set(i, outcome);
         log(`trial ${trial.index} ${outcome.ok ? 'done' : 'failed'} (${outcomes.size}/${trials.length})`);
       }
@@ -41,4 +58,3 @@ export async function runOnWorkers(trials: readonly TrialSpec[], specPath: strin
     await queue.close();
   }
 }
-

@@ -19,7 +19,10 @@ export function sweepTrialQueue(pipeline: string, specPath: string, env: TrialEn
     process: async (job: Job, token: string | undefined, refuse) => {
       const trial = job.data as TrialSpec;
       if ((await mine) !== trial.specHash) {
-        const err = E.FINGERPRINT_MISMATCH(`refused trial ${trial.index} of sweep ${trial.sweepId}: this worker's ${specPath} is not the spec the sweep was started with. The job went back to the queue`, { file: specPath, expected: 'the same spec file on every worker' });
+        const err = E.FINGERPRINT_MISMATCH(
+          `refused trial ${trial.index} of sweep ${trial.sweepId}: this worker's ${specPath} is not the spec the sweep was started with. The job went back to the queue`,
+          { file: specPath, expected: 'the same spec file on every worker' },
+        );
         return refuse(job, token, `${err.code} ${err.message}`);
       }
       try {

@@ -23,7 +23,10 @@ export interface Session {
   /** The providers the session actually runs on, after fallback. */
   readonly executionProviders: readonly string[];
   /** Runs the graph. A signal that is already aborted rejects with RECUR_E_ABORTED before running. */
-  run(feeds: Readonly<Record<string, TensorData>>, options?: { signal?: AbortSignal; outputs?: readonly string[] }): Promise<Record<string, TensorData>>;
+  run(
+    feeds: Readonly<Record<string, TensorData>>,
+    options?: { signal?: AbortSignal; outputs?: readonly string[] },
+  ): Promise<Record<string, TensorData>>;
   /**
    * Gives back this holder's use of the session. Sessions are shared between holders of the same
    * unit; the last release frees it, after which `run` rejects with RECUR_E_DISPOSED.

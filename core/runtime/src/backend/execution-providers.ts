@@ -8,7 +8,10 @@ import { listSupportedBackends } from './onnxruntime.js';
  * any of them.
  */
 export function normalizeProvider(name: string): string {
-  return name.trim().toLowerCase().replace(/executionprovider$/, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/executionprovider$/, '');
 }
 
 /**
@@ -52,7 +55,8 @@ export function missingProviderLibrary(provider: string): string | undefined {
   if (!library || (process.platform !== 'linux' && process.platform !== 'win32')) return undefined;
   const dir = bindingFolder();
   if (dir === undefined) return undefined;
-  const file = (name: string) => (process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`);
+  const file = (name: string) =>
+    process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`;
   const missing = [file('shared'), file(library)].filter((f) => !existsSync(join(dir, f)));
   if (missing.length === 0) return undefined;
   return `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed in ${dir} (run ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node on a machine with network access and CUDA 12)`;

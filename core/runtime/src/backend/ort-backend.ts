@@ -56,7 +56,9 @@ export class OrtBackend implements Backend {
       return shared.retain() ? shared : this.session(unit, options);
     }
     // Forget the entry only while it is still this creation's: a later one may reuse the key.
-    const forget = () => { if (this.sessions.get(key) === created) this.sessions.delete(key); };
+    const forget = () => {
+      if (this.sessions.get(key) === created) this.sessions.delete(key);
+    };
     const created: Promise<OrtSession> = this.create(unit, providers, threads, forget);
     this.sessions.set(key, created);
     // A failed creation must not stay cached: the next request tries again.
@@ -72,12 +74,19 @@ export class OrtBackend implements Backend {
     await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.free() : undefined)));
   }
 
-  private async create(unit: ComputeUnit, providers: readonly string[], threads: number, onLastRelease: () => void): Promise<OrtSession> {
+  private async create(
+    unit: ComputeUnit,
+    providers: readonly string[],
+    threads: number,
+    onLastRelease: () => void,
+  ): Promise<OrtSession> {
     const failures: Failure[] = [];
     const known = knownProviders();
     const remaining = providers.filter((p) => {
       if (p === 'cpu') return true;
-      const reason = !known.includes(p) ? `not in this onnxruntime-node build (it has: ${known.join(', ')})` : missingProviderLibrary(p);
+      const reason = !known.includes(p)
+        ? `not in this onnxruntime-node build (it has: ${known.join(', ')})`
+        : missingProviderLibrary(p);
       if (reason === undefined) return true;
       this.drop(unit, { provider: p, reason }, failures);
       return false;
@@ -90,7 +99,10 @@ export class OrtBackend implements Backend {
       } catch (err) {
         if (RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_CHANGED') throw err;
         // No room or no permission in the temporary folder: load as a self-contained model instead.
-        this.logger.warn(`unit "${unit.name}": ${oneLine(err)}; building the weights into the model instead (more memory while loading)`, { unit: unit.name });
+        this.logger.warn(
+          `unit "${unit.name}": ${oneLine(err)}; building the weights into the model instead (more memory while loading)`,
+          { unit: unit.name },
+        );
         model = await selfContainedModel(unit);
       }
     }
@@ -101,7 +113,15 @@ export class OrtBackend implements Backend {
     }
   }
 
-  private async createWith(unit: ComputeUnit, model: Uint8Array, providers: readonly string[], threads: number, failures: Failure[], onLastRelease: () => void, weightsDir: string | undefined): Promise<OrtSession> {
+  private async createWith(
+    unit: ComputeUnit,
+    model: Uint8Array,
+    providers: readonly string[],
+    threads: number,
+    failures: Failure[],
+    onLastRelease: () => void,
+    weightsDir: string | undefined,
+  ): Promise<OrtSession> {
     let remaining = providers;
     for (;;) {
       let inner: ort.InferenceSession;
@@ -119,7 +139,9 @@ export class OrtBackend implements Backend {
           // optimisations, not something a Recur user can act on.
           logSeverityLevel: 3,
           // Initializers in external data are read from (a private copy of) the weights file.
-          ...(weightsDir !== undefined ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } } : {}),
+          ...(weightsDir !== undefined
+            ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } }
+            : {}),
         });
       } catch (err) {
         const failure = { provider: remaining[0]!, reason: oneLine(err) };
@@ -127,7 +149,11 @@ export class OrtBackend implements Backend {
           failures.push(failure);
           const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
           if (unit.userModels?.length) throw userModelRejected(unit, `cannot create a session: ${list}`, err);
-          throw E.BACKEND_FAILED(`cannot create an ONNX Runtime session for unit "${unit.name}": ${list}`, { pointer: unit.name, failures }, { cause: err });
+          throw E.BACKEND_FAILED(
+            `cannot create an ONNX Runtime session for unit "${unit.name}": ${list}`,
+            { pointer: unit.name, failures },
+            { cause: err },
+          );
         }
         this.drop(unit, failure, failures);
         remaining = remaining.slice(1);
@@ -136,7 +162,9 @@ export class OrtBackend implements Backend {
       const session = new OrtSession(inner, unit.name, remaining, onLastRelease, unit.userModels);
       if (this.disposed) {
         await session.free();
-        throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', { pointer: unit.name });
+        throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', {
+          pointer: unit.name,
+        });
       }
       return session;
     }
@@ -144,11 +172,15 @@ export class OrtBackend implements Backend {
 
   private drop(unit: ComputeUnit, failure: Failure, failures: Failure[]): void {
     failures.push(failure);
-    this.logger.warn(`execution provider "${failure.provider}" is unavailable for unit "${unit.name}", falling back: ${failure.reason}`, {
-      unit: unit.name, provider: failure.provider, reason: failure.reason,
-    });
+    this.logger.warn(
+      `execution provider "${failure.provider}" is unavailable for unit "${unit.name}", falling back: ${failure.reason}`,
+      {
+        unit: unit.name,
+        provider: failure.provider,
+        reason: failure.reason,
+      },
+    );
   }
-
 }
 
 function sha256(bytes: Uint8Array): string {

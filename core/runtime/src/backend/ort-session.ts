@@ -38,9 +38,13 @@ export class OrtSession implements Session {
     return true;
   }
 
-  async run(feeds: Readonly<Record<string, TensorData>>, options: { signal?: AbortSignal; outputs?: readonly string[] } = {}): Promise<Record<string, TensorData>> {
+  async run(
+    feeds: Readonly<Record<string, TensorData>>,
+    options: { signal?: AbortSignal; outputs?: readonly string[] } = {},
+  ): Promise<Record<string, TensorData>> {
     const { signal } = options;
-    if (this.released) throw E.DISPOSED(`the session of unit "${this.unitName}" was released`, { pointer: this.unitName });
+    if (this.released)
+      throw E.DISPOSED(`the session of unit "${this.unitName}" was released`, { pointer: this.unitName });
     if (signal?.aborted) throw aborted(this.unitName, signal);
     const ortFeeds: Record<string, ort.Tensor> = {};
     let results: ort.InferenceSession.ReturnType;
@@ -48,17 +52,31 @@ export class OrtSession implements Session {
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
       // A failed run reaches the caller as a coded error carrying ONNX Runtime's message; its own
       // console copy of that message (severity 3) would only say it twice, in red, on stderr.
-      const running = options.outputs ? this.inner.run(ortFeeds, [...options.outputs], RUN_OPTIONS) : this.inner.run(ortFeeds, RUN_OPTIONS);
+      const running = options.outputs
+        ? this.inner.run(ortFeeds, [...options.outputs], RUN_OPTIONS)
+        : this.inner.run(ortFeeds, RUN_OPTIONS);
       results = await (signal ? raceAbort(running, signal, this.unitName) : running);
     } catch (err) {
       if (RecurError.is(err)) throw err;
-      if (this.userModels?.length) throw userModelRejected({ name: this.unitName, userModels: this.userModels }, `running it failed: ${(err as Error).message}`, err);
-      throw E.BACKEND_FAILED(`ONNX Runtime failed to run unit "${this.unitName}": ${(err as Error).message}`, { pointer: this.unitName }, { cause: err });
+      if (this.userModels?.length)
+        throw userModelRejected(
+          { name: this.unitName, userModels: this.userModels },
+          `running it failed: ${(err as Error).message}`,
+          err,
+        );
+      throw E.BACKEND_FAILED(
+        `ONNX Runtime failed to run unit "${this.unitName}": ${(err as Error).message}`,
+        { pointer: this.unitName },
+        { cause: err },
+      );
     }
     const out: Record<string, TensorData> = {};
     for (const [name, value] of Object.entries(results)) {
       const converted = fromOrtTensor(value as ort.Tensor);
-      if (typeof converted === 'string') throw E.BACKEND_FAILED(`unit "${this.unitName}": output "${name}" has ${converted}`, { pointer: this.unitName });
+      if (typeof converted === 'string')
+        throw E.BACKEND_FAILED(`unit "${this.unitName}": output "${name}" has ${converted}`, {
+          pointer: this.unitName,
+        });
       out[name] = converted;
     }
     return out;
@@ -94,8 +112,14 @@ function raceAbort<T>(running: Promise<T>, signal: AbortSignal, unit: string): P
     const onAbort = () => reject(aborted(unit, signal));
     signal.addEventListener('abort', onAbort, { once: true });
     running.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (err: unknown) => { signal.removeEventListener('abort', onAbort); reject(err); },
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
     );
   });
 }

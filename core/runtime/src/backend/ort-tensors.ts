@@ -2,7 +2,16 @@ import * as ort from './onnxruntime.js';
 import type { DType, TensorData, TypedArray } from '../graph/tensor-data.js';
 
 /** The ONNX Runtime tensor types Recur represents as TensorData (the names are the same). */
-const SUPPORTED: ReadonlySet<string> = new Set<DType>(['float32', 'float16', 'float64', 'int32', 'int64', 'int8', 'uint8', 'bool']);
+const SUPPORTED: ReadonlySet<string> = new Set<DType>([
+  'float32',
+  'float16',
+  'float64',
+  'int32',
+  'int64',
+  'int8',
+  'uint8',
+  'bool',
+]);
 
 /**
  * TensorData -> ort.Tensor without copying. ORT expects the same arrays Recur keeps: float16 as
@@ -18,7 +27,8 @@ export function toOrtTensor(t: TensorData): ort.Tensor {
  * the raw bits as Uint16Array.
  */
 export function fromOrtTensor(t: ort.Tensor): TensorData | string {
-  if (!SUPPORTED.has(t.type)) return `type ${t.type}, which Recur does not handle (supported: ${[...SUPPORTED].join(', ')})`;
+  if (!SUPPORTED.has(t.type))
+    return `type ${t.type}, which Recur does not handle (supported: ${[...SUPPORTED].join(', ')})`;
   let data = t.data as unknown as TypedArray;
   if (t.type === 'float16' && !(data instanceof Uint16Array)) {
     const raw = data as unknown as ArrayBufferView & { length: number };

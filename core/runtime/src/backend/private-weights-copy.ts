@@ -13,24 +13,36 @@ import { fileFingerprint } from '../safetensors/file-range.js';
  * the process runs (`cp new.safetensors weights.safetensors`) would kill it with SIGBUS. The caller
  * removes the copy once the session exists; the mapping keeps it alive, out of everyone's reach.
  */
-export async function privateWeightsCopy(path: string, fingerprint: string): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function privateWeightsCopy(
+  path: string,
+  fingerprint: string,
+): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'recur-weights-'));
   const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
   try {
     const before = fileFingerprint(await stat(path));
     if (before !== fingerprint) {
-      throw E.WEIGHTS_CHANGED(`${path} changed on disk after its header was read (it was ${fingerprint}, now ${before}: size:mtime:inode); load the pipeline again`, { file: path });
+      throw E.WEIGHTS_CHANGED(
+        `${path} changed on disk after its header was read (it was ${fingerprint}, now ${before}: size:mtime:inode); load the pipeline again`,
+        { file: path },
+      );
     }
     // A copy-on-write clone where the file system has them (btrfs, XFS, APFS): no bytes copied.
     await copyFile(path, join(dir, basename(path)), constants.COPYFILE_FICLONE);
     // The copy must be the file the header was read from: a rewrite during the copy would mix two files.
     if (fileFingerprint(await stat(path)) !== fingerprint) {
-      throw E.WEIGHTS_CHANGED(`${path} changed on disk while it was being read; load the pipeline again`, { file: path });
+      throw E.WEIGHTS_CHANGED(`${path} changed on disk while it was being read; load the pipeline again`, {
+        file: path,
+      });
     }
   } catch (err) {
     await remove();
     if (RecurError.is(err)) throw err;
-    throw E.IO(`cannot copy weights file ${path} for ONNX Runtime: ${(err as Error).message}`, { file: path }, { cause: err });
+    throw E.IO(
+      `cannot copy weights file ${path} for ONNX Runtime: ${(err as Error).message}`,
+      { file: path },
+      { cause: err },
+    );
   }
   return { dir, remove };
 }

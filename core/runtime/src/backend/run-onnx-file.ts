@@ -33,13 +33,20 @@ export interface RunOnnxFileOptions extends SessionOptions {
  * Runs an ONNX model once: for conformance runs (the official ONNX node tests, PyTorch's exports) and
  * for checking a BYOM file. Serving code should keep the session: `backend.session(await onnxFileUnit(path))`.
  */
-export async function runOnnxFile(model: string | Uint8Array, feeds: Readonly<Record<string, TensorData>>, options: RunOnnxFileOptions = {}): Promise<Record<string, TensorData>> {
+export async function runOnnxFile(
+  model: string | Uint8Array,
+  feeds: Readonly<Record<string, TensorData>>,
+  options: RunOnnxFileOptions = {},
+): Promise<Record<string, TensorData>> {
   const unit = typeof model === 'string' ? await onnxFileUnit(model) : { name: 'model.onnx', model };
   const backend = options.backend ?? new OrtBackend(options.logger ? { logger: options.logger } : {});
   try {
     const session = await backend.session(unit, options);
     try {
-      return await session.run(feeds, { ...(options.signal ? { signal: options.signal } : {}), ...(options.outputs ? { outputs: options.outputs } : {}) });
+      return await session.run(feeds, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.outputs ? { outputs: options.outputs } : {}),
+      });
     } finally {
       await session.release();
     }

@@ -18,7 +18,12 @@ export class StructureOnlyBackend implements Backend {
       inputNames: graph.input.map((i) => i.name).filter((n) => !initializers.has(n)),
       outputNames: graph.output.map((o) => o.name),
       executionProviders: [],
-      run: () => Promise.reject(E.INTERNAL(`unit "${unit.name}" was loaded only to check its structure and cannot run`, { pointer: unit.name })),
+      run: () =>
+        Promise.reject(
+          E.INTERNAL(`unit "${unit.name}" was loaded only to check its structure and cannot run`, {
+            pointer: unit.name,
+          }),
+        ),
       release: () => Promise.resolve(),
     };
   }

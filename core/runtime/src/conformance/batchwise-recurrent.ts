@@ -16,7 +16,11 @@ export function lowerBatchwiseRecurrent(model: OnnxModel): OnnxModel {
   let counter = 0;
   let transposes = 0;
   const transpose = (input: string, perm: number[], output: string): OnnxNode => ({
-    input: [input], output: [output], name: `recur_layout_transpose${++transposes}`, opType: 'Transpose', domain: '',
+    input: [input],
+    output: [output],
+    name: `recur_layout_transpose${++transposes}`,
+    opType: 'Transpose',
+    domain: '',
     attribute: [{ name: 'perm', type: 7, ints: perm }],
   });
   for (const decoded of nodes) {
@@ -29,7 +33,11 @@ export function lowerBatchwiseRecurrent(model: OnnxModel): OnnxModel {
     const tag = `recur_layout${counter}`;
     const inputs = [...node.input];
     // X (0), initial_h (5), initial_c (6)
-    for (const [index, perm] of [[0, [1, 0, 2]], [5, [1, 0, 2]], [6, [1, 0, 2]]] as const) {
+    for (const [index, perm] of [
+      [0, [1, 0, 2]],
+      [5, [1, 0, 2]],
+      [6, [1, 0, 2]],
+    ] as const) {
       const name = inputs[index];
       if (!name) continue;
       const moved = `${tag}/in${index}`;
@@ -39,7 +47,11 @@ export function lowerBatchwiseRecurrent(model: OnnxModel): OnnxModel {
     const outputs = [...node.output];
     const after: OnnxNode[] = [];
     // Y (0), Y_h (1), Y_c (2)
-    for (const [index, perm] of [[0, [2, 0, 1, 3]], [1, [1, 0, 2]], [2, [1, 0, 2]]] as const) {
+    for (const [index, perm] of [
+      [0, [2, 0, 1, 3]],
+      [1, [1, 0, 2]],
+      [2, [1, 0, 2]],
+    ] as const) {
       const name = outputs[index];
       if (!name) continue;
       const inner = `${tag}/out${index}`;
@@ -53,11 +65,24 @@ export function lowerBatchwiseRecurrent(model: OnnxModel): OnnxModel {
 }
 
 function isBatchwise(node: OnnxNode): boolean {
-  return RECURRENT_OPS.has(node.opType) && (node.domain ?? '') === '' && (node.attribute ?? []).some((a: OnnxAttribute) => a.name === 'layout' && Number(a.i) === 1);
+  return (
+    RECURRENT_OPS.has(node.opType) &&
+    (node.domain ?? '') === '' &&
+    (node.attribute ?? []).some((a: OnnxAttribute) => a.name === 'layout' && Number(a.i) === 1)
+  );
 }
 
 /** The field of each attribute type (AttributeProto.AttributeType), for re-encoding decoded attributes. */
-const FIELD_OF_TYPE: Readonly<Record<number, keyof OnnxAttribute>> = { 1: 'f', 2: 'i', 3: 's', 4: 't', 5: 'g', 6: 'floats', 7: 'ints', 8: 'strings' };
+const FIELD_OF_TYPE: Readonly<Record<number, keyof OnnxAttribute>> = {
+  1: 'f',
+  2: 'i',
+  3: 's',
+  4: 't',
+  5: 'g',
+  6: 'floats',
+  7: 'ints',
+  8: 'strings',
+};
 
 /**
  * A decoded attribute carries every field at its default (`f: 0`, `s: []`, ...); encoded again, ONNX

@@ -18,9 +18,17 @@ export interface Comparison {
 }
 
 /** Compares two float tensors element by element; shapes must match exactly. */
-export function compareTensors(actual: TensorData, expected: TensorData, tolerance: Tolerance = DEFAULT_TOLERANCE): Comparison {
+export function compareTensors(
+  actual: TensorData,
+  expected: TensorData,
+  tolerance: Tolerance = DEFAULT_TOLERANCE,
+): Comparison {
   if (actual.dims.length !== expected.dims.length || actual.dims.some((d, i) => d !== expected.dims[i])) {
-    return { ok: false, maxAbs: Infinity, problem: `shape [${actual.dims.join(', ')}], expected [${expected.dims.join(', ')}]` };
+    return {
+      ok: false,
+      maxAbs: Infinity,
+      problem: `shape [${actual.dims.join(', ')}], expected [${expected.dims.join(', ')}]`,
+    };
   }
   const a = toFloat32(actual);
   const e = toFloat32(expected);
@@ -37,5 +45,9 @@ export function compareTensors(actual: TensorData, expected: TensorData, toleran
     }
   }
   if (worst < 0) return { ok: true, maxAbs, problem: '' };
-  return { ok: false, maxAbs, problem: `element ${worst} is ${a[worst]}, expected ${e[worst]} (|err| ${Math.abs(a[worst]! - e[worst]!).toExponential(2)})` };
+  return {
+    ok: false,
+    maxAbs,
+    problem: `element ${worst} is ${a[worst]}, expected ${e[worst]} (|err| ${Math.abs(a[worst]! - e[worst]!).toExponential(2)})`,
+  };
 }

@@ -40,9 +40,18 @@ export const onnxNodeTestHandler: ConformanceHandler = {
     const inputNames = model.graph.input.map((i) => i.name).filter((n) => !initializers.has(n));
     const outputNames = model.graph.output.map((o) => o.name);
     if (inputs.length !== inputNames.length || expected.length !== outputNames.length) {
-      return [{ name: testCase.name, status: 'failed', detail: `${inputs.length} inputs/${expected.length} outputs on disk, the model has ${inputNames.length}/${outputNames.length}` }];
+      return [
+        {
+          name: testCase.name,
+          status: 'failed',
+          detail: `${inputs.length} inputs/${expected.length} outputs on disk, the model has ${inputNames.length}/${outputNames.length}`,
+        },
+      ];
     }
-    const session = await env.backend.session({ name: `onnx-node:${testCase.name}`, model: lowered ? encodeModel(model) : await readPlain(modelPath) });
+    const session = await env.backend.session({
+      name: `onnx-node:${testCase.name}`,
+      model: lowered ? encodeModel(model) : await readPlain(modelPath),
+    });
     try {
       const feeds: Record<string, TensorData> = {};
       inputNames.forEach((name, i) => (feeds[name] = inputs[i]!));
@@ -54,7 +63,13 @@ export const onnxNodeTestHandler: ConformanceHandler = {
         if (!c.ok) return [{ name: testCase.name, status: 'failed', detail: `${name}: ${c.problem}` }];
         maxAbs = Math.max(maxAbs, c.maxAbs);
       }
-      return [{ name: testCase.name, status: 'passed', detail: `max |err| ${maxAbs.toExponential(1)}${lowered ? ' (layout=1 lowered to layout=0)' : ''}` }];
+      return [
+        {
+          name: testCase.name,
+          status: 'passed',
+          detail: `max |err| ${maxAbs.toExponential(1)}${lowered ? ' (layout=1 lowered to layout=0)' : ''}`,
+        },
+      ];
     } finally {
       await session.release();
     }

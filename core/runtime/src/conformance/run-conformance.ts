@@ -48,25 +48,41 @@ export async function runConformance(dir: string, options: ConformanceOptions): 
     for (const kind of kinds) {
       const cases = sections[kind];
       if (!cases) {
-        throw E.USAGE(`${join(root, 'index.json')} has no "${kind}" cases; it has: ${Object.keys(sections).join(', ')}`, { expected: Object.keys(sections).join(' | ') });
+        throw E.USAGE(
+          `${join(root, 'index.json')} has no "${kind}" cases; it has: ${Object.keys(sections).join(', ')}`,
+          { expected: Object.keys(sections).join(' | ') },
+        );
       }
       const handler = options.handlers.find((h) => h.kind === kind);
       if (!handler) unhandled.push(kind);
       for (const c of cases) {
         if (handler) await runCase(handler, c);
-        else report({ name: c.name, status: 'skipped', detail: `no handler for "${kind}" cases is registered with this runner` });
+        else
+          report({
+            name: c.name,
+            status: 'skipped',
+            detail: `no handler for "${kind}" cases is registered with this runner`,
+          });
       }
     }
   } else {
     const tests = await findNodeTests(root);
     if (tests.length === 0) {
-      throw E.USAGE(`${root} has neither an index.json nor ONNX node tests (subfolders with model.onnx)`, { expected: 'a conformance folder' });
+      throw E.USAGE(`${root} has neither an index.json nor ONNX node tests (subfolders with model.onnx)`, {
+        expected: 'a conformance folder',
+      });
     }
     const handler = options.handlers.find((h) => h.kind === onnxNodeTestHandler.kind) ?? onnxNodeTestHandler;
     for (const name of tests) await runCase(handler, { name });
   }
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
-  return { results, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), unhandledKinds: unhandled };
+  return {
+    results,
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    unhandledKinds: unhandled,
+  };
 }
 
 /** `pass  name  detail`, one line per case. */

@@ -11,7 +11,8 @@ export function renderErrorReference(): string {
   const packages = [...errorTables().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const rows: string[][] = [];
   for (const [pkg, definitions] of packages) {
-    for (const d of definitions) rows.push([code(d.code), code(pkg), String(d.exitCode), String(d.httpStatus), d.description]);
+    for (const d of definitions)
+      rows.push([code(d.code), code(pkg), String(d.exitCode), String(d.httpStatus), d.description]);
   }
   return [
     '# Error reference',

@@ -21,14 +21,22 @@ function rows(schema: JsonSchema, prefix: string, where: string, missing: (where
   const required = new Set((schema['required'] as string[] | undefined) ?? []);
   for (const [key, property] of Object.entries(properties)) {
     const name = `${prefix}${key}`;
-    if (typeof property !== 'object' || property === null || typeof property['description'] !== 'string' || property['description'].trim() === '') {
+    if (
+      typeof property !== 'object' ||
+      property === null ||
+      typeof property['description'] !== 'string' ||
+      property['description'].trim() === ''
+    ) {
       throw missing(`${where}/properties/${key}`);
     }
     const kind = partKindOf(property);
-    const type = kind ? `${kind} block (see ${kind === 'task' ? 'Tasks' : `Parts: ${kind}`})` : describeSchema(property);
+    const type = kind
+      ? `${kind} block (see ${kind === 'task' ? 'Tasks' : `Parts: ${kind}`})`
+      : describeSchema(property);
     const fallback = property['default'] === undefined ? '' : code(JSON.stringify(property['default']));
     out.push([code(name), type, fallback, required.has(key) ? 'yes' : '', property['description']]);
-    if (!kind && property['properties'] !== undefined) out.push(...rows(property, `${name}.`, `${where}/properties/${key}`, missing));
+    if (!kind && property['properties'] !== undefined)
+      out.push(...rows(property, `${name}.`, `${where}/properties/${key}`, missing));
     const items = property['items'] as JsonSchema | undefined;
     if (!kind && items && typeof items === 'object' && items['properties'] !== undefined) {
       out.push(...rows(items, `${name}[].`, `${where}/properties/${key}/items`, missing));
@@ -56,14 +64,19 @@ export function renderSpecReference(registry: PluginRegistry): string {
     GENERATED_NOTE,
     '',
     'A pipeline spec is one JSON object, validated against a JSON Schema (2020-12) assembled from the core keys below and the option',
-    "schemas of the registered plugins. Name the schema in `$schema` and editors complete the spec. A part is a block whose `type`",
-    'names a registered plugin, followed by that plugin\'s options. Type names are versioned (`lstm.v1`); a bare name (`lstm`) means',
+    'schemas of the registered plugins. Name the schema in `$schema` and editors complete the spec. A part is a block whose `type`',
+    "names a registered plugin, followed by that plugin's options. Type names are versioned (`lstm.v1`); a bare name (`lstm`) means",
     'the newest version, and `recur fill` writes the versioned name back. Paths are relative to the spec file and may not leave its',
     'folder unless the caller allows another root. `--set key.path=value` overrides any key from the command line.',
     '',
     '## Top-level keys',
     '',
-    table(HEADER, rows(schema, '', '#', (where) => E.INTERNAL(`the core spec schema property ${where} has no description`, { pointer: where }))),
+    table(
+      HEADER,
+      rows(schema, '', '#', (where) =>
+        E.INTERNAL(`the core spec schema property ${where} has no description`, { pointer: where }),
+      ),
+    ),
     '',
     '## Tasks',
     '',
@@ -77,11 +90,17 @@ export function renderSpecReference(registry: PluginRegistry): string {
     out.push('');
     if (task.callOptions) {
       const missing = (where: string): RecurError =>
-        E.PLUGIN_INVALID(`plugin task "${task.type}": the call option schema property ${where} has no description; every option needs one for the spec reference`, { pointer: where });
+        E.PLUGIN_INVALID(
+          `plugin task "${task.type}": the call option schema property ${where} has no description; every option needs one for the spec reference`,
+          { pointer: where },
+        );
       out.push(
         `Call options (\`run(input, { ... })\`, \`recur run --options '{...}'\`, the HTTP \`options\` object), checked before the call runs; every call also takes \`signal\` (an AbortSignal):`,
         '',
-        table(HEADER.filter((h) => h !== 'default' && h !== 'required'), rows(task.callOptions, '', '#', missing).map(([key, type, , , description]) => [key, type, description])),
+        table(
+          HEADER.filter((h) => h !== 'default' && h !== 'required'),
+          rows(task.callOptions, '', '#', missing).map(([key, type, , , description]) => [key, type, description]),
+        ),
         '',
       );
     }
@@ -93,11 +112,21 @@ export function renderSpecReference(registry: PluginRegistry): string {
     if (plugins.length === 0) out.push(`No ${kind} is registered.`, '');
     for (const plugin of plugins) {
       const def = defs[pluginDefName(plugin)]!;
-      out.push(`#### ${code(plugin.type)}`, '', plugin.description, '', `Names: ${names(registry, kind, plugin.type).map(code).join(', ')}.`, '');
+      out.push(
+        `#### ${code(plugin.type)}`,
+        '',
+        plugin.description,
+        '',
+        `Names: ${names(registry, kind, plugin.type).map(code).join(', ')}.`,
+        '',
+      );
       const missing = (where: string): RecurError =>
-        E.PLUGIN_INVALID(`plugin ${kind} "${plugin.type}": the option schema property ${where} has no description; every option needs one for the spec reference`, {
-          pointer: where,
-        });
+        E.PLUGIN_INVALID(
+          `plugin ${kind} "${plugin.type}": the option schema property ${where} has no description; every option needs one for the spec reference`,
+          {
+            pointer: where,
+          },
+        );
       out.push(table(HEADER, rows(def, '', '#', missing)), '');
     }
   }

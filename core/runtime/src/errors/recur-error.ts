@@ -28,7 +28,13 @@ export class RecurError extends Error {
   /** Process exit status the CLI uses for this error: 1 for bad input, 2 for usage, 3+ internal. */
   readonly exitCode: number;
 
-  constructor(code: string, message: string, details: RecurErrorDetails = {}, exitCode = 1, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    details: RecurErrorDetails = {},
+    exitCode = 1,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'RecurError';
     this.code = code;

@@ -28,20 +28,33 @@ export async function outputTarget(path: string, what: string, allowStreams: boo
     stats = await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw E.IO(`cannot write ${what} ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      throw E.IO(`cannot write ${what} ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
     // A new file (or a dangling link: the file is created where it points). Its folder must exist.
     const { real } = await realpathLoose(path);
     const folder = dirname(real);
     const parent = await stat(folder).catch(() => undefined);
-    if (!parent) throw E.IO(`cannot write ${what} ${path}: the folder ${folder} does not exist`, { file: path, expected: 'a path in an existing folder' });
-    if (!parent.isDirectory()) throw E.IO(`cannot write ${what} ${path}: ${folder} is ${fileKind(parent)}, not a folder`, { file: path, expected: 'a path in an existing folder' });
+    if (!parent)
+      throw E.IO(`cannot write ${what} ${path}: the folder ${folder} does not exist`, {
+        file: path,
+        expected: 'a path in an existing folder',
+      });
+    if (!parent.isDirectory())
+      throw E.IO(`cannot write ${what} ${path}: ${folder} is ${fileKind(parent)}, not a folder`, {
+        file: path,
+        expected: 'a path in an existing folder',
+      });
     return { path: real, regular: true };
   }
   if (stats.isFile()) return { path: await realpath(path), regular: true };
-  if (stats.isDirectory()) throw E.IO(`${what} ${path} is a folder; give a file path`, { file: path, expected: 'a file path' });
+  if (stats.isDirectory())
+    throw E.IO(`${what} ${path} is a folder; give a file path`, { file: path, expected: 'a file path' });
   if (allowStreams && (stats.isFIFO() || stats.isCharacterDevice())) return { path, regular: false };
-  throw E.IO(`${what} ${path} is ${fileKind(stats)}; Recur writes it only to a regular file${allowStreams ? ', a character device or a FIFO' : ''} and never replaces anything else`, {
-    file: path,
-    expected: allowStreams ? 'a regular file, a character device or a FIFO' : 'a regular file',
-  });
+  throw E.IO(
+    `${what} ${path} is ${fileKind(stats)}; Recur writes it only to a regular file${allowStreams ? ', a character device or a FIFO' : ''} and never replaces anything else`,
+    {
+      file: path,
+      expected: allowStreams ? 'a regular file, a character device or a FIFO' : 'a regular file',
+    },
+  );
 }

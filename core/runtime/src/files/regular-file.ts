@@ -4,7 +4,12 @@ import type { ErrorFactory } from '../errors/define-errors.js';
 import { E } from '../errors/runtime-errors.js';
 
 /** What a file system entry is, in words for a message: "a folder", "a FIFO (named pipe)", ... */
-export function fileKind(stats: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket' | 'isSymbolicLink'>): string {
+export function fileKind(
+  stats: Pick<
+    Stats,
+    'isFile' | 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket' | 'isSymbolicLink'
+  >,
+): string {
   if (stats.isFile()) return 'a regular file';
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
@@ -29,7 +34,12 @@ export async function openRegularFile(path: string, what: string, missing: Error
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw missing(`cannot read ${what} ${path}: no such file`, { file: path, expected: 'an existing file' }, { cause: err });
+    if (code === 'ENOENT')
+      throw missing(
+        `cannot read ${what} ${path}: no such file`,
+        { file: path, expected: 'an existing file' },
+        { cause: err },
+      );
     throw E.IO(`cannot read ${what} ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
   }
   let stats: Stats;

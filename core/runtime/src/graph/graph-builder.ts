@@ -1,4 +1,14 @@
-import { encodeModel, externalTensorToProto, tensorToProto, type ExternalTensor, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './onnx-proto.js';
+import {
+  encodeModel,
+  externalTensorToProto,
+  tensorToProto,
+  type ExternalTensor,
+  type OnnxAttribute,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxValueInfo,
+} from './onnx-proto.js';
 import { dtypeToOnnx, tensor, type DType, type TensorData } from './tensor-data.js';
 import { widenFloat16 } from './widen-float16.js';
 import { dequantizeInt8, type Int8Initializer } from './dequantize-int8.js';
@@ -15,13 +25,18 @@ export interface Value {
 }
 
 /** Marks an integral number that must be stored as a FLOAT attribute (`alpha: float(1)`). */
-export class FloatAttr { constructor(readonly value: number) {} }
+export class FloatAttr {
+  constructor(readonly value: number) {}
+}
 /** Marks a number list that must be stored as FLOATS. */
-export class FloatsAttr { constructor(readonly values: readonly number[]) {} }
+export class FloatsAttr {
+  constructor(readonly values: readonly number[]) {}
+}
 export const float = (v: number): FloatAttr => new FloatAttr(v);
 export const floats = (v: readonly number[]): FloatsAttr => new FloatsAttr(v);
 
-export type AttrValue = number | string | readonly number[] | readonly string[] | FloatAttr | FloatsAttr | TensorData | GraphBuilder;
+export type AttrValue =
+  number | string | readonly number[] | readonly string[] | FloatAttr | FloatsAttr | TensorData | GraphBuilder;
 
 /** One recorded node; the trainer's autodiff reads these. */
 export interface NodeRecord {
@@ -78,9 +93,16 @@ export const DEFAULT_OPSET = 17;
 /** A uniform initialiser must be U(-bound, bound) with bound >= 0, or U(low, high) with low <= high, all finite. */
 function checkInitializer(name: string, init: Initializer): void {
   if (init.kind !== 'uniform') return;
-  const ok = 'bound' in init ? Number.isFinite(init.bound) && init.bound >= 0 : Number.isFinite(init.low) && Number.isFinite(init.high) && init.low <= init.high;
+  const ok =
+    'bound' in init
+      ? Number.isFinite(init.bound) && init.bound >= 0
+      : Number.isFinite(init.low) && Number.isFinite(init.high) && init.low <= init.high;
   if (!ok) {
-    throw E.PLUGIN_CONTRACT(`parameter ${name}: the uniform initialiser ${JSON.stringify(init)} is not an interval`, { parameter: name, expected: '{ kind: "uniform", bound } with bound >= 0, or { kind: "uniform", low, high } with low <= high', got: JSON.stringify(init) });
+    throw E.PLUGIN_CONTRACT(`parameter ${name}: the uniform initialiser ${JSON.stringify(init)} is not an interval`, {
+      parameter: name,
+      expected: '{ kind: "uniform", bound } with bound >= 0, or { kind: "uniform", low, high } with low <= high',
+      got: JSON.stringify(init),
+    });
   }
 }
 
@@ -158,7 +180,14 @@ export class GraphBuilder {
   output(value: Value, name: string, dtype: DType, dims?: readonly Dim[]): Value {
     let v = value;
     if (value.name !== name) {
-      this.nodes.push({ opType: 'Identity', inputs: [value.name], outputs: [name], attrs: {}, domain: '', name: this.fresh('Identity') });
+      this.nodes.push({
+        opType: 'Identity',
+        inputs: [value.name],
+        outputs: [name],
+        attrs: {},
+        domain: '',
+        name: this.fresh('Identity'),
+      });
       v = { name };
     }
     const out = { name: v.name, dtype, ...(dims ? { dims } : {}) };
@@ -174,7 +203,8 @@ export class GraphBuilder {
     const full = this.qualify(name);
     const existing = this.shared.params.get(full);
     if (existing) {
-      if (existing.dims.join() !== dims.join()) throw new Error(`parameter ${full} declared as [${existing.dims}] and [${dims}]`);
+      if (existing.dims.join() !== dims.join())
+        throw new Error(`parameter ${full} declared as [${existing.dims}] and [${dims}]`);
     } else {
       checkInitializer(full, init);
       this.shared.params.set(full, { name: full, dims: [...dims], init });
@@ -183,19 +213,36 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns its outputs. `null` inputs are ONNX's omitted optional inputs. */
-  op(opType: string, inputs: readonly (Value | null | undefined)[], attrs: Record<string, AttrValue | undefined> = {}, outputs = 1, domain = ''): Value[] {
+  op(
+    opType: string,
+    inputs: readonly (Value | null | undefined)[],
+    attrs: Record<string, AttrValue | undefined> = {},
+    outputs = 1,
+    domain = '',
+  ): Value[] {
     const outNames = Array.from({ length: outputs }, () => this.fresh(opType));
     const clean: Record<string, AttrValue> = {};
     for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = v;
     // ONNX allows omitting only trailing optional inputs by leaving them out, inner ones by ''.
     const names = inputs.map((v) => (v ? v.name : ''));
     while (names.length > 0 && names[names.length - 1] === '') names.pop();
-    this.nodes.push({ opType, inputs: names, outputs: outNames, attrs: clean, domain, name: outNames[0] ?? this.fresh(opType) });
+    this.nodes.push({
+      opType,
+      inputs: names,
+      outputs: outNames,
+      attrs: clean,
+      domain,
+      name: outNames[0] ?? this.fresh(opType),
+    });
     return outNames.map((name) => ({ name }));
   }
 
   /** Adds a single-output node. */
-  op1(opType: string, inputs: readonly (Value | null | undefined)[], attrs: Record<string, AttrValue | undefined> = {}): Value {
+  op1(
+    opType: string,
+    inputs: readonly (Value | null | undefined)[],
+    attrs: Record<string, AttrValue | undefined> = {},
+  ): Value {
     return this.op(opType, inputs, attrs, 1)[0]!;
   }
 
@@ -215,28 +262,71 @@ export class GraphBuilder {
   }
 
   // ---- elementwise -------------------------------------------------------------------------
-  add(a: Value, b: Value): Value { return this.op1('Add', [a, b]); }
-  sub(a: Value, b: Value): Value { return this.op1('Sub', [a, b]); }
-  mul(a: Value, b: Value): Value { return this.op1('Mul', [a, b]); }
-  div(a: Value, b: Value): Value { return this.op1('Div', [a, b]); }
-  neg(a: Value): Value { return this.op1('Neg', [a]); }
-  exp(a: Value): Value { return this.op1('Exp', [a]); }
-  log(a: Value): Value { return this.op1('Log', [a]); }
-  sqrt(a: Value): Value { return this.op1('Sqrt', [a]); }
-  sigmoid(a: Value): Value { return this.op1('Sigmoid', [a]); }
-  tanh(a: Value): Value { return this.op1('Tanh', [a]); }
-  relu(a: Value): Value { return this.op1('Relu', [a]); }
-  where(cond: Value, a: Value, b: Value): Value { return this.op1('Where', [cond, a, b]); }
-  cast(a: Value, to: DType): Value { return this.op1('Cast', [a], { to: dtypeToOnnx(to) }); }
-  identity(a: Value): Value { return this.op1('Identity', [a]); }
-  less(a: Value, b: Value): Value { return this.op1('Less', [a, b]); }
-  greater(a: Value, b: Value): Value { return this.op1('Greater', [a, b]); }
-  equal(a: Value, b: Value): Value { return this.op1('Equal', [a, b]); }
-  not(a: Value): Value { return this.op1('Not', [a]); }
+  add(a: Value, b: Value): Value {
+    return this.op1('Add', [a, b]);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.op1('Sub', [a, b]);
+  }
+  mul(a: Value, b: Value): Value {
+    return this.op1('Mul', [a, b]);
+  }
+  div(a: Value, b: Value): Value {
+    return this.op1('Div', [a, b]);
+  }
+  neg(a: Value): Value {
+    return this.op1('Neg', [a]);
+  }
+  exp(a: Value): Value {
+    return this.op1('Exp', [a]);
+  }
+  log(a: Value): Value {
+    return this.op1('Log', [a]);
+  }
+  sqrt(a: Value): Value {
+    return this.op1('Sqrt', [a]);
+  }
+  sigmoid(a: Value): Value {
+    return this.op1('Sigmoid', [a]);
+  }
+  tanh(a: Value): Value {
+    return this.op1('Tanh', [a]);
+  }
+  relu(a: Value): Value {
+    return this.op1('Relu', [a]);
+  }
+  where(cond: Value, a: Value, b: Value): Value {
+    return this.op1('Where', [cond, a, b]);
+  }
+  cast(a: Value, to: DType): Value {
+    return this.op1('Cast', [a], { to: dtypeToOnnx(to) });
+  }
+  identity(a: Value): Value {
+    return this.op1('Identity', [a]);
+  }
+  less(a: Value, b: Value): Value {
+    return this.op1('Less', [a, b]);
+  }
+  greater(a: Value, b: Value): Value {
+    return this.op1('Greater', [a, b]);
+  }
+  equal(a: Value, b: Value): Value {
+    return this.op1('Equal', [a, b]);
+  }
+  not(a: Value): Value {
+    return this.op1('Not', [a]);
+  }
 
   // ---- linear algebra ----------------------------------------------------------------------
-  matMul(a: Value, b: Value): Value { return this.op1('MatMul', [a, b]); }
-  gemm(a: Value, b: Value, c?: Value, opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {}): Value {
+  matMul(a: Value, b: Value): Value {
+    return this.op1('MatMul', [a, b]);
+  }
+  gemm(
+    a: Value,
+    b: Value,
+    c?: Value,
+    opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {},
+  ): Value {
     return this.op1('Gemm', [a, b, c], {
       transA: opts.transA ? 1 : undefined,
       transB: opts.transB ? 1 : undefined,
@@ -246,25 +336,65 @@ export class GraphBuilder {
   }
 
   // ---- shape -------------------------------------------------------------------------------
-  shape(a: Value, start?: number, end?: number): Value { return this.op1('Shape', [a], { start, end }); }
-  reshape(a: Value, shape: Value | readonly number[]): Value { return this.op1('Reshape', [a, Array.isArray(shape) ? this.ints(shape as number[]) : (shape as Value)]); }
-  transpose(a: Value, perm: readonly number[]): Value { return this.op1('Transpose', [a], { perm }); }
-  unsqueeze(a: Value, axes: readonly number[]): Value { return this.op1('Unsqueeze', [a, this.ints(axes)]); }
-  squeeze(a: Value, axes: readonly number[]): Value { return this.op1('Squeeze', [a, this.ints(axes)]); }
-  concat(values: readonly Value[], axis: number): Value { return this.op1('Concat', values, { axis }); }
-  split(a: Value, sizes: readonly number[], axis: number): Value[] { return this.op('Split', [a, this.ints(sizes)], { axis }, sizes.length); }
-  slice(a: Value, starts: readonly number[], ends: readonly number[], axes: readonly number[], steps?: readonly number[]): Value {
-    return this.op1('Slice', [a, this.ints(starts), this.ints(ends), this.ints(axes), steps ? this.ints(steps) : undefined]);
+  shape(a: Value, start?: number, end?: number): Value {
+    return this.op1('Shape', [a], { start, end });
   }
-  gather(data: Value, indices: Value, axis = 0): Value { return this.op1('Gather', [data, indices], { axis }); }
-  expand(a: Value, shape: Value): Value { return this.op1('Expand', [a, shape]); }
+  reshape(a: Value, shape: Value | readonly number[]): Value {
+    return this.op1('Reshape', [a, Array.isArray(shape) ? this.ints(shape as number[]) : (shape as Value)]);
+  }
+  transpose(a: Value, perm: readonly number[]): Value {
+    return this.op1('Transpose', [a], { perm });
+  }
+  unsqueeze(a: Value, axes: readonly number[]): Value {
+    return this.op1('Unsqueeze', [a, this.ints(axes)]);
+  }
+  squeeze(a: Value, axes: readonly number[]): Value {
+    return this.op1('Squeeze', [a, this.ints(axes)]);
+  }
+  concat(values: readonly Value[], axis: number): Value {
+    return this.op1('Concat', values, { axis });
+  }
+  split(a: Value, sizes: readonly number[], axis: number): Value[] {
+    return this.op('Split', [a, this.ints(sizes)], { axis }, sizes.length);
+  }
+  slice(
+    a: Value,
+    starts: readonly number[],
+    ends: readonly number[],
+    axes: readonly number[],
+    steps?: readonly number[],
+  ): Value {
+    return this.op1('Slice', [
+      a,
+      this.ints(starts),
+      this.ints(ends),
+      this.ints(axes),
+      steps ? this.ints(steps) : undefined,
+    ]);
+  }
+  gather(data: Value, indices: Value, axis = 0): Value {
+    return this.op1('Gather', [data, indices], { axis });
+  }
+  expand(a: Value, shape: Value): Value {
+    return this.op1('Expand', [a, shape]);
+  }
 
   // ---- reductions and normalisers (opset 17: axes as attributes for ReduceMax/Mean) ------------
-  reduceMax(a: Value, axes: readonly number[], keepdims = false): Value { return this.op1('ReduceMax', [a], { axes, keepdims: keepdims ? 1 : 0 }); }
-  reduceMean(a: Value, axes: readonly number[], keepdims = false): Value { return this.op1('ReduceMean', [a], { axes, keepdims: keepdims ? 1 : 0 }); }
-  reduceSum(a: Value, axes: readonly number[], keepdims = false): Value { return this.op1('ReduceSum', [a, this.ints(axes)], { keepdims: keepdims ? 1 : 0 }); }
-  softmax(a: Value, axis = -1): Value { return this.op1('Softmax', [a], { axis }); }
-  logSoftmax(a: Value, axis = -1): Value { return this.op1('LogSoftmax', [a], { axis }); }
+  reduceMax(a: Value, axes: readonly number[], keepdims = false): Value {
+    return this.op1('ReduceMax', [a], { axes, keepdims: keepdims ? 1 : 0 });
+  }
+  reduceMean(a: Value, axes: readonly number[], keepdims = false): Value {
+    return this.op1('ReduceMean', [a], { axes, keepdims: keepdims ? 1 : 0 });
+  }
+  reduceSum(a: Value, axes: readonly number[], keepdims = false): Value {
+    return this.op1('ReduceSum', [a, this.ints(axes)], { keepdims: keepdims ? 1 : 0 });
+  }
+  softmax(a: Value, axis = -1): Value {
+    return this.op1('Softmax', [a], { axis });
+  }
+  logSoftmax(a: Value, axis = -1): Value {
+    return this.op1('LogSoftmax', [a], { axis });
+  }
 
   /** Serialises this graph (not a model); used for subgraph attributes. */
   toGraphProto(options: ModelOptions = {}, isRoot = false): OnnxGraph {
@@ -285,7 +415,8 @@ export class GraphBuilder {
           continue;
         }
         const value = options.weights(decl);
-        const proto = (name: string, t: TensorData | ExternalTensor) => ('external' in t ? externalTensorToProto(name, t) : tensorToProto(name, t));
+        const proto = (name: string, t: TensorData | ExternalTensor) =>
+          'external' in t ? externalTensorToProto(name, t) : tensorToProto(name, t);
         if ('values' in value) {
           const [q, scale] = [`${decl.name}::int8`, `${decl.name}::scale`];
           initializer.push(proto(q, value.values), proto(scale, value.scale));
@@ -321,11 +452,17 @@ export class GraphBuilder {
 
 function makeTensor(dtype: DType, dims: readonly number[], values: readonly number[]): TensorData {
   switch (dtype) {
-    case 'int64': return tensor(dtype, dims, BigInt64Array.from(values.map((v) => BigInt(v))));
-    case 'int32': return tensor(dtype, dims, Int32Array.from(values));
-    case 'float64': return tensor(dtype, dims, Float64Array.from(values));
-    case 'bool': case 'uint8': return tensor(dtype, dims, Uint8Array.from(values));
-    default: return tensor('float32', dims, Float32Array.from(values));
+    case 'int64':
+      return tensor(dtype, dims, BigInt64Array.from(values.map((v) => BigInt(v))));
+    case 'int32':
+      return tensor(dtype, dims, Int32Array.from(values));
+    case 'float64':
+      return tensor(dtype, dims, Float64Array.from(values));
+    case 'bool':
+    case 'uint8':
+      return tensor(dtype, dims, Uint8Array.from(values));
+    default:
+      return tensor('float32', dims, Float32Array.from(values));
   }
 }
 
@@ -336,7 +473,9 @@ function valueInfo(v: Value): OnnxValueInfo {
     type: {
       tensorType: {
         elemType: dtypeToOnnx(v.dtype),
-        ...(v.dims ? { shape: { dim: v.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } : {}),
+        ...(v.dims
+          ? { shape: { dim: v.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }
+          : {}),
       },
     },
   };
@@ -350,7 +489,8 @@ function encodeAttr(name: string, v: AttrValue, options: ModelOptions): OnnxAttr
   if (typeof v === 'number') return Number.isInteger(v) ? { name, type: 2, i: v } : { name, type: 1, f: v };
   if (typeof v === 'string') return { name, type: 3, s: enc.encode(v) };
   if (Array.isArray(v)) {
-    if (v.length > 0 && typeof v[0] === 'string') return { name, type: 8, strings: (v as string[]).map((s) => enc.encode(s)) };
+    if (v.length > 0 && typeof v[0] === 'string')
+      return { name, type: 8, strings: (v as string[]).map((s) => enc.encode(s)) };
     const nums = v as number[];
     return nums.every(Number.isInteger) ? { name, type: 7, ints: [...nums] } : { name, type: 6, floats: [...nums] };
   }

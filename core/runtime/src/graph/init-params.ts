@@ -37,18 +37,25 @@ export function initialValue(decl: ParamDecl, seed: number): TensorData {
 
 function fill(data: Float32Array, init: Initializer, dims: readonly number[], rand: () => number): void {
   switch (init.kind) {
-    case 'zeros': return;
-    case 'ones': data.fill(1); return;
-    case 'constant': data.fill(init.value); return;
+    case 'zeros':
+      return;
+    case 'ones':
+      data.fill(1);
+      return;
+    case 'constant':
+      data.fill(init.value);
+      return;
     case 'uniform': {
       if ('bound' in init) for (let i = 0; i < data.length; i++) data[i] = (rand() * 2 - 1) * init.bound;
       else for (let i = 0; i < data.length; i++) data[i] = init.low + rand() * (init.high - init.low);
       return;
     }
-    case 'normal': for (let i = 0; i < data.length; i++) data[i] = gaussian(rand) * init.std; return;
+    case 'normal':
+      for (let i = 0; i < data.length; i++) data[i] = gaussian(rand) * init.std;
+      return;
     case 'xavier': {
-      const fanOut = dims.length >= 2 ? dims[dims.length - 2]! : dims[0] ?? 1;
-      const fanIn = dims.length >= 2 ? dims[dims.length - 1]! : dims[0] ?? 1;
+      const fanOut = dims.length >= 2 ? dims[dims.length - 2]! : (dims[0] ?? 1);
+      const fanIn = dims.length >= 2 ? dims[dims.length - 1]! : (dims[0] ?? 1);
       const bound = Math.sqrt(6 / (fanIn + fanOut));
       for (let i = 0; i < data.length; i++) data[i] = (rand() * 2 - 1) * bound;
       return;

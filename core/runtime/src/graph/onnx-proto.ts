@@ -74,16 +74,29 @@ export function encodeModel(model: OnnxModel): Uint8Array {
 }
 
 export function decodeModel(bytes: Uint8Array, where = 'model'): OnnxModel {
-  if (bytes.byteLength === 0) throw E.ONNX_INVALID(`${where} is empty; an ONNX model file holds a ModelProto`, { file: where, expected: 'an .onnx file (e.g. from torch.onnx.export)' });
+  if (bytes.byteLength === 0)
+    throw E.ONNX_INVALID(`${where} is empty; an ONNX model file holds a ModelProto`, {
+      file: where,
+      expected: 'an .onnx file (e.g. from torch.onnx.export)',
+    });
   let model: OnnxModel;
   try {
     const msg = ModelProto.decode(bytes);
-    model = ModelProto.toObject(msg, { longs: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true }) as OnnxModel;
+    model = ModelProto.toObject(msg, {
+      longs: Number,
+      bytes: Uint8Array as unknown as typeof Array,
+      defaults: true,
+      arrays: true,
+    }) as OnnxModel;
   } catch (err) {
     throw E.ONNX_INVALID(`${where} is not an ONNX model: ${(err as Error).message}`, { file: where }, { cause: err });
   }
   // Protobuf decodes nearly any bytes into some message: a model without a graph is not a model.
-  if (!model.graph) throw E.ONNX_INVALID(`${where} is not an ONNX model: it has no graph`, { file: where, expected: 'a ModelProto with a graph' });
+  if (!model.graph)
+    throw E.ONNX_INVALID(`${where} is not an ONNX model: it has no graph`, {
+      file: where,
+      expected: 'a ModelProto with a graph',
+    });
   return model;
 }
 
@@ -94,7 +107,12 @@ export function decodeModel(bytes: Uint8Array, where = 'model'): OnnxModel {
  */
 export function tensorToProto(name: string, t: TensorData): OnnxTensor {
   const view = t.data;
-  return { name, dims: [...t.dims], dataType: dtypeToOnnx(t.dtype), rawData: new Uint8Array(view.buffer, view.byteOffset, view.byteLength) };
+  return {
+    name,
+    dims: [...t.dims],
+    dataType: dtypeToOnnx(t.dtype),
+    rawData: new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
+  };
 }
 
 /** A tensor whose bytes stay in a file (ONNX external data), `file` relative to the model's folder. */
@@ -126,16 +144,26 @@ export const DATA_LOCATION_EXTERNAL = 1;
 export function decodeTensor(bytes: Uint8Array, where = 'tensor'): TensorData & { name: string } {
   let obj: OnnxTensor;
   try {
-    obj = TensorProto.toObject(TensorProto.decode(bytes), { longs: Number, bytes: Uint8Array as unknown as typeof Array, defaults: true, arrays: true }) as OnnxTensor;
+    obj = TensorProto.toObject(TensorProto.decode(bytes), {
+      longs: Number,
+      bytes: Uint8Array as unknown as typeof Array,
+      defaults: true,
+      arrays: true,
+    }) as OnnxTensor;
   } catch (err) {
-    throw E.ONNX_INVALID(`${where} is not an ONNX TensorProto: ${(err as Error).message}`, { file: where }, { cause: err });
+    throw E.ONNX_INVALID(
+      `${where} is not an ONNX TensorProto: ${(err as Error).message}`,
+      { file: where },
+      { cause: err },
+    );
   }
   return { name: obj.name ?? '', ...protoToTensor(obj, where) };
 }
 
 export function protoToTensor(obj: OnnxTensor, where = 'tensor'): TensorData {
   const dtype: DType | undefined = onnxToDtype(obj.dataType);
-  if (dtype === undefined) throw E.ONNX_INVALID(`${where}: unsupported ONNX data type ${obj.dataType}`, { file: where });
+  if (dtype === undefined)
+    throw E.ONNX_INVALID(`${where}: unsupported ONNX data type ${obj.dataType}`, { file: where });
   const dims = obj.dims.map(Number);
   const size = dims.reduce((a, b) => a * b, 1);
   const Ctor = typedArrayFor(dtype);
@@ -149,6 +177,7 @@ export function protoToTensor(obj: OnnxTensor, where = 'tensor'): TensorData {
   else if (dtype === 'int32') data = Int32Array.from(obj.int32Data ?? []);
   else if (dtype === 'bool' || dtype === 'uint8' || dtype === 'int8') data = new Ctor((obj.int32Data ?? []) as never);
   else throw E.ONNX_INVALID(`${where}: ${dtype} tensor without raw data is not supported`, { file: where });
-  if (data.length !== size) throw E.ONNX_INVALID(`${where}: ${data.length} values for shape [${dims.join(', ')}]`, { file: where });
+  if (data.length !== size)
+    throw E.ONNX_INVALID(`${where}: ${data.length} values for shape [${dims.join(', ')}]`, { file: where });
   return { dtype, dims, data } as TensorData;
 }

@@ -17,7 +17,11 @@ export async function selfContainedModel(unit: ComputeUnit): Promise<Uint8Array>
   try {
     model = ModelProto.decode(unit.model) as unknown as { graph: OnnxGraph };
   } catch (err) {
-    throw E.ONNX_INVALID(`unit ${unit.name} is not an ONNX model: ${(err as Error).message}`, { file: unit.name }, { cause: err });
+    throw E.ONNX_INVALID(
+      `unit ${unit.name} is not an ONNX model: ${(err as Error).message}`,
+      { file: unit.name },
+      { cause: err },
+    );
   }
   inlineGraph(model.graph, dirname(unit.externalData.path), unit.name);
   return ModelProto.encode(model as unknown as protobuf.Message).finish();
@@ -37,15 +41,28 @@ function inlineTensor(tensor: OnnxTensor, dir: string, where: string): void {
   const location = entry('location') ?? '';
   const offset = Number(entry('offset') ?? 0);
   const length = Number(entry('length'));
-  if (location === '' || isAbsolute(location) || normalize(location).startsWith('..') || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) {
-    throw E.ONNX_INVALID(`unit ${where}: initializer ${tensor.name ?? '?'} has unusable external data (location ${JSON.stringify(location)}, offset ${offset}, length ${length})`, { file: where });
+  if (
+    location === '' ||
+    isAbsolute(location) ||
+    normalize(location).startsWith('..') ||
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length)
+  ) {
+    throw E.ONNX_INVALID(
+      `unit ${where}: initializer ${tensor.name ?? '?'} has unusable external data (location ${JSON.stringify(location)}, offset ${offset}, length ${length})`,
+      { file: where },
+    );
   }
   const path = join(dir, location);
   let bytes: Uint8Array;
   try {
     bytes = readFileRange(path, offset, length);
   } catch (err) {
-    throw E.IO(`cannot read the weights of initializer ${tensor.name ?? '?'} of unit ${where} from ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+    throw E.IO(
+      `cannot read the weights of initializer ${tensor.name ?? '?'} of unit ${where} from ${path}: ${(err as Error).message}`,
+      { file: path },
+      { cause: err },
+    );
   }
   tensor.rawData = bytes;
   delete tensor.dataLocation;

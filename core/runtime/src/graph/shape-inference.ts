@@ -27,13 +27,49 @@ export function inferBody(body: GraphBuilder, parent: Scope): Scope {
 }
 
 const SAME_AS_FIRST = new Set([
-  'Identity', 'Neg', 'Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Relu', 'Abs', 'Sign', 'Reciprocal', 'Erf', 'Softplus',
-  'LeakyRelu', 'HardSigmoid', 'Softmax', 'LogSoftmax', 'Floor', 'Ceil', 'Round', 'Clip', 'Cos', 'Sin', 'Elu', 'Selu',
-  'ScatterElements', 'ScatterND', 'Dropout', 'CumSum', 'ReverseSequence',
+  'Identity',
+  'Neg',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Sigmoid',
+  'Tanh',
+  'Relu',
+  'Abs',
+  'Sign',
+  'Reciprocal',
+  'Erf',
+  'Softplus',
+  'LeakyRelu',
+  'HardSigmoid',
+  'Softmax',
+  'LogSoftmax',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Clip',
+  'Cos',
+  'Sin',
+  'Elu',
+  'Selu',
+  'ScatterElements',
+  'ScatterND',
+  'Dropout',
+  'CumSum',
+  'ReverseSequence',
 ]);
 const BROADCAST_NUMERIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Mod', 'PRelu']);
 const BROADCAST_BOOL = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor']);
-const REDUCTIONS = new Set(['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare']);
+const REDUCTIONS = new Set([
+  'ReduceSum',
+  'ReduceMean',
+  'ReduceMax',
+  'ReduceMin',
+  'ReduceProd',
+  'ReduceL2',
+  'ReduceLogSumExp',
+  'ReduceSumSquare',
+]);
 
 /** Output infos of one node (undefined entries where nothing is known). */
 export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefined)[] {
@@ -43,16 +79,21 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
   const op = node.opType;
   const one = (info: ValueInfo | undefined): (ValueInfo | undefined)[] => [info];
 
-  if (SAME_AS_FIRST.has(op)) return node.outputs.map((_, i) => (i === 0 ? a : op === 'Dropout' ? (a?.dims ? { dtype: 'bool', dims: a.dims } : undefined) : undefined));
+  if (SAME_AS_FIRST.has(op))
+    return node.outputs.map((_, i) =>
+      i === 0 ? a : op === 'Dropout' ? (a?.dims ? { dtype: 'bool', dims: a.dims } : undefined) : undefined,
+    );
   if (op === 'Not') return one(a && { dtype: 'bool', ...(a.dims ? { dims: a.dims } : {}) });
   if (BROADCAST_NUMERIC.has(op)) return one(a && { dtype: a.dtype, ...dimsOpt(broadcastAll(ins)) });
   if (BROADCAST_BOOL.has(op)) return one({ dtype: 'bool', ...dimsOpt(broadcastAll(ins)) });
   if (op === 'Where') return one(ins[1] && { dtype: ins[1].dtype, ...dimsOpt(broadcastAll(ins)) });
-  if (op === 'Cast') return one({ dtype: onnxToDtype(attrs['to'] as number) ?? 'float32', ...(a?.dims ? { dims: a.dims } : {}) });
+  if (op === 'Cast')
+    return one({ dtype: onnxToDtype(attrs['to'] as number) ?? 'float32', ...(a?.dims ? { dims: a.dims } : {}) });
   if (!a) return node.outputs.map(() => undefined);
 
   switch (op) {
-    case 'MatMul': return one({ dtype: a.dtype, ...dimsOpt(matMulDims(a.dims, ins[1]?.dims)) });
+    case 'MatMul':
+      return one({ dtype: a.dtype, ...dimsOpt(matMulDims(a.dims, ins[1]?.dims)) });
     case 'Gemm': {
       const b = ins[1];
       if (!a.dims || !b?.dims) return one({ dtype: a.dtype, dims: [null, null] });
@@ -65,7 +106,8 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
       const perm = (attrs['perm'] as number[] | undefined) ?? a.dims.map((_, i) => a.dims!.length - 1 - i);
       return one({ dtype: a.dtype, dims: perm.map((p) => a.dims![p]!) });
     }
-    case 'Reshape': return one({ dtype: a.dtype, ...dimsOpt(reshapeDims(a.dims, node.inputs[1], scope)) });
+    case 'Reshape':
+      return one({ dtype: a.dtype, ...dimsOpt(reshapeDims(a.dims, node.inputs[1], scope)) });
     case 'Flatten': {
       if (!a.dims) return one({ dtype: a.dtype, dims: [null, null] });
       const axis = normAxis((attrs['axis'] as number | undefined) ?? 1, a.dims.length);
@@ -85,7 +127,8 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
       if (!a.dims) return one({ dtype: a.dtype });
       const axes = axesOf(node, scope);
       if (!axes) {
-        if (a.dims.every((d) => d !== null && typeof d === 'number')) return one({ dtype: a.dtype, dims: a.dims.filter((d) => d !== 1) });
+        if (a.dims.every((d) => d !== null && typeof d === 'number'))
+          return one({ dtype: a.dtype, dims: a.dims.filter((d) => d !== 1) });
         return one({ dtype: a.dtype });
       }
       const norm = new Set(axes.map((x) => normAxis(x, a.dims!.length)));
@@ -95,32 +138,38 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
       if (ins.some((x) => !x?.dims)) return one({ dtype: a.dtype });
       const rank = a.dims!.length;
       const axis = normAxis(attrs['axis'] as number, rank);
-      const out = a.dims!.map((d, i) => (i === axis ? sumDims(ins.map((x) => x!.dims![axis]!)) : commonDim(ins.map((x) => x!.dims![i]!)) ?? d));
+      const out = a.dims!.map((d, i) =>
+        i === axis ? sumDims(ins.map((x) => x!.dims![axis]!)) : (commonDim(ins.map((x) => x!.dims![i]!)) ?? d),
+      );
       return one({ dtype: a.dtype, dims: out });
     }
     case 'Split': {
       if (!a.dims) return node.outputs.map(() => ({ dtype: a.dtype }));
       const axis = normAxis((attrs['axis'] as number | undefined) ?? 0, a.dims.length);
-      const sizes = (node.inputs[1] ? scope.ints(node.inputs[1]) : undefined) ?? (attrs['split'] as number[] | undefined);
+      const sizes =
+        (node.inputs[1] ? scope.ints(node.inputs[1]) : undefined) ?? (attrs['split'] as number[] | undefined);
       const whole = a.dims[axis]!;
       return node.outputs.map((_, i) => {
         const size: InfoDim = sizes ? sizes[i]! : typeof whole === 'number' ? whole / node.outputs.length : null;
         return { dtype: a.dtype, dims: a.dims!.map((d, j) => (j === axis ? size : d)) };
       });
     }
-    case 'Slice': return one({ dtype: a.dtype, ...dimsOpt(sliceDims(a.dims, node, scope)) });
+    case 'Slice':
+      return one({ dtype: a.dtype, ...dimsOpt(sliceDims(a.dims, node, scope)) });
     case 'Gather': {
       const idx = ins[1];
       if (!a.dims || !idx?.dims) return one({ dtype: a.dtype });
       const axis = normAxis((attrs['axis'] as number | undefined) ?? 0, a.dims.length);
       return one({ dtype: a.dtype, dims: [...a.dims.slice(0, axis), ...idx.dims, ...a.dims.slice(axis + 1)] });
     }
-    case 'GatherElements': return one({ dtype: a.dtype, ...dimsOpt(ins[1]?.dims) });
+    case 'GatherElements':
+      return one({ dtype: a.dtype, ...dimsOpt(ins[1]?.dims) });
     case 'Expand': {
       const shape = node.inputs[1] ? scope.ints(node.inputs[1]) : undefined;
       if (shape && a.dims) return one({ dtype: a.dtype, ...dimsOpt(broadcast(a.dims, shape)) });
       const len = ins[1]?.dims?.[0];
-      if (a.dims && typeof len === 'number') return one({ dtype: a.dtype, dims: Array.from({ length: Math.max(len, a.dims.length) }, () => null) });
+      if (a.dims && typeof len === 'number')
+        return one({ dtype: a.dtype, dims: Array.from({ length: Math.max(len, a.dims.length) }, () => null) });
       return one({ dtype: a.dtype });
     }
     case 'Shape': {
@@ -130,7 +179,8 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
       const e = clampIndex((attrs['end'] as number | undefined) ?? r, r);
       return one({ dtype: 'int64', dims: [Math.max(0, e - s)] });
     }
-    case 'Size': return one({ dtype: 'int64', dims: [] });
+    case 'Size':
+      return one({ dtype: 'int64', dims: [] });
     case 'ConstantOfShape': {
       const value = attrs['value'] as TensorData | undefined;
       const dtype: DType = value?.dtype ?? 'float32';
@@ -139,13 +189,19 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
       const len = a.dims?.[0];
       return one({ dtype, ...(typeof len === 'number' ? { dims: Array.from({ length: len }, () => null) } : {}) });
     }
-    case 'Range': return one({ dtype: a.dtype, dims: [null] });
-    case 'NonZero': return one({ dtype: 'int64', dims: [a.dims ? a.dims.length : null, null] });
-    case 'ArgMax': case 'ArgMin': {
+    case 'Range':
+      return one({ dtype: a.dtype, dims: [null] });
+    case 'NonZero':
+      return one({ dtype: 'int64', dims: [a.dims ? a.dims.length : null, null] });
+    case 'ArgMax':
+    case 'ArgMin': {
       if (!a.dims) return one({ dtype: 'int64' });
       const axis = normAxis((attrs['axis'] as number | undefined) ?? 0, a.dims.length);
       const keep = (attrs['keepdims'] as number | undefined) ?? 1;
-      return one({ dtype: 'int64', dims: keep ? a.dims.map((d, i) => (i === axis ? 1 : d)) : a.dims.filter((_, i) => i !== axis) });
+      return one({
+        dtype: 'int64',
+        dims: keep ? a.dims.map((d, i) => (i === axis ? 1 : d)) : a.dims.filter((_, i) => i !== axis),
+      });
     }
     case 'OneHot': {
       const values = ins[2];
@@ -160,10 +216,16 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
     case 'SoftmaxCrossEntropyLoss': {
       const reduction = (attrs['reduction'] as string | undefined) ?? 'mean';
       const lossDims = reduction === 'none' ? ins[1]?.dims : [];
-      return [{ dtype: a.dtype, ...dimsOpt(lossDims) }, { dtype: a.dtype, ...dimsOpt(a.dims) }];
+      return [
+        { dtype: a.dtype, ...dimsOpt(lossDims) },
+        { dtype: a.dtype, ...dimsOpt(a.dims) },
+      ];
     }
-    case 'Pad': case 'Tile': return one({ dtype: a.dtype, ...(a.dims ? { dims: a.dims.map(() => null) } : {}) });
-    case 'Scan': return inferScan(node, scope);
+    case 'Pad':
+    case 'Tile':
+      return one({ dtype: a.dtype, ...(a.dims ? { dims: a.dims.map(() => null) } : {}) });
+    case 'Scan':
+      return inferScan(node, scope);
     default:
       if (REDUCTIONS.has(op)) return one({ dtype: a.dtype, ...dimsOpt(reduceDims(a.dims, node, scope)) });
       return node.outputs.map((_, i) => (i === 0 ? { dtype: a.dtype } : undefined));
@@ -179,7 +241,7 @@ function inferScan(node: NodeRecord, scope: Scope): (ValueInfo | undefined)[] {
   const steps: InfoDim = firstScan?.dims?.[0] ?? null;
   return node.outputs.map((_, i) => {
     const out = body.outputs[i];
-    const info = out ? bodyScope.get(out.name) ?? (out.dtype ? { dtype: out.dtype } : undefined) : undefined;
+    const info = out ? (bodyScope.get(out.name) ?? (out.dtype ? { dtype: out.dtype } : undefined)) : undefined;
     if (i < n) return scope.get(node.inputs[i]!) ?? info;
     if (!info) return undefined;
     return { dtype: info.dtype, ...(info.dims ? { dims: [steps, ...info.dims] } : {}) };
@@ -263,14 +325,18 @@ function commonDim(dims: readonly InfoDim[]): InfoDim | undefined {
   return dims.find((d) => d !== null);
 }
 
-function reshapeDims(input: readonly InfoDim[] | undefined, shapeName: string | undefined, scope: Scope): InfoDim[] | undefined {
+function reshapeDims(
+  input: readonly InfoDim[] | undefined,
+  shapeName: string | undefined,
+  scope: Scope,
+): InfoDim[] | undefined {
   if (!shapeName) return undefined;
   const shape = scope.ints(shapeName);
   if (!shape) {
     const len = scope.get(shapeName)?.dims?.[0];
     return typeof len === 'number' ? Array.from({ length: len }, () => null) : undefined;
   }
-  const out: InfoDim[] = shape.map((d, i) => (d === 0 ? input?.[i] ?? null : d === -1 ? null : d));
+  const out: InfoDim[] = shape.map((d, i) => (d === 0 ? (input?.[i] ?? null) : d === -1 ? null : d));
   const inferIdx = shape.indexOf(-1);
   if (inferIdx >= 0) {
     const total = knownSize(input);
@@ -301,7 +367,10 @@ function sliceDims(input: readonly InfoDim[] | undefined, node: NodeRecord, scop
   axes.forEach((axRaw, k) => {
     const axis = normAxis(axRaw, input.length);
     const dim = input[axis];
-    if (typeof dim !== 'number') { out[axis] = null; return; }
+    if (typeof dim !== 'number') {
+      out[axis] = null;
+      return;
+    }
     const step = steps[k]!;
     const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
     if (step > 0) {
@@ -330,4 +399,3 @@ function reduceDims(input: readonly InfoDim[] | undefined, node: NodeRecord, sco
   const axes = new Set(axesRaw.map((x) => normAxis(x, input.length)));
   return keep ? input.map((d, i) => (axes.has(i) ? 1 : d)) : input.filter((_, i) => !axes.has(i));
 }
-

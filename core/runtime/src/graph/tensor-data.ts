@@ -1,7 +1,8 @@
 /** Element types Recur moves between safetensors, ONNX and ONNX Runtime. */
 export type DType = 'float32' | 'float16' | 'float64' | 'int32' | 'int64' | 'int8' | 'uint8' | 'bool';
 
-export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Uint16Array;
+export type TypedArray =
+  Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Uint16Array;
 
 /** A dense tensor in row-major order. float16 values are kept as raw Uint16 bit patterns. */
 export interface TensorData {
@@ -11,7 +12,14 @@ export interface TensorData {
 }
 
 const ONNX_CODES: Record<DType, number> = {
-  float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11,
+  float32: 1,
+  uint8: 2,
+  int8: 3,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  float16: 10,
+  float64: 11,
 };
 
 export function dtypeToOnnx(dtype: DType): number {
@@ -30,13 +38,21 @@ type TypedArrayCtor = {
 
 export function typedArrayFor(dtype: DType): TypedArrayCtor {
   switch (dtype) {
-    case 'float32': return Float32Array as unknown as TypedArrayCtor;
-    case 'float64': return Float64Array as unknown as TypedArrayCtor;
-    case 'float16': return Uint16Array as unknown as TypedArrayCtor;
-    case 'int32': return Int32Array as unknown as TypedArrayCtor;
-    case 'int64': return BigInt64Array as unknown as TypedArrayCtor;
-    case 'int8': return Int8Array as unknown as TypedArrayCtor;
-    case 'uint8': case 'bool': return Uint8Array as unknown as TypedArrayCtor;
+    case 'float32':
+      return Float32Array as unknown as TypedArrayCtor;
+    case 'float64':
+      return Float64Array as unknown as TypedArrayCtor;
+    case 'float16':
+      return Uint16Array as unknown as TypedArrayCtor;
+    case 'int32':
+      return Int32Array as unknown as TypedArrayCtor;
+    case 'int64':
+      return BigInt64Array as unknown as TypedArrayCtor;
+    case 'int8':
+      return Int8Array as unknown as TypedArrayCtor;
+    case 'uint8':
+    case 'bool':
+      return Uint8Array as unknown as TypedArrayCtor;
   }
 }
 
@@ -47,7 +63,8 @@ export function elementCount(dims: readonly number[]): number {
 }
 
 export function tensor(dtype: DType, dims: readonly number[], data: TypedArray): TensorData {
-  if (data.length !== elementCount(dims)) throw new RangeError(`tensor: ${data.length} values for shape [${dims.join(', ')}]`);
+  if (data.length !== elementCount(dims))
+    throw new RangeError(`tensor: ${data.length} values for shape [${dims.join(', ')}]`);
   return { dtype, dims: [...dims], data };
 }
 
@@ -75,12 +92,16 @@ export function floatToHalf(value: number): number {
   if (exp <= 0) {
     if (exp < -10) return sign;
     mant = (mant | 0x800000) >>> (1 - exp);
-    if (mant & 0x1000 && (mant & 0x2fff)) mant += 0x2000;
+    if (mant & 0x1000 && mant & 0x2fff) mant += 0x2000;
     return sign | (mant >>> 13);
   }
-  if (mant & 0x1000 && (mant & 0x2fff)) {
+  if (mant & 0x1000 && mant & 0x2fff) {
     mant += 0x2000;
-    if (mant & 0x800000) { mant = 0; exp += 1; if (exp >= 0x1f) return sign | 0x7c00; }
+    if (mant & 0x800000) {
+      mant = 0;
+      exp += 1;
+      if (exp >= 0x1f) return sign | 0x7c00;
+    }
   }
   return sign | (exp << 10) | (mant >>> 13);
 }

@@ -31,7 +31,8 @@ export class Scope {
   /** A scope seeded with a builder's inputs, declared parameters (root graphs) and constants. */
   static of(g: GraphBuilder, parent?: Scope, withParams = true): Scope {
     const s = new Scope(parent);
-    for (const v of g.inputs) if (v.dtype) s.set(v.name, { dtype: v.dtype, ...(v.dims ? { dims: v.dims.map(normDim) } : {}) });
+    for (const v of g.inputs)
+      if (v.dtype) s.set(v.name, { dtype: v.dtype, ...(v.dims ? { dims: v.dims.map(normDim) } : {}) });
     if (withParams) for (const p of g.params) s.set(p.name, { dtype: 'float32', dims: [...p.dims] });
     for (const [name, t] of g.constants) s.setConstant(name, t);
     return s;

@@ -47,9 +47,18 @@ export function gatherOnlyUses(nodes: readonly OnnxNode[], name: string): Set<On
 
 /** Whether a subgraph (or one nested in it) reads `name` from its enclosing scope. */
 function graphReads(g: OnnxGraph, name: string): boolean {
-  return g.node.some((n) => n.input.includes(name) || (n.attribute ?? []).some((a) => a.g !== undefined && graphReads(a.g, name)));
+  return g.node.some(
+    (n) => n.input.includes(name) || (n.attribute ?? []).some((a) => a.g !== undefined && graphReads(a.g, name)),
+  );
 }
 
 export function castNode(input: string, output: string, name: string): OnnxNode {
-  return { input: [input], output: [output], name, opType: 'Cast', domain: '', attribute: [{ name: 'to', type: 2, i: FLOAT32 }] };
+  return {
+    input: [input],
+    output: [output],
+    name,
+    opType: 'Cast',
+    domain: '',
+    attribute: [{ name: 'to', type: 2, i: FLOAT32 }],
+  };
 }

@@ -20,8 +20,22 @@ const COMMON_OPTIONS = ['signal'];
 const compiled = new WeakMap<AnyPluginDefinition, ValidateFunction>();
 
 function newAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true, allErrors: true, useDefaults: false, verbose: true, logger: false });
-  ajv.addKeyword({ keyword: KEYWORD_FUNCTION, schemaType: 'boolean', errors: false, validate: (wanted: boolean, data: unknown) => !wanted || typeof data === 'function' });
+  const ajv = new Ajv2020({
+    strict: true,
+    strictRequired: false,
+    strictNumbers: true,
+    allowUnionTypes: true,
+    allErrors: true,
+    useDefaults: false,
+    verbose: true,
+    logger: false,
+  });
+  ajv.addKeyword({
+    keyword: KEYWORD_FUNCTION,
+    schemaType: 'boolean',
+    errors: false,
+    validate: (wanted: boolean, data: unknown) => !wanted || typeof data === 'function',
+  });
   return ajv;
 }
 
@@ -37,7 +51,11 @@ export function callOptionsValidator(plugin: AnyPluginDefinition): ValidateFunct
     try {
       validate = newAjv().compile({ ...plugin.callOptions, additionalProperties: false });
     } catch (error) {
-      throw E.PLUGIN_INVALID(`plugin task "${plugin.type}": its callOptions schema is not a valid strict JSON Schema: ${(error as Error).message}`, {}, { cause: error });
+      throw E.PLUGIN_INVALID(
+        `plugin task "${plugin.type}": its callOptions schema is not a valid strict JSON Schema: ${(error as Error).message}`,
+        {},
+        { cause: error },
+      );
     }
     compiled.set(plugin, validate);
   }
@@ -51,12 +69,18 @@ export function callOptionsValidator(plugin: AnyPluginDefinition): ValidateFunct
 export function checkCallOptions(plugin: AnyPluginDefinition, options: unknown): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw E.OPTION_INVALID(`call options must be an object such as { "topK": 2 }, got ${showValue(options)}`, { pointer: '/options', expected: 'an object' });
+    throw E.OPTION_INVALID(`call options must be an object such as { "topK": 2 }, got ${showValue(options)}`, {
+      pointer: '/options',
+      expected: 'an object',
+    });
   }
   const record = options as Record<string, unknown>;
   const signal = record['signal'];
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw E.OPTION_INVALID(`option signal must be an AbortSignal, got ${showValue(signal)}`, { pointer: '/options/signal', expected: 'an AbortSignal' });
+    throw E.OPTION_INVALID(`option signal must be an AbortSignal, got ${showValue(signal)}`, {
+      pointer: '/options/signal',
+      expected: 'an AbortSignal',
+    });
   }
   const validate = callOptionsValidator(plugin);
   if (!validate) return;
@@ -69,21 +93,37 @@ export function checkCallOptions(plugin: AnyPluginDefinition, options: unknown):
   const unique = problems.filter((p) => (seen.has(p.pointer ?? '') ? false : (seen.add(p.pointer ?? ''), true)));
   const first = unique[0]!;
   if (unique.length === 1) throw first;
-  const others = unique.slice(1).map((p) => p.message).join('; ');
-  throw new RecurError(first.code, `${first.message} (and ${unique.length - 1} more: ${others})`, { ...first.details, problems: unique.map((p) => p.toJSON()) }, first.exitCode);
+  const others = unique
+    .slice(1)
+    .map((p) => p.message)
+    .join('; ');
+  throw new RecurError(
+    first.code,
+    `${first.message} (and ${unique.length - 1} more: ${others})`,
+    { ...first.details, problems: unique.map((p) => p.toJSON()) },
+    first.exitCode,
+  );
 }
 
-function translate(error: ErrorObject, properties: Record<string, JsonSchema>, known: readonly string[], task: string): RecurError {
+function translate(
+  error: ErrorObject,
+  properties: Record<string, JsonSchema>,
+  known: readonly string[],
+  task: string,
+): RecurError {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
     const key = String(params['additionalProperty']);
     const suggestions = nearestNames(key, known);
     const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
-    return E.OPTION_UNKNOWN(`unknown option "${key.slice(0, 100)}" for task ${task}.${hint} Known options: ${known.join(', ')}`, {
-      pointer: `/options/${key.slice(0, 100)}`,
-      expected: `one of the options: ${known.join(', ')}`,
-      suggestions,
-    });
+    return E.OPTION_UNKNOWN(
+      `unknown option "${key.slice(0, 100)}" for task ${task}.${hint} Known options: ${known.join(', ')}`,
+      {
+        pointer: `/options/${key.slice(0, 100)}`,
+        expected: `one of the options: ${known.join(', ')}`,
+        suggestions,
+      },
+    );
   }
   // The failing property is the first segment under the root (options are flat, bar `stop`'s items).
   const name = error.instancePath.split('/')[1] ?? '';
@@ -91,6 +131,8 @@ function translate(error: ErrorObject, properties: Record<string, JsonSchema>, k
   const expected = describeSchema(schema);
   const value = error.instancePath === `/${name}` ? error.data : undefined;
   const got = value !== undefined ? showValue(value) : `${showValue(error.data)} at ${error.instancePath}`;
-  return E.OPTION_INVALID(`option ${name} must be ${expected}, got ${got}`, { pointer: `/options${error.instancePath}`, expected });
+  return E.OPTION_INVALID(`option ${name} must be ${expected}, got ${got}`, {
+    pointer: `/options${error.instancePath}`,
+    expected,
+  });
 }
-

@@ -19,7 +19,11 @@ export interface FileCheckReport {
  * exist yet (`weightsExist` false) the parts get fresh weights instead and the rest is checked.
  * An empty or truncated file is reported here even though it exists.
  */
-export async function checkPipelineFiles(specPath: string, options: Omit<LoadOptions, 'backend' | 'initialize' | 'weights' | 'logger'>, weightsExist: boolean): Promise<FileCheckReport> {
+export async function checkPipelineFiles(
+  specPath: string,
+  options: Omit<LoadOptions, 'backend' | 'initialize' | 'weights' | 'logger'>,
+  weightsExist: boolean,
+): Promise<FileCheckReport> {
   const warnings: RecurError[] = [];
   const logger: Logger = {
     debug: () => undefined,
@@ -31,7 +35,11 @@ export async function checkPipelineFiles(specPath: string, options: Omit<LoadOpt
     error: () => undefined,
   };
   try {
-    const pipeline = await loadFor(specPath, { ...options, backend: new StructureOnlyBackend(), logger, ...(weightsExist ? {} : { initialize: { seed: 0 } }) }, 'validate');
+    const pipeline = await loadFor(
+      specPath,
+      { ...options, backend: new StructureOnlyBackend(), logger, ...(weightsExist ? {} : { initialize: { seed: 0 } }) },
+      'validate',
+    );
     await pipeline.dispose();
     return { errors: [], warnings };
   } catch (err) {

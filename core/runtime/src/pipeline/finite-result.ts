@@ -12,10 +12,13 @@ const MAX_DEPTH = 8;
 export function assertFiniteResult(result: unknown, pipeline: string): void {
   const where = findNonFinite(result, '', 0);
   if (where !== undefined) {
-    throw E.OUTPUT_NON_FINITE(`pipeline "${pipeline}" produced ${where.value} at ${where.pointer || '/'} of its result; the model's weights or graph yield non-finite values, so this call fails rather than answer with it`, {
-      pointer: where.pointer,
-      expected: 'a finite number',
-    });
+    throw E.OUTPUT_NON_FINITE(
+      `pipeline "${pipeline}" produced ${where.value} at ${where.pointer || '/'} of its result; the model's weights or graph yield non-finite values, so this call fails rather than answer with it`,
+      {
+        pointer: where.pointer,
+        expected: 'a finite number',
+      },
+    );
   }
 }
 

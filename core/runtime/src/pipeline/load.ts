@@ -29,7 +29,11 @@ export async function load(spec: string | Record<string, unknown>, options: Load
  * `load` for a given purpose: `'validate'` lets `checkPipelineFiles` build a pipeline whose weights
  * or training inputs do not exist yet (with `initialize`), judging its other files as validation does.
  */
-export async function loadFor(spec: string | Record<string, unknown>, options: LoadOptions, purpose: SpecPurpose): Promise<Pipeline> {
+export async function loadFor(
+  spec: string | Record<string, unknown>,
+  options: LoadOptions,
+  purpose: SpecPurpose,
+): Promise<Pipeline> {
   const logger = options.logger ?? consoleLogger();
   const specPath = typeof spec === 'string' ? resolve(spec) : undefined;
   const text = specPath !== undefined ? await readSpecFile(specPath) : spec;
@@ -61,7 +65,16 @@ export async function loadFor(spec: string | Record<string, unknown>, options: L
     const runner = await task.compile(ctx);
     await ctx.checkNoExtraWeights();
     await ctx.checkProvenance();
-    return new PipelineImpl(String(loaded.spec['name']), taskPlugin.baseName, loaded.spec, runner, container, options.backend ? undefined : backend, ctx, (o) => checkCallOptions(taskPlugin, o));
+    return new PipelineImpl(
+      String(loaded.spec['name']),
+      taskPlugin.baseName,
+      loaded.spec,
+      runner,
+      container,
+      options.backend ? undefined : backend,
+      ctx,
+      (o) => checkCallOptions(taskPlugin, o),
+    );
   } catch (err) {
     if (!options.backend) await backend.dispose();
     throw err;

@@ -56,9 +56,17 @@ export class PipelineContext implements TaskContext {
     readonly logger: Logger,
   ) {}
 
-  async create<K extends PartKind>(kind: K, block: PartBlock, pointer: string, dims: UpstreamDims = {}): Promise<PartOfKind[K]> {
+  async create<K extends PartKind>(
+    kind: K,
+    block: PartBlock,
+    pointer: string,
+    dims: UpstreamDims = {},
+  ): Promise<PartOfKind[K]> {
     if (!block || typeof block !== 'object' || typeof block.type !== 'string') {
-      throw E.SPEC_INVALID(`${pointer || '/'} must be a block with a "type"`, { pointer, expected: `{ "type": "<a registered ${kind}>", ... }` });
+      throw E.SPEC_INVALID(`${pointer || '/'} must be a block with a "type"`, {
+        pointer,
+        expected: `{ "type": "<a registered ${kind}>", ... }`,
+      });
     }
     const plugin = this.registry.resolve(kind, block.type, `${pointer}/type`);
     const { type: _type, ...options } = block;
@@ -93,7 +101,11 @@ export class PipelineContext implements TaskContext {
     const store = await this.weights();
     const params = g.params;
     // float16 and int8 weights stay so in the model (nodes in the graph widen them): no float32 copy here.
-    const checked = checkWeights(store, params.map((p) => ({ name: p.name, dims: p.dims })), { allowExtra: true, keepFloat16: true, keepInt8: true });
+    const checked = checkWeights(
+      store,
+      params.map((p) => ({ name: p.name, dims: p.dims })),
+      { allowExtra: true, keepFloat16: true, keepInt8: true },
+    );
     let externalData: ComputeUnit['externalData'];
     // float32, float16 and int8 tensors of a weights file on disk stay there: ONNX Runtime reads them
     // from the file (external data), so no copy of them passes through JavaScript.
@@ -101,10 +113,16 @@ export class PipelineContext implements TaskContext {
       const extent = checked.extent?.(name);
       if (extent && (extent.dtype === 'float32' || extent.dtype === 'float16' || extent.dtype === 'int8')) {
         externalData = { path: join(extent.dir, extent.file), fingerprint: extent.fingerprint };
-        return { dtype: extent.dtype, dims, external: { file: extent.file, offset: extent.offset, length: extent.length } };
+        return {
+          dtype: extent.dtype,
+          dims,
+          external: { file: extent.file, offset: extent.offset, length: extent.length },
+        };
       }
       const t = checked.get(name)!;
-      return t.dtype === 'float16' || t.dtype === 'int8' ? { dtype: t.dtype, dims, data: t.data } : { dtype: 'float32', dims, data: toFloat32(t) };
+      return t.dtype === 'float16' || t.dtype === 'int8'
+        ? { dtype: t.dtype, dims, data: t.data }
+        : { dtype: 'float32', dims, data: toFloat32(t) };
     };
     for (const p of params) this.usedParams.add(p.name);
     const model = g.toBytes({
@@ -145,23 +163,31 @@ export class PipelineContext implements TaskContext {
     const store = await this.weightStore;
     const extra = store.names().filter((n) => !this.usedParams.has(n));
     if (extra.length > 0) {
-      throw E.WEIGHTS_MISMATCH(`${store.source} has tensors the spec does not use: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}; it was trained for another spec`, {
-        pointer: '/weights',
-        file: store.source,
-        tensor: extra[0],
-      });
+      throw E.WEIGHTS_MISMATCH(
+        `${store.source} has tensors the spec does not use: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}; it was trained for another spec`,
+        {
+          pointer: '/weights',
+          file: store.source,
+          tensor: extra[0],
+        },
+      );
     }
   }
 
   private async readWeights(): Promise<WeightStore> {
     const rel = this.spec['weights'];
     if (typeof rel !== 'string') {
-      throw E.WEIGHTS_MISSING('the spec names no weights file; add "weights" and train it with recur train', { pointer: '/weights' });
+      throw E.WEIGHTS_MISSING('the spec names no weights file; add "weights" and train it with recur train', {
+        pointer: '/weights',
+      });
     }
     const file = this.files.find((f) => f.pointer === '/weights');
     const path = file ? file.path : resolve(this.specDir, rel);
     if (file && !file.exists) {
-      throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, { pointer: '/weights', file: path });
+      throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, {
+        pointer: '/weights',
+        file: path,
+      });
     }
     this.weightsFromFile = true;
     return FileWeightStore.open(path);

@@ -54,7 +54,9 @@ export class PipelineImpl implements Pipeline {
     const batched = Array.isArray(input);
     const inputs = batched ? (input as unknown[]) : [input];
     if (inputs.length === 0) return [];
-    const results = this.coalescer ? await this.coalescer.submit(inputs, options) : await this.runner.run(inputs, options);
+    const results = this.coalescer
+      ? await this.coalescer.submit(inputs, options)
+      : await this.runner.run(inputs, options);
     // Checked per call: with coalescing, only the calls whose own results are broken fail.
     assertFiniteResult(results, this.name);
     if (!batched) return results[0];
@@ -65,7 +67,10 @@ export class PipelineImpl implements Pipeline {
   async *stream(input: unknown, options: RunOptions = {}): AsyncIterable<string> {
     this.assertLive();
     if (!this.runner.stream) {
-      throw E.TASK_UNSUPPORTED(`task ${this.task} does not stream; use run()`, { pointer: '/task', expected: 'a generation task' });
+      throw E.TASK_UNSUPPORTED(`task ${this.task} does not stream; use run()`, {
+        pointer: '/task',
+        expected: 'a generation task',
+      });
     }
     this.checkOptions(options);
     yield* this.runner.stream(input, options);

@@ -24,10 +24,13 @@ export async function loadSpecPlugins(
       throw E.SPEC_INVALID('a plugin entry must be a module name or a relative path', { pointer, expected: 'string' });
     }
     if (allow !== true && !allow.includes(spec)) {
-      throw E.PLUGIN_NOT_ALLOWED(`the spec lists plugin "${spec}", which was not allowed; loading a plugin runs its code, so allow it explicitly (CLI: --allow-plugin ${spec}; library: load(spec, { allowPlugins: ["${spec}"] }))`, {
-        pointer,
-        expected: 'a plugin listed in allowPlugins',
-      });
+      throw E.PLUGIN_NOT_ALLOWED(
+        `the spec lists plugin "${spec}", which was not allowed; loading a plugin runs its code, so allow it explicitly (CLI: --allow-plugin ${spec}; library: load(spec, { allowPlugins: ["${spec}"] }))`,
+        {
+          pointer,
+          expected: 'a plugin listed in allowPlugins',
+        },
+      );
     }
     const url = resolveSpecifier(spec, specDir, pointer);
     let mod: Record<string, unknown>;
@@ -38,14 +41,19 @@ export async function loadSpecPlugins(
     }
     const exported = mod['plugins'] ?? mod['default'];
     const list = (Array.isArray(exported) ? exported : [exported]).filter((p) => p !== undefined);
-    if (list.length === 0) throw E.PLUGIN_LOAD(`plugin module "${spec}" exports no plugin definitions (export them as default or as "plugins")`, { pointer });
+    if (list.length === 0)
+      throw E.PLUGIN_LOAD(
+        `plugin module "${spec}" exports no plugin definitions (export them as default or as "plugins")`,
+        { pointer },
+      );
     scoped.register(...(list as PluginDefinition[]));
   }
   return scoped;
 }
 
 function resolveSpecifier(spec: string, specDir: string, pointer: string): string {
-  if (spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec)) return pathToFileURL(resolve(specDir, spec)).href;
+  if (spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec))
+    return pathToFileURL(resolve(specDir, spec)).href;
   try {
     return pathToFileURL(createRequire(resolve(specDir, 'spec.json')).resolve(spec)).href;
   } catch {
@@ -53,7 +61,11 @@ function resolveSpecifier(spec: string, specDir: string, pointer: string): strin
     try {
       return import.meta.resolve(spec);
     } catch (err) {
-      throw E.PLUGIN_LOAD(`plugin package "${spec}" is not installed where the spec is (${specDir})`, { pointer }, { cause: err });
+      throw E.PLUGIN_LOAD(
+        `plugin package "${spec}" is not installed where the spec is (${specDir})`,
+        { pointer },
+        { cause: err },
+      );
     }
   }
 }

@@ -24,7 +24,8 @@ export async function checkWeightsProvenance(
   logger: Logger,
 ): Promise<void> {
   const recordsTokenizer = Object.hasOwn(store.metadata, PROVENANCE_KEYS.tokenizerHash);
-  const tokenizers = recordsTokenizer && tokenizerFiles.length > 0 ? await Promise.all(tokenizerFiles.map((f) => readFile(f))) : [];
+  const tokenizers =
+    recordsTokenizer && tokenizerFiles.length > 0 ? await Promise.all(tokenizerFiles.map((f) => readFile(f))) : [];
   const recordsModel = Object.hasOwn(store.metadata, PROVENANCE_KEYS.modelHash);
   const differences = checkProvenance(store, {
     ...(recordsModel ? { modelHash: modelHash(spec) } : { specHash: specFileHash }),
@@ -32,7 +33,14 @@ export async function checkWeightsProvenance(
   });
   if (differences.length === 0) return;
   const message = `${differences.join('; ')}. The answers may mean nothing: retrain for this spec, or point it at its own weights`;
-  const error = E.WEIGHTS_PROVENANCE(message, { file: store.source, pointer: '/weights', expected: 'weights trained for this spec and tokenizer' });
+  const error = E.WEIGHTS_PROVENANCE(message, {
+    file: store.source,
+    pointer: '/weights',
+    expected: 'weights trained for this spec and tokenizer',
+  });
   if (policy === 'error') throw error;
-  logger.warn(`${message} (set runtime.provenance to "error", CLI --strict-provenance, to refuse such weights)`, { file: store.source, error });
+  logger.warn(`${message} (set runtime.provenance to "error", CLI --strict-provenance, to refuse such weights)`, {
+    file: store.source,
+    error,
+  });
 }

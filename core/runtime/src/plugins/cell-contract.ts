@@ -25,11 +25,30 @@ export interface CellIdentity {
  * checkCellContract(cell, { type: 'mgu', pointer: '/encoder/cell' }, 100, 256);
  */
 export function checkCellContract(cell: CellPart, who: CellIdentity, inputSize: number, hidden: number): void {
-  const fail = (what: string, expected: string, got: string, extra: Record<string, unknown> = {}, cause?: unknown): RecurError =>
-    E.PLUGIN_CONTRACT(`cell "${who.type}": ${what}; expected ${expected}, got ${got}`, { pointer: who.pointer, plugin: who.type, expected, got, ...extra }, cause ? { cause } : undefined);
+  const fail = (
+    what: string,
+    expected: string,
+    got: string,
+    extra: Record<string, unknown> = {},
+    cause?: unknown,
+  ): RecurError =>
+    E.PLUGIN_CONTRACT(
+      `cell "${who.type}": ${what}; expected ${expected}, got ${got}`,
+      { pointer: who.pointer, plugin: who.type, expected, got, ...extra },
+      cause ? { cause } : undefined,
+    );
   const names = cell.stateNames;
-  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string' || n === '') || new Set(names).size !== names.length) {
-    throw fail('stateNames must list its state tensors', 'distinct non-empty names such as ["h"] or ["h", "c"]', JSON.stringify(names));
+  if (
+    !Array.isArray(names) ||
+    names.length === 0 ||
+    names.some((n) => typeof n !== 'string' || n === '') ||
+    new Set(names).size !== names.length
+  ) {
+    throw fail(
+      'stateNames must list its state tensors',
+      'distinct non-empty names such as ["h"] or ["h", "c"]',
+      JSON.stringify(names),
+    );
   }
   const g = new GraphBuilder('cell_probe');
   const x = g.input('x', 'float32', ['time', 'batch', inputSize]);
@@ -52,13 +71,24 @@ export function checkCellContract(cell: CellPart, who: CellIdentity, inputSize: 
     for (const s of names) {
       const value = next?.[s];
       if (!value || typeof value.name !== 'string') {
-        throw fail(`step returned no state "${s}"`, `one value per declared state (${names.join(', ')})`, `states ${Object.keys(next ?? {}).join(', ') || 'none'}`, { state: s });
+        throw fail(
+          `step returned no state "${s}"`,
+          `one value per declared state (${names.join(', ')})`,
+          `states ${Object.keys(next ?? {}).join(', ') || 'none'}`,
+          { state: s },
+        );
       }
       checkState(s, stepScope.get(value.name), hidden, fail);
     }
   } catch (err) {
     if (RecurError.is(err)) throw err;
-    throw fail('building its graph threw', 'declare, project and step to build graph-builder ops', err instanceof Error ? err.message : String(err), {}, err);
+    throw fail(
+      'building its graph threw',
+      'declare, project and step to build graph-builder ops',
+      err instanceof Error ? err.message : String(err),
+      {},
+      err,
+    );
   }
 }
 
@@ -66,7 +96,8 @@ type Fail = (what: string, expected: string, got: string, extra?: Record<string,
 
 function checkState(state: string, info: ValueInfo | undefined, hidden: number, fail: Fail): void {
   if (!info) return;
-  if (info.dtype !== 'float32') throw fail(`state "${state}" has element type ${info.dtype}`, 'float32', info.dtype, { state });
+  if (info.dtype !== 'float32')
+    throw fail(`state "${state}" has element type ${info.dtype}`, 'float32', info.dtype, { state });
   if (!info.dims) return;
   const expected: InfoDim[] = ['batch', hidden];
   const fits = info.dims.length === 2 && info.dims.every((d, i) => d === null || d === expected[i]);
@@ -75,8 +106,16 @@ function checkState(state: string, info: ValueInfo | undefined, hidden: number, 
 
 function checkProjected(info: ValueInfo | undefined, fail: Fail): void {
   if (!info?.dims) return;
-  const fits = info.dims.length === 3 && (info.dims[0] === null || info.dims[0] === 'time') && (info.dims[1] === null || info.dims[1] === 'batch');
-  if (!fits) throw fail('project must keep the time and batch axes of its input', '[time, batch, features]', showDims(info.dims));
+  const fits =
+    info.dims.length === 3 &&
+    (info.dims[0] === null || info.dims[0] === 'time') &&
+    (info.dims[1] === null || info.dims[1] === 'batch');
+  if (!fits)
+    throw fail(
+      'project must keep the time and batch axes of its input',
+      '[time, batch, features]',
+      showDims(info.dims),
+    );
 }
 
 function showDims(dims: readonly InfoDim[]): string {

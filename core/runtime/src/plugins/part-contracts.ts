@@ -105,7 +105,13 @@ export interface EncoderBuildOptions {
 /** A sequence encoder. x is [T, B, inputDim] float32, lengths [B] int32. */
 export interface EncoderPart {
   readonly outputDim: number;
-  build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, options?: EncoderBuildOptions): EncoderOutputs;
+  build(
+    g: GraphBuilder,
+    x: Value,
+    lengths: Value,
+    initial?: Readonly<Record<string, Value>>,
+    options?: EncoderBuildOptions,
+  ): EncoderOutputs;
 }
 
 /**
@@ -119,5 +125,11 @@ export interface TrainingHooks {
 
 /** A task head: turns encoder outputs into the unit's outputs. Post-processing lives in the task. */
 export interface HeadPart {
-  build(g: GraphBuilder, encoded: EncoderOutputs, lengths: Value, inputDim: number, training?: TrainingHooks): Readonly<Record<string, Value>>;
+  build(
+    g: GraphBuilder,
+    encoded: EncoderOutputs,
+    lengths: Value,
+    inputDim: number,
+    training?: TrainingHooks,
+  ): Readonly<Record<string, Value>>;
 }

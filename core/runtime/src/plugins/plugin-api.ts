@@ -88,7 +88,10 @@ export interface PluginDeclaration<K extends PartKind = PartKind, O = Record<str
 }
 
 /** A declared plugin: its declaration plus the inversify module that binds it. */
-export interface PluginDefinition<K extends PartKind = PartKind, O = Record<string, unknown>> extends PluginDeclaration<K, O> {
+export interface PluginDefinition<K extends PartKind = PartKind, O = Record<string, unknown>> extends PluginDeclaration<
+  K,
+  O
+> {
   readonly module: ContainerModule;
   /** Bare name and version parsed from `type`. */
   readonly baseName: string;
@@ -113,27 +116,41 @@ export function parseTypeName(type: string): { baseName: string; version: number
  *   create: () => ({ stateNames: ['h'], declare: (g, input, hidden) => ({ step: ... }) }),
  * });
  */
-export function definePlugin<K extends PartKind, O = Record<string, unknown>>(decl: PluginDeclaration<K, O>): PluginDefinition<K, O> {
+export function definePlugin<K extends PartKind, O = Record<string, unknown>>(
+  decl: PluginDeclaration<K, O>,
+): PluginDefinition<K, O> {
   const where = `plugin ${String(decl?.type)}`;
   if (!decl || typeof decl !== 'object') throw E.PLUGIN_INVALID('definePlugin expects an object', {});
   if (!(PART_KINDS as readonly string[]).includes(decl.kind)) {
-    throw E.PLUGIN_INVALID(`${where}: kind must be one of ${PART_KINDS.join(', ')}, got ${JSON.stringify(decl.kind)}`, { expected: PART_KINDS.join(' | ') });
+    throw E.PLUGIN_INVALID(`${where}: kind must be one of ${PART_KINDS.join(', ')}, got ${JSON.stringify(decl.kind)}`, {
+      expected: PART_KINDS.join(' | '),
+    });
   }
   const parsed = typeof decl.type === 'string' ? parseTypeName(decl.type) : undefined;
   if (!parsed) {
     throw E.PLUGIN_INVALID(`${where}: type must be a versioned name such as "lstm.v1"`, { expected: 'name.vN' });
   }
-  if (typeof decl.description !== 'string' || decl.description.length === 0) throw E.PLUGIN_INVALID(`${where}: description is required`, {});
+  if (typeof decl.description !== 'string' || decl.description.length === 0)
+    throw E.PLUGIN_INVALID(`${where}: description is required`, {});
   if (!decl.options || typeof decl.options !== 'object' || decl.options['type'] !== 'object') {
     throw E.PLUGIN_INVALID(`${where}: options must be a JSON Schema with "type": "object"`, {});
   }
-  if (decl.callOptions !== undefined && (decl.kind !== 'task' || typeof decl.callOptions !== 'object' || decl.callOptions['type'] !== 'object')) {
-    throw E.PLUGIN_INVALID(`${where}: callOptions is for task plugins and must be a JSON Schema with "type": "object"`, {});
+  if (
+    decl.callOptions !== undefined &&
+    (decl.kind !== 'task' || typeof decl.callOptions !== 'object' || decl.callOptions['type'] !== 'object')
+  ) {
+    throw E.PLUGIN_INVALID(
+      `${where}: callOptions is for task plugins and must be a JSON Schema with "type": "object"`,
+      {},
+    );
   }
   if (typeof decl.create !== 'function') throw E.PLUGIN_INVALID(`${where}: create must be a function`, {});
   const definition = { ...decl, ...parsed } as PluginDefinition<K, O>;
   const module = new ContainerModule((options) => {
-    options.bind(TOKENS.plugin).toConstantValue(definition as unknown as PluginDefinition).whenNamed(`${decl.kind}:${decl.type}`);
+    options
+      .bind(TOKENS.plugin)
+      .toConstantValue(definition as unknown as PluginDefinition)
+      .whenNamed(`${decl.kind}:${decl.type}`);
   });
   return Object.freeze(Object.assign(definition, { module }));
 }

@@ -18,12 +18,23 @@ export interface RecurrentStateShape {
  * recurrent state from step to step").
  */
 export function recurrentStateShape(encoder: EncoderPart, carrier: string): RecurrentStateShape {
-  const e = encoder as Partial<{ cell: { stateNames: readonly string[] }; layers: number; hidden: number; directions: number }>;
+  const e = encoder as Partial<{
+    cell: { stateNames: readonly string[] };
+    layers: number;
+    hidden: number;
+    directions: number;
+  }>;
   if (!e.cell || !Array.isArray(e.cell.stateNames) || typeof e.layers !== 'number' || typeof e.hidden !== 'number') {
-    throw E.SPEC_INVALID(`${carrier}, so it needs a recurrent encoder such as "recurrent"`, { pointer: '/encoder/type', expected: 'recurrent' });
+    throw E.SPEC_INVALID(`${carrier}, so it needs a recurrent encoder such as "recurrent"`, {
+      pointer: '/encoder/type',
+      expected: 'recurrent',
+    });
   }
   if (e.directions === 2) {
-    throw E.SPEC_INVALID('a language model reads left to right: its encoder cannot be bidirectional', { pointer: '/encoder/bidirectional', expected: 'false' });
+    throw E.SPEC_INVALID('a language model reads left to right: its encoder cannot be bidirectional', {
+      pointer: '/encoder/bidirectional',
+      expected: 'false',
+    });
   }
   return { names: e.cell.stateNames, rows: e.layers, hidden: e.hidden };
 }

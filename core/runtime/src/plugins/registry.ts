@@ -34,16 +34,26 @@ export class PluginRegistry {
         throw E.PLUGIN_INVALID('register() takes values returned by definePlugin()', {});
       }
       if (plugin.runtime !== undefined && !satisfies(RUNTIME_VERSION, plugin.runtime)) {
-        throw E.PLUGIN_VERSION(`plugin ${plugin.kind} "${plugin.type}" requires @recur/runtime ${plugin.runtime}, but ${RUNTIME_VERSION} is loaded`, {
-          expected: plugin.runtime,
-        });
+        throw E.PLUGIN_VERSION(
+          `plugin ${plugin.kind} "${plugin.type}" requires @recur/runtime ${plugin.runtime}, but ${RUNTIME_VERSION} is loaded`,
+          {
+            expected: plugin.runtime,
+          },
+        );
       }
       const table = this.byKind.get(plugin.kind)!;
       if (table.has(plugin.type) || this.parent?.find(plugin.kind, plugin.type)?.type === plugin.type) {
-        throw E.PLUGIN_DUPLICATE(`plugin ${plugin.kind} "${plugin.type}" is already registered; versioned names never change meaning, so publish "${plugin.baseName}.v${plugin.version + 1}" instead`, {});
+        throw E.PLUGIN_DUPLICATE(
+          `plugin ${plugin.kind} "${plugin.type}" is already registered; versioned names never change meaning, so publish "${plugin.baseName}.v${plugin.version + 1}" instead`,
+          {},
+        );
       }
       for (const alias of plugin.aliases ?? []) {
-        if (this.find(plugin.kind, alias)) throw E.PLUGIN_DUPLICATE(`alias "${alias}" of ${plugin.kind} "${plugin.type}" already names another plugin`, {});
+        if (this.find(plugin.kind, alias))
+          throw E.PLUGIN_DUPLICATE(
+            `alias "${alias}" of ${plugin.kind} "${plugin.type}" already names another plugin`,
+            {},
+          );
       }
       table.set(plugin.type, plugin);
       this.container.load(plugin.module);
@@ -89,11 +99,14 @@ export class PluginRegistry {
     const known = this.names(kind);
     const suggestions = nearestNames(name, known);
     const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
-    throw E.PLUGIN_UNKNOWN(`"${name}" is not a registered ${kind}.${hint} Registered: ${known.join(', ') || '(none)'}`, {
-      ...(pointer !== undefined ? { pointer } : {}),
-      expected: `a registered ${kind}: ${known.join(', ')}`,
-      suggestions,
-    });
+    throw E.PLUGIN_UNKNOWN(
+      `"${name}" is not a registered ${kind}.${hint} Registered: ${known.join(', ') || '(none)'}`,
+      {
+        ...(pointer !== undefined ? { pointer } : {}),
+        expected: `a registered ${kind}: ${known.join(', ')}`,
+        suggestions,
+      },
+    );
   }
 
   /** A child container for one pipeline, so plugin instances are scoped to it. */

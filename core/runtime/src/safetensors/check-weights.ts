@@ -46,7 +46,11 @@ interface Problem {
  * caller that builds the graph from it gets the dtype it declared; when nothing needs widening it is
  * `store` itself.
  */
-export function checkWeights(store: WeightStore, expected: readonly ExpectedWeight[], options: CheckWeightsOptions = {}): WeightStore {
+export function checkWeights(
+  store: WeightStore,
+  expected: readonly ExpectedWeight[],
+  options: CheckWeightsOptions = {},
+): WeightStore {
   const present = store.names();
   const widened = new Map<string, TensorData>();
   const problems: Problem[] = [];
@@ -59,15 +63,27 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
     const wantDtype = want.dtype ?? 'float32';
     if (!have) {
       const near = nearestNames(want.name, present);
-      problems.push({ tensor: want.name, message: `missing from the weights file${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}` });
+      problems.push({
+        tensor: want.name,
+        message: `missing from the weights file${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`,
+      });
     } else if (!sameDims(have.dims, want.dims)) {
-      problems.push({ tensor: want.name, message: `expected [${want.dims.join(', ')}], file has [${have.dims.join(', ')}]` });
+      problems.push({
+        tensor: want.name,
+        message: `expected [${want.dims.join(', ')}], file has [${have.dims.join(', ')}]`,
+      });
     } else if (have.dtype === 'float16' && wantDtype === 'float32') {
-      if (!options.keepFloat16) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(store.get(want.name)!) });
+      if (!options.keepFloat16)
+        widened.set(want.name, { dtype: 'float32', dims: have.dims, data: toFloat32(store.get(want.name)!) });
     } else if (have.dtype === 'int8' && wantDtype === 'float32') {
       const scaleName = checkInt8Scale(store, want.name, have.dims);
       quantizedScales.add(scaleName);
-      if (!options.keepInt8) widened.set(want.name, { dtype: 'float32', dims: have.dims, data: dequantizeInt8(store.get(want.name)!, store.get(scaleName)!) });
+      if (!options.keepInt8)
+        widened.set(want.name, {
+          dtype: 'float32',
+          dims: have.dims,
+          data: dequantizeInt8(store.get(want.name)!, store.get(scaleName)!),
+        });
     } else if (have.dtype !== wantDtype) {
       problems.push({ tensor: want.name, message: `expected dtype ${wantDtype}, file has ${have.dtype}` });
     }
@@ -75,16 +91,22 @@ export function checkWeights(store: WeightStore, expected: readonly ExpectedWeig
   if (!options.allowExtra) {
     const wanted = new Set([...expected.map((w) => w.name), ...quantizedScales]);
     for (const name of present) {
-      if (!wanted.has(name)) problems.push({ tensor: name, message: 'is in the weights file but no part of the spec declares it' });
+      if (!wanted.has(name))
+        problems.push({ tensor: name, message: 'is in the weights file but no part of the spec declares it' });
     }
   }
 
   if (problems.length > 0) {
     const [first, ...rest] = problems.map((p) => `${p.tensor}: ${p.message}`);
-    const shown = rest.slice(0, 10).map((line) => `\n  ${line}`).join('');
+    const shown = rest
+      .slice(0, 10)
+      .map((line) => `\n  ${line}`)
+      .join('');
     const hidden = rest.length > 10 ? `\n  ... and ${rest.length - 10} more` : '';
     throw E.WEIGHTS_MISMATCH(`${first} (weights ${store.source})${shown}${hidden}`, {
-      file: store.source, tensor: problems[0]!.tensor, problems,
+      file: store.source,
+      tensor: problems[0]!.tensor,
+      problems,
     });
   }
   if (widened.size === 0) return store;

@@ -6,16 +6,38 @@ import type { DType } from '../graph/tensor-data.js';
  * float32), so files saved from PyTorch in bfloat16 still load.
  */
 const FILE_TO_DTYPE: Readonly<Record<string, DType>> = Object.freeze({
-  F32: 'float32', F16: 'float16', F64: 'float64', I32: 'int32', I64: 'int64', I8: 'int8', U8: 'uint8', BOOL: 'bool',
+  F32: 'float32',
+  F16: 'float16',
+  F64: 'float64',
+  I32: 'int32',
+  I64: 'int64',
+  I8: 'int8',
+  U8: 'uint8',
+  BOOL: 'bool',
 });
 
 const DTYPE_TO_FILE: Readonly<Record<DType, string>> = Object.freeze({
-  float32: 'F32', float16: 'F16', float64: 'F64', int32: 'I32', int64: 'I64', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+  float32: 'F32',
+  float16: 'F16',
+  float64: 'F64',
+  int32: 'I32',
+  int64: 'I64',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
 });
 
 /** Bytes per element of each dtype Recur reads. */
 const FILE_DTYPE_SIZE: Readonly<Record<string, number>> = Object.freeze({
-  F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4, I64: 8, I8: 1, U8: 1, BOOL: 1,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  F64: 8,
+  I32: 4,
+  I64: 8,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 });
 
 /** The dtype names `parseSafetensors` accepts, for error messages. */

@@ -16,7 +16,8 @@ export function readFileRange(path: string, offset: number, length: number): Uin
     let done = 0;
     while (done < length) {
       const got = readSync(fd, bytes, done, length - done, offset + done);
-      if (got === 0) throw new Error(`the file ended ${length - done} bytes early (reading ${length} bytes at offset ${offset})`);
+      if (got === 0)
+        throw new Error(`the file ended ${length - done} bytes early (reading ${length} bytes at offset ${offset})`);
       done += got;
     }
   } finally {

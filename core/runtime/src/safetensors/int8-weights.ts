@@ -34,7 +34,8 @@ export interface Int8Weight {
  * the one a row spans): scale = max|row| / 127, value = round(x / scale). An all-zero row gets scale 1.
  */
 export function quantizeInt8(t: TensorData): Int8Weight {
-  if (t.dims.length < 2) throw new RangeError(`quantizeInt8: a tensor of rank >= 2 is needed, got [${t.dims.join(', ')}]`);
+  if (t.dims.length < 2)
+    throw new RangeError(`quantizeInt8: a tensor of rank >= 2 is needed, got [${t.dims.join(', ')}]`);
   const src = toFloat32(t);
   const width = t.dims[t.dims.length - 1]!;
   const rows = width === 0 ? 0 : src.length / width;
@@ -48,7 +49,10 @@ export function quantizeInt8(t: TensorData): Int8Weight {
     scale[r] = s;
     for (let j = r * width; j < (r + 1) * width; j++) q[j] = Math.max(-127, Math.min(127, Math.round(src[j]! / s)));
   }
-  return { values: { dtype: 'int8', dims: [...t.dims], data: q }, scale: { dtype: 'float32', dims: int8ScaleDims(t.dims), data: scale } };
+  return {
+    values: { dtype: 'int8', dims: [...t.dims], data: q },
+    scale: { dtype: 'float32', dims: int8ScaleDims(t.dims), data: scale },
+  };
 }
 
 /** The float32 values of an int8 weight: each element times its row's scale. */
@@ -69,13 +73,20 @@ export function checkInt8Scale(store: WeightStore, name: string, dims: readonly 
   const scaleName = int8ScaleName(name);
   const scale = store.info ? store.info(scaleName) : store.get(scaleName);
   const want = int8ScaleDims(dims);
-  const fail = (what: string) => E.WEIGHTS_MISMATCH(`${name}: int8 weights need ${what} (weights ${store.source}); write the file with recur quantize --dtype int8`, {
-    file: store.source, tensor: name, expected: `${scaleName}: float32 [${want.join(', ')}]`,
-  });
+  const fail = (what: string) =>
+    E.WEIGHTS_MISMATCH(
+      `${name}: int8 weights need ${what} (weights ${store.source}); write the file with recur quantize --dtype int8`,
+      {
+        file: store.source,
+        tensor: name,
+        expected: `${scaleName}: float32 [${want.join(', ')}]`,
+      },
+    );
   if (dims.length < 2) throw fail(`rank >= 2 (one scale per row), the tensor has [${dims.join(', ')}]`);
   if (!scale) throw fail(`a scale tensor ${scaleName}, which the file does not have`);
   if (scale.dtype !== 'float32') throw fail(`${scaleName} as float32, the file has ${scale.dtype}`);
-  if (scale.dims.length !== want.length || scale.dims.some((d, i) => d !== want[i])) throw fail(`${scaleName} of shape [${want.join(', ')}], the file has [${scale.dims.join(', ')}]`);
+  if (scale.dims.length !== want.length || scale.dims.some((d, i) => d !== want[i]))
+    throw fail(`${scaleName} of shape [${want.join(', ')}], the file has [${scale.dims.join(', ')}]`);
   return scaleName;
 }
 
@@ -86,7 +97,11 @@ export function checkInt8Scale(store: WeightStore, name: string, dims: readonly 
  */
 export function dequantizeWeightStore(store: WeightStore): WeightStore {
   const names = store.names();
-  const quantized = new Set(names.filter((n) => (store.info ? store.info(n) : store.get(n))?.dtype === 'int8' && names.includes(int8ScaleName(n))));
+  const quantized = new Set(
+    names.filter(
+      (n) => (store.info ? store.info(n) : store.get(n))?.dtype === 'int8' && names.includes(int8ScaleName(n)),
+    ),
+  );
   if (quantized.size === 0) return store;
   const scales = new Set([...quantized].map(int8ScaleName));
   const out = new Map<string, TensorData>();

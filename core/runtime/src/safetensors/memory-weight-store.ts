@@ -7,7 +7,11 @@ export class MemoryWeightStore implements WeightStore {
   private readonly sortedNames: readonly string[];
   readonly metadata: Readonly<Record<string, string>>;
 
-  constructor(tensors: ReadonlyMap<string, TensorData>, metadata: Readonly<Record<string, string>>, readonly source: string) {
+  constructor(
+    tensors: ReadonlyMap<string, TensorData>,
+    metadata: Readonly<Record<string, string>>,
+    readonly source: string,
+  ) {
     this.tensors = tensors;
     this.sortedNames = Object.freeze([...tensors.keys()].sort());
     // A null-prototype copy: metadata keys come from files and must not reach Object.prototype.

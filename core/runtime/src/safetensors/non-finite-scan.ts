@@ -13,14 +13,18 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
  * float32 0x7f800000, float16 0x7c00, bfloat16 0x7f80; float64 is tested with Number.isFinite.
  * Integer tensors cannot hold non-finite values and are skipped. Returns only tensors with a count.
  */
-export async function countNonFinite(handle: FileHandle, entries: readonly SafetensorsEntry[], dataStart: number): Promise<Map<string, number>> {
+export async function countNonFinite(
+  handle: FileHandle,
+  entries: readonly SafetensorsEntry[],
+  dataStart: number,
+): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   const chunk = new Uint8Array(CHUNK_BYTES);
   for (const entry of entries) {
     const count = counterFor(entry.fileDtype);
     if (!count) continue;
     let total = 0;
-    for (let at = entry.begin; at < entry.end; ) {
+    for (let at = entry.begin; at < entry.end;) {
       const length = Math.min(CHUNK_BYTES, entry.end - at);
       let filled = 0;
       while (filled < length) {
@@ -40,16 +44,21 @@ type Counter = (buffer: ArrayBufferLike, bytes: number) => number;
 
 function counterFor(fileDtype: string): Counter | undefined {
   switch (fileDtype) {
-    case 'F32': return (buffer, bytes) => countMasked(new Uint32Array(buffer, 0, bytes >>> 2), 0x7f800000);
-    case 'F16': return (buffer, bytes) => countMasked(new Uint16Array(buffer, 0, bytes >>> 1), 0x7c00);
-    case 'BF16': return (buffer, bytes) => countMasked(new Uint16Array(buffer, 0, bytes >>> 1), 0x7f80);
-    case 'F64': return (buffer, bytes) => {
-      const values = new Float64Array(buffer, 0, bytes >>> 3);
-      let n = 0;
-      for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) n++;
-      return n;
-    };
-    default: return undefined;
+    case 'F32':
+      return (buffer, bytes) => countMasked(new Uint32Array(buffer, 0, bytes >>> 2), 0x7f800000);
+    case 'F16':
+      return (buffer, bytes) => countMasked(new Uint16Array(buffer, 0, bytes >>> 1), 0x7c00);
+    case 'BF16':
+      return (buffer, bytes) => countMasked(new Uint16Array(buffer, 0, bytes >>> 1), 0x7f80);
+    case 'F64':
+      return (buffer, bytes) => {
+        const values = new Float64Array(buffer, 0, bytes >>> 3);
+        let n = 0;
+        for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) n++;
+        return n;
+      };
+    default:
+      return undefined;
   }
 }
 
@@ -65,13 +74,19 @@ export function nonFiniteError(path: string, found: ReadonlyMap<string, number>)
   const problems = [...found].map(([tensor, count]) => ({ tensor, count }));
   const lines = problems.map((p) => `${p.tensor}: ${p.count} value${p.count === 1 ? '' : 's'} NaN or ±Infinity`);
   const [first, ...rest] = lines;
-  const shown = rest.slice(0, 10).map((l) => `\n  ${l}`).join('');
+  const shown = rest
+    .slice(0, 10)
+    .map((l) => `\n  ${l}`)
+    .join('');
   const hidden = rest.length > 10 ? `\n  ... and ${rest.length - 10} more tensors` : '';
-  return E.WEIGHTS_NON_FINITE(`${first} (weights ${path}); a model with non-finite weights gives meaningless answers, so it is refused${shown}${hidden}`, {
-    file: path,
-    tensor: problems[0]!.tensor,
-    count: problems[0]!.count,
-    problems,
-    expected: 'finite weights: retrain, or restore the file from a good checkpoint',
-  });
+  return E.WEIGHTS_NON_FINITE(
+    `${first} (weights ${path}); a model with non-finite weights gives meaningless answers, so it is refused${shown}${hidden}`,
+    {
+      file: path,
+      tensor: problems[0]!.tensor,
+      count: problems[0]!.count,
+      problems,
+      expected: 'finite weights: retrain, or restore the file from a good checkpoint',
+    },
+  );
 }

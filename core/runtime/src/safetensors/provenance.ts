@@ -39,7 +39,9 @@ export interface ProvenanceInput {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -62,7 +64,16 @@ export function specHash(spec: string | Readonly<Record<string, unknown>>): stri
  * Top-level spec keys that do not shape the weights: a model hash leaves them out, so that editing a
  * description or the runtime's thread count does not make trained weights look foreign.
  */
-const NOT_MODEL_KEYS: ReadonlySet<string> = new Set(['$schema', 'name', 'description', 'version', 'runtime', 'train', 'weights', 'plugins']);
+const NOT_MODEL_KEYS: ReadonlySet<string> = new Set([
+  '$schema',
+  'name',
+  'description',
+  'version',
+  'runtime',
+  'train',
+  'weights',
+  'plugins',
+]);
 
 /**
  * Blocks of the head that hold the defaults of call options (sampling for generation, the search for
@@ -78,7 +89,11 @@ const CALL_DEFAULT_BLOCKS: ReadonlySet<string> = new Set(['generate', 'search'])
  * `model_sha256`; a loader compares it with the spec it loads.
  */
 export function modelHash(spec: Readonly<Record<string, unknown>>): string {
-  const model = Object.fromEntries(Object.entries(spec).filter(([k]) => !NOT_MODEL_KEYS.has(k)).map(([k, v]) => [k, k === 'head' ? withoutCallDefaults(v) : v]));
+  const model = Object.fromEntries(
+    Object.entries(spec)
+      .filter(([k]) => !NOT_MODEL_KEYS.has(k))
+      .map(([k, v]) => [k, k === 'head' ? withoutCallDefaults(v) : v]),
+  );
   return sha256(canonicalJson(model));
 }
 
@@ -103,7 +118,8 @@ export function provenanceMetadata(input: ProvenanceInput): Record<string, strin
   };
   if (input.tokenizer !== undefined) out[PROVENANCE_KEYS.tokenizerHash] = tokenizerHash(input.tokenizer);
   if (input.trainingCommand !== undefined) out[PROVENANCE_KEYS.trainingCommand] = input.trainingCommand;
-  if (input.data !== undefined) out[PROVENANCE_KEYS.trainingData] = typeof input.data === 'string' ? input.data : canonicalJson(input.data);
+  if (input.data !== undefined)
+    out[PROVENANCE_KEYS.trainingData] = typeof input.data === 'string' ? input.data : canonicalJson(input.data);
   return out;
 }
 
@@ -140,10 +156,16 @@ export function checkProvenance(store: WeightStore, expected: ProvenanceExpectat
   const compare = (key: string, want: string | undefined, what: string) => {
     const have = recorded(key);
     if (want === undefined || have === undefined || have === want) return;
-    warnings.push(`${store.source}: the weights were made with another ${what} (${key} ${short(have)}, loading ${short(want)})`);
+    warnings.push(
+      `${store.source}: the weights were made with another ${what} (${key} ${short(have)}, loading ${short(want)})`,
+    );
   };
   compare(PROVENANCE_KEYS.specHash, expected.specHash, 'spec');
-  compare(PROVENANCE_KEYS.modelHash, expected.modelHash, 'spec (its model blocks: tokenizer, embedding, encoder, head, ...)');
+  compare(
+    PROVENANCE_KEYS.modelHash,
+    expected.modelHash,
+    'spec (its model blocks: tokenizer, embedding, encoder, head, ...)',
+  );
   compare(PROVENANCE_KEYS.tokenizerHash, expected.tokenizerHash, 'tokenizer file');
   const version = recorded(PROVENANCE_KEYS.recurVersion);
   if (version !== undefined && major(version) !== major(RUNTIME_VERSION)) {
@@ -157,7 +179,10 @@ function sha256(data: string | Uint8Array): string {
 }
 
 function short(hash: string): string {
-  return hash.split(',').map((h) => h.slice(0, 12)).join(',');
+  return hash
+    .split(',')
+    .map((h) => h.slice(0, 12))
+    .join(',');
 }
 
 /** The part of a version that breaks compatibility: `0.x` for 0-versions, else the major. */

@@ -50,9 +50,11 @@ export function parseSafetensors(bytes: Uint8Array, source: string): WeightStore
 export function headerLength(first8: Uint8Array, fileLength: number, source: string): number {
   if (endianness() !== 'LE') throw E.INTERNAL('safetensors: reading needs a little-endian machine', { file: source });
   const fail = failure(source);
-  if (fileLength < 8 || first8.byteLength < 8) throw fail(`file has ${fileLength} bytes, fewer than the 8-byte header length`);
+  if (fileLength < 8 || first8.byteLength < 8)
+    throw fail(`file has ${fileLength} bytes, fewer than the 8-byte header length`);
   const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
-  if (length > BigInt(MAX_HEADER_BYTES)) throw fail(`header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (length > BigInt(MAX_HEADER_BYTES))
+    throw fail(`header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const n = Number(length);
   if (8 + n > fileLength) throw fail(`header length ${n} runs past the end of the file (${fileLength} bytes)`);
   return n;
@@ -62,7 +64,11 @@ export function headerLength(first8: Uint8Array, fileLength: number, source: str
  * Parses and checks the JSON header of a safetensors file of `fileLength` bytes: every entry well
  * formed, the tensors tiling the data section exactly. `dataStart` is where the data section begins.
  */
-export function parseSafetensorsHeader(raw: Uint8Array, fileLength: number, source: string): { entries: SafetensorsEntry[]; metadata: Record<string, string>; dataStart: number } {
+export function parseSafetensorsHeader(
+  raw: Uint8Array,
+  fileLength: number,
+  source: string,
+): { entries: SafetensorsEntry[]; metadata: Record<string, string>; dataStart: number } {
   const fail = failure(source);
   const header = parseHeader(raw, fail);
   const dataStart = 8 + raw.byteLength;
@@ -80,7 +86,8 @@ export function parseSafetensorsHeader(raw: Uint8Array, fileLength: number, sour
 function failure(source: string): Fail {
   return (message: string, tensor?: string) =>
     E.WEIGHTS_INVALID(`${source}: ${tensor !== undefined ? `tensor ${JSON.stringify(tensor)}: ` : ''}${message}`, {
-      file: source, ...(tensor !== undefined ? { tensor } : {}),
+      file: source,
+      ...(tensor !== undefined ? { tensor } : {}),
     });
 }
 
@@ -111,13 +118,16 @@ function parseHeader(raw: Uint8Array, fail: Fail): Record<string, unknown> {
     throw fail(`header is not JSON (${(err as Error).message})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw fail(`header must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+    throw fail(
+      `header must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    );
   }
   return value as Record<string, unknown>;
 }
 
 function readMetadata(info: unknown, fail: Fail): Record<string, string> {
-  if (typeof info !== 'object' || info === null || Array.isArray(info)) throw fail('__metadata__ must be an object of strings');
+  if (typeof info !== 'object' || info === null || Array.isArray(info))
+    throw fail('__metadata__ must be an object of strings');
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(info)) {
     if (FORBIDDEN_KEYS.has(key)) throw fail(`__metadata__ key ${JSON.stringify(key)} is not allowed`);
@@ -128,7 +138,8 @@ function readMetadata(info: unknown, fail: Fail): Record<string, string> {
 }
 
 function readEntry(name: string, info: unknown, fail: Fail): SafetensorsEntry {
-  if (typeof info !== 'object' || info === null || Array.isArray(info)) throw fail('entry must be an object {dtype, shape, data_offsets}', name);
+  if (typeof info !== 'object' || info === null || Array.isArray(info))
+    throw fail('entry must be an object {dtype, shape, data_offsets}', name);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || fileDtypeSize(dtype) === undefined) {
     throw fail(`unknown dtype ${JSON.stringify(dtype)} (readable: ${READABLE_FILE_DTYPES.join(', ')})`, name);
@@ -156,19 +167,30 @@ function checkLayout(entries: readonly SafetensorsEntry[], dataLength: number, f
   let previous: SafetensorsEntry | undefined;
   for (const entry of sorted) {
     if (entry.end > dataLength) {
-      throw fail(`data_offsets [${entry.begin}, ${entry.end}] run past the data section (${dataLength} bytes)`, entry.name);
+      throw fail(
+        `data_offsets [${entry.begin}, ${entry.end}] run past the data section (${dataLength} bytes)`,
+        entry.name,
+      );
     }
     if (entry.begin < cursor) {
-      throw fail(`data_offsets [${entry.begin}, ${entry.end}] overlap tensor ${JSON.stringify(previous!.name)} [${previous!.begin}, ${previous!.end}]`, entry.name);
+      throw fail(
+        `data_offsets [${entry.begin}, ${entry.end}] overlap tensor ${JSON.stringify(previous!.name)} [${previous!.begin}, ${previous!.end}]`,
+        entry.name,
+      );
     }
     if (entry.begin > cursor) {
-      throw fail(`bytes ${cursor}..${entry.begin} before it belong to no tensor (the data must be contiguous)`, entry.name);
+      throw fail(
+        `bytes ${cursor}..${entry.begin} before it belong to no tensor (the data must be contiguous)`,
+        entry.name,
+      );
     }
     cursor = entry.end;
     previous = entry;
   }
   if (cursor !== dataLength) {
-    throw fail(`the data section has ${dataLength} bytes but the tensors cover only ${cursor} (the data must be contiguous)`);
+    throw fail(
+      `the data section has ${dataLength} bytes but the tensors cover only ${cursor} (the data must be contiguous)`,
+    );
   }
 }
 

@@ -10,7 +10,16 @@ import { dtypeSize, dtypeToFileDtype } from './dtypes.js';
 /** Tensors to write, by name. */
 export type TensorMap = Readonly<Record<string, TensorData>> | ReadonlyMap<string, TensorData>;
 
-const KNOWN_DTYPES = new Set<string>(['float32', 'float16', 'float64', 'int32', 'int64', 'int8', 'uint8', 'bool'] satisfies DType[]);
+const KNOWN_DTYPES = new Set<string>([
+  'float32',
+  'float16',
+  'float64',
+  'int32',
+  'int64',
+  'int8',
+  'uint8',
+  'bool',
+] satisfies DType[]);
 const RESERVED_NAMES = new Set(['__metadata__', '__proto__', 'constructor', 'prototype']);
 
 /**
@@ -21,11 +30,14 @@ const RESERVED_NAMES = new Set(['__metadata__', '__proto__', 'constructor', 'pro
  */
 export function serializeSafetensors(tensors: TensorMap, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   if (endianness() !== 'LE') throw E.INTERNAL('safetensors: writing needs a little-endian machine');
-  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, TensorData>);
+  const entries =
+    tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, TensorData>);
   for (const [name, t] of entries) checkTensor(name, t);
   for (const [key, value] of Object.entries(metadata)) {
     if (RESERVED_NAMES.has(key) || typeof value !== 'string') {
-      throw E.WEIGHTS_INVALID(`safetensors metadata ${JSON.stringify(key)}: keys must be ordinary names and values strings`);
+      throw E.WEIGHTS_INVALID(
+        `safetensors metadata ${JSON.stringify(key)}: keys must be ordinary names and values strings`,
+      );
     }
   }
   entries.sort(([a, ta], [b, tb]) => dtypeSize(tb.dtype) - dtypeSize(ta.dtype) || (a < b ? -1 : a > b ? 1 : 0));
@@ -33,13 +45,17 @@ export function serializeSafetensors(tensors: TensorMap, metadata: Readonly<Reco
   // Build the header as text so key order is exactly the layout order.
   const parts: string[] = [];
   if (Object.keys(metadata).length > 0) {
-    const sortedMeta = Object.keys(metadata).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`);
+    const sortedMeta = Object.keys(metadata)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`);
     parts.push(`"__metadata__":{${sortedMeta.join(',')}}`);
   }
   let offset = 0;
   for (const [name, t] of entries) {
     const length = t.data.byteLength;
-    parts.push(`${JSON.stringify(name)}:${JSON.stringify({ dtype: dtypeToFileDtype(t.dtype), shape: t.dims, data_offsets: [offset, offset + length] })}`);
+    parts.push(
+      `${JSON.stringify(name)}:${JSON.stringify({ dtype: dtypeToFileDtype(t.dtype), shape: t.dims, data_offsets: [offset, offset + length] })}`,
+    );
     offset += length;
   }
   const headerText = new TextEncoder().encode(`{${parts.join(',')}}`);
@@ -62,7 +78,11 @@ export function serializeSafetensors(tensors: TensorMap, metadata: Readonly<Reco
  * flushed to disk, and the file is renamed over `path`, so a crash leaves either the old file or the
  * new one, never half of one. Failures are RECUR_E_IO.
  */
-export async function writeSafetensors(path: string, tensors: TensorMap, metadata: Readonly<Record<string, string>> = {}): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: TensorMap,
+  metadata: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const bytes = serializeSafetensors(tensors, metadata);
   // A symbolic link is written through (its target replaced); a folder or special file is refused.
   const target = (await outputTarget(path, 'weights file', false)).path;
@@ -85,7 +105,8 @@ export async function writeSafetensors(path: string, tensors: TensorMap, metadat
 function checkTensor(name: string, t: TensorData): void {
   const fail = (message: string) => E.WEIGHTS_INVALID(`tensor ${JSON.stringify(name)}: ${message}`, { tensor: name });
   if (RESERVED_NAMES.has(name)) throw fail('this name is reserved');
-  if (!t || !Array.isArray(t.dims) || !t.dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw fail('dims must be non-negative integers');
+  if (!t || !Array.isArray(t.dims) || !t.dims.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw fail('dims must be non-negative integers');
   if (!KNOWN_DTYPES.has(t.dtype)) throw fail(`unknown dtype ${JSON.stringify(t.dtype)}`);
   const Ctor = typedArrayFor(t.dtype) as unknown as typeof Uint8Array;
   if (!(t.data instanceof Ctor)) throw fail(`${t.dtype} data must be a ${Ctor.name}`);

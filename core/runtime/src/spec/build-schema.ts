@@ -49,14 +49,20 @@ function pluginSchema(plugin: PluginDefinition, names: readonly string[]): JsonS
   for (const option of plugin.pathOptions ?? []) {
     const property = properties[option];
     if (!property || typeof property !== 'object') {
-      throw E.PLUGIN_INVALID(`plugin ${plugin.kind} "${plugin.type}": pathOptions names "${option}", which is not a property of its options schema`, {
-        expected: `one of: ${Object.keys(properties).join(', ') || '(no properties)'}`,
-      });
+      throw E.PLUGIN_INVALID(
+        `plugin ${plugin.kind} "${plugin.type}": pathOptions names "${option}", which is not a property of its options schema`,
+        {
+          expected: `one of: ${Object.keys(properties).join(', ') || '(no properties)'}`,
+        },
+      );
     }
     properties[option] = { ...property, [KEYWORD_PATH]: plugin.kind === 'tokenizer' ? 'tokenizer' : 'file' };
   }
   if ('type' in properties) {
-    throw E.PLUGIN_INVALID(`plugin ${plugin.kind} "${plugin.type}": its options may not define "type"; Recur adds it`, {});
+    throw E.PLUGIN_INVALID(
+      `plugin ${plugin.kind} "${plugin.type}": its options may not define "type"; Recur adds it`,
+      {},
+    );
   }
   const open = options['additionalProperties'] !== undefined || options['unevaluatedProperties'] !== undefined;
   return {
@@ -106,7 +112,10 @@ function taskRules(registry: PluginRegistry): JsonSchema[] {
     if (slots.length === 0) continue;
     const unknown = slots.filter((s) => !SLOT_KEYS.includes(s));
     if (unknown.length > 0) {
-      throw E.PLUGIN_INVALID(`task "${task.type}": slots ${unknown.map((s) => `"${s}"`).join(', ')} are not spec keys`, { expected: `slots among: ${SLOT_KEYS.join(', ')}` });
+      throw E.PLUGIN_INVALID(
+        `task "${task.type}": slots ${unknown.map((s) => `"${s}"`).join(', ')} are not spec keys`,
+        { expected: `slots among: ${SLOT_KEYS.join(', ')}` },
+      );
     }
     rules.push({
       if: { required: ['task'], properties: { task: { enum: byPlugin.get(task.type) ?? [task.type] } } },
@@ -128,7 +137,8 @@ export function buildSpecSchema(registry: PluginRegistry): JsonSchema {
   for (const kind of BLOCK_KINDS) {
     defs[`part.${kind}`] = partSchemaFor(kind, registry);
     const byPlugin = namesByPlugin(registry, kind);
-    for (const plugin of registry.list(kind)) defs[pluginDefName(plugin)] = pluginSchema(plugin, byPlugin.get(plugin.type) ?? [plugin.type]);
+    for (const plugin of registry.list(kind))
+      defs[pluginDefName(plugin)] = pluginSchema(plugin, byPlugin.get(plugin.type) ?? [plugin.type]);
   }
   const taskNames = registry.names('task');
   const task: JsonSchema = {
@@ -141,7 +151,8 @@ export function buildSpecSchema(registry: PluginRegistry): JsonSchema {
   return {
     $schema: SCHEMA_DIALECT,
     title: 'Recur pipeline spec',
-    description: 'A declarative NLP pipeline: a tokenizer, an embedding, a recurrent encoder and a task head, with its weights.',
+    description:
+      'A declarative NLP pipeline: a tokenizer, an embedding, a recurrent encoder and a task head, with its weights.',
     type: 'object',
     required: ['name', 'task'],
     properties: coreProperties(task),

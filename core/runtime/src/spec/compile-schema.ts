@@ -21,7 +21,13 @@ export interface CompiledSpecSchema {
 const cache = new WeakMap<PluginRegistry, { signature: string; compiled: CompiledSpecSchema }>();
 
 function signatureOf(registry: PluginRegistry): string {
-  return PART_KINDS.map((kind) => `${kind}:${registry.list(kind).map((p) => p.type).join(',')}`).join(';');
+  return PART_KINDS.map(
+    (kind) =>
+      `${kind}:${registry
+        .list(kind)
+        .map((p) => p.type)
+        .join(',')}`,
+  ).join(';');
 }
 
 function newAjv(): Ajv2020 {
@@ -50,11 +56,19 @@ function blame(registry: PluginRegistry, schema: JsonSchema, cause: unknown): Re
       try {
         newAjv().compile({ ...defs[pluginDefName(plugin)], $defs: stubs });
       } catch (error) {
-        return E.PLUGIN_INVALID(`plugin ${kind} "${plugin.type}": its options schema is not a valid strict JSON Schema: ${(error as Error).message}`, {}, { cause: error });
+        return E.PLUGIN_INVALID(
+          `plugin ${kind} "${plugin.type}": its options schema is not a valid strict JSON Schema: ${(error as Error).message}`,
+          {},
+          { cause: error },
+        );
       }
     }
   }
-  return E.INTERNAL(`the spec schema does not compile: ${(cause as Error)?.message ?? String(cause)}`, { pointer: '' }, { cause });
+  return E.INTERNAL(
+    `the spec schema does not compile: ${(cause as Error)?.message ?? String(cause)}`,
+    { pointer: '' },
+    { cause },
+  );
 }
 
 /**

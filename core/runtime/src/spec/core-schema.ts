@@ -52,7 +52,8 @@ export const runtimeSchema: JsonSchema = {
       minimum: 0,
       maximum: 60000,
       default: 5,
-      description: 'While a batch runs, the longest time in milliseconds a call queued behind it waits for other calls to share its batch. An idle pipeline runs a call at once (with the calls made in the same tick).',
+      description:
+        'While a batch runs, the longest time in milliseconds a call queued behind it waits for other calls to share its batch. An idle pipeline runs a call at once (with the calls made in the same tick).',
     },
     maxInputTokens: {
       type: 'integer',
@@ -84,14 +85,16 @@ export function coreProperties(taskNames: JsonSchema): Record<string, JsonSchema
     $schema: {
       type: 'string',
       maxLength: 4096,
-      description: 'Path or URL of the pipeline JSON Schema, so that editors complete and check the spec. Ignored by Recur.',
+      description:
+        'Path or URL of the pipeline JSON Schema, so that editors complete and check the spec. Ignored by Recur.',
     },
     name: {
       type: 'string',
       minLength: 1,
       maxLength: 128,
       pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-      description: 'Name of the pipeline: letters, digits, `.`, `_` and `-`. Used in logs, in server routes (`/v1/pipelines/<name>`) and as the model id.',
+      description:
+        'Name of the pipeline: letters, digits, `.`, `_` and `-`. Used in logs, in server routes (`/v1/pipelines/<name>`) and as the model id.',
     },
     version: {
       type: ['integer', 'string'],
@@ -150,4 +153,13 @@ export function coreProperties(taskNames: JsonSchema): Record<string, JsonSchema
 }
 
 /** Top-level keys a task may list in its `slots`. */
-export const SLOT_KEYS: readonly string[] = ['tokenizer', 'embedding', 'encoder', 'decoder', 'head', 'source', 'target', 'weights'];
+export const SLOT_KEYS: readonly string[] = [
+  'tokenizer',
+  'embedding',
+  'encoder',
+  'decoder',
+  'head',
+  'source',
+  'target',
+  'weights',
+];

@@ -31,10 +31,12 @@ export function describeSchema(schema: JsonSchema | boolean | undefined): string
   if (schema[KEYWORD_FUNCTION] === true) return 'a function';
   if (Array.isArray(schema['enum'])) return `one of: ${list(schema['enum'] as unknown[])}`;
   if ('const' in schema) return `exactly ${JSON.stringify(schema['const'])}`;
-  if (schema['not'] !== undefined && Object.keys(schema['not'] as object).length === 0) return 'nothing (no registered names)';
+  if (schema['not'] !== undefined && Object.keys(schema['not'] as object).length === 0)
+    return 'nothing (no registered names)';
   for (const combiner of ['anyOf', 'oneOf'] as const) {
     const branches = schema[combiner];
-    if (Array.isArray(branches)) return `one of: ${(branches as JsonSchema[]).map((b) => describeSchema(b)).join(' | ')}`;
+    if (Array.isArray(branches))
+      return `one of: ${(branches as JsonSchema[]).map((b) => describeSchema(b)).join(' | ')}`;
   }
   const type = schema['type'];
   const types = Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : [];
@@ -50,7 +52,9 @@ function describeAs(type: string | undefined, schema: JsonSchema): string {
   if (type === 'array') {
     const items = schema['items'];
     const inner = items && typeof items === 'object' ? describeSchema(items as JsonSchema) : undefined;
-    parts.push(inner && inner !== 'any value' ? (inner.includes(' ') ? `array of (${inner})` : `array of ${inner}`) : 'array');
+    parts.push(
+      inner && inner !== 'any value' ? (inner.includes(' ') ? `array of (${inner})` : `array of ${inner}`) : 'array',
+    );
   } else {
     parts.push(type ?? 'a value');
   }
@@ -66,8 +70,10 @@ function describeAs(type: string | undefined, schema: JsonSchema): string {
   if (applies('string')) {
     const minLength = schema['minLength'];
     const maxLength = schema['maxLength'];
-    if (typeof minLength === 'number' && minLength > 0 && typeof maxLength === 'number') parts.push(`of ${minLength} to ${plural(maxLength, 'character')}`);
-    else if (typeof minLength === 'number' && minLength > 0) parts.push(`of at least ${plural(minLength, 'character')}`);
+    if (typeof minLength === 'number' && minLength > 0 && typeof maxLength === 'number')
+      parts.push(`of ${minLength} to ${plural(maxLength, 'character')}`);
+    else if (typeof minLength === 'number' && minLength > 0)
+      parts.push(`of at least ${plural(minLength, 'character')}`);
     else if (typeof maxLength === 'number') parts.push(`of at most ${plural(maxLength, 'character')}`);
     if (typeof schema['pattern'] === 'string') parts.push(`matching /${schema['pattern']}/`);
   }

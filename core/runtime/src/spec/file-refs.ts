@@ -77,31 +77,66 @@ function outside(visit: PathVisit, real: string, options: FileCheckOptions): Rec
 }
 
 /** What a missing file means for this role and purpose: an error, a warning, or nothing. */
-function missing(visit: PathVisit, real: string, options: FileCheckOptions): { error?: RecurError; warning?: RecurError } {
+function missing(
+  visit: PathVisit,
+  real: string,
+  options: FileCheckOptions,
+): { error?: RecurError; warning?: RecurError } {
   const where = `${visit.pointer}: "${visit.value.slice(0, 200)}" (${real})`;
   const details = { pointer: visit.pointer, path: real };
   switch (visit.role) {
     case 'weights':
       if (options.purpose === 'run') {
-        return { error: E.WEIGHTS_MISSING(`${where} does not exist; train the spec first with recur train`, { ...details, expected: 'an existing safetensors file' }) };
+        return {
+          error: E.WEIGHTS_MISSING(`${where} does not exist; train the spec first with recur train`, {
+            ...details,
+            expected: 'an existing safetensors file',
+          }),
+        };
       }
-      return options.purpose === 'validate' ? { warning: E.WEIGHTS_MISSING(`${where}: weights do not exist yet; run recur train to write them`, details) } : {};
+      return options.purpose === 'validate'
+        ? { warning: E.WEIGHTS_MISSING(`${where}: weights do not exist yet; run recur train to write them`, details) }
+        : {};
     case 'tokenizer':
       if (options.trainsTokenizer && options.purpose !== 'run') {
-        return options.purpose === 'validate' ? { warning: E.PATH_NOT_FOUND(`${where}: the tokenizer does not exist yet; recur train will train and write it (train.tokenizer)`, details) } : {};
+        return options.purpose === 'validate'
+          ? {
+              warning: E.PATH_NOT_FOUND(
+                `${where}: the tokenizer does not exist yet; recur train will train and write it (train.tokenizer)`,
+                details,
+              ),
+            }
+          : {};
       }
-      return { error: E.PATH_NOT_FOUND(`${where} does not exist`, { ...details, expected: 'an existing tokenizer file' }) };
+      return {
+        error: E.PATH_NOT_FOUND(`${where} does not exist`, { ...details, expected: 'an existing tokenizer file' }),
+      };
     case 'train-input':
-      if (options.purpose === 'train') return { error: E.PATH_NOT_FOUND(`${where} does not exist; training reads it`, { ...details, expected: 'an existing file' }) };
+      if (options.purpose === 'train')
+        return {
+          error: E.PATH_NOT_FOUND(`${where} does not exist; training reads it`, {
+            ...details,
+            expected: 'an existing file',
+          }),
+        };
       return { warning: E.PATH_NOT_FOUND(`${where} does not exist; recur train will need it`, details) };
     default:
       return { error: E.PATH_NOT_FOUND(`${where} does not exist`, { ...details, expected: 'an existing file' }) };
   }
 }
 
-async function checkOne(visit: PathVisit, options: FileCheckOptions, out: { files: SpecFileRef[]; errors: RecurError[]; warnings: RecurError[] }): Promise<void> {
+async function checkOne(
+  visit: PathVisit,
+  options: FileCheckOptions,
+  out: { files: SpecFileRef[]; errors: RecurError[]; warnings: RecurError[] },
+): Promise<void> {
   if (visit.value.includes('\u0000')) {
-    out.errors.push(E.SPEC_INVALID(`${visit.pointer} must be a file path without NUL characters`, { pointer: visit.pointer, expected: 'a file path' }));
+    out.errors.push(
+      E.SPEC_INVALID(`${visit.pointer} must be a file path without NUL characters`, {
+        pointer: visit.pointer,
+        expected: 'a file path',
+      }),
+    );
     return;
   }
   const lexical = path.resolve(options.specDir, visit.value);
@@ -115,7 +150,14 @@ async function checkOne(visit: PathVisit, options: FileCheckOptions, out: { file
     const stat = await fs.stat(real).catch(() => undefined);
     if (stat && !stat.isFile()) {
       // Said as it is: a FIFO is not "a folder", and reading one would block.
-      out.errors.push(E.IO(`${visit.pointer}: "${visit.value.slice(0, 200)}" (${real}) is ${fileKind(stat)}, not a regular file`, { pointer: visit.pointer, path: real, file: real, expected: 'a regular file' }));
+      out.errors.push(
+        E.IO(`${visit.pointer}: "${visit.value.slice(0, 200)}" (${real}) is ${fileKind(stat)}, not a regular file`, {
+          pointer: visit.pointer,
+          path: real,
+          file: real,
+          expected: 'a regular file',
+        }),
+      );
     }
     return;
   }

@@ -20,11 +20,19 @@ export function fillSpec(spec: Readonly<Record<string, unknown>>, registry: Plug
   const value = copy.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw aggregateErrors(E.SPEC_INVALID.code, 'the spec is not valid:', [
-      E.SPEC_INVALID(`a spec must be a JSON object, got ${jsonTypeName(value)}`, { pointer: '', expected: 'a JSON object' }),
+      E.SPEC_INVALID(`a spec must be a JSON object, got ${jsonTypeName(value)}`, {
+        pointer: '',
+        expected: 'a JSON object',
+      }),
     ]);
   }
   const filled = value as Record<string, unknown>;
   const { errors } = checkAgainstSchema(filled, registry);
-  if (errors.length > 0) throw aggregateErrors(E.SPEC_INVALID.code, `the spec is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):`, errors);
+  if (errors.length > 0)
+    throw aggregateErrors(
+      E.SPEC_INVALID.code,
+      `the spec is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):`,
+      errors,
+    );
   return filled as PipelineSpec;
 }

@@ -90,7 +90,12 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
 
   const syntax = (offset: number, message: string): RecurError => {
     const { line, column } = lineAndColumn(text, offset);
-    return E.SPEC_PARSE(`the spec is not valid JSON: ${message} (line ${line}, column ${column})`, { pointer: pointerOf(stack), line, column, offset });
+    return E.SPEC_PARSE(`the spec is not valid JSON: ${message} (line ${line}, column ${column})`, {
+      pointer: pointerOf(stack),
+      line,
+      column,
+      offset,
+    });
   };
 
   /** Reads the string starting at the quote at `start`; returns the offset after its closing quote. */
@@ -104,10 +109,20 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
         const e = text.charCodeAt(j + 1);
         if (e === 0x75) {
           for (let k = 2; k < 6; k++) {
-            if (!isHex(text.charCodeAt(j + k))) throw new SyntaxProblem(j, 'a \\u escape needs four hexadecimal digits');
+            if (!isHex(text.charCodeAt(j + k)))
+              throw new SyntaxProblem(j, 'a \\u escape needs four hexadecimal digits');
           }
           j += 6;
-        } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        } else if (
+          e === 0x22 ||
+          e === 0x5c ||
+          e === 0x2f ||
+          e === 0x62 ||
+          e === 0x66 ||
+          e === 0x6e ||
+          e === 0x72 ||
+          e === 0x74
+        ) {
           j += 2;
         } else {
           throw new SyntaxProblem(j, `invalid escape \\${text[j + 1] ?? ''} in a string`);
@@ -129,13 +144,15 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
     else throw new SyntaxProblem(j, `expected a digit, found ${describeChar(text, j)}`);
     if (text.charCodeAt(j) === 0x2e) {
       j++;
-      if (!isDigit(text.charCodeAt(j))) throw new SyntaxProblem(j, `expected a digit after the decimal point, found ${describeChar(text, j)}`);
+      if (!isDigit(text.charCodeAt(j)))
+        throw new SyntaxProblem(j, `expected a digit after the decimal point, found ${describeChar(text, j)}`);
       while (isDigit(text.charCodeAt(j))) j++;
     }
     if (text.charCodeAt(j) === 0x65 || text.charCodeAt(j) === 0x45) {
       j++;
       if (text.charCodeAt(j) === 0x2b || text.charCodeAt(j) === 0x2d) j++;
-      if (!isDigit(text.charCodeAt(j))) throw new SyntaxProblem(j, `expected a digit in the exponent, found ${describeChar(text, j)}`);
+      if (!isDigit(text.charCodeAt(j)))
+        throw new SyntaxProblem(j, `expected a digit in the exponent, found ${describeChar(text, j)}`);
       while (isDigit(text.charCodeAt(j))) j++;
     }
     return j;
@@ -160,10 +177,13 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
     const length = end - start - 2;
     if (length > limits.maxStringLength) {
       errors.push(
-        E.SPEC_TOO_LARGE(`${what} at ${pointerOf(stack) || 'the top'} is ${length} characters long; the limit is ${limits.maxStringLength}`, {
-          pointer: pointerOf(stack),
-          expected: `at most ${limits.maxStringLength} characters`,
-        }),
+        E.SPEC_TOO_LARGE(
+          `${what} at ${pointerOf(stack) || 'the top'} is ${length} characters long; the limit is ${limits.maxStringLength}`,
+          {
+            pointer: pointerOf(stack),
+            expected: `at most ${limits.maxStringLength} characters`,
+          },
+        ),
       );
     }
   };
@@ -172,26 +192,42 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
   const readKey = (start: number, end: number, frame: Frame): boolean => {
     const raw = text.slice(start, end);
     // Keys are short in any real spec; a long one is reported by length and not decoded.
-    const key = end - start - 2 > limits.maxStringLength ? raw.slice(1, 64) : raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    const key =
+      end - start - 2 > limits.maxStringLength
+        ? raw.slice(1, 64)
+        : raw.includes('\\')
+          ? (JSON.parse(raw) as string)
+          : raw.slice(1, -1);
     frame.key = key;
     checkStringLength(start, end, 'a key');
     if (++totalKeys > limits.maxKeys) {
-      errors.push(E.SPEC_TOO_LARGE(`the spec has more than ${limits.maxKeys} keys`, { pointer: pointerOf(stack), expected: `at most ${limits.maxKeys} keys` }));
+      errors.push(
+        E.SPEC_TOO_LARGE(`the spec has more than ${limits.maxKeys} keys`, {
+          pointer: pointerOf(stack),
+          expected: `at most ${limits.maxKeys} keys`,
+        }),
+      );
       return false;
     }
     if (FORBIDDEN_KEYS.has(key)) {
       errors.push(
-        E.SPEC_FORBIDDEN_KEY(`the key "${key}" at ${pointerOf(stack)} is not allowed: JavaScript gives it a special meaning; rename it`, {
-          pointer: pointerOf(stack),
-          expected: 'a key other than __proto__, constructor and prototype',
-        }),
+        E.SPEC_FORBIDDEN_KEY(
+          `the key "${key}" at ${pointerOf(stack)} is not allowed: JavaScript gives it a special meaning; rename it`,
+          {
+            pointer: pointerOf(stack),
+            expected: 'a key other than __proto__, constructor and prototype',
+          },
+        ),
       );
     } else if (frame.keys!.has(key)) {
       errors.push(
-        E.SPEC_DUPLICATE_KEY(`the key "${key}" appears twice in the same object at ${pointerOf(stack)}; only one may stay`, {
-          pointer: pointerOf(stack),
-          expected: 'each key once per object',
-        }),
+        E.SPEC_DUPLICATE_KEY(
+          `the key "${key}" appears twice in the same object at ${pointerOf(stack)}; only one may stay`,
+          {
+            pointer: pointerOf(stack),
+            expected: 'each key once per object',
+          },
+        ),
       );
     } else {
       frame.keys!.add(key);
@@ -226,7 +262,12 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
         } else if (c === 0x2d || isDigit(c)) {
           const end = readNumber(i);
           if (!Number.isFinite(Number(text.slice(i, end)))) {
-            errors.push(E.SPEC_INVALID(`the number at ${pointerOf(stack) || 'the top'} is too large to represent`, { pointer: pointerOf(stack), expected: 'a finite number' }));
+            errors.push(
+              E.SPEC_INVALID(`the number at ${pointerOf(stack) || 'the top'} is too large to represent`, {
+                pointer: pointerOf(stack),
+                expected: 'a finite number',
+              }),
+            );
           }
           i = end;
           state = 'afterValue';
@@ -256,14 +297,18 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
         } else if (c === 0x7d) {
           throw new SyntaxProblem(i, 'a trailing comma is not allowed in JSON');
         } else {
-          throw new SyntaxProblem(i, `expected a double-quoted key${state === 'objectStart' ? ' or }' : ''}, found ${describeChar(text, i)}`);
+          throw new SyntaxProblem(
+            i,
+            `expected a double-quoted key${state === 'objectStart' ? ' or }' : ''}, found ${describeChar(text, i)}`,
+          );
         }
       } else if (state === 'colon') {
         if (c !== 0x3a) throw new SyntaxProblem(i, `expected ":" after the key, found ${describeChar(text, i)}`);
         state = 'value';
         i++;
       } else {
-        if (top === undefined) throw new SyntaxProblem(i, `unexpected ${describeChar(text, i)} after the end of the spec`);
+        if (top === undefined)
+          throw new SyntaxProblem(i, `unexpected ${describeChar(text, i)} after the end of the spec`);
         const close = top.kind === 'object' ? 0x7d : 0x5d;
         if (c === 0x2c) {
           if (top.kind === 'array') {
@@ -278,7 +323,10 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
           stack.pop();
           i++;
         } else {
-          throw new SyntaxProblem(i, `expected "," or "${top.kind === 'object' ? '}' : ']'}", found ${describeChar(text, i)}`);
+          throw new SyntaxProblem(
+            i,
+            `expected "," or "${top.kind === 'object' ? '}' : ']'}", found ${describeChar(text, i)}`,
+          );
         }
       }
     }

@@ -17,5 +17,10 @@ export function resolveLimits(limits: Partial<SpecLimits> | undefined): SpecLimi
     const v = limits?.[key];
     return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : DEFAULT_SPEC_LIMITS[key];
   };
-  return { maxBytes: pick('maxBytes'), maxDepth: pick('maxDepth'), maxStringLength: pick('maxStringLength'), maxKeys: pick('maxKeys') };
+  return {
+    maxBytes: pick('maxBytes'),
+    maxDepth: pick('maxDepth'),
+    maxStringLength: pick('maxStringLength'),
+    maxKeys: pick('maxKeys'),
+  };
 }

@@ -7,9 +7,19 @@ function loaded(result: ValidationResult): LoadedSpec {
   if (!result.ok || !result.spec) {
     const count = result.errors.length;
     const name = result.specPath ? ` ${result.specPath}` : '';
-    throw aggregateErrors(E.SPEC_INVALID.code, `the spec${name} is not valid (${count} problem${count === 1 ? '' : 's'}):`, result.errors);
+    throw aggregateErrors(
+      E.SPEC_INVALID.code,
+      `the spec${name} is not valid (${count} problem${count === 1 ? '' : 's'}):`,
+      result.errors,
+    );
   }
-  return { spec: result.spec, specPath: result.specPath, specDir: result.specDir, files: result.files, warnings: result.warnings };
+  return {
+    spec: result.spec,
+    specPath: result.specPath,
+    specDir: result.specDir,
+    files: result.files,
+    warnings: result.warnings,
+  };
 }
 
 /**

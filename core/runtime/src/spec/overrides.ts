@@ -33,7 +33,8 @@ function parseOverride(text: string, limits: SpecLimits): ParsedOverride | Recur
   const path = text.slice(0, eq).trim();
   const segments = path.startsWith('/') ? parsePointer(path)! : path.split('.');
   const pointer = toPointer(segments);
-  if (segments.length === 0 || segments.some((s) => s === '')) return bad(`the path "${path}" has an empty segment`, pointer);
+  if (segments.length === 0 || segments.some((s) => s === ''))
+    return bad(`the path "${path}" has an empty segment`, pointer);
   const reserved = segments.find((s) => FORBIDDEN_KEYS.has(s));
   if (reserved !== undefined) return bad(`the path uses the reserved key "${reserved}"`, pointer);
   const valueText = text.slice(eq + 1);
@@ -45,18 +46,28 @@ function parseOverride(text: string, limits: SpecLimits): ParsedOverride | Recur
   return { segments, value: valueText };
 }
 
-function setAt(root: Record<string, unknown>, { segments, value }: ParsedOverride, text: string): RecurError | undefined {
+function setAt(
+  root: Record<string, unknown>,
+  { segments, value }: ParsedOverride,
+  text: string,
+): RecurError | undefined {
   let node: unknown = root;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const last = i === segments.length - 1;
     const here = toPointer(segments.slice(0, i + 1));
     const fail = (message: string): RecurError =>
-      E.SPEC_OVERRIDE(`--set ${JSON.stringify(text.slice(0, 80))}: ${message}`, { pointer: here, expected: 'a path through objects and arrays of the spec', override: text.slice(0, 200) });
+      E.SPEC_OVERRIDE(`--set ${JSON.stringify(text.slice(0, 80))}: ${message}`, {
+        pointer: here,
+        expected: 'a path through objects and arrays of the spec',
+        override: text.slice(0, 200),
+      });
     if (Array.isArray(node)) {
-      if (!INDEX.test(segment)) return fail(`${toPointer(segments.slice(0, i)) || 'the spec'} is an array; "${segment}" is not an index`);
+      if (!INDEX.test(segment))
+        return fail(`${toPointer(segments.slice(0, i)) || 'the spec'} is an array; "${segment}" is not an index`);
       const index = Number(segment);
-      if (index > node.length || (!last && index === node.length)) return fail(`index ${index} is past the end of an array of ${node.length}`);
+      if (index > node.length || (!last && index === node.length))
+        return fail(`index ${index} is past the end of an array of ${node.length}`);
       if (last) {
         node[index] = value;
         return undefined;
@@ -107,15 +118,24 @@ export function collectOverrides(
  * 'head.labels=["a","b"]']`). Throws `RECUR_E_SPEC_OVERRIDE` (exit code 2) listing every malformed
  * override; the result is not validated (`validateSpec` takes `overrides` and validates too).
  */
-export function applyOverrides(spec: Record<string, unknown>, overrides: readonly string[], limits?: Partial<SpecLimits>): Record<string, unknown> {
+export function applyOverrides(
+  spec: Record<string, unknown>,
+  overrides: readonly string[],
+  limits?: Partial<SpecLimits>,
+): Record<string, unknown> {
   const caps = resolveLimits(limits);
   const copy = sanitizeJsonValue(spec, caps);
-  if (copy.errors.length > 0) throw aggregateErrors(E.SPEC_INVALID.code, 'the spec cannot take overrides:', copy.errors);
+  if (copy.errors.length > 0)
+    throw aggregateErrors(E.SPEC_INVALID.code, 'the spec cannot take overrides:', copy.errors);
   if (typeof copy.value !== 'object' || copy.value === null || Array.isArray(copy.value)) {
-    throw E.SPEC_INVALID(`the spec must be a JSON object, got ${jsonTypeName(copy.value)}`, { pointer: '', expected: 'a JSON object' });
+    throw E.SPEC_INVALID(`the spec must be a JSON object, got ${jsonTypeName(copy.value)}`, {
+      pointer: '',
+      expected: 'a JSON object',
+    });
   }
   const { spec: out, errors } = collectOverrides(copy.value as Record<string, unknown>, overrides, caps);
   if (errors.length === 1) throw errors[0]!;
-  if (errors.length > 1) throw aggregateErrors(E.SPEC_OVERRIDE.code, `${errors.length} overrides are malformed:`, errors);
+  if (errors.length > 1)
+    throw aggregateErrors(E.SPEC_OVERRIDE.code, `${errors.length} overrides are malformed:`, errors);
   return out;
 }

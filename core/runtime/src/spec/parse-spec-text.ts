@@ -25,13 +25,25 @@ export function parseJsonText(text: string, limits: SpecLimits, what = 'the spec
   if (text.length > limits.maxBytes || Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
     return {
       errors: [
-        E.SPEC_TOO_LARGE(`${what} is larger than ${limits.maxBytes} bytes`, { pointer: '', expected: `at most ${limits.maxBytes} bytes` }),
+        E.SPEC_TOO_LARGE(`${what} is larger than ${limits.maxBytes} bytes`, {
+          pointer: '',
+          expected: `at most ${limits.maxBytes} bytes`,
+        }),
       ],
     };
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (/^[ \t\n\r]*$/.test(body)) {
-    return { errors: [E.SPEC_PARSE(`${what} is empty; it must be a JSON object`, { pointer: '', line: 1, column: 1, expected: 'a JSON object' })] };
+    return {
+      errors: [
+        E.SPEC_PARSE(`${what} is empty; it must be a JSON object`, {
+          pointer: '',
+          line: 1,
+          column: 1,
+          expected: 'a JSON object',
+        }),
+      ],
+    };
   }
   const problems = scanJsonText(body, limits);
   // Reserved and duplicate keys do not stop validation: the rest of the spec is still checked, so
@@ -44,7 +56,9 @@ export function parseJsonText(text: string, limits: SpecLimits, what = 'the spec
     return { value, errors: problems };
   } catch (cause) {
     // Only reachable if the scan and JSON.parse disagree about the grammar.
-    return { errors: [E.SPEC_PARSE(`${what} is not valid JSON`, { pointer: '', expected: 'a JSON object' }, { cause })] };
+    return {
+      errors: [E.SPEC_PARSE(`${what} is not valid JSON`, { pointer: '', expected: 'a JSON object' }, { cause })],
+    };
   }
 }
 

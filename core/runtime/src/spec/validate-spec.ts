@@ -19,20 +19,30 @@ import type { PipelineSpec, SpecFileRef, SpecLimits, ValidateSpecOptions, Valida
 /** Every error in a result names a pointer; errors raised elsewhere get the root's. */
 function withPointer(error: RecurError): RecurError {
   if (typeof error.details.pointer === 'string') return error;
-  return new RecurError(error.code, error.message, { ...error.details, pointer: '' }, error.exitCode, { cause: error.cause });
+  return new RecurError(error.code, error.message, { ...error.details, pointer: '' }, error.exitCode, {
+    cause: error.cause,
+  });
 }
 
 function asRecurError(error: unknown): RecurError {
   if (RecurError.is(error)) return withPointer(error);
-  return E.INTERNAL(`validation failed unexpectedly: ${(error as Error)?.message ?? String(error)}`, { pointer: '' }, { cause: error });
+  return E.INTERNAL(
+    `validation failed unexpectedly: ${(error as Error)?.message ?? String(error)}`,
+    { pointer: '' },
+    { cause: error },
+  );
 }
 
-async function locate(options: ValidateSpecOptions): Promise<{ specPath: string | undefined; specDir: string; allowRoots: string[] }> {
-  const specPath = typeof options.specPath === 'string' && options.specPath !== '' ? path.resolve(options.specPath) : undefined;
+async function locate(
+  options: ValidateSpecOptions,
+): Promise<{ specPath: string | undefined; specDir: string; allowRoots: string[] }> {
+  const specPath =
+    typeof options.specPath === 'string' && options.specPath !== '' ? path.resolve(options.specPath) : undefined;
   const specDir = (await realpathLoose(specPath ? path.dirname(specPath) : process.cwd())).real;
   const allowRoots: string[] = [];
   for (const root of options.allowRoots ?? []) {
-    if (typeof root === 'string' && root !== '' && !root.includes('\u0000')) allowRoots.push((await realpathLoose(path.resolve(root))).real);
+    if (typeof root === 'string' && root !== '' && !root.includes('\u0000'))
+      allowRoots.push((await realpathLoose(path.resolve(root))).real);
   }
   return { specPath, specDir, allowRoots };
 }
@@ -72,7 +82,12 @@ export async function validateSpec(input: string | object, options: ValidateSpec
     // No value: syntax or size problems stopped parsing, and `errors` says which.
     if (read.value === undefined) return finish();
     if (!isObject(read.value)) {
-      errors.push(E.SPEC_INVALID(`a spec must be a JSON object, got ${jsonTypeName(read.value)}`, { pointer: '', expected: 'a JSON object' }));
+      errors.push(
+        E.SPEC_INVALID(`a spec must be a JSON object, got ${jsonTypeName(read.value)}`, {
+          pointer: '',
+          expected: 'a JSON object',
+        }),
+      );
       return finish();
     }
     let value: Record<string, unknown> = read.value;
@@ -113,7 +128,15 @@ export async function validateSpec(input: string | object, options: ValidateSpec
   return finish();
 
   function finish(): ValidationResult {
-    return { ok: errors.length === 0, spec, errors: errors.map(withPointer), warnings, files, specDir: where.specDir, specPath: where.specPath };
+    return {
+      ok: errors.length === 0,
+      spec,
+      errors: errors.map(withPointer),
+      warnings,
+      files,
+      specDir: where.specDir,
+      specPath: where.specPath,
+    };
   }
 }
 
@@ -121,7 +144,10 @@ export async function validateSpec(input: string | object, options: ValidateSpec
  * Reads a spec file and validates it (`specPath` is the file). The size cap applies before the file
  * is read in full; a file that is not UTF-8 is a parse error.
  */
-export async function validateSpecFile(file: string, options: Omit<ValidateSpecOptions, 'specPath'>): Promise<ValidationResult> {
+export async function validateSpecFile(
+  file: string,
+  options: Omit<ValidateSpecOptions, 'specPath'>,
+): Promise<ValidationResult> {
   const specPath = path.resolve(String(file));
   const limits = resolveLimits(options?.limits);
   const fail = async (error: RecurError): Promise<ValidationResult> => {
@@ -135,7 +161,13 @@ export async function validateSpecFile(file: string, options: Omit<ValidateSpecO
     text = await readSpecFile(specPath, limits);
   } catch (error) {
     if (RecurError.is(error)) return fail(withPointer(error));
-    return fail(E.IO(`the spec file ${specPath} could not be read: ${(error as Error)?.message ?? String(error)}`, { pointer: '', file: specPath }, { cause: error }));
+    return fail(
+      E.IO(
+        `the spec file ${specPath} could not be read: ${(error as Error)?.message ?? String(error)}`,
+        { pointer: '', file: specPath },
+        { cause: error },
+      ),
+    );
   }
   return validateSpec(text, { ...options, specPath });
 }

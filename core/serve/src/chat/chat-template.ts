@@ -49,7 +49,8 @@ export function messageText(message: ChatMessage): string {
 export function renderChat(messages: readonly ChatMessage[], template: ChatTemplate): string {
   let prompt = '';
   for (const message of messages) {
-    const pattern = message.role === 'user' ? template.user : message.role === 'assistant' ? template.assistant : template.system;
+    const pattern =
+      message.role === 'user' ? template.user : message.role === 'assistant' ? template.assistant : template.system;
     prompt += fill(pattern, messageText(message), message.name ?? message.role);
   }
   return prompt + template.generationPrompt;

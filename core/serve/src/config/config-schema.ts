@@ -10,12 +10,22 @@ const chatTemplateSchema = {
     system: { type: 'string', maxLength: 10000, description: 'Pattern for system and developer messages.' },
     user: { type: 'string', maxLength: 10000, description: 'Pattern for user messages.' },
     assistant: { type: 'string', maxLength: 10000, description: 'Pattern for earlier assistant messages.' },
-    generationPrompt: { type: 'string', maxLength: 10000, description: 'Text appended after the last message, where the answer starts.' },
-    stop: { type: 'array', maxItems: 4, items: { type: 'string', minLength: 1, maxLength: 100 }, description: 'Stop sequences added to every chat request.' },
+    generationPrompt: {
+      type: 'string',
+      maxLength: 10000,
+      description: 'Text appended after the last message, where the answer starts.',
+    },
+    stop: {
+      type: 'array',
+      maxItems: 4,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+      description: 'Stop sequences added to every chat request.',
+    },
   },
 } as const;
 
-const positiveInt = (description: string, max = 2 ** 31 - 1) => ({ type: 'integer', minimum: 1, maximum: max, description }) as const;
+const positiveInt = (description: string, max = 2 ** 31 - 1) =>
+  ({ type: 'integer', minimum: 1, maximum: max, description }) as const;
 
 export const SERVE_CONFIG_SCHEMA = {
   $id: 'https://recur.dev/schema/serve-config.schema.json',
@@ -24,7 +34,11 @@ export const SERVE_CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     $schema: { type: 'string', description: 'Editor hint; ignored.' },
-    host: { type: 'string', minLength: 1, description: 'Address to bind. A non-loopback address requires API keys. Default 127.0.0.1.' },
+    host: {
+      type: 'string',
+      minLength: 1,
+      description: 'Address to bind. A non-loopback address requires API keys. Default 127.0.0.1.',
+    },
     port: { type: 'integer', minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one. Default 8080.' },
     pipelines: {
       type: 'array',
@@ -35,7 +49,11 @@ export const SERVE_CONFIG_SCHEMA = {
         required: ['spec'],
         properties: {
           spec: { type: 'string', minLength: 1, description: 'Spec file path, relative to this configuration file.' },
-          name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', description: 'Name in routes and as OpenAI `model`. Default: the spec\'s name.' },
+          name: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+            description: "Name in routes and as OpenAI `model`. Default: the spec's name.",
+          },
           replicas: positiveInt('Worker threads running this pipeline (each loads its own sessions). Default 1.', 64),
           chatTemplate: chatTemplateSchema,
         },
@@ -46,7 +64,12 @@ export const SERVE_CONFIG_SCHEMA = {
       additionalProperties: false,
       description: 'API keys. Clients send `Authorization: Bearer <key>`; /healthz and /readyz stay open.',
       properties: {
-        apiKeys: { type: 'array', maxItems: 1000, items: { type: 'string', minLength: 16, maxLength: 512 }, description: 'Accepted keys (at least 16 characters). RECUR_SERVE_API_KEYS adds comma-separated keys.' },
+        apiKeys: {
+          type: 'array',
+          maxItems: 1000,
+          items: { type: 'string', minLength: 16, maxLength: 512 },
+          description: 'Accepted keys (at least 16 characters). RECUR_SERVE_API_KEYS adds comma-separated keys.',
+        },
       },
     },
     cors: {
@@ -62,7 +85,12 @@ export const SERVE_CONFIG_SCHEMA = {
           description: 'Allowed origins (`https://chat.example.com`), or "*".',
         },
         credentials: { type: 'boolean', description: 'Send Access-Control-Allow-Credentials. Default false.' },
-        maxAgeSeconds: { type: 'integer', minimum: 0, maximum: 86400, description: 'How long browsers may cache a preflight answer. Default 600.' },
+        maxAgeSeconds: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 86400,
+          description: 'How long browsers may cache a preflight answer. Default 600.',
+        },
       },
     },
     limits: {
@@ -74,8 +102,16 @@ export const SERVE_CONFIG_SCHEMA = {
         maxInputTokens: positiveInt('Most prompt tokens per input (422 above). Default 2048.'),
         maxTokens: positiveInt('Largest `max_tokens` a request may ask for (422 above). Default 1024.'),
         maxInputs: positiveInt('Most inputs per request, and most prompts x `n` choices (422 above). Default 256.'),
-        maxConcurrent: positiveInt('Requests per pipeline replica running at once in its worker (a batch, or the streams of a continuous batch). Default 64.'),
-        maxQueue: { type: 'integer', minimum: 0, maximum: 100000, description: 'Requests per pipeline waiting for a place; beyond it requests get 429 with retry-after. Default 256.' },
+        maxConcurrent: positiveInt(
+          'Requests per pipeline replica running at once in its worker (a batch, or the streams of a continuous batch). Default 64.',
+        ),
+        maxQueue: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 100000,
+          description:
+            'Requests per pipeline waiting for a place; beyond it requests get 429 with retry-after. Default 256.',
+        },
       },
     },
     timeouts: {
@@ -83,17 +119,49 @@ export const SERVE_CONFIG_SCHEMA = {
       additionalProperties: false,
       description: 'Time bounds, in milliseconds.',
       properties: {
-        requestMs: positiveInt('Longest time a request\'s work (queue wait and compute, whole stream) may take; then it is cancelled (504). Default 120000.'),
-        receiveMs: positiveInt('Longest time to receive a request\'s headers, and then its body; a slower client gets 408 RECUR_E_SERVE_RECEIVE_TIMEOUT and is disconnected. Default 30000.'),
+        requestMs: positiveInt(
+          "Longest time a request's work (queue wait and compute, whole stream) may take; then it is cancelled (504). Default 120000.",
+        ),
+        receiveMs: positiveInt(
+          "Longest time to receive a request's headers, and then its body; a slower client gets 408 RECUR_E_SERVE_RECEIVE_TIMEOUT and is disconnected. Default 30000.",
+        ),
         idleMs: positiveInt('How long an idle keep-alive connection stays open. Default 5000.'),
-        shutdownGraceMs: { type: 'integer', minimum: 0, maximum: 3600000, description: 'On SIGTERM, how long in-flight work may finish before it is cancelled. Default 10000.' },
-        drainDelayMs: { type: 'integer', minimum: 0, maximum: 3600000, description: 'On SIGTERM, how long the server keeps taking requests after /readyz turned 503, so that a load balancer (or Kubernetes) stops routing to it before it stops accepting; set it to the balancer\'s health-check interval plus margin. Default 5000.' },
+        shutdownGraceMs: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 3600000,
+          description: 'On SIGTERM, how long in-flight work may finish before it is cancelled. Default 10000.',
+        },
+        drainDelayMs: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 3600000,
+          description:
+            "On SIGTERM, how long the server keeps taking requests after /readyz turned 503, so that a load balancer (or Kubernetes) stops routing to it before it stops accepting; set it to the balancer's health-check interval plus margin. Default 5000.",
+        },
       },
     },
     chatTemplate: chatTemplateSchema,
-    workerNice: { type: 'integer', minimum: 0, maximum: 19, description: 'Nice value of the worker threads on Linux (0 leaves them as they are): the event loop then gets the CPU before the models when cores are oversubscribed. Default 5.' },
-    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'pino log level. Default info.' },
-    allowPlugins: { type: 'array', items: { type: 'string' }, description: 'Plugin modules the specs may import (as `--allow-plugin`).' },
-    allowRoots: { type: 'array', items: { type: 'string' }, description: 'Extra folders spec file references may point into, relative to this file.' },
+    workerNice: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 19,
+      description:
+        'Nice value of the worker threads on Linux (0 leaves them as they are): the event loop then gets the CPU before the models when cores are oversubscribed. Default 5.',
+    },
+    logLevel: {
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      description: 'pino log level. Default info.',
+    },
+    allowPlugins: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Plugin modules the specs may import (as `--allow-plugin`).',
+    },
+    allowRoots: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Extra folders spec file references may point into, relative to this file.',
+    },
   },
 } as const;

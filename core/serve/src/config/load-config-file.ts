@@ -21,13 +21,20 @@ export async function loadConfigFile(path: string): Promise<ConfigFileOptions> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw E.CONFIG_INVALID(`cannot read configuration file ${file}: ${(err as Error).message}`, { file }, { cause: err });
+    throw E.CONFIG_INVALID(
+      `cannot read configuration file ${file}: ${(err as Error).message}`,
+      { file },
+      { cause: err },
+    );
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw E.CONFIG_INVALID(`configuration file ${file} is not JSON: ${(err as Error).message}`, { file, expected: 'a JSON object' });
+    throw E.CONFIG_INVALID(`configuration file ${file} is not JSON: ${(err as Error).message}`, {
+      file,
+      expected: 'a JSON object',
+    });
   }
   return parseConfig(doc, file);
 }
@@ -35,14 +42,25 @@ export async function loadConfigFile(path: string): Promise<ConfigFileOptions> {
 /** Validates a configuration object; `file` is where relative paths resolve from. */
 export function parseConfig(doc: unknown, file: string): ConfigFileOptions {
   if (!validate(doc)) throw configErrors(validate.errors ?? [], file);
-  const cfg = doc as Record<string, unknown> & { pipelines?: ServedPipelineConfig[]; auth?: { apiKeys?: string[] }; allowRoots?: string[] };
+  const cfg = doc as Record<string, unknown> & {
+    pipelines?: ServedPipelineConfig[];
+    auth?: { apiKeys?: string[] };
+    allowRoots?: string[];
+  };
   const dir = dirname(file);
   const cors = cfg['cors'] as ServeOptions['cors'] | undefined;
   if (cors && cors.origins === '*' && cors.credentials === true) {
-    throw E.CONFIG_INVALID('cors: origins "*" cannot be combined with credentials: true (browsers refuse it); list the origins', { file, pointer: '/cors/credentials', expected: 'an explicit origins list' });
+    throw E.CONFIG_INVALID(
+      'cors: origins "*" cannot be combined with credentials: true (browsers refuse it); list the origins',
+      { file, pointer: '/cors/credentials', expected: 'an explicit origins list' },
+    );
   }
   if (cors && cors.origins === undefined) {
-    throw E.CONFIG_INVALID('cors needs "origins"', { file, pointer: '/cors/origins', expected: '"*" or ["https://chat.example.com"]' });
+    throw E.CONFIG_INVALID('cors needs "origins"', {
+      file,
+      pointer: '/cors/origins',
+      expected: '"*" or ["https://chat.example.com"]',
+    });
   }
   const pick = <K extends string>(key: K) => (cfg[key] !== undefined ? { [key]: cfg[key] } : {}) as Record<K, never>;
   return {
@@ -66,7 +84,10 @@ function configErrors(errors: readonly ErrorObject[], file: string): RecurError 
     .filter((e) => e.keyword !== 'oneOf' || errors.length === 1)
     .map((e) => {
       const pointer = e.instancePath || '/';
-      const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+          : '';
       return E.CONFIG_INVALID(`${pointer} ${e.message ?? 'is invalid'}${extra}`, { file, pointer: e.instancePath });
     });
   if (list.length === 1) return list[0]!;

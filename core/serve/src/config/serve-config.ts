@@ -91,7 +91,9 @@ export interface ServeConfig {
 }
 
 /** What a caller may leave out of a `ServeConfig`. */
-export type ServeOptions = Partial<Omit<ServeConfig, 'limits' | 'timeouts' | 'chatTemplate' | 'registry' | 'pipelines' | 'cors'>> & {
+export type ServeOptions = Partial<
+  Omit<ServeConfig, 'limits' | 'timeouts' | 'chatTemplate' | 'registry' | 'pipelines' | 'cors'>
+> & {
   readonly pipelines: readonly ServedPipelineConfig[];
   readonly registry: RegistrySource;
   readonly limits?: Partial<ServeLimits>;
@@ -100,12 +102,28 @@ export type ServeOptions = Partial<Omit<ServeConfig, 'limits' | 'timeouts' | 'ch
   readonly cors?: Partial<CorsConfig> & { readonly origins: CorsConfig['origins'] };
 };
 
-export const DEFAULT_LIMITS: ServeLimits = Object.freeze({ bodyBytes: 1024 * 1024, maxInputTokens: 2048, maxTokens: 1024, maxInputs: 256, maxConcurrent: 64, maxQueue: 256 });
-export const DEFAULT_TIMEOUTS: ServeTimeouts = Object.freeze({ requestMs: 120_000, receiveMs: 30_000, idleMs: 5_000, shutdownGraceMs: 10_000, drainDelayMs: 5_000 });
+export const DEFAULT_LIMITS: ServeLimits = Object.freeze({
+  bodyBytes: 1024 * 1024,
+  maxInputTokens: 2048,
+  maxTokens: 1024,
+  maxInputs: 256,
+  maxConcurrent: 64,
+  maxQueue: 256,
+});
+export const DEFAULT_TIMEOUTS: ServeTimeouts = Object.freeze({
+  requestMs: 120_000,
+  receiveMs: 30_000,
+  idleMs: 5_000,
+  shutdownGraceMs: 10_000,
+  drainDelayMs: 5_000,
+});
 
 /** Fills every default; the env variable RECUR_SERVE_API_KEYS adds comma-separated keys. */
 export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const envKeys = (env['RECUR_SERVE_API_KEYS'] ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const envKeys = (env['RECUR_SERVE_API_KEYS'] ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   return {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8080,

@@ -94,7 +94,9 @@ export class Histogram extends Metric {
     const out: string[] = [];
     for (const [key, d] of this.data) {
       const sep = key ? ',' : '';
-      this.buckets.forEach((le, i) => out.push(`${this.name}_bucket{${key}${sep}le="${formatValue(le)}"} ${d.counts[i]}`));
+      this.buckets.forEach((le, i) =>
+        out.push(`${this.name}_bucket{${key}${sep}le="${formatValue(le)}"} ${d.counts[i]}`),
+      );
       out.push(`${this.name}_bucket{${key}${sep}le="+Inf"} ${d.count}`);
       out.push(series(`${this.name}_sum`, key, d.sum));
       out.push(series(`${this.name}_count`, key, d.count));
@@ -121,7 +123,11 @@ export class MetricRegistry {
   render(): string {
     const lines: string[] = [];
     for (const m of this.metrics) {
-      lines.push(`# HELP ${m.name} ${m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${m.name} ${m.type}`, ...m.render());
+      lines.push(
+        `# HELP ${m.name} ${m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
+        `# TYPE ${m.name} ${m.type}`,
+        ...m.render(),
+      );
     }
     return lines.join('\n') + '\n';
   }

@@ -46,7 +46,13 @@ export class ServedPipeline {
   }
 
   /** Starts every replica and waits until each has loaded the pipeline. */
-  static async start(config: ServedPipelineConfig, init: WorkerInit, limits: ServeLimits, metrics: ServeMetrics, logger: Logger): Promise<ServedPipeline> {
+  static async start(
+    config: ServedPipelineConfig,
+    init: WorkerInit,
+    limits: ServeLimits,
+    metrics: ServeMetrics,
+    logger: Logger,
+  ): Promise<ServedPipeline> {
     const count = config.replicas ?? 1;
     const started = await Promise.allSettled(Array.from({ length: count }, () => PipelineWorker.start(init, logger)));
     const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -86,7 +92,8 @@ export class ServedPipeline {
 
   private admit<T>(signal: AbortSignal | undefined, start: (w: PipelineWorker) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(E.SHUTTING_DOWN('the server is shutting down and takes no new work', {}));
-    if (!this.ready) return Promise.reject(E.NOT_READY(`pipeline "${this.name}" is restarting; retry shortly`, { retryAfter: 1 }));
+    if (!this.ready)
+      return Promise.reject(E.NOT_READY(`pipeline "${this.name}" is restarting; retry shortly`, { retryAfter: 1 }));
     const timed = (w: PipelineWorker) => {
       const began = performance.now();
       const work = start(w);
@@ -101,7 +108,12 @@ export class ServedPipeline {
     if (this.queue.length >= this.limits.maxQueue) {
       this.metrics.rejected.inc({ pipeline: this.name });
       const retryAfter = this.retryAfterSeconds();
-      return Promise.reject(E.BUSY(`pipeline "${this.name}" is busy: ${this.queue.length} requests wait already (limits.maxQueue ${this.limits.maxQueue}); retry after ${retryAfter} s`, { limit: this.limits.maxQueue, retryAfter }));
+      return Promise.reject(
+        E.BUSY(
+          `pipeline "${this.name}" is busy: ${this.queue.length} requests wait already (limits.maxQueue ${this.limits.maxQueue}); retry after ${retryAfter} s`,
+          { limit: this.limits.maxQueue, retryAfter },
+        ),
+      );
     }
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
@@ -114,7 +126,9 @@ export class ServedPipeline {
         onAbort: () => {
           const at = this.queue.indexOf(waiter);
           if (at >= 0) this.queue.splice(at, 1);
-          reject(signal?.reason instanceof Error ? signal.reason : E.CANCELLED('cancelled while waiting in the queue', {}));
+          reject(
+            signal?.reason instanceof Error ? signal.reason : E.CANCELLED('cancelled while waiting in the queue', {}),
+          );
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
@@ -169,7 +183,10 @@ export class ServedPipeline {
           this.pump();
         },
         (err: unknown) => {
-          this.logger.error('pipeline worker failed to restart', { pipeline: this.name, error: (err as Error).message });
+          this.logger.error('pipeline worker failed to restart', {
+            pipeline: this.name,
+            error: (err as Error).message,
+          });
           this.restart(slot);
         },
       );

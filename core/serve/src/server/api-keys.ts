@@ -18,7 +18,10 @@ export function apiKeyHook(keys: readonly string[]) {
     if (request.method === 'OPTIONS' || OPEN_PATHS.has(request.url.split('?')[0]!)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (!match) throw E.UNAUTHORIZED('this server requires an API key: send Authorization: Bearer <key>', { expected: 'Authorization: Bearer <key>' });
+    if (!match)
+      throw E.UNAUTHORIZED('this server requires an API key: send Authorization: Bearer <key>', {
+        expected: 'Authorization: Bearer <key>',
+      });
     const given = digest(match[1]!);
     let ok = false;
     for (const key of accepted) ok = timingSafeEqual(key, given) || ok;

@@ -4,7 +4,11 @@ import type { RecurError } from '@recur/runtime';
 import { ServeErrors as E } from '../errors.js';
 import { toHttpError } from './http-errors.js';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** Answers on the bare socket (no route has the request) in the server's error shape, then closes it. */
 function answerAndClose(socket: Socket, error: RecurError, status?: number): void {
@@ -20,7 +24,9 @@ function answerAndClose(socket: Socket, error: RecurError, status?: number): voi
 }
 
 function receiveTimeout(receiveMs: number, what: string): RecurError {
-  return E.RECEIVE_TIMEOUT(`the request's ${what} did not arrive within ${receiveMs} ms (timeouts.receiveMs)`, { limit: receiveMs });
+  return E.RECEIVE_TIMEOUT(`the request's ${what} did not arrive within ${receiveMs} ms (timeouts.receiveMs)`, {
+    limit: receiveMs,
+  });
 }
 
 /**
@@ -34,7 +40,14 @@ export function clientErrorHandler(receiveMs: number) {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return answerAndClose(socket, receiveTimeout(receiveMs, 'headers'));
     const overflow = err.code === 'HPE_HEADER_OVERFLOW';
-    answerAndClose(socket, E.BAD_HTTP(overflow ? 'the request headers are too large' : `the request is not valid HTTP (${err.code ?? err.message})`, {}), overflow ? 431 : 400);
+    answerAndClose(
+      socket,
+      E.BAD_HTTP(
+        overflow ? 'the request headers are too large' : `the request is not valid HTTP (${err.code ?? err.message})`,
+        {},
+      ),
+      overflow ? 431 : 400,
+    );
   };
 }
 

@@ -63,7 +63,9 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
   });
 
   app.setErrorHandler(errorHandler(config.limits.bodyBytes));
-  app.setNotFoundHandler((request, reply) => sendError(reply, E.ROUTE_NOT_FOUND(`no route ${request.method} ${request.url.split('?')[0]}`, {})));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, E.ROUTE_NOT_FOUND(`no route ${request.method} ${request.url.split('?')[0]}`, {})),
+  );
 
   healthRoutes(app, ctx);
   pipelineRoutes(app, ctx);

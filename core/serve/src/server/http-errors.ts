@@ -18,19 +18,34 @@ export interface ErrorBody {
   };
 }
 
-const TYPES: Record<number, string> = { 401: 'authentication_error', 404: 'not_found_error', 429: 'rate_limit_error', 499: 'cancelled', 503: 'service_unavailable', 504: 'timeout' };
+const TYPES: Record<number, string> = {
+  401: 'authentication_error',
+  404: 'not_found_error',
+  429: 'rate_limit_error',
+  499: 'cancelled',
+  503: 'service_unavailable',
+  504: 'timeout',
+};
 
 /** An error as an HTTP status and body; anything that is not a RecurError or a client error is a 500. */
-export function toHttpError(err: unknown, bodyLimit?: number): { status: number; body: ErrorBody; retryAfter?: number } {
+export function toHttpError(
+  err: unknown,
+  bodyLimit?: number,
+): { status: number; body: ErrorBody; retryAfter?: number } {
   const recur = asRecurError(err, bodyLimit);
   const status = (recur as RecurError & { httpStatus?: number }).httpStatus ?? httpStatusOf(recur.code);
   const { code: _c, message: _m, ...details } = recur.toJSON();
   const pointer = typeof details['pointer'] === 'string' ? (details['pointer'] as string) : undefined;
-  const param = typeof details['param'] === 'string' ? (details['param'] as string) : pointer ? pointerToParam(pointer) : null;
+  const param =
+    typeof details['param'] === 'string' ? (details['param'] as string) : pointer ? pointerToParam(pointer) : null;
   const message = recur instanceof RecurAggregateError ? recur.message : recur.message.split('\n')[0]!;
   const type = TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
   const retryAfter = typeof details['retryAfter'] === 'number' ? (details['retryAfter'] as number) : undefined;
-  return { status, body: { error: { ...details, message, type, param, code: recur.code } }, ...(retryAfter !== undefined ? { retryAfter } : {}) };
+  return {
+    status,
+    body: { error: { ...details, message, type, param, code: recur.code } },
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  };
 }
 
 /** Sends an error answer (used by the error and not-found handlers). */
@@ -63,22 +78,37 @@ export function pointerToParam(pointer: string): string {
 /** Fastify's own errors (body size, JSON syntax, schema validation, media type) as coded RecurErrors. */
 function asRecurError(err: unknown, bodyLimit?: number): RecurError {
   if (RecurError.is(err)) return err;
-  const e = err as FastifyError & { validation?: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[]; validationContext?: string };
+  const e = err as FastifyError & {
+    validation?: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[];
+    validationContext?: string;
+  };
   if (e.validation && e.validation.length > 0) {
     const v = e.validation[0]!;
     const missing = v.keyword === 'required' ? `/${String(v.params['missingProperty'])}` : '';
     const extra = v.keyword === 'additionalProperties' ? `/${String(v.params['additionalProperty'])}` : '';
     const pointer = `${v.instancePath}${missing}${extra}`;
     const param = pointerToParam(pointer) || e.validationContext || 'body';
-    const allowed = v.keyword === 'enum' ? `: ${(v.params['allowedValues'] as unknown[]).map((x) => JSON.stringify(x)).join(', ')}` : '';
-    const what = v.keyword === 'required' ? 'is required' : v.keyword === 'additionalProperties' ? 'is not a known field' : `${v.message ?? 'is invalid'}${allowed}`;
+    const allowed =
+      v.keyword === 'enum'
+        ? `: ${(v.params['allowedValues'] as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`
+        : '';
+    const what =
+      v.keyword === 'required'
+        ? 'is required'
+        : v.keyword === 'additionalProperties'
+          ? 'is not a known field'
+          : `${v.message ?? 'is invalid'}${allowed}`;
     return E.INVALID_REQUEST(`${param} ${what}`, { pointer, param });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return E.BODY_TOO_LARGE(`the request body is larger than the limit of ${bodyLimit} bytes (limits.bodyBytes)`, { limit: bodyLimit });
+      return E.BODY_TOO_LARGE(`the request body is larger than the limit of ${bodyLimit} bytes (limits.bodyBytes)`, {
+        limit: bodyLimit,
+      });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return E.UNSUPPORTED_MEDIA_TYPE('the request body must be JSON: send Content-Type: application/json', { expected: 'application/json' });
+      return E.UNSUPPORTED_MEDIA_TYPE('the request body must be JSON: send Content-Type: application/json', {
+        expected: 'application/json',
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return E.MALFORMED_JSON('the request body is empty but Content-Type says JSON', { expected: 'a JSON object' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -18,7 +18,8 @@ export function nestingTooDeepAt(text: string, max: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -43,7 +44,13 @@ export function boundedJsonBodies(app: FastifyInstance, maxDepth = MAX_BODY_DEPT
     const text = body as string;
     const at = nestingTooDeepAt(text, maxDepth);
     if (at >= 0) {
-      done(E.BODY_TOO_DEEP(`the request body nests arrays or objects more than ${maxDepth} levels deep (at byte ${at})`, { limit: maxDepth, expected: `at most ${maxDepth} levels of nesting` }), undefined);
+      done(
+        E.BODY_TOO_DEEP(`the request body nests arrays or objects more than ${maxDepth} levels deep (at byte ${at})`, {
+          limit: maxDepth,
+          expected: `at most ${maxDepth} levels of nesting`,
+        }),
+        undefined,
+      );
       return;
     }
     parse(request, text, done);

@@ -72,7 +72,10 @@ export class RequestWork {
       case 'timeout':
         return E.TIMEOUT('the request did not finish within timeouts.requestMs and was cancelled', {});
       case 'shutdown':
-        return E.SHUTTING_DOWN('the server is shutting down; the request was cancelled at the end of the grace period', {});
+        return E.SHUTTING_DOWN(
+          'the server is shutting down; the request was cancelled at the end of the grace period',
+          {},
+        );
       default:
         return E.CANCELLED('the client closed the connection', {});
     }

@@ -61,7 +61,10 @@ export class ServeContext {
     if (p) return p;
     const known = [...this.pipelines.keys()];
     const near = nearestNames(name, known);
-    throw E.PIPELINE_NOT_FOUND(`no pipeline is named "${name}"${near.length ? `; did you mean "${near[0]}"?` : ''} Served: ${known.join(', ')}`, { suggestions: near, param: 'name' });
+    throw E.PIPELINE_NOT_FOUND(
+      `no pipeline is named "${name}"${near.length ? `; did you mean "${near[0]}"?` : ''} Served: ${known.join(', ')}`,
+      { suggestions: near, param: 'name' },
+    );
   }
 
   /** The generation pipeline an OpenAI `model` names. */
@@ -69,10 +72,19 @@ export class ServeContext {
     const generation = [...this.pipelines.values()].filter((p) => p.info.generates);
     const p = this.pipelines.get(name);
     if (p && !p.info.generates) {
-      throw E.NOT_GENERATION(`"${name}" is a ${p.info.task} pipeline; OpenAI routes serve text generation. Call POST /v1/pipelines/${name} instead`, { param: 'model' });
+      throw E.NOT_GENERATION(
+        `"${name}" is a ${p.info.task} pipeline; OpenAI routes serve text generation. Call POST /v1/pipelines/${name} instead`,
+        { param: 'model' },
+      );
     }
     if (p) return p;
-    const near = nearestNames(name, generation.map((g) => g.name));
-    throw E.MODEL_NOT_FOUND(`no model is named "${name}"${near.length ? `; did you mean "${near[0]}"?` : ''} Models: ${generation.map((g) => g.name).join(', ') || '(none)'}`, { suggestions: near, param: 'model' });
+    const near = nearestNames(
+      name,
+      generation.map((g) => g.name),
+    );
+    throw E.MODEL_NOT_FOUND(
+      `no model is named "${name}"${near.length ? `; did you mean "${near[0]}"?` : ''} Models: ${generation.map((g) => g.name).join(', ') || '(none)'}`,
+      { suggestions: near, param: 'model' },
+    );
   }
 }

@@ -53,10 +53,17 @@ export interface StartOptions {
 export async function startServer(options: ServeOptions, start: StartOptions = {}): Promise<RecurServer> {
   const config = resolveServeConfig(options);
   if (!isLoopback(config.host) && config.apiKeys.length === 0) {
-    throw E.KEYS_REQUIRED(`binding ${config.host} makes the server reachable from other machines, so it needs API keys: set auth.apiKeys in the configuration or RECUR_SERVE_API_KEYS`, { expected: 'API keys, or host 127.0.0.1' });
+    throw E.KEYS_REQUIRED(
+      `binding ${config.host} makes the server reachable from other machines, so it needs API keys: set auth.apiKeys in the configuration or RECUR_SERVE_API_KEYS`,
+      { expected: 'API keys, or host 127.0.0.1' },
+    );
   }
-  if (config.pipelines.length === 0) throw E.CONFIG_INVALID('no pipeline to serve: give spec files or a "pipelines" list', { pointer: '/pipelines' });
-  const log = pino({ level: config.logLevel, base: { service: 'recur-serve' } }, start.logStream ?? pino.destination({ dest: 1, sync: false }));
+  if (config.pipelines.length === 0)
+    throw E.CONFIG_INVALID('no pipeline to serve: give spec files or a "pipelines" list', { pointer: '/pipelines' });
+  const log = pino(
+    { level: config.logLevel, base: { service: 'recur-serve' } },
+    start.logStream ?? pino.destination({ dest: 1, sync: false }),
+  );
   const metrics = new ServeMetrics();
   const pipelines = await loadPipelines(config, metrics, recurLogger(log));
   let app: FastifyInstance | undefined;
@@ -80,7 +87,10 @@ export async function startServer(options: ServeOptions, start: StartOptions = {
     const drain = async () => {
       if (closing) return closing;
       ctx.leaveBalancer();
-      log.info({ drainDelayMs: config.timeouts.drainDelayMs }, 'draining: /readyz answers 503; requests are still served until the delay ends');
+      log.info(
+        { drainDelayMs: config.timeouts.drainDelayMs },
+        'draining: /readyz answers 503; requests are still served until the delay ends',
+      );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, config.timeouts.drainDelayMs);
         endDelay = () => {
@@ -112,18 +122,44 @@ function listenError(err: unknown, host: string, port: number): unknown {
   const code = (err as NodeJS.ErrnoException)?.code;
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (code === 'EADDRINUSE') {
-    return E.PORT_IN_USE(`port ${port} on ${host} is already in use by another process (another recur serve?): stop it, or choose another port with --port (or "port" in the configuration; 0 picks a free port)`, { port, host, expected: 'a free port' }, { cause: err });
+    return E.PORT_IN_USE(
+      `port ${port} on ${host} is already in use by another process (another recur serve?): stop it, or choose another port with --port (or "port" in the configuration; 0 picks a free port)`,
+      { port, host, expected: 'a free port' },
+      { cause: err },
+    );
   }
-  if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'EPERM' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied (ports below 1024 need privileges; use a port from 1024 up)' : `this machine has no address ${host} (${code})`;
+  if (
+    code === 'EACCES' ||
+    code === 'EADDRNOTAVAIL' ||
+    code === 'EPERM' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN'
+  ) {
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied (ports below 1024 need privileges; use a port from 1024 up)'
+        : `this machine has no address ${host} (${code})`;
     return E.LISTEN_FAILED(`cannot listen on ${where}: ${why}`, { port, host }, { cause: err });
   }
   return err;
 }
 
-async function loadPipelines(config: ServeConfig, metrics: ServeMetrics, logger: Logger): Promise<Map<string, ServedPipeline>> {
-  const init = (spec: string) => ({ specPath: spec, registry: config.registry, allowPlugins: config.allowPlugins, allowRoots: config.allowRoots, overrides: config.overrides, nice: config.workerNice });
-  const started = await Promise.allSettled(config.pipelines.map((p) => ServedPipeline.start(p, init(p.spec), config.limits, metrics, logger)));
+async function loadPipelines(
+  config: ServeConfig,
+  metrics: ServeMetrics,
+  logger: Logger,
+): Promise<Map<string, ServedPipeline>> {
+  const init = (spec: string) => ({
+    specPath: spec,
+    registry: config.registry,
+    allowPlugins: config.allowPlugins,
+    allowRoots: config.allowRoots,
+    overrides: config.overrides,
+    nice: config.workerNice,
+  });
+  const started = await Promise.allSettled(
+    config.pipelines.map((p) => ServedPipeline.start(p, init(p.spec), config.limits, metrics, logger)),
+  );
   const loaded = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.findIndex((r) => r.status === 'rejected');
   const byName = new Map<string, ServedPipeline>();
@@ -136,9 +172,16 @@ async function loadPipelines(config: ServeConfig, metrics: ServeMetrics, logger:
     await Promise.all(loaded.map((p) => p.close()));
     if (failed >= 0) {
       const reason = (started[failed] as PromiseRejectedResult).reason as Error & { code?: string };
-      throw E.LOAD_FAILED(`pipeline ${config.pipelines[failed]!.spec} did not load: ${reason.code ? `${reason.code} ` : ''}${reason.message}`, { file: config.pipelines[failed]!.spec, cause: reason.code }, { cause: reason });
+      throw E.LOAD_FAILED(
+        `pipeline ${config.pipelines[failed]!.spec} did not load: ${reason.code ? `${reason.code} ` : ''}${reason.message}`,
+        { file: config.pipelines[failed]!.spec, cause: reason.code },
+        { cause: reason },
+      );
     }
-    throw E.DUPLICATE_NAME(`two served pipelines are named "${duplicate}"; give one another "name" in the configuration's pipelines list`, { pointer: '/pipelines' });
+    throw E.DUPLICATE_NAME(
+      `two served pipelines are named "${duplicate}"; give one another "name" in the configuration's pipelines list`,
+      { pointer: '/pipelines' },
+    );
   }
   return byName;
 }
@@ -164,6 +207,7 @@ async function shutdown(ctx: ServeContext, app: FastifyInstance, log: PinoLogger
 
 /** The runtime's Logger surface on top of pino (worker messages, pipeline warnings). */
 function recurLogger(log: PinoLogger): Logger {
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, data?: Record<string, unknown>) => log[level](data ?? {}, msg);
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, data?: Record<string, unknown>) =>
+    log[level](data ?? {}, msg);
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -74,7 +74,14 @@ export class GenerationJobs {
       const completionTokens = end?.generatedTokens ?? Math.max(pieces, counter?.count(text) ?? 0);
       const promptTokens = end?.promptTokens ?? counter?.count(prompt) ?? 0;
       const limit = settings.maxNewTokens;
-      const finishReason: FinishReason = end?.reason !== undefined ? (end.reason === 'length' ? 'length' : 'stop') : limit !== undefined && completionTokens >= limit ? 'length' : 'stop';
+      const finishReason: FinishReason =
+        end?.reason !== undefined
+          ? end.reason === 'length'
+            ? 'length'
+            : 'stop'
+          : limit !== undefined && completionTokens >= limit
+            ? 'length'
+            : 'stop';
       this.flush();
       this.post({ type: 'generated', id, finishReason, promptTokens, completionTokens });
     } catch (err) {

@@ -12,15 +12,26 @@ export async function importRegistry(source: RegistrySource): Promise<PluginRegi
   try {
     mod = (await import(source.module)) as Record<string, unknown>;
   } catch (err) {
-    throw E.REGISTRY_MODULE(`cannot import the registry module ${source.module}: ${(err as Error).message}`, { expected: 'a file: URL or an installed package name' }, { cause: err });
+    throw E.REGISTRY_MODULE(
+      `cannot import the registry module ${source.module}: ${(err as Error).message}`,
+      { expected: 'a file: URL or an installed package name' },
+      { cause: err },
+    );
   }
   const factory = mod[name];
   if (typeof factory !== 'function') {
-    throw E.REGISTRY_MODULE(`the registry module ${source.module} has no function export "${name}"`, { expected: `export function ${name}(): PluginRegistry` });
+    throw E.REGISTRY_MODULE(`the registry module ${source.module} has no function export "${name}"`, {
+      expected: `export function ${name}(): PluginRegistry`,
+    });
   }
   const registry: unknown = await (factory as () => unknown)();
-  if (!(registry instanceof PluginRegistry) && !(registry && typeof (registry as PluginRegistry).resolve === 'function')) {
-    throw E.REGISTRY_MODULE(`${name}() in ${source.module} did not return a PluginRegistry`, { expected: 'a PluginRegistry from @recur/runtime' });
+  if (
+    !(registry instanceof PluginRegistry) &&
+    !(registry && typeof (registry as PluginRegistry).resolve === 'function')
+  ) {
+    throw E.REGISTRY_MODULE(`${name}() in ${source.module} did not return a PluginRegistry`, {
+      expected: 'a PluginRegistry from @recur/runtime',
+    });
   }
   return registry as PluginRegistry;
 }

@@ -78,7 +78,13 @@ export class PipelineWorker {
       };
       const failed = (err: Error) => {
         cleanup();
-        reject(E.LOAD_FAILED(`the worker for ${init.specPath} stopped while loading: ${err.message}`, { file: init.specPath }, { cause: err }));
+        reject(
+          E.LOAD_FAILED(
+            `the worker for ${init.specPath} stopped while loading: ${err.message}`,
+            { file: init.specPath },
+            { cause: err },
+          ),
+        );
       };
       const exited = (code: number) => failed(new Error(`exit code ${code}`));
       const cleanup = () => {
@@ -108,7 +114,11 @@ export class PipelineWorker {
 
   /** One generation in the worker; pieces arrive through `onPieces` as they are made. */
   generate(prompt: string, settings: GenerateSettings, handlers: GenerateHandlers = {}): Promise<GenerationSummary> {
-    return this.send((id) => ({ type: 'generate', id, prompt, settings }), handlers.signal, handlers.onPieces) as Promise<GenerationSummary>;
+    return this.send(
+      (id) => ({ type: 'generate', id, prompt, settings }),
+      handlers.signal,
+      handlers.onPieces,
+    ) as Promise<GenerationSummary>;
   }
 
   /**
@@ -128,9 +138,15 @@ export class PipelineWorker {
     return this.closing;
   }
 
-  private send(make: (id: number) => ToWorker, signal?: AbortSignal, onPieces?: (text: string, tokens: number) => void): Promise<unknown> {
-    if (!this.alive) return Promise.reject(E.NOT_READY(`the worker of pipeline "${this.info.name}" is not running`, {}));
-    if (signal?.aborted) return Promise.reject(RuntimeErrors.ABORTED('the request was cancelled before it started', {}));
+  private send(
+    make: (id: number) => ToWorker,
+    signal?: AbortSignal,
+    onPieces?: (text: string, tokens: number) => void,
+  ): Promise<unknown> {
+    if (!this.alive)
+      return Promise.reject(E.NOT_READY(`the worker of pipeline "${this.info.name}" is not running`, {}));
+    if (signal?.aborted)
+      return Promise.reject(RuntimeErrors.ABORTED('the request was cancelled before it started', {}));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       let onAbort: (() => void) | undefined;
@@ -182,7 +198,13 @@ export class PipelineWorker {
         this.finish(m.id, (p) => p.resolve(m.value));
         break;
       case 'generated':
-        this.finish(m.id, (p) => p.resolve({ finishReason: m.finishReason, promptTokens: m.promptTokens, completionTokens: m.completionTokens } satisfies GenerationSummary));
+        this.finish(m.id, (p) =>
+          p.resolve({
+            finishReason: m.finishReason,
+            promptTokens: m.promptTokens,
+            completionTokens: m.completionTokens,
+          } satisfies GenerationSummary),
+        );
         break;
       case 'failed':
         this.finish(m.id, (p) => p.reject(deserializeError(m.error)));

@@ -81,9 +81,20 @@ export type FromWorker =
    * turn of the worker's loop (a step of the continuous batch), not one per token.
    */
   | { readonly type: 'pieces'; readonly items: readonly GeneratedPiece[] }
-  | { readonly type: 'generated'; readonly id: number; readonly finishReason: FinishReason; readonly promptTokens: number; readonly completionTokens: number }
+  | {
+      readonly type: 'generated';
+      readonly id: number;
+      readonly finishReason: FinishReason;
+      readonly promptTokens: number;
+      readonly completionTokens: number;
+    }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
   /** Inputs the worker ran as one batch (run requests). */
   | { readonly type: 'batch'; readonly size: number }
-  | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly msg: string; readonly data?: Record<string, unknown> }
+  | {
+      readonly type: 'log';
+      readonly level: 'debug' | 'info' | 'warn' | 'error';
+      readonly msg: string;
+      readonly data?: Record<string, unknown>;
+    }
   | { readonly type: 'closed' };

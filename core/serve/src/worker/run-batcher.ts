@@ -42,7 +42,11 @@ export class RunBatcher {
     const at = this.queue.findIndex((c) => c.id === id);
     if (at >= 0) {
       this.queue.splice(at, 1);
-      this.post({ type: 'failed', id, error: { code: 'RECUR_E_ABORTED', message: 'cancelled while waiting', httpStatus: 499, details: {} } });
+      this.post({
+        type: 'failed',
+        id,
+        error: { code: 'RECUR_E_ABORTED', message: 'cancelled while waiting', httpStatus: 499, details: {} },
+      });
       return true;
     }
     const call = this.running.get(id);
@@ -69,7 +73,7 @@ export class RunBatcher {
     const key = this.queue[0]!.key;
     const batch: RunCall[] = [];
     let size = 0;
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const call = this.queue[i]!;
       if (call.key !== key || (batch.length > 0 && size + call.size > this.maxBatch)) {
         i++;
@@ -102,6 +106,10 @@ export class RunBatcher {
 /** Equal for option objects with equal JSON content, whatever the key order. */
 function stableKey(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }

@@ -18,7 +18,11 @@ export function httpStatusOf(code: string): number {
  */
 export function serializeError(err: unknown): SerializedError {
   if (RecurError.is(err)) {
-    const { code: _code, message: _message, ...details } = JSON.parse(JSON.stringify(err.toJSON())) as Record<string, unknown>;
+    const {
+      code: _code,
+      message: _message,
+      ...details
+    } = JSON.parse(JSON.stringify(err.toJSON())) as Record<string, unknown>;
     return { code: err.code, message: err.message.split('\n')[0]!, httpStatus: httpStatusOf(err.code), details };
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -1,4 +1,11 @@
-import { PipelineContext, type Backend, type Logger, type Pipeline, type PluginRegistry, type TokenizerPart } from '@recur/runtime';
+import {
+  PipelineContext,
+  type Backend,
+  type Logger,
+  type Pipeline,
+  type PluginRegistry,
+  type TokenizerPart,
+} from '@recur/runtime';
 
 /** Counts tokens of text with the pipeline's own tokenizer, for `usage` in OpenAI answers. */
 export interface TokenCounter {
@@ -16,7 +23,11 @@ const NO_BACKEND: Backend = {
  * same registry), or undefined when the pipeline has none there. The pipeline keeps its parts to
  * itself, and counting must not go through a generation.
  */
-export async function tokenCounterFor(pipeline: Pipeline, registry: PluginRegistry, logger: Logger): Promise<TokenCounter | undefined> {
+export async function tokenCounterFor(
+  pipeline: Pipeline,
+  registry: PluginRegistry,
+  logger: Logger,
+): Promise<TokenCounter | undefined> {
   const block = pipeline.spec['tokenizer'];
   if (!block || typeof block !== 'object') return undefined;
   try {

@@ -43,7 +43,7 @@ function lowerPriority(nice: number | undefined): void {
   try {
     setPriority(0, nice);
   } catch (err) {
-    logger.warn('could not lower the worker thread\'s priority', { error: (err as Error).message });
+    logger.warn("could not lower the worker thread's priority", { error: (err as Error).message });
   }
 }
 

@@ -51,9 +51,14 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
     const rule = gradRule(node.opType)!;
     const dy = node.outputs.map((o) => sumOnce(builder, grads, o));
     const out = rule({ ctx, node, dy, needs, needsOuter, backprop });
-    const result: RuleResult = Array.isArray(out) ? { inputs: out as readonly (Contribution | undefined)[] } : (out as RuleResult);
-    result.inputs.forEach((c, k) => { if (needs[k]) add(node.inputs[k]!, c); });
-    if (result.outer) for (const [name, list] of result.outer) if (needsOuter.has(name)) for (const c of list) add(name, c);
+    const result: RuleResult = Array.isArray(out)
+      ? { inputs: out as readonly (Contribution | undefined)[] }
+      : (out as RuleResult);
+    result.inputs.forEach((c, k) => {
+      if (needs[k]) add(node.inputs[k]!, c);
+    });
+    if (result.outer)
+      for (const [name, list] of result.outer) if (needsOuter.has(name)) for (const c of list) add(name, c);
   }
 
   const out = new Map<string, Contribution[]>();
@@ -73,7 +78,10 @@ function checkRules(nodes: readonly NodeRecord[], active: ReadonlySet<string>, s
   const hint = NATIVE_RECURRENT.has(node.opType)
     ? 'the native recurrent operators have no gradient: build the encoder on its Scan path (`path: "scan"`), as recur train does'
     : 'a part built from differentiable graph-builder ops';
-  throw TrainErrors.NO_GRADIENT(`no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`, { pointer: node.name, operator: node.opType, expected: hint });
+  throw TrainErrors.NO_GRADIENT(
+    `no gradient rule for operator ${node.opType} (node ${node.name}), which lies between the loss and the parameters`,
+    { pointer: node.name, operator: node.opType, expected: hint },
+  );
 }
 
 /**
@@ -82,7 +90,11 @@ function checkRules(nodes: readonly NodeRecord[], active: ReadonlySet<string>, s
  * reverse pass would otherwise reach the node after a rule of another part failed on the unknown
  * shapes it leaves behind.
  */
-function missingRule(nodes: readonly NodeRecord[], active: ReadonlySet<string>, seeds: ReadonlySet<string>): NodeRecord | undefined {
+function missingRule(
+  nodes: readonly NodeRecord[],
+  active: ReadonlySet<string>,
+  seeds: ReadonlySet<string>,
+): NodeRecord | undefined {
   const needed = new Set(seeds);
   const missing: NodeRecord[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
@@ -106,7 +118,8 @@ function bodyActive(body: GraphBuilder): Set<string> {
   const active = new Set([...body.inputs.map((v) => v.name), ...outerReads(body)]);
   for (const node of body.nodes) {
     if (NON_DIFFERENTIABLE.has(node.opType)) continue;
-    if ([...node.inputs, ...implicitInputs(node)].some((n) => active.has(n))) for (const o of node.outputs) if (o) active.add(o);
+    if ([...node.inputs, ...implicitInputs(node)].some((n) => active.has(n)))
+      for (const o of node.outputs) if (o) active.add(o);
   }
   return active;
 }
@@ -115,7 +128,11 @@ function bodyActive(body: GraphBuilder): Set<string> {
  * A 2-D Transpose whose output gradient is only deferred matmuls (W^T used as a weight, as in x W^T)
  * hands them on flipped, so no [K, N] gradient is computed and then transposed.
  */
-function passTransposedFactors(node: NodeRecord, grads: Map<string, Contribution[]>, add: (name: string, c: Contribution) => void): boolean {
+function passTransposedFactors(
+  node: NodeRecord,
+  grads: Map<string, Contribution[]>,
+  add: (name: string, c: Contribution) => void,
+): boolean {
   if (node.opType !== 'Transpose') return false;
   const perm = node.attrs['perm'] as number[] | undefined;
   if (!perm || perm.length !== 2 || perm[0] !== 1) return false;
@@ -130,7 +147,12 @@ function passTransposedFactors(node: NodeRecord, grads: Map<string, Contribution
  * log-probability): dx = dy - softmax * rowsum(dy) computed as a scatter-add of the updates into
  * -softmax * rowsum(updates), three passes over the logits and no zero tensor.
  */
-function fuseLogSoftmaxScatter(node: NodeRecord, grads: Map<string, Contribution[]>, add: (name: string, c: Contribution) => void, ctx: GradContext): boolean {
+function fuseLogSoftmaxScatter(
+  node: NodeRecord,
+  grads: Map<string, Contribution[]>,
+  add: (name: string, c: Contribution) => void,
+  ctx: GradContext,
+): boolean {
   if (node.opType !== 'LogSoftmax') return false;
   const list = grads.get(node.outputs[0]!) ?? [];
   const sparse = list[0];

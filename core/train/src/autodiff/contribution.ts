@@ -53,8 +53,20 @@ export function sumContributions(g: GraphBuilder, list: readonly Contribution[] 
   for (const transposed of [false, true]) {
     const group = list.filter((c): c is DeferredMatMul => isDeferred(c) && c.transposed === transposed);
     if (group.length === 0) continue;
-    const a = group.length === 1 ? group[0]!.a : g.concat(group.map((c) => c.a), 0);
-    const b = group.length === 1 ? group[0]!.b : g.concat(group.map((c) => c.b), 0);
+    const a =
+      group.length === 1
+        ? group[0]!.a
+        : g.concat(
+            group.map((c) => c.a),
+            0,
+          );
+    const b =
+      group.length === 1
+        ? group[0]!.b
+        : g.concat(
+            group.map((c) => c.b),
+            0,
+          );
     values.push(transposed ? g.gemm(b, a, undefined, { transA: true }) : g.gemm(a, b, undefined, { transA: true }));
   }
   for (const c of list) {

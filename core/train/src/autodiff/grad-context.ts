@@ -1,4 +1,12 @@
-import { GraphBuilder, tensor, typedArrayFor, type DType, type NodeRecord, type TensorData, type Value } from '@recur/runtime';
+import {
+  GraphBuilder,
+  tensor,
+  typedArrayFor,
+  type DType,
+  type NodeRecord,
+  type TensorData,
+  type Value,
+} from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
 import { Scope, type InfoDim, type ValueInfo } from '@recur/runtime/internal';
 
@@ -29,7 +37,11 @@ export class GradContext {
   /** The rank of a forward value; a rule that needs it fails with a coded error when it is unknown. */
   rank(name: string, node: NodeRecord): number {
     const dims = this.info(name)?.dims;
-    if (!dims) throw TrainErrors.GRAPH_UNSUPPORTED(`${node.opType} node ${node.name}: the rank of '${name}' is not known statically`, { pointer: node.name, expected: 'graph inputs and parameters with declared shapes' });
+    if (!dims)
+      throw TrainErrors.GRAPH_UNSUPPORTED(
+        `${node.opType} node ${node.name}: the rank of '${name}' is not known statically`,
+        { pointer: node.name, expected: 'graph inputs and parameters with declared shapes' },
+      );
     return dims.length;
   }
 
@@ -67,7 +79,10 @@ export class GradContext {
     const xDims = this.info(x)?.dims;
     if (!xDims || !dyDims) {
       if (xDims && dyDims === undefined) return this.sumToDynamic(dy, undefined, x, xDims.length, node);
-      throw TrainErrors.GRAPH_UNSUPPORTED(`${node.opType} node ${node.name}: cannot undo broadcasting of '${x}' without its rank`, { pointer: node.name });
+      throw TrainErrors.GRAPH_UNSUPPORTED(
+        `${node.opType} node ${node.name}: cannot undo broadcasting of '${x}' without its rank`,
+        { pointer: node.name },
+      );
     }
     const lead = dyDims.length - xDims.length;
     const axes: number[] = [];
@@ -84,10 +99,19 @@ export class GradContext {
   }
 
   private sumToDynamic(dy: Value, dyRank: number | undefined, x: string, xRank: number, node: NodeRecord): Value {
-    if (dyRank === undefined) throw TrainErrors.GRAPH_UNSUPPORTED(`${node.opType} node ${node.name}: cannot undo broadcasting without the rank of its output`, { pointer: node.name });
+    if (dyRank === undefined)
+      throw TrainErrors.GRAPH_UNSUPPORTED(
+        `${node.opType} node ${node.name}: cannot undo broadcasting without the rank of its output`,
+        { pointer: node.name },
+      );
     const g = this.g;
     let d = dy;
-    if (dyRank > xRank) d = g.reduceSum(d, Array.from({ length: dyRank - xRank }, (_, i) => i), false);
+    if (dyRank > xRank)
+      d = g.reduceSum(
+        d,
+        Array.from({ length: dyRank - xRank }, (_, i) => i),
+        false,
+      );
     const differs = g.not(g.equal(g.shape(this.v(x)), g.shape(d)));
     const axes = g.reshape(g.op1('NonZero', [differs]), [-1]);
     return g.op1('ReduceSum', [d, axes], { keepdims: 1, noop_with_empty_axes: 1 });

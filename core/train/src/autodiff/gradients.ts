@@ -29,10 +29,16 @@ export function addGradients(g: GraphBuilder, loss: Value, wrt: readonly string[
   inferGraph(g, scope);
   const lossInfo = scope.get(loss.name);
   if (!isFloat(lossInfo) || (lossInfo!.dims && knownSize(lossInfo!.dims) !== 1)) {
-    throw TrainErrors.NOT_DIFFERENTIABLE(`the loss '${loss.name}' must be a float scalar; it is ${lossInfo ? `${lossInfo.dtype} [${lossInfo.dims?.join(', ') ?? '?'}]` : 'unknown'}`, { expected: 'float32 or float64 with one element' });
+    throw TrainErrors.NOT_DIFFERENTIABLE(
+      `the loss '${loss.name}' must be a float scalar; it is ${lossInfo ? `${lossInfo.dtype} [${lossInfo.dims?.join(', ') ?? '?'}]` : 'unknown'}`,
+      { expected: 'float32 or float64 with one element' },
+    );
   }
   for (const name of wrt) {
-    if (!scope.get(name)) throw TrainErrors.NOT_DIFFERENTIABLE(`'${name}' is not a value of the graph`, { suggestions: g.params.map((p) => p.name).slice(0, 5) });
+    if (!scope.get(name))
+      throw TrainErrors.NOT_DIFFERENTIABLE(`'${name}' is not a value of the graph`, {
+        suggestions: g.params.map((p) => p.name).slice(0, 5),
+      });
   }
   const nodes = [...g.nodes];
   const one = g.constant(scalarTensor(lossInfo!.dtype, 1, lossInfo!.dims?.map(() => 1) ?? []), 'seed');

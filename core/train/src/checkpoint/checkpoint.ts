@@ -30,7 +30,11 @@ export interface Checkpoint {
  * written beside its final name and renamed into place, so an interrupted write never leaves a broken
  * checkpoint.
  */
-export async function saveCheckpoint(path: string, trainer: Trainer, extra: Readonly<Record<string, string>> = {}): Promise<void> {
+export async function saveCheckpoint(
+  path: string,
+  trainer: Trainer,
+  extra: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const tensors: Record<string, TensorData> = {};
   for (const p of trainer.params) tensors[PARAM + p.name] = { dtype: 'float32', dims: p.dims, data: p.value };
   for (const [name, t] of Object.entries(trainer.optimizer.stateTensors())) tensors[OPTIM + name] = t;
@@ -49,7 +53,11 @@ export async function saveCheckpoint(path: string, trainer: Trainer, extra: Read
 
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const store = await readSafetensors(path);
-  if (store.metadata[CHECKPOINT_KEYS.format] !== '1') throw TrainErrors.CHECKPOINT_INVALID(`${path} is not a Recur training checkpoint (no ${CHECKPOINT_KEYS.format} metadata)`, { file: path });
+  if (store.metadata[CHECKPOINT_KEYS.format] !== '1')
+    throw TrainErrors.CHECKPOINT_INVALID(
+      `${path} is not a Recur training checkpoint (no ${CHECKPOINT_KEYS.format} metadata)`,
+      { file: path },
+    );
   const tensors: Record<string, TensorData> = {};
   for (const name of store.names()) tensors[name] = store.get(name)!;
   const extra: Record<string, string> = {};
@@ -61,19 +69,32 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
 export function restoreCheckpoint(trainer: Trainer, checkpoint: Checkpoint, source = 'checkpoint'): void {
   const saved = JSON.parse(checkpoint.metadata[CHECKPOINT_KEYS.optimizer] ?? '{}') as { name?: string };
   if (saved.name !== trainer.optimizer.config.name) {
-    throw TrainErrors.CHECKPOINT_INVALID(`${source} was written by optimizer "${saved.name}", this run uses "${trainer.optimizer.config.name}"`, { file: source });
+    throw TrainErrors.CHECKPOINT_INVALID(
+      `${source} was written by optimizer "${saved.name}", this run uses "${trainer.optimizer.config.name}"`,
+      { file: source },
+    );
   }
   for (const p of trainer.params) {
     const t = checkpoint.tensors[PARAM + p.name];
-    if (!t) throw TrainErrors.CHECKPOINT_INVALID(`${source} has no parameter ${p.name}: it belongs to another model`, { file: source, tensor: p.name });
-    if (t.dims.join() !== p.dims.join()) throw TrainErrors.CHECKPOINT_INVALID(`${source}: ${p.name} is [${t.dims.join(', ')}], the model declares [${p.dims.join(', ')}]`, { file: source, tensor: p.name });
+    if (!t)
+      throw TrainErrors.CHECKPOINT_INVALID(`${source} has no parameter ${p.name}: it belongs to another model`, {
+        file: source,
+        tensor: p.name,
+      });
+    if (t.dims.join() !== p.dims.join())
+      throw TrainErrors.CHECKPOINT_INVALID(
+        `${source}: ${p.name} is [${t.dims.join(', ')}], the model declares [${p.dims.join(', ')}]`,
+        { file: source, tensor: p.name },
+      );
     p.value.set(toFloat32(t));
   }
   const optimState: Record<string, TensorData> = {};
-  for (const [name, t] of Object.entries(checkpoint.tensors)) if (name.startsWith(OPTIM)) optimState[name.slice(OPTIM.length)] = t;
+  for (const [name, t] of Object.entries(checkpoint.tensors))
+    if (name.startsWith(OPTIM)) optimState[name.slice(OPTIM.length)] = t;
   trainer.optimizer.loadState(optimState, Number(checkpoint.metadata[CHECKPOINT_KEYS.optimizerSteps] ?? 0));
   const hex = checkpoint.metadata[CHECKPOINT_KEYS.rng] ?? '';
-  if (!/^[0-9a-f]{32}$/.test(hex)) throw TrainErrors.CHECKPOINT_INVALID(`${source} has no valid generator state`, { file: source });
+  if (!/^[0-9a-f]{32}$/.test(hex))
+    throw TrainErrors.CHECKPOINT_INVALID(`${source} has no valid generator state`, { file: source });
   trainer.rng = new Xoshiro128(Uint32Array.from({ length: 4 }, (_, i) => parseInt(hex.slice(i * 8, i * 8 + 8), 16)));
   trainer.stepCount = Number(checkpoint.metadata[CHECKPOINT_KEYS.step] ?? 0);
 }

@@ -28,11 +28,17 @@ export function parseLmCase(raw: Readonly<Record<string, unknown>>): LmTrainCase
   const name = String(raw['name']);
   const num = (key: string, dflt?: number): number => {
     const v = raw[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw TrainErrors.FIXTURE_INVALID(`train case ${name}: "${key}" must be a number`, { pointer: `/train/${name}/${key}` });
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw TrainErrors.FIXTURE_INVALID(`train case ${name}: "${key}" must be a number`, {
+        pointer: `/train/${name}/${key}`,
+      });
     return v;
   };
   const opt = (raw['optimizer'] ?? {}) as Record<string, unknown>;
-  if (typeof opt['name'] !== 'string') throw TrainErrors.FIXTURE_INVALID(`train case ${name}: "optimizer.name" is missing`, { pointer: `/train/${name}/optimizer` });
+  if (typeof opt['name'] !== 'string')
+    throw TrainErrors.FIXTURE_INVALID(`train case ${name}: "optimizer.name" is missing`, {
+      pointer: `/train/${name}/optimizer`,
+    });
   const optNum = (key: string): number | undefined => (typeof opt[key] === 'number' ? (opt[key] as number) : undefined);
   const betas = Array.isArray(opt['betas']) ? (opt['betas'] as number[]) : undefined;
   const optimizer: OptimizerConfig = {
@@ -48,10 +54,18 @@ export function parseLmCase(raw: Readonly<Record<string, unknown>>): LmTrainCase
   };
   const loss = typeof raw['loss'] === 'string' ? raw['loss'] : 'mean';
   return {
-    name, file: String(raw['file']), cell: String(raw['cell']),
-    vocab: num('vocab'), embed: num('embed'), hidden: num('hidden'), T: num('T'), B: num('B'),
-    layers: num('layers', 1), bidirectional: raw['bidirectional'] === true,
+    name,
+    file: String(raw['file']),
+    cell: String(raw['cell']),
+    vocab: num('vocab'),
+    embed: num('embed'),
+    hidden: num('hidden'),
+    T: num('T'),
+    B: num('B'),
+    layers: num('layers', 1),
+    bidirectional: raw['bidirectional'] === true,
     reduction: /^\s*sum/i.test(loss) ? 'sum' : 'mean',
-    optimizer, steps: optNum('steps') ?? 1,
+    optimizer,
+    steps: optNum('steps') ?? 1,
   };
 }

@@ -15,7 +15,12 @@ export type TorchRecurrentImport = (
  * module names are `embed`, `rnn` and `out`; the recurrent part goes through the recurrent package's
  * importer (gate order and bias layout), which is linear, so it maps gradients the same way.
  */
-export function torchLmTensors(store: WeightStore, prefix: string, c: LmTrainCase, importTorch: TorchRecurrentImport): Record<string, TensorData> {
+export function torchLmTensors(
+  store: WeightStore,
+  prefix: string,
+  c: LmTrainCase,
+  importTorch: TorchRecurrentImport,
+): Record<string, TensorData> {
   const need = (name: string): TensorData => {
     const t = store.get(prefix + name);
     if (!t) throw TrainErrors.FIXTURE_INVALID(`${store.source} has no tensor ${prefix + name}`, { file: store.source });

@@ -6,8 +6,19 @@
  */
 import { join } from 'node:path';
 import {
-  compareTensors, formatResult, OrtBackend, readSafetensors, runConformance, summaryLine,
-  type CaseResult, type ConformanceCase, type ConformanceHandler, type EncoderPart, type PluginRegistry, type TensorData, type Tolerance,
+  compareTensors,
+  formatResult,
+  OrtBackend,
+  readSafetensors,
+  runConformance,
+  summaryLine,
+  type CaseResult,
+  type ConformanceCase,
+  type ConformanceHandler,
+  type EncoderPart,
+  type PluginRegistry,
+  type TensorData,
+  type Tolerance,
 } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
 import { languageModelForward } from '../engine/lm-forward.js';
@@ -36,7 +47,8 @@ export interface TrainConformanceOptions {
 export function trainConformanceHandler(options: TrainConformanceOptions = {}): ConformanceHandler {
   return {
     kind: 'train',
-    description: 'Trains the tiny PyTorch language models (Embedding -> cell -> Linear): initial loss, every gradient, and the weights after the optimizer steps.',
+    description:
+      'Trains the tiny PyTorch language models (Embedding -> cell -> Linear): initial loss, every gradient, and the weights after the optimizer steps.',
     async run(testCase: ConformanceCase, env): Promise<readonly CaseResult[]> {
       const c = parseLmCase(testCase);
       const { registry, importTorch } = await recurrentDefaults(options);
@@ -57,10 +69,19 @@ export function conformanceHandlers(registry?: PluginRegistry): ConformanceHandl
  * @example
  * const { passed, failed } = await runTrainConformance('test/fixtures/pytorch', console.log);
  */
-export async function runTrainConformance(dir: string, out: (line: string) => void, options: TrainConformanceOptions = {}): Promise<{ passed: number; failed: number; skipped: number }> {
+export async function runTrainConformance(
+  dir: string,
+  out: (line: string) => void,
+  options: TrainConformanceOptions = {},
+): Promise<{ passed: number; failed: number; skipped: number }> {
   const backend = new OrtBackend();
   try {
-    const report = await runConformance(dir, { handlers: [trainConformanceHandler(options)], backend, kind: 'train', onResult: (r) => out(formatResult(r)) });
+    const report = await runConformance(dir, {
+      handlers: [trainConformanceHandler(options)],
+      backend,
+      kind: 'train',
+      onResult: (r) => out(formatResult(r)),
+    });
     out(summaryLine(report));
     return { passed: report.passed, failed: report.failed, skipped: report.skipped };
   } finally {
@@ -68,12 +89,30 @@ export async function runTrainConformance(dir: string, out: (line: string) => vo
   }
 }
 
-async function runCase(c: LmTrainCase, file: string, registry: PluginRegistry, importTorch: TorchRecurrentImport, threads: number): Promise<CaseResult> {
+async function runCase(
+  c: LmTrainCase,
+  file: string,
+  registry: PluginRegistry,
+  importTorch: TorchRecurrentImport,
+  threads: number,
+): Promise<CaseResult> {
   const store = await readSafetensors(file);
-  const encoder = await createPart(registry, 'encoder', {
-    type: 'recurrent', cell: { type: c.cell }, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, path: 'scan',
-  }, { inputDim: c.embed }) as EncoderPart;
-  const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: c.vocab, embed: c.embed, reduction: c.reduction }));
+  const encoder = (await createPart(
+    registry,
+    'encoder',
+    {
+      type: 'recurrent',
+      cell: { type: c.cell },
+      hidden: c.hidden,
+      layers: c.layers,
+      bidirectional: c.bidirectional,
+      path: 'scan',
+    },
+    { inputDim: c.embed },
+  )) as EncoderPart;
+  const graph = buildTrainingGraph((g) =>
+    languageModelForward(g, encoder, { vocab: c.vocab, embed: c.embed, reduction: c.reduction }),
+  );
   const init = torchLmTensors(store, 'init.', c, importTorch);
   const params = ParamSet.fromTensors(graph.params, (n) => init[n]);
   const initial = new Map([...params].map((p) => [p.name, Float32Array.from(p.value)]));
@@ -81,28 +120,52 @@ async function runCase(c: LmTrainCase, file: string, registry: PluginRegistry, i
   try {
     const ids = tensorOf(store, 'input.ids', file);
     const targets = tensorOf(store, 'input.targets', file);
-    const feeds = { ids, targets, lengths: { dtype: 'int32' as const, dims: [c.B], data: new Int32Array(c.B).fill(c.T) } };
+    const feeds = {
+      ids,
+      targets,
+      lengths: { dtype: 'int32' as const, dims: [c.B], data: new Int32Array(c.B).fill(c.T) },
+    };
     const problems: string[] = [];
     let worst = 0;
-    const check = (what: string, actual: TensorData, expected: TensorData, tol: Tolerance, exactWhere?: (i: number) => boolean) => {
+    const check = (
+      what: string,
+      actual: TensorData,
+      expected: TensorData,
+      tol: Tolerance,
+      exactWhere?: (i: number) => boolean,
+    ) => {
       const r = compareTensors(actual, expected, tol);
       worst = Math.max(worst, r.maxAbs);
       if (!r.ok) problems.push(`${what}: ${r.problem}`);
       if (exactWhere) {
         const a = actual.data as Float32Array;
         for (let i = 0; i < a.length; i++) {
-          if (exactWhere(i) && a[i] !== (expected.data as Float32Array)[i]) { problems.push(`${what}: element ${i} must stay exactly ${(expected.data as Float32Array)[i]}, is ${a[i]}`); break; }
+          if (exactWhere(i) && a[i] !== (expected.data as Float32Array)[i]) {
+            problems.push(`${what}: element ${i} must stay exactly ${(expected.data as Float32Array)[i]}, is ${a[i]}`);
+            break;
+          }
         }
       }
     };
 
     const first = await session.step(feeds);
-    check('loss0', { dtype: 'float32', dims: [1], data: Float32Array.of(first.loss) }, tensorOf(store, 'output.loss0', file), LOSS_GRAD_TOLERANCE);
+    check(
+      'loss0',
+      { dtype: 'float32', dims: [1], data: Float32Array.of(first.loss) },
+      tensorOf(store, 'output.loss0', file),
+      LOSS_GRAD_TOLERANCE,
+    );
     const grads = torchLmTensors(store, 'grad.', c, importTorch);
     for (const p of params) {
       const expected = grads[p.name]!;
       const exp = expected.data as Float32Array;
-      check(`grad ${p.name}`, { dtype: 'float32', dims: p.dims, data: p.grad }, expected, LOSS_GRAD_TOLERANCE, (i) => exp[i] === 0);
+      check(
+        `grad ${p.name}`,
+        { dtype: 'float32', dims: p.dims, data: p.grad },
+        expected,
+        LOSS_GRAD_TOLERANCE,
+        (i) => exp[i] === 0,
+      );
     }
 
     const optimizer = createOptimizer(c.optimizer);
@@ -116,12 +179,22 @@ async function runCase(c: LmTrainCase, file: string, registry: PluginRegistry, i
       const before = initial.get(p.name)!;
       const exp = expected.data as Float32Array;
       // Weights PyTorch left untouched (embedding rows outside the batch, without decay) stay exactly so.
-      check(`after ${p.name}`, { dtype: 'float32', dims: p.dims, data: p.value }, expected, WEIGHTS_TOLERANCE, (i) => exp[i] === before[i]);
+      check(
+        `after ${p.name}`,
+        { dtype: 'float32', dims: p.dims, data: p.value },
+        expected,
+        WEIGHTS_TOLERANCE,
+        (i) => exp[i] === before[i],
+      );
     }
     const summary = `${c.cell}, loss0 ${first.loss.toFixed(6)}, ${params.names.length} gradients, ${c.steps} ${c.optimizer.name} steps; max |err| ${worst.toExponential(2)}`;
     return problems.length === 0
       ? { name: c.name, status: 'passed', detail: summary }
-      : { name: c.name, status: 'failed', detail: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` };
+      : {
+          name: c.name,
+          status: 'failed',
+          detail: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+        };
   } finally {
     await session.release();
   }
@@ -134,7 +207,9 @@ function tensorOf(store: { get(name: string): TensorData | undefined }, name: st
 }
 
 /** The registry and importer of `@recur/recurrent`, unless the caller gave its own. */
-async function recurrentDefaults(options: TrainConformanceOptions): Promise<{ registry: PluginRegistry; importTorch: TorchRecurrentImport }> {
+async function recurrentDefaults(
+  options: TrainConformanceOptions,
+): Promise<{ registry: PluginRegistry; importTorch: TorchRecurrentImport }> {
   if (options.registry && options.importTorch) return { registry: options.registry, importTorch: options.importTorch };
   // A variable specifier: @recur/train does not depend on any plugin package at build time.
   const specifier = '@recur/recurrent';
@@ -142,8 +217,16 @@ async function recurrentDefaults(options: TrainConformanceOptions): Promise<{ re
   try {
     mod = (await import(specifier)) as typeof mod;
   } catch (err) {
-    throw TrainErrors.FIXTURE_INVALID(`train conformance needs the recurrent cells of ${specifier}, which could not be imported: ${(err as Error).message}`, {}, { cause: err });
+    throw TrainErrors.FIXTURE_INVALID(
+      `train conformance needs the recurrent cells of ${specifier}, which could not be imported: ${(err as Error).message}`,
+      {},
+      { cause: err },
+    );
   }
-  if (!mod.recurrentRegistry || !mod.importTorchRecurrent) throw TrainErrors.FIXTURE_INVALID(`${specifier} exports no recurrentRegistry/importTorchRecurrent`);
-  return { registry: options.registry ?? mod.recurrentRegistry(), importTorch: options.importTorch ?? mod.importTorchRecurrent };
+  if (!mod.recurrentRegistry || !mod.importTorchRecurrent)
+    throw TrainErrors.FIXTURE_INVALID(`${specifier} exports no recurrentRegistry/importTorchRecurrent`);
+  return {
+    registry: options.registry ?? mod.recurrentRegistry(),
+    importTorch: options.importTorch ?? mod.importTorchRecurrent,
+  };
 }

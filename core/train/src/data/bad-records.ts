@@ -65,8 +65,12 @@ export class BadRecords {
 /** Throws RECUR_E_DATA_EMPTY when a file gave no record (after skipping). */
 export function requireRecords<R>(result: ReadResult<R>): ReadResult<R> {
   if (result.records.length > 0) return result;
-  const skipped = Object.entries(result.skipped).map(([r, n]) => `${r}: ${n}`).join(', ');
-  throw TrainErrors.DATA_EMPTY(`${result.file}: no usable record${skipped ? ` (skipped ${skipped})` : ''}`, { file: result.file });
+  const skipped = Object.entries(result.skipped)
+    .map(([r, n]) => `${r}: ${n}`)
+    .join(', ');
+  throw TrainErrors.DATA_EMPTY(`${result.file}: no usable record${skipped ? ` (skipped ${skipped})` : ''}`, {
+    file: result.file,
+  });
 }
 
 /** True for text that holds nothing but whitespace. */

@@ -50,15 +50,28 @@ export function planEpoch(lengths: ArrayLike<number>, options: BatchPlanOptions,
   const random = epochRandom(options.seed, epoch);
   const order = Array.from({ length: lengths.length }, (_, i) => i);
   if (shuffle) shuffleInPlace(order, random);
-  const batches = bucketing.kind === 'boundaries'
-    ? boundaryBatches(order, lengths, bucketing.boundaries, options.batchSize)
-    : chunkBatches(order, lengths, options.batchSize, shuffle ? bucketing.chunkBatches ?? 50 : Infinity, bucketing.padMultiple ?? 1);
+  const batches =
+    bucketing.kind === 'boundaries'
+      ? boundaryBatches(order, lengths, bucketing.boundaries, options.batchSize)
+      : chunkBatches(
+          order,
+          lengths,
+          options.batchSize,
+          shuffle ? (bucketing.chunkBatches ?? 50) : Infinity,
+          bucketing.padMultiple ?? 1,
+        );
   const kept = options.dropLast ? batches.filter((b) => b.indices.length === options.batchSize) : batches;
   if (shuffle) shuffleInPlace(kept, random);
   return kept;
 }
 
-function chunkBatches(order: number[], lengths: ArrayLike<number>, batchSize: number, chunkBatchCount: number, padMultiple: number): Batch[] {
+function chunkBatches(
+  order: number[],
+  lengths: ArrayLike<number>,
+  batchSize: number,
+  chunkBatchCount: number,
+  padMultiple: number,
+): Batch[] {
   const chunkSize = Number.isFinite(chunkBatchCount) ? batchSize * chunkBatchCount : order.length;
   const batches: Batch[] = [];
   for (let start = 0; start < order.length; start += chunkSize) {
@@ -73,7 +86,12 @@ function chunkBatches(order: number[], lengths: ArrayLike<number>, batchSize: nu
   return batches;
 }
 
-function boundaryBatches(order: number[], lengths: ArrayLike<number>, boundaries: readonly number[], batchSize: number): Batch[] {
+function boundaryBatches(
+  order: number[],
+  lengths: ArrayLike<number>,
+  boundaries: readonly number[],
+  batchSize: number,
+): Batch[] {
   const buckets: number[][] = Array.from({ length: boundaries.length + 1 }, () => []);
   for (const i of order) {
     const b = boundaries.findIndex((limit) => lengths[i]! <= limit);
@@ -98,19 +116,27 @@ function maxOf(indices: readonly number[], lengths: ArrayLike<number>): number {
 
 function checkOptions(options: BatchPlanOptions): void {
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
-    throw TrainErrors.DATA_OPTIONS(`the batch size must be a positive integer, got ${options.batchSize}`, { expected: 'an integer >= 1' });
+    throw TrainErrors.DATA_OPTIONS(`the batch size must be a positive integer, got ${options.batchSize}`, {
+      expected: 'an integer >= 1',
+    });
   }
-  if (!Number.isInteger(options.seed)) throw TrainErrors.DATA_OPTIONS(`the seed must be an integer, got ${options.seed}`, { expected: 'an integer' });
+  if (!Number.isInteger(options.seed))
+    throw TrainErrors.DATA_OPTIONS(`the seed must be an integer, got ${options.seed}`, { expected: 'an integer' });
   const bucketing = options.bucketing;
   if (bucketing?.kind === 'boundaries') {
     const b = bucketing.boundaries;
     if (b.length === 0 || b.some((x, i) => !Number.isInteger(x) || x < 1 || (i > 0 && x <= b[i - 1]!))) {
-      throw TrainErrors.DATA_OPTIONS(`length bucket boundaries must be increasing positive integers, got [${b.join(', ')}]`, { expected: 'e.g. [16, 32, 64]' });
+      throw TrainErrors.DATA_OPTIONS(
+        `length bucket boundaries must be increasing positive integers, got [${b.join(', ')}]`,
+        { expected: 'e.g. [16, 32, 64]' },
+      );
     }
   } else if (bucketing?.kind === 'sorted-chunks') {
     const { chunkBatches: c = 50, padMultiple: p = 1 } = bucketing;
     if (!Number.isInteger(c) || c < 1 || !Number.isInteger(p) || p < 1) {
-      throw TrainErrors.DATA_OPTIONS(`chunkBatches and padMultiple must be positive integers, got ${c} and ${p}`, { expected: 'integers >= 1' });
+      throw TrainErrors.DATA_OPTIONS(`chunkBatches and padMultiple must be positive integers, got ${c} and ${p}`, {
+        expected: 'integers >= 1',
+      });
     }
   }
 }

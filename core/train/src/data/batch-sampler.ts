@@ -46,7 +46,11 @@ export class BatchSampler {
   private position: number;
   private plan: { readonly epoch: number; readonly batches: readonly Batch[] } | undefined;
 
-  constructor(lengths: ArrayLike<number>, private readonly options: BatchPlanOptions, resume?: BatchCursor) {
+  constructor(
+    lengths: ArrayLike<number>,
+    private readonly options: BatchPlanOptions,
+    resume?: BatchCursor,
+  ) {
     if (lengths.length === 0) throw TrainErrors.DATA_EMPTY('no sequences to batch');
     this.lengths = lengths;
     this.fingerprint = fingerprintLengths(lengths);
@@ -86,17 +90,30 @@ export class BatchSampler {
 
   /** Where to resume: the batch `next()` would hand out now. */
   cursor(): BatchCursor {
-    return { epoch: this.currentEpoch, batch: this.position, seed: this.options.seed, size: this.lengths.length, fingerprint: this.fingerprint };
+    return {
+      epoch: this.currentEpoch,
+      batch: this.position,
+      seed: this.options.seed,
+      size: this.lengths.length,
+      fingerprint: this.fingerprint,
+    };
   }
 
   private restore(cursor: BatchCursor): void {
     const problem =
-      cursor.seed !== this.options.seed ? `it was made with seed ${cursor.seed}, this run uses ${this.options.seed}`
-      : cursor.size !== this.lengths.length || cursor.fingerprint !== this.fingerprint ? `it was made on ${cursor.size} sequences with other lengths (fingerprint ${cursor.fingerprint}, now ${this.lengths.length} sequences, ${this.fingerprint})`
-      : !Number.isInteger(cursor.epoch) || cursor.epoch < 0 || !Number.isInteger(cursor.batch) || cursor.batch < 0 ? `epoch ${cursor.epoch} batch ${cursor.batch} is not a position`
-      : cursor.batch >= this.batchesOf(cursor.epoch).length ? `batch ${cursor.batch} is past the end of epoch ${cursor.epoch} (${this.batchesOf(cursor.epoch).length} batches)`
-      : undefined;
-    if (problem) throw TrainErrors.DATA_CURSOR_INVALID(`cannot resume from the saved batch cursor: ${problem}`, { expected: 'the same data, seed and batch options as the interrupted run' });
+      cursor.seed !== this.options.seed
+        ? `it was made with seed ${cursor.seed}, this run uses ${this.options.seed}`
+        : cursor.size !== this.lengths.length || cursor.fingerprint !== this.fingerprint
+          ? `it was made on ${cursor.size} sequences with other lengths (fingerprint ${cursor.fingerprint}, now ${this.lengths.length} sequences, ${this.fingerprint})`
+          : !Number.isInteger(cursor.epoch) || cursor.epoch < 0 || !Number.isInteger(cursor.batch) || cursor.batch < 0
+            ? `epoch ${cursor.epoch} batch ${cursor.batch} is not a position`
+            : cursor.batch >= this.batchesOf(cursor.epoch).length
+              ? `batch ${cursor.batch} is past the end of epoch ${cursor.epoch} (${this.batchesOf(cursor.epoch).length} batches)`
+              : undefined;
+    if (problem)
+      throw TrainErrors.DATA_CURSOR_INVALID(`cannot resume from the saved batch cursor: ${problem}`, {
+        expected: 'the same data, seed and batch options as the interrupted run',
+      });
     this.currentEpoch = cursor.epoch;
     this.position = cursor.batch;
   }
@@ -104,7 +121,11 @@ export class BatchSampler {
   private batchesOf(epoch: number): readonly Batch[] {
     if (this.plan?.epoch !== epoch) {
       const batches = planEpoch(this.lengths, this.options, epoch);
-      if (batches.length === 0) throw TrainErrors.DATA_OPTIONS(`no full batch of ${this.options.batchSize} among ${this.lengths.length} sequences (dropLast is set)`, { expected: 'a smaller batch size, or dropLast: false' });
+      if (batches.length === 0)
+        throw TrainErrors.DATA_OPTIONS(
+          `no full batch of ${this.options.batchSize} among ${this.lengths.length} sequences (dropLast is set)`,
+          { expected: 'a smaller batch size, or dropLast: false' },
+        );
       this.plan = { epoch, batches };
     }
     return this.plan.batches;

@@ -19,7 +19,10 @@ export interface Speech {
 }
 
 export function speechesOf(text: string): Speech[] {
-  return [...text.matchAll(SPEECH_HEADING)].map((m) => ({ at: m.index + m[0].length - m[1]!.length - 2, speaker: m[1]! }));
+  return [...text.matchAll(SPEECH_HEADING)].map((m) => ({
+    at: m.index + m[0].length - m[1]!.length - 2,
+    speaker: m[1]!,
+  }));
 }
 
 /**
@@ -33,12 +36,14 @@ export function speechesOf(text: string): Speech[] {
 export function castChanges(text: string): number[] {
   const speeches = speechesOf(text);
   const out: number[] = [];
-  const speakers = (from: number, to: number) => new Set(speeches.slice(Math.max(0, from), Math.max(0, to)).map((s) => s.speaker));
+  const speakers = (from: number, to: number) =>
+    new Set(speeches.slice(Math.max(0, from), Math.max(0, to)).map((s) => s.speaker));
   for (let i = CAST_NEAR; i + CAST_NEAR <= speeches.length; i++) {
     const before = speakers(i - CAST_FAR, i);
     const after = speakers(i, i + CAST_FAR);
     const shared = (near: Set<string>, far: Set<string>) => [...near].some((s) => far.has(s));
-    if (!shared(speakers(i, i + CAST_NEAR), before) && !shared(speakers(i - CAST_NEAR, i), after)) out.push(speeches[i]!.at);
+    if (!shared(speakers(i, i + CAST_NEAR), before) && !shared(speakers(i - CAST_NEAR, i), after))
+      out.push(speeches[i]!.at);
   }
   return out;
 }
@@ -49,9 +54,16 @@ export function castChanges(text: string): number[] {
  * shares no speaker with the end of the training text. `train + dev === text`.
  * RECUR_E_DATA_CAST_CHANGE_MISSING when the text has no cast change there.
  */
-export function splitDevAtCastChange(text: string, fraction: number, file = '<text>'): TextSplit & { readonly castChanges: readonly number[] } {
+export function splitDevAtCastChange(
+  text: string,
+  fraction: number,
+  file = '<text>',
+): TextSplit & { readonly castChanges: readonly number[] } {
   if (!(fraction > 0 && fraction < 1)) {
-    throw TrainErrors.DATA_OPTIONS(`${file}: the dev fraction must be between 0 and 1 (exclusive), got ${fraction}`, { file, expected: 'a number in (0, 1), e.g. 0.1' });
+    throw TrainErrors.DATA_OPTIONS(`${file}: the dev fraction must be between 0 and 1 (exclusive), got ${fraction}`, {
+      file,
+      expected: 'a number in (0, 1), e.g. 0.1',
+    });
   }
   const target = Math.floor(text.length * (1 - fraction));
   const changes = castChanges(text);
@@ -59,7 +71,11 @@ export function splitDevAtCastChange(text: string, fraction: number, file = '<te
   if (cut === undefined) {
     throw TrainErrors.DATA_CAST_CHANGE_MISSING(
       `${file}: no cast change at or before character ${target} (the last ${fraction} of the text): found ${changes.length} in the text, which has ${speechesOf(text).length} "NAME:" speech headings`,
-      { file, pointer: '/train/data/devBoundary', expected: 'devBoundary "line", a larger devFraction, or a dev file given with --dev' },
+      {
+        file,
+        pointer: '/train/data/devBoundary',
+        expected: 'devBoundary "line", a larger devFraction, or a dev file given with --dev',
+      },
     );
   }
   let devStartLine = 1;

@@ -34,7 +34,10 @@ export async function readLabeledJsonl(file: string, options: LabeledJsonlOption
 
 /** {@link readLabeledJsonl} over lines already read. */
 export function parseLabeledJsonl(data: DataLines, options: LabeledJsonlOptions): ReadResult<LabeledText> {
-  if (options.labels.length === 0) throw TrainErrors.DATA_OPTIONS(`${data.file}: a classification file needs the spec's labels, and none were given`, { file: data.file });
+  if (options.labels.length === 0)
+    throw TrainErrors.DATA_OPTIONS(`${data.file}: a classification file needs the spec's labels, and none were given`, {
+      file: data.file,
+    });
   const labels = new LabelResolver(options.labels);
   const textField = options.textField ?? 'text';
   const labelField = options.labelField ?? 'label';
@@ -46,7 +49,9 @@ export function parseLabeledJsonl(data: DataLines, options: LabeledJsonlOptions)
     if (text === undefined) return;
     const value = obj[labelField];
     if (typeof value !== 'string' && typeof value !== 'number') {
-      bad.report('json', line, `field "${labelField}" must be a label name or index, got ${describe(value)}`, { expected: `"${labelField}": a label name or index` });
+      bad.report('json', line, `field "${labelField}" must be a label name or index, got ${describe(value)}`, {
+        expected: `"${labelField}": a label name or index`,
+      });
       return;
     }
     const label = labels.resolve(value);
@@ -64,7 +69,10 @@ export function parseLabeledJsonl(data: DataLines, options: LabeledJsonlOptions)
  * Reads translation pairs from JSON Lines (`{"source": "...", "target": "..."}` per line; gzip or
  * not). Bad lines as in {@link readLabeledJsonl}.
  */
-export async function readParallelJsonl(file: string, options: ParallelJsonlOptions = {}): Promise<ReadResult<TextPair>> {
+export async function readParallelJsonl(
+  file: string,
+  options: ParallelJsonlOptions = {},
+): Promise<ReadResult<TextPair>> {
   return parseParallelJsonl(await readDataLines(file), options);
 }
 
@@ -86,11 +94,21 @@ export function parseParallelJsonl(data: DataLines, options: ParallelJsonlOption
 }
 
 /** Calls `visit` with each line that parses to a JSON object; reports the others. */
-function forEachObject(data: DataLines, bad: BadRecords, visit: (obj: Record<string, unknown>, line: number) => void): void {
+function forEachObject(
+  data: DataLines,
+  bad: BadRecords,
+  visit: (obj: Record<string, unknown>, line: number) => void,
+): void {
   data.lines.forEach((raw, i) => {
     const line = i + 1;
-    if (data.invalidUtf8.has(i)) { bad.report('encoding', line, 'not valid UTF-8'); return; }
-    if (isBlank(raw)) { bad.report('empty-line', line, 'empty line'); return; }
+    if (data.invalidUtf8.has(i)) {
+      bad.report('encoding', line, 'not valid UTF-8');
+      return;
+    }
+    if (isBlank(raw)) {
+      bad.report('empty-line', line, 'empty line');
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -99,17 +117,27 @@ function forEachObject(data: DataLines, bad: BadRecords, visit: (obj: Record<str
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      bad.report('json', line, `expected a JSON object, got ${describe(value)}`, { expected: 'one JSON object per line' });
+      bad.report('json', line, `expected a JSON object, got ${describe(value)}`, {
+        expected: 'one JSON object per line',
+      });
       return;
     }
     visit(value as Record<string, unknown>, line);
   });
 }
 
-function stringField(obj: Record<string, unknown>, field: string, line: number, bad: BadRecords, trim: boolean): string | undefined {
+function stringField(
+  obj: Record<string, unknown>,
+  field: string,
+  line: number,
+  bad: BadRecords,
+  trim: boolean,
+): string | undefined {
   const value = obj[field];
   if (typeof value !== 'string') {
-    bad.report('json', line, `field "${field}" must be a string, got ${describe(value)}`, { expected: `"${field}": a string` });
+    bad.report('json', line, `field "${field}" must be a string, got ${describe(value)}`, {
+      expected: `"${field}": a string`,
+    });
     return undefined;
   }
   const text = trim ? value.trim() : value;
@@ -124,5 +152,7 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 40))}` : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
+  return typeof value === 'string'
+    ? `the string ${JSON.stringify(value.slice(0, 40))}`
+    : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
 }

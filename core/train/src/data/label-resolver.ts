@@ -14,7 +14,8 @@ export class LabelResolver {
 
   /** The label's index, or undefined when it names no label. */
   resolve(value: string | number): number | undefined {
-    if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value < this.labels.length ? value : undefined;
+    if (typeof value === 'number')
+      return Number.isInteger(value) && value >= 0 && value < this.labels.length ? value : undefined;
     const trimmed = value.trim();
     const named = this.byName.get(trimmed);
     if (named !== undefined) return named;
@@ -30,7 +31,8 @@ export class LabelResolver {
     const shown = JSON.stringify(value);
     const expected = `one of ${this.labels.map((l) => JSON.stringify(l)).join(', ')} or an index 0..${this.labels.length - 1}`;
     const suggestions = typeof value === 'string' ? nearestNames(value.trim(), this.labels) : [];
-    const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => JSON.stringify(s)).join(' or ')}?` : '';
+    const hint =
+      suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => JSON.stringify(s)).join(' or ')}?` : '';
     return { message: `label ${shown} is not in the spec's labels (${expected})${hint}`, expected, suggestions };
   }
 }

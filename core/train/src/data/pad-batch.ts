@@ -16,14 +16,21 @@ export interface PaddedBatch {
  * Pads the sequences at `indices` to `time` steps with `padId`, time-major, as the parts expect at
  * their boundaries. A sequence longer than `time` is cut to its first `time` ids.
  */
-export function padTimeMajor(sequences: readonly ArrayLike<number>[], indices: readonly number[], padId: number, time: number): PaddedBatch {
-  if (!Number.isInteger(time) || time < 1) throw TrainErrors.DATA_OPTIONS(`the padded length must be a positive integer, got ${time}`);
+export function padTimeMajor(
+  sequences: readonly ArrayLike<number>[],
+  indices: readonly number[],
+  padId: number,
+  time: number,
+): PaddedBatch {
+  if (!Number.isInteger(time) || time < 1)
+    throw TrainErrors.DATA_OPTIONS(`the padded length must be a positive integer, got ${time}`);
   const batch = indices.length;
   const ids = new BigInt64Array(time * batch).fill(BigInt(padId));
   const lengths = new Int32Array(batch);
   indices.forEach((index, b) => {
     const seq = sequences[index];
-    if (seq === undefined) throw TrainErrors.DATA_OPTIONS(`batch index ${index} is outside the ${sequences.length} sequences`);
+    if (seq === undefined)
+      throw TrainErrors.DATA_OPTIONS(`batch index ${index} is outside the ${sequences.length} sequences`);
     const n = Math.min(seq.length, time);
     lengths[b] = n;
     for (let t = 0; t < n; t++) ids[t * batch + b] = BigInt(seq[t]!);

@@ -10,7 +10,11 @@ import { firstDataLine, resolveColumn } from './tsv-header.js';
  * RECUR_E_DATA_PARALLEL_MISMATCH, whatever `onBadRecord` says: the pairing itself is broken. An empty
  * or non-UTF-8 line on either side makes the pair bad (error, or skipped and counted).
  */
-export async function readParallelFiles(sourceFile: string, targetFile: string, options: CommonReadOptions = {}): Promise<ReadResult<TextPair>> {
+export async function readParallelFiles(
+  sourceFile: string,
+  targetFile: string,
+  options: CommonReadOptions = {},
+): Promise<ReadResult<TextPair>> {
   const [source, target] = await Promise.all([readDataLines(sourceFile), readDataLines(targetFile)]);
   return pairLines(source, target, options);
 }
@@ -39,12 +43,21 @@ export function pairLines(source: DataLines, target: DataLines, options: CommonR
 }
 
 function checkLine(data: DataLines, i: number, bad: BadRecords): boolean {
-  if (data.invalidUtf8.has(i)) { bad.report('encoding', i + 1, 'not valid UTF-8'); return false; }
-  if (isBlank(data.lines[i]!)) { bad.report('empty-line', i + 1, 'empty line (each line of a parallel corpus needs its translation)'); return false; }
+  if (data.invalidUtf8.has(i)) {
+    bad.report('encoding', i + 1, 'not valid UTF-8');
+    return false;
+  }
+  if (isBlank(data.lines[i]!)) {
+    bad.report('empty-line', i + 1, 'empty line (each line of a parallel corpus needs its translation)');
+    return false;
+  }
   return true;
 }
 
-function mergeCounts(a: Record<string, number | undefined>, b: Record<string, number | undefined>): Record<string, number> {
+function mergeCounts(
+  a: Record<string, number | undefined>,
+  b: Record<string, number | undefined>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const counts of [a, b]) for (const [k, v] of Object.entries(counts)) out[k] = (out[k] ?? 0) + (v ?? 0);
   return out;
@@ -89,29 +102,60 @@ export function parseParallelTsv(data: DataLines, options: ParallelTsvOptions = 
   const named = typeof options.sourceColumn === 'string' || typeof options.targetColumn === 'string';
   const mode = options.header ?? 'auto';
   const hasHeader = mode === 'auto' ? named || (firstRow !== undefined && firstRow.every(isHeaderName)) : mode;
-  if (hasHeader && firstRow === undefined) throw TrainErrors.DATA_OPTIONS(`${file}: a header row was expected, but the first line is empty or not UTF-8`, { file, line: 1 });
+  if (hasHeader && firstRow === undefined)
+    throw TrainErrors.DATA_OPTIONS(`${file}: a header row was expected, but the first line is empty or not UTF-8`, {
+      file,
+      line: 1,
+    });
   const header = hasHeader ? firstRow : undefined;
   const start = header ? 1 : 0;
   const records: TextPair[] = [];
   const columnLine = header ? 0 : firstDataLine(data, start);
   if (columnLine === undefined) return requireRecords({ file, records, skipped: bad.skipped });
   const columnCount = lines[columnLine]!.split('\t').length;
-  const sourceAt = resolveColumn(options.sourceColumn, header, ['source', 'src', 'input'], 0, columnCount, file, 'source');
-  const targetAt = resolveColumn(options.targetColumn, header, ['target', 'tgt', 'output'], sourceAt === 1 ? 0 : 1, columnCount, file, 'target');
+  const sourceAt = resolveColumn(
+    options.sourceColumn,
+    header,
+    ['source', 'src', 'input'],
+    0,
+    columnCount,
+    file,
+    'source',
+  );
+  const targetAt = resolveColumn(
+    options.targetColumn,
+    header,
+    ['target', 'tgt', 'output'],
+    sourceAt === 1 ? 0 : 1,
+    columnCount,
+    file,
+    'target',
+  );
 
   for (let i = start; i < lines.length; i++) {
     const line = i + 1;
     const raw = lines[i]!;
-    if (invalidUtf8.has(i)) { bad.report('encoding', line, 'not valid UTF-8'); continue; }
-    if (isBlank(raw)) { bad.report('empty-line', line, 'empty line'); continue; }
+    if (invalidUtf8.has(i)) {
+      bad.report('encoding', line, 'not valid UTF-8');
+      continue;
+    }
+    if (isBlank(raw)) {
+      bad.report('empty-line', line, 'empty line');
+      continue;
+    }
     const cells = raw.split('\t');
     if (cells.length !== columnCount) {
-      bad.report('columns', line, `${cells.length} tab-separated column(s), expected ${columnCount}`, { expected: `${columnCount} columns` });
+      bad.report('columns', line, `${cells.length} tab-separated column(s), expected ${columnCount}`, {
+        expected: `${columnCount} columns`,
+      });
       continue;
     }
     const source = trim ? cells[sourceAt]!.trim() : cells[sourceAt]!;
     const target = trim ? cells[targetAt]!.trim() : cells[targetAt]!;
-    if (isBlank(source) || isBlank(target)) { bad.report('empty-field', line, `the ${isBlank(source) ? 'source' : 'target'} text is empty`); continue; }
+    if (isBlank(source) || isBlank(target)) {
+      bad.report('empty-field', line, `the ${isBlank(source) ? 'source' : 'target'} text is empty`);
+      continue;
+    }
     records.push({ source, target, line });
   }
   return requireRecords({ file, records, skipped: bad.skipped });

@@ -55,13 +55,19 @@ export interface TextSplit {
  */
 export function splitDevTail(text: string, fraction: number, file = '<text>'): TextSplit {
   if (!(fraction > 0 && fraction < 1)) {
-    throw TrainErrors.DATA_OPTIONS(`${file}: the dev fraction must be between 0 and 1 (exclusive), got ${fraction}`, { file, expected: 'a number in (0, 1), e.g. 0.1' });
+    throw TrainErrors.DATA_OPTIONS(`${file}: the dev fraction must be between 0 and 1 (exclusive), got ${fraction}`, {
+      file,
+      expected: 'a number in (0, 1), e.g. 0.1',
+    });
   }
   const target = Math.max(1, Math.floor(text.length * (1 - fraction)));
   let cut = text.indexOf('\n', target - 1) + 1;
   if (cut === 0 || cut >= text.length) cut = text.lastIndexOf('\n', target - 2) + 1;
   if (cut <= 0 || cut >= text.length) {
-    throw TrainErrors.DATA_EMPTY(`${file}: cannot carve a dev split of ${fraction} off the end at a line boundary (the text has too few lines)`, { file });
+    throw TrainErrors.DATA_EMPTY(
+      `${file}: cannot carve a dev split of ${fraction} off the end at a line boundary (the text has too few lines)`,
+      { file },
+    );
   }
   const train = text.slice(0, cut);
   let devStartLine = 1;

@@ -19,13 +19,21 @@ export interface RandomWindowPlan {
  * the same order every epoch, and no state is carried: each window starts from zero. The same
  * (seed, epoch) gives the same plan, so a resumed run rebuilds it.
  */
-export function planRandomWindows(size: number, lanes: number, window: number, seed: number, epoch: number): RandomWindowPlan {
+export function planRandomWindows(
+  size: number,
+  lanes: number,
+  window: number,
+  seed: number,
+  epoch: number,
+): RandomWindowPlan {
   if (!Number.isInteger(lanes) || lanes < 1 || !Number.isInteger(window) || window < 1) {
     throw TrainErrors.DATA_OPTIONS(`lanes and window must be positive integers, got ${lanes} and ${window}`);
   }
   const positions = size - window; // a window needs `window` inputs and one more id for its last target
   if (positions < 1) {
-    throw TrainErrors.DATA_EMPTY(`a stream of ${size} ids is too short for a ${window}-step window`, { expected: 'a shorter window or more text' });
+    throw TrainErrors.DATA_EMPTY(`a stream of ${size} ids is too short for a ${window}-step window`, {
+      expected: 'a shorter window or more text',
+    });
   }
   const windows = Math.max(1, Math.floor((size - 1) / (lanes * window)));
   const random = epochRandom(seed, epoch, START_DRAWS);

@@ -37,7 +37,11 @@ export const MAX_DATA_BYTES = 1024 * 1024 * 1024;
  * but no valid archive: RECUR_E_DATA_GZIP.
  */
 export async function readDataBytes(file: string): Promise<Uint8Array> {
-  const tooLarge = () => RuntimeErrors.IO(`data file ${file} is larger than ${MAX_DATA_BYTES} bytes; split it into several --data files`, { file, limit: MAX_DATA_BYTES });
+  const tooLarge = () =>
+    RuntimeErrors.IO(`data file ${file} is larger than ${MAX_DATA_BYTES} bytes; split it into several --data files`, {
+      file,
+      limit: MAX_DATA_BYTES,
+    });
   let bytes: Uint8Array;
   try {
     const chunks: Buffer[] = [];
@@ -56,7 +60,11 @@ export async function readDataBytes(file: string): Promise<Uint8Array> {
   try {
     return await gunzipAsync(bytes, { maxOutputLength: MAX_DATA_BYTES });
   } catch (err) {
-    throw TrainErrors.DATA_GZIP(`${file}: starts like a gzip file but does not decompress (${(err as Error).message})`, { file }, { cause: err });
+    throw TrainErrors.DATA_GZIP(
+      `${file}: starts like a gzip file but does not decompress (${(err as Error).message})`,
+      { file },
+      { cause: err },
+    );
   }
 }
 

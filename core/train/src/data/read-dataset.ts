@@ -9,8 +9,17 @@ import { parseClassificationTsv } from './tsv-classification.js';
 
 /** What `recur train --data` / `recur eval --data` name for each task. */
 export type DatasetRequest =
-  | { readonly task: 'text-classification'; readonly files: readonly [string]; readonly labels: readonly string[]; readonly onBadRecord?: BadRecordPolicy }
-  | { readonly task: 'translation'; readonly files: readonly [string] | readonly [string, string]; readonly onBadRecord?: BadRecordPolicy }
+  | {
+      readonly task: 'text-classification';
+      readonly files: readonly [string];
+      readonly labels: readonly string[];
+      readonly onBadRecord?: BadRecordPolicy;
+    }
+  | {
+      readonly task: 'translation';
+      readonly files: readonly [string] | readonly [string, string];
+      readonly onBadRecord?: BadRecordPolicy;
+    }
   | { readonly task: 'text-generation'; readonly files: readonly [string]; readonly onBadRecord?: BadRecordPolicy };
 
 /** The records of a data set, by kind. */
@@ -33,7 +42,10 @@ export async function readDataset(request: DatasetRequest): Promise<Dataset> {
     case 'text-classification': {
       const lines = await readDataLines(request.files[0]);
       const options = { labels: request.labels, onBadRecord };
-      return { kind: 'labeled', data: isJsonl(lines) ? parseLabeledJsonl(lines, options) : parseClassificationTsv(lines, options) };
+      return {
+        kind: 'labeled',
+        data: isJsonl(lines) ? parseLabeledJsonl(lines, options) : parseClassificationTsv(lines, options),
+      };
     }
     case 'translation': {
       if (request.files.length === 2) {
@@ -41,10 +53,16 @@ export async function readDataset(request: DatasetRequest): Promise<Dataset> {
         return { kind: 'pairs', data: pairLines(source!, target!, { onBadRecord }) };
       }
       const lines = await readDataLines(request.files[0]);
-      return { kind: 'pairs', data: isJsonl(lines) ? parseParallelJsonl(lines, { onBadRecord }) : parseParallelTsv(lines, { onBadRecord }) };
+      return {
+        kind: 'pairs',
+        data: isJsonl(lines) ? parseParallelJsonl(lines, { onBadRecord }) : parseParallelTsv(lines, { onBadRecord }),
+      };
     }
     default:
-      throw TrainErrors.DATA_OPTIONS(`no data reader for the task ${JSON.stringify((request as { task: string }).task)}`, { expected: 'text-classification, translation or text-generation' });
+      throw TrainErrors.DATA_OPTIONS(
+        `no data reader for the task ${JSON.stringify((request as { task: string }).task)}`,
+        { expected: 'text-classification, translation or text-generation' },
+      );
   }
 }
 

@@ -49,18 +49,34 @@ export class StreamWindows {
   private epochNow = 0;
   private windowNow = 0;
 
-  constructor(private readonly ids: ArrayLike<number>, private readonly options: StreamWindowOptions, resume?: StreamCursor) {
+  constructor(
+    private readonly ids: ArrayLike<number>,
+    private readonly options: StreamWindowOptions,
+    resume?: StreamCursor,
+  ) {
     const { lanes, window } = options;
     if (!Number.isInteger(lanes) || lanes < 1 || !Number.isInteger(window) || window < 1) {
       throw TrainErrors.DATA_OPTIONS(`lanes and window must be positive integers, got ${lanes} and ${window}`);
     }
     if (ids.length < lanes * (window + (options.randomOffset ? window : 0)) + 1) {
-      throw TrainErrors.DATA_EMPTY(`a stream of ${ids.length} ids is too short for ${lanes} lanes of at least one ${window}-step window`, { expected: 'fewer lanes or a shorter window' });
+      throw TrainErrors.DATA_EMPTY(
+        `a stream of ${ids.length} ids is too short for ${lanes} lanes of at least one ${window}-step window`,
+        { expected: 'fewer lanes or a shorter window' },
+      );
     }
     if (resume) {
-      if (resume.seed !== options.seed || resume.size !== ids.length || !Number.isInteger(resume.epoch) || resume.epoch < 0
-        || !Number.isInteger(resume.window) || resume.window < 0 || resume.window >= this.layout(resume.epoch).windows) {
-        throw TrainErrors.DATA_CURSOR_INVALID(`cannot resume the stream at epoch ${resume.epoch} window ${resume.window}: the cursor was made for another stream or seed (size ${resume.size}, seed ${resume.seed})`);
+      if (
+        resume.seed !== options.seed ||
+        resume.size !== ids.length ||
+        !Number.isInteger(resume.epoch) ||
+        resume.epoch < 0 ||
+        !Number.isInteger(resume.window) ||
+        resume.window < 0 ||
+        resume.window >= this.layout(resume.epoch).windows
+      ) {
+        throw TrainErrors.DATA_CURSOR_INVALID(
+          `cannot resume the stream at epoch ${resume.epoch} window ${resume.window}: the cursor was made for another stream or seed (size ${resume.size}, seed ${resume.seed})`,
+        );
       }
       this.epochNow = resume.epoch;
       this.windowNow = resume.window;
@@ -91,7 +107,15 @@ export class StreamWindows {
         targets[t * lanes + b] = BigInt(this.ids[base + t + 1]!);
       }
     }
-    const out: StreamWindow = { inputs, targets, time, lanes, epoch: this.epochNow, step: this.windowNow, stepsInEpoch: windows };
+    const out: StreamWindow = {
+      inputs,
+      targets,
+      time,
+      lanes,
+      epoch: this.epochNow,
+      step: this.windowNow,
+      stepsInEpoch: windows,
+    };
     this.windowNow += 1;
     if (this.windowNow >= windows) {
       this.epochNow += 1;

@@ -16,7 +16,12 @@ export function looksLikeHeader(cells: readonly string[]): boolean {
  * `isDataRow` (for example "its label cell is a known label") and otherwise whether every cell reads
  * like a column name (SST-2's `sentence\tlabel`). Named columns imply a header.
  */
-export function detectHeader(mode: HeaderMode, firstRow: readonly string[] | undefined, isDataRow: (cells: readonly string[]) => boolean, namedColumns: boolean): boolean {
+export function detectHeader(
+  mode: HeaderMode,
+  firstRow: readonly string[] | undefined,
+  isDataRow: (cells: readonly string[]) => boolean,
+  namedColumns: boolean,
+): boolean {
   if (mode !== 'auto') return mode;
   if (namedColumns) return true;
   if (firstRow === undefined) return false;
@@ -44,14 +49,20 @@ export function resolveColumn(
   } else if (typeof ref === 'string') {
     index = names?.indexOf(ref.toLowerCase()) ?? -1;
     if (index < 0) {
-      throw TrainErrors.DATA_OPTIONS(`${file}: no ${role} column named ${JSON.stringify(ref)}${header ? ` (header: ${header.join(', ')})` : ' (the file has no header row)'}`, { file, expected: header?.join(', ') ?? 'a header row' });
+      throw TrainErrors.DATA_OPTIONS(
+        `${file}: no ${role} column named ${JSON.stringify(ref)}${header ? ` (header: ${header.join(', ')})` : ' (the file has no header row)'}`,
+        { file, expected: header?.join(', ') ?? 'a header row' },
+      );
     }
   } else {
     const found = names ? defaults.map((d) => names.indexOf(d)).find((i) => i >= 0) : undefined;
     index = found ?? fallback;
   }
   if (!Number.isInteger(index) || index < 0 || index >= columnCount) {
-    throw TrainErrors.DATA_OPTIONS(`${file}: the ${role} column ${index} does not exist (the file has ${columnCount} column(s))`, { file, expected: `0..${columnCount - 1}` });
+    throw TrainErrors.DATA_OPTIONS(
+      `${file}: the ${role} column ${index} does not exist (the file has ${columnCount} column(s))`,
+      { file, expected: `0..${columnCount - 1}` },
+    );
   }
   return index;
 }

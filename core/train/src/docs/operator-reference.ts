@@ -11,7 +11,7 @@ export function renderOperatorReference(): string {
     '# Differentiable operators',
     '',
     '`recur train` differentiates the graphs parts build, so a part (a plugin cell, embedding or head)',
-    'trains when every operator between the loss and its parameters is listed here. The graph builder\'s',
+    "trains when every operator between the loss and its parameters is listed here. The graph builder's",
     'typed helpers (`add`, `matMul`, `gemm`, `sigmoid`, `split`, ...) emit these operators; `g.op1(opType, ...)`',
     'may emit any ONNX operator, and one that is not listed runs at inference but fails `recur train` with',
     '`RECUR_E_TRAIN_UNTRAINABLE_OPERATOR`, naming the part and the operator.',
@@ -27,9 +27,12 @@ export function renderOperatorReference(): string {
     'Integer or boolean results and piecewise-constant functions: the reverse pass stops at them, so they',
     'may be used freely (masks, shapes, indices) but carry no gradient to what feeds them.',
     '',
-    [...NON_DIFFERENTIABLE].sort().map((op) => `\`${op}\``).join(', '),
+    [...NON_DIFFERENTIABLE]
+      .sort()
+      .map((op) => `\`${op}\``)
+      .join(', '),
     '',
-    'Check a part\'s gradients with `checkEncoderGradients`, `checkParamGradients` or the float64 `gradCheck`',
+    "Check a part's gradients with `checkEncoderGradients`, `checkParamGradients` or the float64 `gradCheck`",
     'from `@recur/train` (see the custom-cell guide, "Testing a cell").',
     '',
   ];

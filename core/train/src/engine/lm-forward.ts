@@ -32,12 +32,16 @@ export function languageModelForward(g: GraphBuilder, encoder: EncoderPart, size
   const x = g.gather(table, ids, 0);
   const D = encoder.outputDim;
   const masks: MaskInput[] = [];
-  const betweenLayers = (gg: GraphBuilder, seq: typeof x, layer: number) => applyDropout(gg, seq, `dropout.layer${layer}`, sizes.layerDropout ?? 0, ['T', 'B', D], masks);
+  const betweenLayers = (gg: GraphBuilder, seq: typeof x, layer: number) =>
+    applyDropout(gg, seq, `dropout.layer${layer}`, sizes.layerDropout ?? 0, ['T', 'B', D], masks);
   const encoded = encoder.build(g.scope('encoder'), x, lengths, undefined, { betweenLayers });
   const head = g.scope('head');
   const W = head.param('W', [sizes.vocab, D], { kind: 'xavier' });
   const b = head.param('b', [sizes.vocab], { kind: 'zeros' });
-  const features = g.reshape(applyDropout(g, encoded.sequence, 'dropout.output', sizes.outputDropout ?? 0, ['T', 'B', D], masks), [-1, D]);
+  const features = g.reshape(
+    applyDropout(g, encoded.sequence, 'dropout.output', sizes.outputDropout ?? 0, ['T', 'B', D], masks),
+    [-1, D],
+  );
   const logits = g.gemm(features, W, b, { transB: true }); // [T*B, vocab]
   return { loss: crossEntropyLoss(g, logits, g.reshape(targets, [-1]), sizes.reduction ?? 'mean'), masks };
 }

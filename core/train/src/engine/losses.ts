@@ -9,7 +9,13 @@ export const IGNORE_TARGET = -100;
  * autodiff fuses into three passes over the logits (and whose forward runs faster here than ONNX's
  * SoftmaxCrossEntropyLoss, which ONNX Runtime expands into a longer subgraph).
  */
-export function crossEntropyLoss(g: GraphBuilder, logits: Value, targets: Value, reduction: 'mean' | 'sum' = 'mean', dtype: DType = 'float32'): Value {
+export function crossEntropyLoss(
+  g: GraphBuilder,
+  logits: Value,
+  targets: Value,
+  reduction: 'mean' | 'sum' = 'mean',
+  dtype: DType = 'float32',
+): Value {
   const valid = g.not(g.equal(targets, g.scalar(IGNORE_TARGET, 'int64')));
   const safe = g.unsqueeze(g.where(valid, targets, g.scalar(0, 'int64')), [1]); // [N, 1]
   const picked = g.op1('GatherElements', [g.logSoftmax(logits, 1), safe], { axis: 1 }); // [N, 1]

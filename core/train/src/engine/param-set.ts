@@ -21,7 +21,11 @@ export class ParamSet implements Iterable<Param> {
     for (const d of decls) {
       const n = d.dims.reduce((a, b) => a * b, 1);
       const value = values(d);
-      if (value.length !== n) throw TrainErrors.CHECKPOINT_INVALID(`parameter ${d.name} has ${value.length} values, expected ${n} for [${d.dims.join(', ')}]`, { tensor: d.name });
+      if (value.length !== n)
+        throw TrainErrors.CHECKPOINT_INVALID(
+          `parameter ${d.name} has ${value.length} values, expected ${n} for [${d.dims.join(', ')}]`,
+          { tensor: d.name },
+        );
       this.byName.set(d.name, { name: d.name, dims: [...d.dims], value, grad: new Float32Array(n), frozen: false });
     }
   }
@@ -36,7 +40,11 @@ export class ParamSet implements Iterable<Param> {
     return new ParamSet(decls, (d) => {
       const t = tensors(d.name);
       if (!t) throw TrainErrors.CHECKPOINT_INVALID(`no tensor for parameter ${d.name}`, { tensor: d.name });
-      if (t.dims.join() !== d.dims.join()) throw TrainErrors.CHECKPOINT_INVALID(`tensor ${d.name} is [${t.dims.join(', ')}], the model declares [${d.dims.join(', ')}]`, { tensor: d.name });
+      if (t.dims.join() !== d.dims.join())
+        throw TrainErrors.CHECKPOINT_INVALID(
+          `tensor ${d.name} is [${t.dims.join(', ')}], the model declares [${d.dims.join(', ')}]`,
+          { tensor: d.name },
+        );
       return Float32Array.from(toFloat32(t));
     });
   }

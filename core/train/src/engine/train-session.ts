@@ -28,7 +28,11 @@ export class TrainSession {
     private readonly fetches: Record<string, ort.Tensor | null>,
   ) {}
 
-  static async create(graph: TrainingGraph, params: ParamSet, options: TrainSessionOptions = {}): Promise<TrainSession> {
+  static async create(
+    graph: TrainingGraph,
+    params: ParamSet,
+    options: TrainSessionOptions = {},
+  ): Promise<TrainSession> {
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(graph.bytes, {
@@ -37,12 +41,19 @@ export class TrainSession {
         graphOptimizationLevel: 'all',
       });
     } catch (err) {
-      throw RuntimeErrors.BACKEND_FAILED(`ONNX Runtime could not create the training session: ${(err as Error).message}`, {}, { cause: err });
+      throw RuntimeErrors.BACKEND_FAILED(
+        `ONNX Runtime could not create the training session: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     }
     const paramFeeds: Record<string, ort.Tensor> = {};
     for (const decl of graph.params) {
       const p = params.get(decl.name);
-      if (!p) throw RuntimeErrors.INTERNAL(`the training graph declares parameter ${decl.name}, which the parameter set lacks`);
+      if (!p)
+        throw RuntimeErrors.INTERNAL(
+          `the training graph declares parameter ${decl.name}, which the parameter set lacks`,
+        );
       paramFeeds[decl.name] = new ort.Tensor('float32', p.value, [...p.dims]);
     }
     const fetches: Record<string, ort.Tensor | null> = { [LOSS_OUTPUT]: null };
@@ -62,7 +73,11 @@ export class TrainSession {
     try {
       out = await this.session.run(feeds, this.fetches);
     } catch (err) {
-      throw RuntimeErrors.BACKEND_FAILED(`training step failed in ONNX Runtime: ${(err as Error).message}`, {}, { cause: err });
+      throw RuntimeErrors.BACKEND_FAILED(
+        `training step failed in ONNX Runtime: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     }
     const outputs: Record<string, TensorData> = {};
     for (const name of this.graph.extraOutputs) outputs[name] = fromOrt(out[name] as ort.Tensor);

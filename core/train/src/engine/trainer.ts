@@ -53,30 +53,52 @@ export class Trainer {
 
   static async create(graph: TrainingGraph, params: ParamSet, options: TrainerOptions): Promise<Trainer> {
     const session = await TrainSession.create(graph, params, options);
-    return new Trainer(session, graph, params, createOptimizer(options.optimizer), new Xoshiro128(options.seed ?? 0), options);
+    return new Trainer(
+      session,
+      graph,
+      params,
+      createOptimizer(options.optimizer),
+      new Xoshiro128(options.seed ?? 0),
+      options,
+    );
   }
 
   /** The learning rate of the next step. */
   get lr(): number {
     const total = this.options.totalSteps ?? 1;
-    return learningRate(this.options.optimizer.lr, this.options.schedule ?? {}, { step: this.stepCount, totalSteps: total, stepsPerEpoch: this.options.stepsPerEpoch ?? total });
+    return learningRate(this.options.optimizer.lr, this.options.schedule ?? {}, {
+      step: this.stepCount,
+      totalSteps: total,
+      stepsPerEpoch: this.options.stepsPerEpoch ?? total,
+    });
   }
 
   /**
    * One optimizer step on `batch` (ids, targets, lengths, ...); `batchDims` sizes the symbolic dimensions
    * of the dropout masks (`{ T: 35, B: 32 }`).
    */
-  async step(batch: Readonly<Record<string, TensorData>>, batchDims: Readonly<Record<string, number>>): Promise<TrainStepReport> {
+  async step(
+    batch: Readonly<Record<string, TensorData>>,
+    batchDims: Readonly<Record<string, number>>,
+  ): Promise<TrainStepReport> {
     const feeds: Record<string, TensorData> = { ...batch };
     for (const m of this.graph.masks) {
       const dims = m.dims.map((d) => (typeof d === 'number' ? d : batchDims[d]));
-      if (dims.some((d) => d === undefined)) throw TrainErrors.GRAPH_UNSUPPORTED(`dropout mask ${m.name} has dimensions [${m.dims.join(', ')}]; the batch gives ${JSON.stringify(batchDims)}`);
+      if (dims.some((d) => d === undefined))
+        throw TrainErrors.GRAPH_UNSUPPORTED(
+          `dropout mask ${m.name} has dimensions [${m.dims.join(', ')}]; the batch gives ${JSON.stringify(batchDims)}`,
+        );
       feeds[m.name] = dropoutMask(this.rng, dims as number[], m.rate);
     }
     const { loss, outputs } = await this.session.step(feeds);
-    if (!Number.isFinite(loss)) throw TrainErrors.DIVERGED(`the loss is ${loss} at step ${this.stepCount + 1}`, { step: this.stepCount + 1 });
-    const gradNorm = this.options.clip !== undefined ? clipGradientNorm(this.params, this.options.clip) : gradientNorm(this.params);
-    if (!Number.isFinite(gradNorm)) throw TrainErrors.DIVERGED(`a gradient is not finite at step ${this.stepCount + 1}`, { step: this.stepCount + 1 });
+    if (!Number.isFinite(loss))
+      throw TrainErrors.DIVERGED(`the loss is ${loss} at step ${this.stepCount + 1}`, { step: this.stepCount + 1 });
+    const gradNorm =
+      this.options.clip !== undefined ? clipGradientNorm(this.params, this.options.clip) : gradientNorm(this.params);
+    if (!Number.isFinite(gradNorm))
+      throw TrainErrors.DIVERGED(`a gradient is not finite at step ${this.stepCount + 1}`, {
+        step: this.stepCount + 1,
+      });
     const lr = this.lr;
     this.optimizer.step(this.params, lr);
     this.stepCount += 1;

@@ -20,7 +20,14 @@ export interface MaskInput {
 }
 
 /** Declares a dropout mask input on `g` and applies it to `x` (inverted dropout: x * mask). */
-export function applyDropout(g: GraphBuilder, x: Value, name: string, rate: number, dims: readonly Dim[], masks: MaskInput[]): Value {
+export function applyDropout(
+  g: GraphBuilder,
+  x: Value,
+  name: string,
+  rate: number,
+  dims: readonly Dim[],
+  masks: MaskInput[],
+): Value {
   if (rate <= 0) return x;
   const mask = g.input(name, 'float32', dims);
   masks.push({ name, rate, dims });
@@ -61,7 +68,10 @@ export const LOSS_OUTPUT = 'loss';
 export const gradOutputName = (param: string): string => `grad.${param}`;
 
 /** Builds the forward graph with `build`, differentiates it, and serialises the training graph. */
-export function buildTrainingGraph(build: (g: GraphBuilder) => ForwardResult, options: TrainingGraphOptions = {}): TrainingGraph {
+export function buildTrainingGraph(
+  build: (g: GraphBuilder) => ForwardResult,
+  options: TrainingGraphOptions = {},
+): TrainingGraph {
   const g = new GraphBuilder(options.name ?? 'train');
   const { loss, outputs = {}, masks = [] } = build(g);
   if (options.unroll !== undefined) unrollScans(g, options.unroll);
@@ -78,5 +88,14 @@ export function buildTrainingGraph(build: (g: GraphBuilder) => ForwardResult, op
     gradOutputs.set(name, out);
   }
   for (const [name, o] of Object.entries(outputs)) g.output(o.value, name, o.dtype);
-  return { bytes: g.toBytes(), params: g.params, dataInputs, gradOutputs, extraOutputs: Object.keys(outputs), masks, unused, nodeCount: g.nodes.length };
+  return {
+    bytes: g.toBytes(),
+    params: g.params,
+    dataInputs,
+    gradOutputs,
+    extraOutputs: Object.keys(outputs),
+    masks,
+    unused,
+    nodeCount: g.nodes.length,
+  };
 }

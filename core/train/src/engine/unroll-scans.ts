@@ -8,7 +8,8 @@ import { TrainErrors } from '../errors.js';
  * are summed as one matmul over all steps (deferred matmuls).
  */
 export function unrollScans(g: GraphBuilder, steps: number): void {
-  if (!Number.isInteger(steps) || steps < 1) throw TrainErrors.GRAPH_UNSUPPORTED(`cannot unroll a Scan over ${steps} steps`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw TrainErrors.GRAPH_UNSUPPORTED(`cannot unroll a Scan over ${steps} steps`);
   const out: NodeRecord[] = [];
   let count = 0;
   const fresh = (hint: string) => g.fresh(hint);
@@ -25,7 +26,10 @@ export function unrollScans(g: GraphBuilder, steps: number): void {
     const inDirs = (node.attrs['scan_input_directions'] as number[] | undefined) ?? [];
     const outDirs = (node.attrs['scan_output_directions'] as number[] | undefined) ?? [];
     for (const attr of ['scan_input_axes', 'scan_output_axes']) {
-      if ((node.attrs[attr] as number[] | undefined)?.some((x) => x !== 0)) throw TrainErrors.GRAPH_UNSUPPORTED(`Scan node ${node.name}: ${attr} other than 0 cannot be unrolled`, { pointer: node.name });
+      if ((node.attrs[attr] as number[] | undefined)?.some((x) => x !== 0))
+        throw TrainErrors.GRAPH_UNSUPPORTED(`Scan node ${node.name}: ${attr} other than 0 cannot be unrolled`, {
+          pointer: node.name,
+        });
     }
     for (const [name, t] of body.constants) g.constants.set(name, t);
     const emit = (opType: string, inputs: string[], attrs: NodeRecord['attrs'], outputs: string[]): void => {

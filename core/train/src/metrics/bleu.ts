@@ -69,7 +69,9 @@ export class BleuAccumulator {
     const r = this.refLength;
     const precisions = this.matches.map((m, i) => (this.totals[i]! > 0 ? m / this.totals[i]! : 0));
     const brevityPenalty = c === 0 ? 0 : c < r ? Math.exp(1 - r / c) : 1;
-    const logMean = precisions.every((p) => p > 0) ? precisions.reduce((a, p) => a + Math.log(p), 0) / MAX_ORDER : -Infinity;
+    const logMean = precisions.every((p) => p > 0)
+      ? precisions.reduce((a, p) => a + Math.log(p), 0) / MAX_ORDER
+      : -Infinity;
     return {
       bleu: 100 * brevityPenalty * Math.exp(logMean),
       precisions,
@@ -86,7 +88,10 @@ export class BleuAccumulator {
 /** Corpus BLEU-4 of aligned hypotheses and references. RECUR_E_EVAL_LENGTH_MISMATCH when their counts differ. */
 export function corpusBleu(hypotheses: readonly string[], references: readonly string[]): BleuResult {
   if (hypotheses.length !== references.length) {
-    throw TrainErrors.EVAL_LENGTH_MISMATCH(`${hypotheses.length} hypothesis(es) but ${references.length} reference(s)`, { expected: 'one reference per hypothesis' });
+    throw TrainErrors.EVAL_LENGTH_MISMATCH(
+      `${hypotheses.length} hypothesis(es) but ${references.length} reference(s)`,
+      { expected: 'one reference per hypothesis' },
+    );
   }
   const acc = new BleuAccumulator();
   hypotheses.forEach((h, i) => acc.add(h, references[i]!));

@@ -51,7 +51,9 @@ export class ConfusionMatrix {
   /** Adds aligned lists. RECUR_E_EVAL_LENGTH_MISMATCH when their lengths differ. */
   addAll(gold: readonly number[], predicted: readonly number[]): void {
     if (gold.length !== predicted.length) {
-      throw TrainErrors.EVAL_LENGTH_MISMATCH(`${gold.length} gold label(s) but ${predicted.length} prediction(s)`, { expected: 'one prediction per gold label' });
+      throw TrainErrors.EVAL_LENGTH_MISMATCH(`${gold.length} gold label(s) but ${predicted.length} prediction(s)`, {
+        expected: 'one prediction per gold label',
+      });
     }
     gold.forEach((g, i) => this.add(g, predicted[i]!));
   }
@@ -69,7 +71,11 @@ export class ConfusionMatrix {
       const recall = ratio(tp, support);
       return { label, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support };
     });
-    const mean = (pick: (s: LabelScores) => number) => ratio(perLabel.reduce((a, s) => a + pick(s), 0), n);
+    const mean = (pick: (s: LabelScores) => number) =>
+      ratio(
+        perLabel.reduce((a, s) => a + pick(s), 0),
+        n,
+      );
     return {
       labels: this.labels,
       count: this.total,
@@ -84,13 +90,20 @@ export class ConfusionMatrix {
 
   private check(label: number, role: string): void {
     if (!Number.isInteger(label) || label < 0 || label >= this.labels.length) {
-      throw TrainErrors.EVAL_LABEL_INVALID(`${role} label ${label} is not an index into the ${this.labels.length} labels`, { expected: `an integer in [0, ${this.labels.length})` });
+      throw TrainErrors.EVAL_LABEL_INVALID(
+        `${role} label ${label} is not an index into the ${this.labels.length} labels`,
+        { expected: `an integer in [0, ${this.labels.length})` },
+      );
     }
   }
 }
 
 /** The classification report of aligned gold and predicted label indices. */
-export function classificationReport(gold: readonly number[], predicted: readonly number[], labels: readonly string[]): ClassificationReport {
+export function classificationReport(
+  gold: readonly number[],
+  predicted: readonly number[],
+  labels: readonly string[],
+): ClassificationReport {
   const matrix = new ConfusionMatrix(labels);
   matrix.addAll(gold, predicted);
   return matrix.report();

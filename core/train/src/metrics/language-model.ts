@@ -30,9 +30,12 @@ export class NllAccumulator {
 
   /** Adds a chunk's total NLL (nats, >= 0), its token count and its character count. */
   add(nll: number, tokens: number, chars: number): void {
-    if (!Number.isFinite(nll) || nll < 0) throw TrainErrors.EVAL_INPUT_INVALID(`a negative log-likelihood must be a finite number >= 0, got ${nll}`);
+    if (!Number.isFinite(nll) || nll < 0)
+      throw TrainErrors.EVAL_INPUT_INVALID(`a negative log-likelihood must be a finite number >= 0, got ${nll}`);
     if (!Number.isInteger(tokens) || tokens < 0 || !Number.isInteger(chars) || chars < 0) {
-      throw TrainErrors.EVAL_INPUT_INVALID(`token and character counts must be integers >= 0, got ${tokens} and ${chars}`);
+      throw TrainErrors.EVAL_INPUT_INVALID(
+        `token and character counts must be integers >= 0, got ${tokens} and ${chars}`,
+      );
     }
     this.nll += nll;
     this.tokens += tokens;
@@ -48,9 +51,17 @@ export class NllAccumulator {
   }
 
   result(): LanguageModelScores {
-    if (this.chars === 0 || this.tokens === 0) throw TrainErrors.EVAL_INPUT_INVALID('nothing was evaluated: no predicted tokens or characters');
+    if (this.chars === 0 || this.tokens === 0)
+      throw TrainErrors.EVAL_INPUT_INVALID('nothing was evaluated: no predicted tokens or characters');
     const natsPerChar = this.nll / this.chars;
-    return { nll: this.nll, tokens: this.tokens, chars: this.chars, natsPerChar, bitsPerChar: natsPerChar / Math.LN2, perplexity: Math.exp(this.nll / this.tokens) };
+    return {
+      nll: this.nll,
+      tokens: this.tokens,
+      chars: this.chars,
+      natsPerChar,
+      bitsPerChar: natsPerChar / Math.LN2,
+      perplexity: Math.exp(this.nll / this.tokens),
+    };
   }
 }
 
@@ -72,9 +83,14 @@ export function countChars(text: string): number {
  * Log-probabilities of `targets` under rows of logits ([rows, vocab], row-major), by a stable
  * log-softmax: for the engine or an evaluation loop that gets logits rather than log-probabilities.
  */
-export function targetLogProbs(logits: ArrayLike<number>, vocab: number, targets: ArrayLike<number | bigint>): Float64Array {
+export function targetLogProbs(
+  logits: ArrayLike<number>,
+  vocab: number,
+  targets: ArrayLike<number | bigint>,
+): Float64Array {
   const rows = targets.length;
-  if (logits.length !== rows * vocab) throw TrainErrors.EVAL_INPUT_INVALID(`${logits.length} logits do not make ${rows} rows of ${vocab}`);
+  if (logits.length !== rows * vocab)
+    throw TrainErrors.EVAL_INPUT_INVALID(`${logits.length} logits do not make ${rows} rows of ${vocab}`);
   const out = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const base = r * vocab;
@@ -83,7 +99,8 @@ export function targetLogProbs(logits: ArrayLike<number>, vocab: number, targets
     let sum = 0;
     for (let k = 0; k < vocab; k++) sum += Math.exp(logits[base + k]! - max);
     const t = Number(targets[r]);
-    if (!Number.isInteger(t) || t < 0 || t >= vocab) throw TrainErrors.EVAL_INPUT_INVALID(`target ${t} is outside the vocabulary of ${vocab}`);
+    if (!Number.isInteger(t) || t < 0 || t >= vocab)
+      throw TrainErrors.EVAL_INPUT_INVALID(`target ${t} is outside the vocabulary of ${vocab}`);
     out[r] = logits[base + t]! - max - Math.log(sum);
   }
   return out;

@@ -3,7 +3,11 @@ import type { Param, ParamSet } from '../engine/param-set.js';
 import { TrainErrors } from '../errors.js';
 import type { Optimizer, OptimizerConfig } from './optimizer.js';
 
-interface Moments { m: Float32Array; v: Float32Array; vmax?: Float32Array }
+interface Moments {
+  m: Float32Array;
+  v: Float32Array;
+  vmax?: Float32Array;
+}
 
 /**
  * Adam and AdamW as `torch.optim.Adam` / `torch.optim.AdamW` (PyTorch 1.13, single-tensor path):
@@ -45,7 +49,11 @@ export class AdamOptimizer implements Optimizer {
     let mo = this.moments.get(p.name);
     if (!mo) {
       const n = p.value.length;
-      mo = { m: new Float32Array(n), v: new Float32Array(n), ...(this.config.amsgrad ? { vmax: new Float32Array(n) } : {}) };
+      mo = {
+        m: new Float32Array(n),
+        v: new Float32Array(n),
+        ...(this.config.amsgrad ? { vmax: new Float32Array(n) } : {}),
+      };
       this.moments.set(p.name, mo);
     }
     return mo;
@@ -68,10 +76,14 @@ export class AdamOptimizer implements Optimizer {
       if (!key.startsWith('adam.m.')) continue;
       const name = key.slice('adam.m.'.length);
       const v = state[`adam.v.${name}`];
-      if (!v) throw TrainErrors.CHECKPOINT_INVALID(`the checkpoint has Adam's first moment of ${name} but not its second`, { tensor: name });
+      if (!v)
+        throw TrainErrors.CHECKPOINT_INVALID(`the checkpoint has Adam's first moment of ${name} but not its second`, {
+          tensor: name,
+        });
       const vmax = state[`adam.vmax.${name}`];
       this.moments.set(name, {
-        m: Float32Array.from(toFloat32(state[key]!)), v: Float32Array.from(toFloat32(v)),
+        m: Float32Array.from(toFloat32(state[key]!)),
+        v: Float32Array.from(toFloat32(v)),
         ...(vmax ? { vmax: Float32Array.from(toFloat32(vmax)) } : {}),
       });
     }
@@ -83,9 +95,22 @@ function scaleInPlace(x: Float32Array, s: number): void {
 }
 
 /** The inner loops, kept free of branches and property lookups (they run over millions of values). */
-function update(p: Float32Array, g: Float32Array, mo: Moments, b1: number, b2: number, eps: number, wd: number, stepSize: number, invBc2Sqrt: number): void {
-  const m = mo.m, v = mo.v, n = p.length;
-  const c1 = 1 - b1, c2 = 1 - b2;
+function update(
+  p: Float32Array,
+  g: Float32Array,
+  mo: Moments,
+  b1: number,
+  b2: number,
+  eps: number,
+  wd: number,
+  stepSize: number,
+  invBc2Sqrt: number,
+): void {
+  const m = mo.m,
+    v = mo.v,
+    n = p.length;
+  const c1 = 1 - b1,
+    c2 = 1 - b2;
   if (wd === 0 && !mo.vmax) {
     for (let i = 0; i < n; i++) {
       const gi = g[i]!;

@@ -10,5 +10,7 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
   const name = config.name.toLowerCase();
   if (name === 'adam' || name === 'adamw') return new AdamOptimizer({ ...config, name });
   if (name === 'sgd') return new SgdOptimizer({ ...config, name });
-  throw TrainErrors.OPTIMIZER_UNKNOWN(`optimizer "${config.name}" is not implemented`, { expected: OPTIMIZERS.join(' | ') });
+  throw TrainErrors.OPTIMIZER_UNKNOWN(`optimizer "${config.name}" is not implemented`, {
+    expected: OPTIMIZERS.join(' | '),
+  });
 }

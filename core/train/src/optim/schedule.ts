@@ -31,9 +31,12 @@ export function learningRate(lr: number, config: ScheduleConfig, pos: SchedulePo
   const span = Math.max(1, pos.totalSteps - warmup);
   const progress = Math.min(1, Math.max(0, (step - warmup) / span));
   switch (config.type ?? 'constant') {
-    case 'constant': return lr;
-    case 'linear': return minLr + (lr - minLr) * (1 - progress);
-    case 'cosine': return minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    case 'constant':
+      return lr;
+    case 'linear':
+      return minLr + (lr - minLr) * (1 - progress);
+    case 'cosine':
+      return minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
     case 'step': {
       const epoch = Math.floor(step / Math.max(1, pos.stepsPerEpoch));
       return lr * (config.gamma ?? 0.5) ** Math.floor(epoch / (config.stepEpochs ?? 1));

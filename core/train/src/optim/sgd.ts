@@ -27,7 +27,9 @@ export class SgdOptimizer implements Optimizer {
     const nesterov = this.config.nesterov ?? false;
     for (const p of params) {
       if (p.frozen) continue;
-      const x = p.value, g = p.grad, n = x.length;
+      const x = p.value,
+        g = p.grad,
+        n = x.length;
       let buf = this.buffers.get(p.name);
       const first = buf === undefined;
       if (mu !== 0 && !buf) this.buffers.set(p.name, (buf = new Float32Array(n)));
@@ -52,7 +54,8 @@ export class SgdOptimizer implements Optimizer {
     this.buffers.clear();
     this.t = steps;
     for (const [key, t] of Object.entries(state)) {
-      if (key.startsWith('sgd.momentum.')) this.buffers.set(key.slice('sgd.momentum.'.length), Float32Array.from(toFloat32(t)));
+      if (key.startsWith('sgd.momentum.'))
+        this.buffers.set(key.slice('sgd.momentum.'.length), Float32Array.from(toFloat32(t)));
     }
   }
 }

@@ -1,7 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import {
-  consoleLogger, load, loadSpec, loadSpecPlugins, MemoryWeightStore, OrtBackend, PipelineContext, readPointer, readSpecFile,
-  type LoadedSpec, type Logger, type PluginRegistry,
+  consoleLogger,
+  load,
+  loadSpec,
+  loadSpecPlugins,
+  MemoryWeightStore,
+  OrtBackend,
+  PipelineContext,
+  readPointer,
+  readSpecFile,
+  type LoadedSpec,
+  type Logger,
+  type PluginRegistry,
 } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
 import type { BadRecordPolicy } from '../data/bad-records.js';
@@ -35,7 +45,11 @@ export interface OpenRun {
  * evaluation (`mode: 'eval'`: the spec as it ships, `data` is the evaluation set) and prepares the
  * objective's setup. Tokenizers are trained here when the spec asks and they do not exist yet.
  */
-export async function openRun(specPath: string, options: TrainPipelineOptions, mode: 'train' | 'eval'): Promise<OpenRun> {
+export async function openRun(
+  specPath: string,
+  options: TrainPipelineOptions,
+  mode: 'train' | 'eval',
+): Promise<OpenRun> {
   const logger = options.logger ?? consoleLogger('info');
   const cwd = options.cwd ?? process.cwd();
   const specFile = resolve(cwd, specPath);
@@ -44,7 +58,13 @@ export async function openRun(specPath: string, options: TrainPipelineOptions, m
   const registry = await loadSpecPlugins(pluginList(specText), specDir, options.allowPlugins ?? [], options.registry);
   const userOverrides = [...(options.overrides ?? [])];
   const validate = (overrides: string[]) =>
-    loadSpec(specText, { registry, specPath: specFile, purpose: mode === 'train' ? 'train' : 'run', overrides, ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}) });
+    loadSpec(specText, {
+      registry,
+      specPath: specFile,
+      purpose: mode === 'train' ? 'train' : 'run',
+      overrides,
+      ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
+    });
   const first = await validate(userOverrides);
   // Native recurrent operators have no gradient in ONNX Runtime: train every encoder on its Scan path.
   const loaded = mode === 'train' ? await validate([...userOverrides, ...scanOverrides(first, registry)]) : first;
@@ -55,31 +75,55 @@ export async function openRun(specPath: string, options: TrainPipelineOptions, m
   const objectiveName = taskPlugin.objective;
   const definition = objectiveName !== undefined ? OBJECTIVES[objectiveName] : undefined;
   if (!definition || objectiveName === undefined) {
-    throw TrainErrors.TASK_UNTRAINABLE(`task "${taskPlugin.type}" declares no training objective recur train knows${objectiveName ? ` ("${objectiveName}")` : ''}`, {
-      pointer: '/task', expected: Object.keys(OBJECTIVES).join(', '),
-    });
+    throw TrainErrors.TASK_UNTRAINABLE(
+      `task "${taskPlugin.type}" declares no training objective recur train knows${objectiveName ? ` ("${objectiveName}")` : ''}`,
+      {
+        pointer: '/task',
+        expected: Object.keys(OBJECTIVES).join(', '),
+      },
+    );
   }
 
   const dataBlock = (train['data'] ?? {}) as Json;
   if (dataBlock['devBoundary'] === 'cast-change' && objectiveName !== 'language-model') {
-    throw TrainErrors.DATA_OPTIONS(`train.data.devBoundary "cast-change" cuts the text of a language model; task "${taskPlugin.type}" trains on records (${objectiveName})`, {
-      pointer: '/train/data/devBoundary', expected: 'devBoundary "line" (or no devBoundary) for this task',
-    });
+    throw TrainErrors.DATA_OPTIONS(
+      `train.data.devBoundary "cast-change" cuts the text of a language model; task "${taskPlugin.type}" trains on records (${objectiveName})`,
+      {
+        pointer: '/train/data/devBoundary',
+        expected: 'devBoundary "line" (or no devBoundary) for this task',
+      },
+    );
   }
-  const fromSpec = (key: string) => (typeof dataBlock[key] === 'string' ? [fileAt(loaded, `/train/data/${key}`, specDir, dataBlock[key] as string)] : []);
+  const fromSpec = (key: string) =>
+    typeof dataBlock[key] === 'string' ? [fileAt(loaded, `/train/data/${key}`, specDir, dataBlock[key] as string)] : [];
   const given = options.data?.length ? options.data.map((f) => resolve(cwd, f)) : undefined;
-  const trainFiles = mode === 'train' ? given ?? fromSpec('train') : [];
-  const devFiles = mode === 'eval' ? given ?? fromSpec('dev') : options.dev?.length ? options.dev.map((f) => resolve(cwd, f)) : fromSpec('dev');
-  if (mode === 'train' && trainFiles.length === 0) throw TrainErrors.NO_DATA('no training data: pass --data FILE or set train.data.train in the spec', { pointer: '/train/data/train' });
-  if (mode === 'eval' && devFiles.length === 0) throw TrainErrors.NO_DATA('no evaluation data: pass --data FILE or set train.data.dev in the spec', { pointer: '/train/data/dev' });
-  const onBadRecord: BadRecordPolicy = options.skipInvalid ?? dataBlock['skipInvalid'] === true ? 'skip' : 'error';
+  const trainFiles = mode === 'train' ? (given ?? fromSpec('train')) : [];
+  const devFiles =
+    mode === 'eval'
+      ? (given ?? fromSpec('dev'))
+      : options.dev?.length
+        ? options.dev.map((f) => resolve(cwd, f))
+        : fromSpec('dev');
+  if (mode === 'train' && trainFiles.length === 0)
+    throw TrainErrors.NO_DATA('no training data: pass --data FILE or set train.data.train in the spec', {
+      pointer: '/train/data/train',
+    });
+  if (mode === 'eval' && devFiles.length === 0)
+    throw TrainErrors.NO_DATA('no evaluation data: pass --data FILE or set train.data.dev in the spec', {
+      pointer: '/train/data/dev',
+    });
+  const onBadRecord: BadRecordPolicy = (options.skipInvalid ?? dataBlock['skipInvalid'] === true) ? 'skip' : 'error';
   const seed = options.seed ?? numberOr(train['seed'], 0);
   const batchSize = options.batchSize ?? numberOr(train['batchSize'], 32);
   const threads = options.threads ?? numberOr((spec['runtime'] as Json | undefined)?.['threads'], 0);
 
   if (mode === 'train') {
     await definition.prepareTokenizers?.({
-      spec, specDir, train: trainFiles, onBadRecord, logger,
+      spec,
+      specDir,
+      train: trainFiles,
+      onBadRecord,
+      logger,
       resolve: (pointer) => fileAt(loaded, pointer, specDir, String(readPointer(spec, pointer))),
     });
   }
@@ -89,17 +133,48 @@ export async function openRun(specPath: string, options: TrainPipelineOptions, m
   const ctx = new PipelineContext(spec, specDir, loaded.files, registry, backend, logger);
   const evalOverrides = [...userOverrides, `runtime.threads=${threads}`, 'runtime.maxWaitMs=0'];
   const setup: ObjectiveSetup = {
-    spec, specPath: specFile, specDir, ctx, registry, train: trainFiles, dev: devFiles, mode,
-    devFraction: mode === 'train' ? numberOr(dataBlock['devFraction'], 0) : 0, batchSize, seed, onBadRecord, logger, threads,
+    spec,
+    specPath: specFile,
+    specDir,
+    ctx,
+    registry,
+    train: trainFiles,
+    dev: devFiles,
+    mode,
+    devFraction: mode === 'train' ? numberOr(dataBlock['devFraction'], 0) : 0,
+    batchSize,
+    seed,
+    onBadRecord,
+    logger,
+    threads,
     onSkipped: (file, counts) => logger.warn(`skipped records in ${file}`, { ...counts }),
     loadInference: (weights) =>
       load(specFile, {
-        registry: options.registry, backend, logger, overrides: evalOverrides,
+        registry: options.registry,
+        backend,
+        logger,
+        overrides: evalOverrides,
         weights: new MemoryWeightStore(new Map(weights), {}, 'training parameters'),
-        allowPlugins: options.allowPlugins ?? [], ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
+        allowPlugins: options.allowPlugins ?? [],
+        ...(options.allowRoots ? { allowRoots: options.allowRoots } : {}),
       }),
   };
-  return { specText, modelSpec: first.spec, specFile, spec, loaded, registry, definition, objectiveName, setup, weightsPath, backend, logger, trainFiles, onBadRecord };
+  return {
+    specText,
+    modelSpec: first.spec,
+    specFile,
+    spec,
+    loaded,
+    registry,
+    definition,
+    objectiveName,
+    setup,
+    weightsPath,
+    backend,
+    logger,
+    trainFiles,
+    onBadRecord,
+  };
 }
 
 /** `--set <encoder>.path=scan` for every encoder whose plugin offers a `scan` path. */

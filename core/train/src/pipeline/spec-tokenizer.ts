@@ -39,10 +39,13 @@ export async function trainSpecTokenizer(
 ): Promise<boolean> {
   if (existsSync(file)) return false;
   if (!block) {
-    throw TrainErrors.DATA_OPTIONS(`the tokenizer file ${file} does not exist and the spec has no train.tokenizer block to train one`, {
-      pointer: '/train/tokenizer',
-      expected: '{ "kind": "word" | "char" | "bpe", ... }',
-    });
+    throw TrainErrors.DATA_OPTIONS(
+      `the tokenizer file ${file} does not exist and the spec has no train.tokenizer block to train one`,
+      {
+        pointer: '/train/tokenizer',
+        expected: '{ "kind": "word" | "char" | "bpe", ... }',
+      },
+    );
   }
   const request = {
     kind: block.kind,
@@ -55,15 +58,24 @@ export async function trainSpecTokenizer(
     ...(extraWords ? { extraWords: await extraWords() } : {}),
   } as TokenizerTrainRequest;
   if (extraWords && block.kind !== 'word') {
-    throw TrainErrors.DATA_OPTIONS(`train.init.embedding.addWords adds whole words, which only a word tokenizer has; this spec trains a ${block.kind} tokenizer`, {
-      pointer: '/train/init/embedding/addWords', expected: 'train.tokenizer.kind "word", or no addWords',
-    });
+    throw TrainErrors.DATA_OPTIONS(
+      `train.init.embedding.addWords adds whole words, which only a word tokenizer has; this spec trains a ${block.kind} tokenizer`,
+      {
+        pointer: '/train/init/embedding/addWords',
+        expected: 'train.tokenizer.kind "word", or no addWords',
+      },
+    );
   }
   const started = Date.now();
   const trained = trainTokenizer(corpus(), request);
   await mkdir(dirname(file), { recursive: true });
   await writeTokenizerJson(file, trained.json);
-  const extra = trained.stats.extra !== undefined ? ` (${trained.stats.extra} of them words of the pretrained vectors the data lacks)` : '';
-  logger.info(`trained a ${block.kind} tokenizer: ${trained.vocabSize} ids${extra} in ${Date.now() - started} ms -> ${file}`);
+  const extra =
+    trained.stats.extra !== undefined
+      ? ` (${trained.stats.extra} of them words of the pretrained vectors the data lacks)`
+      : '';
+  logger.info(
+    `trained a ${block.kind} tokenizer: ${trained.vocabSize} ids${extra} in ${Date.now() - started} ms -> ${file}`,
+  );
   return true;
 }

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { dequantizeWeightStore, provenanceMetadata, readSafetensors, writeSafetensors, type LoadedSpec, type TensorData } from '@recur/runtime';
+import {
+  dequantizeWeightStore,
+  provenanceMetadata,
+  readSafetensors,
+  writeSafetensors,
+  type LoadedSpec,
+  type TensorData,
+} from '@recur/runtime';
 import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { ParamSet } from '../engine/param-set.js';
 import { Trainer } from '../engine/trainer.js';
@@ -39,7 +46,11 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const train = (spec['train'] ?? {}) as Json;
   const { seed, threads, batchSize } = setup;
   const epochs = options.epochs ?? numberOr(train['epochs'], 10);
-  const layout = prepareRunLayout(weightsPath, resolve(options.cwd ?? process.cwd(), options.out ?? defaultOutDir(weightsPath)), String(spec['name']));
+  const layout = prepareRunLayout(
+    weightsPath,
+    resolve(options.cwd ?? process.cwd(), options.out ?? defaultOutDir(weightsPath)),
+    String(spec['name']),
+  );
   const { out, checkpoint: checkpointPath } = layout;
   logger.info(`run layout: weights ${layout.weights}; checkpoint and metrics in ${out}`);
   const objective = await run.definition.create(setup);
@@ -48,11 +59,19 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const graphStarted = Date.now();
   let graph: ReturnType<typeof buildTrainingGraph>;
   try {
-    graph = buildTrainingGraph((g) => objective.forward(g), { name: 'train', ...(objective.frozen ? { frozen: objective.frozen } : {}) });
+    graph = buildTrainingGraph((g) => objective.forward(g), {
+      name: 'train',
+      ...(objective.frozen ? { frozen: objective.frozen } : {}),
+    });
   } catch (err) {
     throw blameUntrainablePart(err, spec);
   }
-  const params = await initialParams(graph.params, seed, options.initFrom ? resolve(options.cwd ?? process.cwd(), options.initFrom) : undefined, objective.initialValues?.());
+  const params = await initialParams(
+    graph.params,
+    seed,
+    options.initFrom ? resolve(options.cwd ?? process.cwd(), options.initFrom) : undefined,
+    objective.initialValues?.(),
+  );
   for (const name of objective.frozen ?? []) {
     const p = params.get(name);
     if (p) p.frozen = true;
@@ -60,17 +79,25 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const stepsPerEpoch = objective.epoch(0).length;
   const optimizer = optimizerConfig((train['optimizer'] ?? {}) as Json);
   const trainer = await Trainer.create(graph, params, {
-    optimizer, schedule: (train['schedule'] ?? {}) as ScheduleConfig, totalSteps: stepsPerEpoch * epochs, stepsPerEpoch, seed, threads,
+    optimizer,
+    schedule: (train['schedule'] ?? {}) as ScheduleConfig,
+    totalSteps: stepsPerEpoch * epochs,
+    stepsPerEpoch,
+    seed,
+    threads,
     ...(typeof train['clip'] === 'number' ? { clip: train['clip'] } : {}),
   });
-  logger.info(`training graph: ${graph.nodeCount} nodes, ${params.size} parameters, session ready in ${Date.now() - graphStarted} ms; ${stepsPerEpoch} steps per epoch`);
+  logger.info(
+    `training graph: ${graph.nodeCount} nodes, ${params.size} parameters, session ready in ${Date.now() - graphStarted} ms; ${stepsPerEpoch} steps per epoch`,
+  );
 
   let startEpoch = 0;
   let startBatch = 0;
   let best: { metric: string; value: number; epoch: number; higherIsBetter: boolean } | undefined;
   let stale = 0;
   if (options.resume) {
-    if (!existsSync(checkpointPath)) throw TrainErrors.RESUME_MISSING(`--resume: no checkpoint at ${checkpointPath}`, { file: checkpointPath });
+    if (!existsSync(checkpointPath))
+      throw TrainErrors.RESUME_MISSING(`--resume: no checkpoint at ${checkpointPath}`, { file: checkpointPath });
     const ckpt = await loadCheckpoint(checkpointPath);
     restoreCheckpoint(trainer, ckpt, checkpointPath);
     startEpoch = Number(ckpt.extra['epoch'] ?? 0);
@@ -87,29 +114,65 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const patience = numberOr(early?.['patience'], Infinity);
   const evalEvery = numberOr(train['evalEvery'], 0);
   const checkpointEvery = numberOr(train['checkpointEvery'], 0);
-  log.write({ kind: 'start', spec: String(spec['name']), objective: objectiveName, resumed: options.resume === true, step: trainer.stepCount, epochs, stepsPerEpoch, batchSize, seed, params: params.size, command: options.command ?? '', data: trainFiles, ...objective.summary });
+  log.write({
+    kind: 'start',
+    spec: String(spec['name']),
+    objective: objectiveName,
+    resumed: options.resume === true,
+    step: trainer.stepCount,
+    epochs,
+    stepsPerEpoch,
+    batchSize,
+    seed,
+    params: params.size,
+    command: options.command ?? '',
+    data: trainFiles,
+    ...objective.summary,
+  });
 
   const currentWeights = (): Map<string, TensorData> => new Map(Object.entries(params.tensors()));
   const writeWeights = async (note: string) => {
     await writeSafetensors(weightsPath, params.tensors(), {
-      ...provenanceMetadata({ spec: JSON.parse(specText) as Json, modelSpec: run.modelSpec, ...(tokenizerBytes ? { tokenizer: tokenizerBytes } : {}), ...(options.command ? { trainingCommand: options.command } : {}), data: trainFiles.join(' ') }),
+      ...provenanceMetadata({
+        spec: JSON.parse(specText) as Json,
+        modelSpec: run.modelSpec,
+        ...(tokenizerBytes ? { tokenizer: tokenizerBytes } : {}),
+        ...(options.command ? { trainingCommand: options.command } : {}),
+        data: trainFiles.join(' '),
+      }),
       'recur.training': note,
     });
   };
   const checkpoint = async (epoch: number, batch: number) =>
-    saveCheckpoint(checkpointPath, trainer, { epoch: String(epoch), batch: String(batch), stale: String(stale), ...(best ? { best: JSON.stringify(best) } : {}) });
+    saveCheckpoint(checkpointPath, trainer, {
+      epoch: String(epoch),
+      batch: String(batch),
+      stale: String(stale),
+      ...(best ? { best: JSON.stringify(best) } : {}),
+    });
   const evaluate = async (epoch: number): Promise<DevResult> => {
     const result = await objective.evaluate(currentWeights());
-    log.write({ kind: 'dev', epoch: epoch + 1, step: trainer.stepCount, metric: result.metric, value: result.value, ...(result.details ? { details: result.details } : {}) });
-    const better = best === undefined || (result.higherIsBetter ? result.value > best.value : result.value < best.value);
+    log.write({
+      kind: 'dev',
+      epoch: epoch + 1,
+      step: trainer.stepCount,
+      metric: result.metric,
+      value: result.value,
+      ...(result.details ? { details: result.details } : {}),
+    });
+    const better =
+      best === undefined || (result.higherIsBetter ? result.value > best.value : result.value < best.value);
     if (Number.isNaN(result.value) || better) {
-      if (!Number.isNaN(result.value)) best = { metric: result.metric, value: result.value, epoch: epoch + 1, higherIsBetter: result.higherIsBetter };
+      if (!Number.isNaN(result.value))
+        best = { metric: result.metric, value: result.value, epoch: epoch + 1, higherIsBetter: result.higherIsBetter };
       stale = 0;
       await writeWeights(`epoch ${epoch + 1}, step ${trainer.stepCount}, dev ${result.metric} ${result.value}`);
     } else {
       stale += 1;
     }
-    progress.log(`epoch ${epoch + 1}: dev ${result.metric} ${formatMetric(result.value)}${best ? ` (best ${formatMetric(best.value)} at epoch ${best.epoch})` : ''}`);
+    progress.log(
+      `epoch ${epoch + 1}: dev ${result.metric} ${formatMetric(result.value)}${best ? ` (best ${formatMetric(best.value)} at epoch ${best.epoch})` : ''}`,
+    );
     return result;
   };
 
@@ -130,9 +193,24 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
         const report = await trainer.step(batch.feeds, batch.dims);
         stepsThisRun += 1;
         objective.afterStep?.(batch, report.outputs);
-        progress.update({ epoch, step: b + 1, steps: batches.length, loss: report.loss, tokens: batch.tokens, ...(lastDev ? { dev: lastDev } : {}) });
+        progress.update({
+          epoch,
+          step: b + 1,
+          steps: batches.length,
+          loss: report.loss,
+          tokens: batch.tokens,
+          ...(lastDev ? { dev: lastDev } : {}),
+        });
         if (trainer.stepCount % 10 === 0 || b === batches.length - 1) {
-          log.write({ kind: 'step', epoch: epoch + 1, step: trainer.stepCount, loss: report.loss, lr: report.lr, gradNorm: report.gradNorm, tokens: batch.tokens });
+          log.write({
+            kind: 'step',
+            epoch: epoch + 1,
+            step: trainer.stepCount,
+            loss: report.loss,
+            lr: report.lr,
+            gradNorm: report.gradNorm,
+            tokens: batch.tokens,
+          });
         }
         if (checkpointEvery > 0 && trainer.stepCount % checkpointEvery === 0) await checkpoint(epoch, b + 1);
         if (evalEvery > 0 && trainer.stepCount % evalEvery === 0) {
@@ -155,21 +233,35 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
     if (interrupted && !existsSync(weightsPath)) await writeWeights(`interrupted at step ${trainer.stepCount}`);
   } finally {
     progress.done();
-    log.write({ kind: interrupted ? 'interrupted' : 'end', step: trainer.stepCount, seconds: (Date.now() - started) / 1000, ...(best ? { best } : {}) });
+    log.write({
+      kind: interrupted ? 'interrupted' : 'end',
+      step: trainer.stepCount,
+      seconds: (Date.now() - started) / 1000,
+      ...(best ? { best } : {}),
+    });
     log.close();
     await objective.release?.();
     await trainer.release();
     await backend.dispose();
   }
   return {
-    weights: weightsPath, checkpoint: checkpointPath, metricsLog: join(out, 'metrics.jsonl'), steps: trainer.stepCount,
-    epochs: Math.min(epoch, epochs), interrupted, seconds: (Date.now() - started) / 1000,
+    weights: weightsPath,
+    checkpoint: checkpointPath,
+    metricsLog: join(out, 'metrics.jsonl'),
+    steps: trainer.stepCount,
+    epochs: Math.min(epoch, epochs),
+    interrupted,
+    seconds: (Date.now() - started) / 1000,
     ...(best ? { best: { metric: best.metric, value: best.value, epoch: best.epoch } } : {}),
   };
 }
 
-
-async function initialParams(decls: Parameters<typeof ParamSet.initialised>[0], seed: number, initFrom: string | undefined, initial: ReadonlyMap<string, Float32Array> | undefined): Promise<ParamSet> {
+async function initialParams(
+  decls: Parameters<typeof ParamSet.initialised>[0],
+  seed: number,
+  initFrom: string | undefined,
+  initial: ReadonlyMap<string, Float32Array> | undefined,
+): Promise<ParamSet> {
   if (initFrom) {
     const store = dequantizeWeightStore(await readSafetensors(initFrom));
     return ParamSet.fromTensors(decls, (name) => store.get(name));
@@ -189,14 +281,11 @@ function optimizerConfig(block: Json): OptimizerConfig {
   };
 }
 
-
 async function tokenizerFiles(loaded: LoadedSpec): Promise<Uint8Array[] | undefined> {
   const files = loaded.files.filter((f) => f.pointer.endsWith('/tokenizer/path') && existsSync(f.path));
   if (files.length === 0) return undefined;
   return Promise.all(files.map((f) => readFile(f.path)));
 }
-
-
 
 function formatMetric(v: number): string {
   return Number.isNaN(v) ? 'n/a' : v.toFixed(4);

@@ -25,7 +25,10 @@ export function blameUntrainablePart(err: unknown, spec: Json): unknown {
     if (typeof next['type'] === 'string') block = next;
   }
   if (!block || !operator) return err;
-  const owner = isObject(block['cell']) && typeof block['cell']['type'] === 'string' ? { kind: 'cell', block: block['cell'], pointer: `${pointer}/cell` } : { kind: 'part', block, pointer };
+  const owner =
+    isObject(block['cell']) && typeof block['cell']['type'] === 'string'
+      ? { kind: 'cell', block: block['cell'], pointer: `${pointer}/cell` }
+      : { kind: 'part', block, pointer };
   const type = String(owner.block['type']);
   return TrainErrors.UNTRAINABLE_OPERATOR(
     `${owner.kind} "${type}" uses operator ${operator}, which has no gradient rule, so this spec cannot be trained (node ${node}); build it from the operators listed in docs/reference/differentiable-operators.md`,

@@ -27,7 +27,9 @@ export function formatDuration(seconds: number | undefined): string {
 
 /** A count with thousands separators (`12,345`), locale-independent. */
 export function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** A loss or metric with 4 significant decimals, or the value itself when it is not finite. */
@@ -48,7 +50,9 @@ export function formatProgress(state: ProgressState, width = 100): string {
     state.tokensPerSecond !== undefined ? `${formatCount(state.tokensPerSecond)} tok/s` : undefined,
     state.dev !== undefined ? `dev ${state.dev.name} ${formatValue(state.dev.value)}` : undefined,
     `ETA ${formatDuration(state.etaSeconds)}`,
-  ].filter((x): x is string => x !== undefined).join(' | ');
+  ]
+    .filter((x): x is string => x !== undefined)
+    .join(' | ');
   const fixed = `${epoch}  ${position} | ${tail}`;
   const room = width - fixed.length - 3;
   if (room < 10) return fixed;

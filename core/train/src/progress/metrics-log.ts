@@ -19,7 +19,10 @@ export interface MetricsRecord {
 export class MetricsLog {
   private fd: number | undefined;
 
-  private constructor(readonly path: string, fd: number) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
     this.fd = fd;
   }
 
@@ -29,7 +32,11 @@ export class MetricsLog {
       mkdirSync(dirname(path), { recursive: true });
       return new MetricsLog(path, openSync(path, 'a'));
     } catch (err) {
-      throw RuntimeErrors.IO(`cannot open the metrics log ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+      throw RuntimeErrors.IO(
+        `cannot open the metrics log ${path}: ${(err as Error).message}`,
+        { file: path },
+        { cause: err },
+      );
     }
   }
 
@@ -40,7 +47,11 @@ export class MetricsLog {
     try {
       writeSync(this.fd, line);
     } catch (err) {
-      throw RuntimeErrors.IO(`cannot write the metrics log ${this.path}: ${(err as Error).message}`, { file: this.path }, { cause: err });
+      throw RuntimeErrors.IO(
+        `cannot write the metrics log ${this.path}: ${(err as Error).message}`,
+        { file: this.path },
+        { cause: err },
+      );
     }
   }
 
@@ -63,7 +74,11 @@ export function readMetricsLog(path: string): MetricsRecord[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw RuntimeErrors.IO(`cannot read the metrics log ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+    throw RuntimeErrors.IO(
+      `cannot read the metrics log ${path}: ${(err as Error).message}`,
+      { file: path },
+      { cause: err },
+    );
   }
   const records: MetricsRecord[] = [];
   for (const line of text.split('\n')) {

@@ -67,7 +67,7 @@ export class ProgressBar {
     if (this.recent.length > WINDOW + 1) this.recent.shift();
     if (update.dev) this.dev = update.dev;
     const endOfEpoch = update.step >= update.steps;
-    const every = this.tty ? this.options.redrawMs ?? 100 : this.options.lineEveryMs ?? 10_000;
+    const every = this.tty ? (this.options.redrawMs ?? 100) : (this.options.lineEveryMs ?? 10_000);
     if (!endOfEpoch && time - this.lastDraw < every) return;
     this.lastDraw = time;
     this.draw(this.state(update));
@@ -94,14 +94,18 @@ export class ProgressBar {
     const stepsSeen = this.recent.length - 1;
     const secondsPerStep = stepsSeen > 0 && seconds > 0 ? seconds / stepsSeen : undefined;
     const epochs = this.options.epochs;
-    const stepsLeft = Math.max(0, update.steps - update.step) + (epochs !== undefined ? Math.max(0, epochs - update.epoch - 1) * update.steps : 0);
+    const stepsLeft =
+      Math.max(0, update.steps - update.step) +
+      (epochs !== undefined ? Math.max(0, epochs - update.epoch - 1) * update.steps : 0);
     return {
       epoch: update.epoch,
       ...(epochs !== undefined ? { epochs } : {}),
       step: update.step,
       steps: update.steps,
       ...(update.loss !== undefined ? { loss: update.loss } : {}),
-      ...(seconds > 0 && last.tokens - first.tokens > 0 ? { tokensPerSecond: (last.tokens - first.tokens) / seconds } : {}),
+      ...(seconds > 0 && last.tokens - first.tokens > 0
+        ? { tokensPerSecond: (last.tokens - first.tokens) / seconds }
+        : {}),
       ...(secondsPerStep !== undefined ? { etaSeconds: stepsLeft * secondsPerStep } : {}),
       ...(this.dev ? { dev: this.dev } : {}),
     };

@@ -47,7 +47,8 @@ export function randomInput(dims: readonly number[], seed = 1, scale = 1): Tenso
 function ortTensor(spec: TensorSpec, data?: readonly number[]): ort.Tensor {
   const dtype = spec.dtype ?? 'float64';
   const values = data ?? spec.data;
-  if (dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(v))), spec.dims as number[]);
+  if (dtype === 'int64')
+    return new ort.Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(v))), spec.dims as number[]);
   if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(values), spec.dims as number[]);
   if (dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(values), spec.dims as number[]);
   if (dtype === 'float32') return new ort.Tensor('float32', Float32Array.from(values), spec.dims as number[]);
@@ -69,8 +70,14 @@ function graph(build: Build, inputs: Record<string, TensorSpec>): { g: GraphBuil
  * @example
  * await gradCheck((g, v) => g.tanh(g.matMul(v.x!, v.w!)), { x: randomInput([2, 3], 1), w: randomInput([3, 4], 2) });
  */
-export async function gradCheck(build: Build, inputs: Record<string, TensorSpec>, options: GradCheckOptions = {}): Promise<void> {
-  const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-7, rtol = options.rtol ?? 1e-6;
+export async function gradCheck(
+  build: Build,
+  inputs: Record<string, TensorSpec>,
+  options: GradCheckOptions = {},
+): Promise<void> {
+  const eps = options.eps ?? 1e-6,
+    atol = options.atol ?? 1e-7,
+    rtol = options.rtol ?? 1e-6;
   const feeds = Object.fromEntries(Object.entries(inputs).map(([k, s]) => [k, ortTensor(s)]));
 
   // Pass 1: the output's shape, for a random projection of the same shape.
@@ -81,9 +88,14 @@ export async function gradCheck(build: Build, inputs: Record<string, TensorSpec>
   const yCount = yShape.reduce((a, b) => a * b, 1);
 
   const { g, y } = graph(build, inputs);
-  const proj = g.constant({ dtype: 'float64', dims: [...yShape], data: Float64Array.from(randoms(yCount, 99)) }, 'proj');
+  const proj = g.constant(
+    { dtype: 'float64', dims: [...yShape], data: Float64Array.from(randoms(yCount, 99)) },
+    'proj',
+  );
   const loss = g.reduceSum(g.mul(y, proj), [], false);
-  const wrt = Object.entries(inputs).filter(([, s]) => (s.wrt ?? ((s.dtype ?? 'float64') === 'float64'))).map(([k]) => k);
+  const wrt = Object.entries(inputs)
+    .filter(([, s]) => s.wrt ?? (s.dtype ?? 'float64') === 'float64')
+    .map(([k]) => k);
   const { grads } = addGradients(g, loss, wrt);
   g.output(loss, 'loss', 'float64', []);
   for (const name of wrt) g.output(grads.get(name)!, `grad.${name}`, 'float64');
@@ -95,14 +107,18 @@ export async function gradCheck(build: Build, inputs: Record<string, TensorSpec>
     const spec = inputs[name]!;
     assert.deepEqual([...out[`grad.${name}`]!.dims], [...spec.dims], `gradient of ${name} has the input's shape`);
     for (let i = 0; i < spec.data.length; i++) {
-      const plus = [...spec.data]; plus[i]! += eps;
-      const minus = [...spec.data]; minus[i]! -= eps;
+      const plus = [...spec.data];
+      plus[i]! += eps;
+      const minus = [...spec.data];
+      minus[i]! -= eps;
       const lp = (await session.run({ ...feeds, [name]: ortTensor(spec, plus) }, ['loss']))['loss']!.data[0] as number;
       const lm = (await session.run({ ...feeds, [name]: ortTensor(spec, minus) }, ['loss']))['loss']!.data[0] as number;
       const numeric = (lp - lm) / (2 * eps);
       const got = analytic[i]!;
-      assert.ok(Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric) + (1e-13 * Math.max(1, Math.abs(lp))) / eps,
-        `d loss / d ${name}[${i}]: autodiff ${got}, finite differences ${numeric}`);
+      assert.ok(
+        Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric) + (1e-13 * Math.max(1, Math.abs(lp))) / eps,
+        `d loss / d ${name}[${i}]: autodiff ${got}, finite differences ${numeric}`,
+      );
     }
   }
 }

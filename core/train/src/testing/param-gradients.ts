@@ -37,8 +37,14 @@ export interface ParamGradientResult {
  * @example
  * await checkParamGradients((g) => ({ loss: g.reduceSum(myHead.build(g.scope('head'), ...)) }), feeds);
  */
-export async function checkParamGradients(forward: (g: GraphBuilder) => ForwardResult, feeds: Readonly<Record<string, TensorData>>, options: ParamGradientOptions = {}): Promise<ParamGradientResult[]> {
-  const eps = options.eps ?? 1e-2, atol = options.atol ?? 2e-3, rtol = options.rtol ?? 0.02;
+export async function checkParamGradients(
+  forward: (g: GraphBuilder) => ForwardResult,
+  feeds: Readonly<Record<string, TensorData>>,
+  options: ParamGradientOptions = {},
+): Promise<ParamGradientResult[]> {
+  const eps = options.eps ?? 1e-2,
+    atol = options.atol ?? 2e-3,
+    rtol = options.rtol ?? 0.02;
   const graph = buildTrainingGraph(forward);
   const params = ParamSet.initialised(graph.params, options.seed ?? 3);
   const session = await TrainSession.create(graph, params, { threads: 1 });
@@ -59,7 +65,12 @@ export async function checkParamGradients(forward: (g: GraphBuilder) => ForwardR
       p.value.set(saved);
       results.push({ name: p.name, analytic, numeric });
       if (!(Math.abs(numeric - analytic) <= atol + rtol * Math.abs(numeric))) {
-        throw new AssertionError({ message: `${p.name}: gradient . d = ${analytic}, finite differences ${numeric}`, actual: analytic, expected: numeric, operator: 'gradient' });
+        throw new AssertionError({
+          message: `${p.name}: gradient . d = ${analytic}, finite differences ${numeric}`,
+          actual: analytic,
+          expected: numeric,
+          operator: 'gradient',
+        });
       }
     }
   } finally {
@@ -88,8 +99,13 @@ export interface EncoderGradientOptions extends ParamGradientOptions {
  * const encoder = await createPart(registry, 'encoder', { type: 'recurrent', cell: { type: 'mgu' }, hidden: 5, layers: 2, bidirectional: true }, { inputDim: 4 });
  * await checkEncoderGradients(encoder, { inputDim: 4 }); // throws naming a parameter whose gradient is off
  */
-export async function checkEncoderGradients(encoder: EncoderPart, options: EncoderGradientOptions): Promise<ParamGradientResult[]> {
-  const vocab = options.vocab ?? 7, T = options.steps ?? 6, B = options.batch ?? 3;
+export async function checkEncoderGradients(
+  encoder: EncoderPart,
+  options: EncoderGradientOptions,
+): Promise<ParamGradientResult[]> {
+  const vocab = options.vocab ?? 7,
+    T = options.steps ?? 6,
+    B = options.batch ?? 3;
   const rng = new Xoshiro128((options.seed ?? 3) + 2);
   const ids = BigInt64Array.from({ length: T * B }, () => BigInt(rng.below(vocab)));
   const feeds: Record<string, TensorData> = {
@@ -97,5 +113,9 @@ export async function checkEncoderGradients(encoder: EncoderPart, options: Encod
     targets: { dtype: 'int64', dims: [T, B], data: BigInt64Array.from(ids, (id) => (id + 1n) % BigInt(vocab)) },
     lengths: { dtype: 'int32', dims: [B], data: Int32Array.from({ length: B }, (_, b) => Math.max(1, T - 2 * b)) },
   };
-  return checkParamGradients((g) => languageModelForward(g, encoder, { vocab, embed: options.inputDim }), feeds, options);
+  return checkParamGradients(
+    (g) => languageModelForward(g, encoder, { vocab, embed: options.inputDim }),
+    feeds,
+    options,
+  );
 }

@@ -22,7 +22,13 @@ const key = (a: number, b: number) => a * SHIFT + b;
  * Learns up to `maxMerges` merges from `words` (each word an array of alphabet symbol strings) with
  * their counts. Stops early when the best pair is seen fewer than `minFrequency` times.
  */
-export function learnMerges(words: ReadonlyMap<string, number>, splitWord: (word: string) => string[], alphabet: readonly string[], maxMerges: number, minFrequency: number): MergeResult {
+export function learnMerges(
+  words: ReadonlyMap<string, number>,
+  splitWord: (word: string) => string[],
+  alphabet: readonly string[],
+  maxMerges: number,
+  minFrequency: number,
+): MergeResult {
   const symbols = [...alphabet];
   const symbolId = new Map(symbols.map((s, i) => [s, i]));
   const seqs: number[][] = [];
@@ -33,7 +39,10 @@ export function learnMerges(words: ReadonlyMap<string, number>, splitWord: (word
       const id = symbolId.get(piece);
       if (id !== undefined) seq.push(id);
     }
-    if (seq.length > 1) { seqs.push(seq); counts.push(count); }
+    if (seq.length > 1) {
+      seqs.push(seq);
+      counts.push(count);
+    }
   }
 
   const pairCount = new Map<number, number>();
@@ -98,7 +107,10 @@ function holdsPair(seq: readonly number[], a: number, b: number): boolean {
 function mergeSeq(seq: readonly number[], a: number, b: number, merged: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < seq.length; i++) {
-    if (i + 1 < seq.length && seq[i] === a && seq[i + 1] === b) { out.push(merged); i++; } else out.push(seq[i]!);
+    if (i + 1 < seq.length && seq[i] === a && seq[i + 1] === b) {
+      out.push(merged);
+      i++;
+    } else out.push(seq[i]!);
   }
   return out;
 }

@@ -23,16 +23,28 @@ export function trainBpeTokenizer(corpus: Iterable<string>, options: BpeTokenize
   checkSpecialTokens(specials);
   checkWrap(options.wrap, specials);
   checkMinFrequency(options.minFrequency);
-  checkVocabSize(options.vocabSize, specials.length + 256, `${specials.length} special token(s) and the 256 byte symbols`);
-  if (options.vocabSize === undefined) throw TrainErrors.TOKENIZER_TRAIN_OPTIONS('a BPE tokenizer needs a vocabSize', { expected: 'e.g. 8000' });
+  checkVocabSize(
+    options.vocabSize,
+    specials.length + 256,
+    `${specials.length} special token(s) and the 256 byte symbols`,
+  );
+  if (options.vocabSize === undefined)
+    throw TrainErrors.TOKENIZER_TRAIN_OPTIONS('a BPE tokenizer needs a vocabSize', { expected: 'e.g. 8000' });
   const normalize = normalizerFunction(options.normalize);
   const words = new Map<string, number>();
   for (const text of corpus) {
     for (const word of byteLevelWords(normalize(text))) words.set(word, (words.get(word) ?? 0) + 1);
   }
-  if (words.size === 0) throw TrainErrors.TOKENIZER_TRAIN_EMPTY_CORPUS('the corpus holds no text to learn BPE merges from');
+  if (words.size === 0)
+    throw TrainErrors.TOKENIZER_TRAIN_EMPTY_CORPUS('the corpus holds no text to learn BPE merges from');
 
-  const { merges, symbols } = learnMerges(words, (w) => Array.from(w), BYTE_TO_CHAR, options.vocabSize - specials.length - 256, options.minFrequency ?? 2);
+  const { merges, symbols } = learnMerges(
+    words,
+    (w) => Array.from(w),
+    BYTE_TO_CHAR,
+    options.vocabSize - specials.length - 256,
+    options.minFrequency ?? 2,
+  );
   const ids = new Map<string, number>();
   specials.forEach((s, i) => ids.set(s, i));
   for (const s of symbols) if (!ids.has(s)) ids.set(s, ids.size);
@@ -45,8 +57,14 @@ export function trainBpeTokenizer(corpus: Iterable<string>, options: BpeTokenize
       normalizer: normalizerJson(options.normalize),
       pre_tokenizer: { ...BYTE_LEVEL_JSON.preTokenizer },
       model: {
-        type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
-        fuse_unk: false, byte_fallback: false, ignore_merges: false,
+        type: 'BPE',
+        dropout: null,
+        unk_token: null,
+        continuing_subword_prefix: null,
+        end_of_word_suffix: null,
+        fuse_unk: false,
+        byte_fallback: false,
+        ignore_merges: false,
         vocab: Object.fromEntries(ids),
         // Byte-level symbols never hold a space, so the classic "left right" string form is unambiguous.
         merges: merges.map(([a, b]) => `${a} ${b}`),

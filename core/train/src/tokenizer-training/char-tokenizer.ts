@@ -20,14 +20,19 @@ export function trainCharTokenizer(corpus: Iterable<string>, options: TokenizerT
   checkSpecialTokens(specials);
   checkWrap(options.wrap, specials);
   checkMinFrequency(options.minFrequency);
-  checkVocabSize(options.vocabSize, specials.length + 1, `${specials.length} special token(s) and at least one character`);
+  checkVocabSize(
+    options.vocabSize,
+    specials.length + 1,
+    `${specials.length} special token(s) and at least one character`,
+  );
   const normalize = normalizerFunction(options.normalize);
   const counts = new Map<string, number>();
   for (const text of corpus) {
     for (const ch of normalize(text)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   }
   for (const s of specials) counts.delete(s);
-  if (counts.size === 0) throw TrainErrors.TOKENIZER_TRAIN_EMPTY_CORPUS('the corpus holds no character to build a character tokenizer from');
+  if (counts.size === 0)
+    throw TrainErrors.TOKENIZER_TRAIN_EMPTY_CORPUS('the corpus holds no character to build a character tokenizer from');
   const limit = (options.vocabSize ?? Infinity) - specials.length;
   const chars = rankUnits(counts, options.minFrequency ?? 1, limit);
   const ids = new Map<string, number>();
@@ -43,8 +48,16 @@ export function trainCharTokenizer(corpus: Iterable<string>, options: TokenizerT
       normalizer: normalizerJson(options.normalize),
       pre_tokenizer: null,
       model: {
-        type: 'BPE', dropout: null, unk_token: unk ?? null, continuing_subword_prefix: null, end_of_word_suffix: null,
-        fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab: Object.fromEntries(ids), merges: [],
+        type: 'BPE',
+        dropout: null,
+        unk_token: unk ?? null,
+        continuing_subword_prefix: null,
+        end_of_word_suffix: null,
+        fuse_unk: false,
+        byte_fallback: false,
+        ignore_merges: false,
+        vocab: Object.fromEntries(ids),
+        merges: [],
       },
       post_processor: wrapTemplate(options.wrap, ids),
       decoder: { type: 'Fuse' },

@@ -23,16 +23,26 @@ export interface NormalizationOptions {
 }
 
 /** Typographic quotes and their ASCII replacements, for `asciiQuotes`. */
-const QUOTES: readonly (readonly [string, string])[] = [['\u2019', "'"], ['\u2018', "'"], ['\u201c', '"'], ['\u201d', '"']];
+const QUOTES: readonly (readonly [string, string])[] = [
+  ['\u2019', "'"],
+  ['\u2018', "'"],
+  ['\u201c', '"'],
+  ['\u201d', '"'],
+];
 
 type NormalizerJson = { type: string; [key: string]: unknown };
 
 /** The tokenizer.json `normalizer` block for the options, or null when there is nothing to do. */
 export function normalizerJson(options: NormalizationOptions = {}): NormalizerJson | null {
   const steps: NormalizerJson[] = [];
-  if (options.asciiQuotes) for (const [from, to] of QUOTES) steps.push({ type: 'Replace', pattern: { String: from }, content: to });
+  if (options.asciiQuotes)
+    for (const [from, to] of QUOTES) steps.push({ type: 'Replace', pattern: { String: from }, content: to });
   if (options.stripAccents) {
-    steps.push({ type: options.nfkc ? 'NFKD' : 'NFD' }, { type: 'StripAccents' }, { type: options.nfkc ? 'NFKC' : 'NFC' });
+    steps.push(
+      { type: options.nfkc ? 'NFKD' : 'NFD' },
+      { type: 'StripAccents' },
+      { type: options.nfkc ? 'NFKC' : 'NFC' },
+    );
   } else if (options.nfkc) {
     steps.push({ type: 'NFKC' });
   }
@@ -47,7 +57,11 @@ export function normalizerFunction(options: NormalizationOptions = {}): (text: s
   return (text) => {
     let out = text;
     if (asciiQuotes) for (const [from, to] of QUOTES) out = out.replaceAll(from, to);
-    if (stripAccents) out = out.normalize(nfkc ? 'NFKD' : 'NFD').replace(/\p{M}/gu, '').normalize(nfkc ? 'NFKC' : 'NFC');
+    if (stripAccents)
+      out = out
+        .normalize(nfkc ? 'NFKD' : 'NFD')
+        .replace(/\p{M}/gu, '')
+        .normalize(nfkc ? 'NFKC' : 'NFC');
     else if (nfkc) out = out.normalize('NFKC');
     if (lowercase) out = out.toLowerCase();
     return out;

@@ -27,18 +27,33 @@ export interface TokenizerJson {
 
 /** Special tokens become `added_tokens` with ids 0..n-1, matched verbatim (not normalised). */
 export function addedTokens(specials: readonly string[]): AddedTokenJson[] {
-  return specials.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  return specials.map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
 }
 
 /**
  * A TemplateProcessing post-processor that puts `bos` before and `eos` after each text (either may
  * be absent), or null when neither is given. `ids` maps a special token to its id.
  */
-export function wrapTemplate(wrap: { readonly bos?: string; readonly eos?: string } | undefined, ids: ReadonlyMap<string, number>): Record<string, unknown> | null {
+export function wrapTemplate(
+  wrap: { readonly bos?: string; readonly eos?: string } | undefined,
+  ids: ReadonlyMap<string, number>,
+): Record<string, unknown> | null {
   if (!wrap || (wrap.bos === undefined && wrap.eos === undefined)) return null;
   const special = (token: string) => ({ SpecialToken: { id: token, type_id: 0 } });
   const sequence = (id: 'A' | 'B') => ({ Sequence: { id, type_id: 0 } });
-  const around = (inner: object[]) => [...(wrap.bos !== undefined ? [special(wrap.bos)] : []), ...inner, ...(wrap.eos !== undefined ? [special(wrap.eos)] : [])];
+  const around = (inner: object[]) => [
+    ...(wrap.bos !== undefined ? [special(wrap.bos)] : []),
+    ...inner,
+    ...(wrap.eos !== undefined ? [special(wrap.eos)] : []),
+  ];
   const tokens = [wrap.bos, wrap.eos].filter((t): t is string => t !== undefined);
   return {
     type: 'TemplateProcessing',
@@ -53,7 +68,11 @@ export async function writeTokenizerJson(path: string, json: TokenizerJson): Pro
   try {
     await writeFile(path, JSON.stringify(json, null, 2) + '\n', 'utf8');
   } catch (err) {
-    throw RuntimeErrors.IO(`cannot write tokenizer file ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+    throw RuntimeErrors.IO(
+      `cannot write tokenizer file ${path}: ${(err as Error).message}`,
+      { file: path },
+      { cause: err },
+    );
   }
 }
 
@@ -66,9 +85,12 @@ export function tokenizerVocab(json: unknown): string[] {
   const out: string[] = [];
   const vocab = root.model?.vocab;
   if (Array.isArray(vocab)) {
-    vocab.forEach((entry, id) => { out[id] = Array.isArray(entry) ? String(entry[0]) : String(entry); });
+    vocab.forEach((entry, id) => {
+      out[id] = Array.isArray(entry) ? String(entry[0]) : String(entry);
+    });
   } else if (vocab && typeof vocab === 'object') {
-    for (const [token, id] of Object.entries(vocab as Record<string, number>)) if (Number.isInteger(id)) out[id] = token;
+    for (const [token, id] of Object.entries(vocab as Record<string, number>))
+      if (Number.isInteger(id)) out[id] = token;
   }
   if (Array.isArray(root.added_tokens)) {
     for (const t of root.added_tokens as { id?: unknown; content?: unknown }[]) {

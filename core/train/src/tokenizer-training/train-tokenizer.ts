@@ -13,10 +13,16 @@ export type TokenizerTrainRequest =
 /** Trains the tokenizer the request names on the corpus (one string per text; a language model's stream as one). */
 export function trainTokenizer(corpus: Iterable<string>, request: TokenizerTrainRequest): TrainedTokenizer {
   switch (request.kind) {
-    case 'char': return trainCharTokenizer(corpus, request);
-    case 'word': return trainWordTokenizer(corpus, request);
-    case 'bpe': return trainBpeTokenizer(corpus, request);
+    case 'char':
+      return trainCharTokenizer(corpus, request);
+    case 'word':
+      return trainWordTokenizer(corpus, request);
+    case 'bpe':
+      return trainBpeTokenizer(corpus, request);
     default:
-      throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(`unknown tokenizer kind ${JSON.stringify((request as { kind: unknown }).kind)}`, { expected: 'char, word or bpe', suggestions: ['char', 'word', 'bpe'] });
+      throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(
+        `unknown tokenizer kind ${JSON.stringify((request as { kind: unknown }).kind)}`,
+        { expected: 'char, word or bpe', suggestions: ['char', 'word', 'bpe'] },
+      );
   }
 }

@@ -36,13 +36,18 @@ export function wordPattern(split: WordSplit): string {
     try {
       new RegExp(split.regex, 'gu');
     } catch (err) {
-      throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(`the word-split regex does not compile: ${(err as Error).message}`, { expected: 'a JavaScript regular expression (u flag)' });
+      throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(`the word-split regex does not compile: ${(err as Error).message}`, {
+        expected: 'a JavaScript regular expression (u flag)',
+      });
     }
     return split.regex;
   }
   const pattern = (WORD_PATTERNS as Record<string, string>)[split];
   if (pattern === undefined) {
-    throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(`unknown word split ${JSON.stringify(split)}`, { expected: Object.keys(WORD_PATTERNS).join(', '), suggestions: Object.keys(WORD_PATTERNS) });
+    throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(`unknown word split ${JSON.stringify(split)}`, {
+      expected: Object.keys(WORD_PATTERNS).join(', '),
+      suggestions: Object.keys(WORD_PATTERNS),
+    });
   }
   return pattern;
 }

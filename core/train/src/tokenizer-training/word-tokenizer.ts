@@ -47,7 +47,11 @@ export function trainWordTokenizer(corpus: Iterable<string>, options: WordTokeni
   checkMinFrequency(options.minFrequency);
   checkVocabSize(options.vocabSize, specials.length + 1, `${specials.length} special token(s) and at least one word`);
   const unk = specials.find((s) => s === '[UNK]' || s === '<unk>');
-  if (unk === undefined) throw TrainErrors.TOKENIZER_TRAIN_OPTIONS('a word tokenizer needs an unknown token among its special tokens ([UNK] or <unk>)', { expected: '["[PAD]", "[UNK]", ...]' });
+  if (unk === undefined)
+    throw TrainErrors.TOKENIZER_TRAIN_OPTIONS(
+      'a word tokenizer needs an unknown token among its special tokens ([UNK] or <unk>)',
+      { expected: '["[PAD]", "[UNK]", ...]' },
+    );
   const pattern = wordPattern(options.split ?? 'words-punctuation');
   const normalize = normalizerFunction(options.normalize);
   const counts = new Map<string, number>();
@@ -57,7 +61,8 @@ export function trainWordTokenizer(corpus: Iterable<string>, options: WordTokeni
     }
   }
   for (const s of specials) counts.delete(s);
-  if (counts.size === 0) throw TrainErrors.TOKENIZER_TRAIN_EMPTY_CORPUS('the corpus holds no word to build a word tokenizer from');
+  if (counts.size === 0)
+    throw TrainErrors.TOKENIZER_TRAIN_EMPTY_CORPUS('the corpus holds no word to build a word tokenizer from');
   const words = rankUnits(counts, options.minFrequency ?? 1, (options.vocabSize ?? Infinity) - specials.length);
   const ids = new Map<string, number>();
   specials.forEach((s, i) => ids.set(s, i));
@@ -76,7 +81,13 @@ export function trainWordTokenizer(corpus: Iterable<string>, options: WordTokeni
       added_tokens: addedTokens(specials),
       normalizer: normalizerJson(options.normalize),
       pre_tokenizer: splitPreTokenizer(pattern),
-      model: { type: 'WordPiece', unk_token: unk, continuing_subword_prefix: '##', max_input_chars_per_word: MAX_WORD_CHARS, vocab: Object.fromEntries(ids) },
+      model: {
+        type: 'WordPiece',
+        unk_token: unk,
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: MAX_WORD_CHARS,
+        vocab: Object.fromEntries(ids),
+      },
       post_processor: wrapTemplate(options.wrap, ids),
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
     },

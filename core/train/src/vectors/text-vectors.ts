@@ -31,12 +31,15 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
   const { stream, gzip } = await openMaybeGzip(file);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const skipped: Record<string, number> = {};
-  const skip = (reason: string) => { skipped[reason] = (skipped[reason] ?? 0) + 1; };
+  const skip = (reason: string) => {
+    skipped[reason] = (skipped[reason] ?? 0) + 1;
+  };
   let rows: VectorRows | undefined;
   let dim = 0;
   let lineNo = 0;
   const bad = (line: number, message: string) => {
-    if ((options.onBadRecord ?? 'error') === 'error') throw TrainErrors.DATA_VECTORS_INVALID(`${file}:${line}: ${message}`, { file, line });
+    if ((options.onBadRecord ?? 'error') === 'error')
+      throw TrainErrors.DATA_VECTORS_INVALID(`${file}:${line}: ${message}`, { file, line });
     skip('columns');
   };
   const handle = (bytes: Uint8Array) => {
@@ -45,7 +48,10 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
     try {
       text = decoder.decode(bytes);
     } catch {
-      if (options.skipInvalidUtf8 ?? true) { skip('encoding'); return; }
+      if (options.skipInvalidUtf8 ?? true) {
+        skip('encoding');
+        return;
+      }
       throw TrainErrors.DATA_ENCODING(`${file}:${lineNo}: not valid UTF-8`, { file, line: lineNo });
     }
     const fields = text.trimEnd().split(' ');
@@ -57,17 +63,27 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
         return;
       }
       dim = fields.length - 1;
-      if (dim < 1) throw TrainErrors.DATA_VECTORS_INVALID(`${file}:${lineNo}: a vector row needs a word and at least one value`, { file, line: lineNo });
+      if (dim < 1)
+        throw TrainErrors.DATA_VECTORS_INVALID(`${file}:${lineNo}: a vector row needs a word and at least one value`, {
+          file,
+          line: lineNo,
+        });
       rows = new VectorRows(dim);
     }
-    if (fields.length < dim + 1) { bad(lineNo, `${fields.length - 1} value(s), expected ${dim}`); return; }
+    if (fields.length < dim + 1) {
+      bad(lineNo, `${fields.length - 1} value(s), expected ${dim}`);
+      return;
+    }
     const word = fields.length === dim + 1 ? fields[0]! : fields.slice(0, fields.length - dim).join(' ');
     if (options.keep && !options.keep(word)) return;
     const values = new Float64Array(dim);
     const first = fields.length - dim;
     for (let k = 0; k < dim; k++) {
       const v = Number(fields[first + k]);
-      if (!Number.isFinite(v) || fields[first + k] === '') { bad(lineNo, `value ${k + 1} (${JSON.stringify(fields[first + k])}) is not a number`); return; }
+      if (!Number.isFinite(v) || fields[first + k] === '') {
+        bad(lineNo, `value ${k + 1} (${JSON.stringify(fields[first + k])}) is not a number`);
+        return;
+      }
       values[k] = v;
     }
     rows.add(word, values);
@@ -88,7 +104,9 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
     stream.destroy();
     if (RecurError.is(err)) throw err;
     const message = `${file}: cannot read the word vectors (${(err as Error).message})`;
-    throw gzip ? TrainErrors.DATA_GZIP(message, { file }, { cause: err }) : RuntimeErrors.IO(message, { file }, { cause: err });
+    throw gzip
+      ? TrainErrors.DATA_GZIP(message, { file }, { cause: err })
+      : RuntimeErrors.IO(message, { file }, { cause: err });
   }
   if (rest && rest.length > 0) handle(rest);
   if (rows === undefined || rows.words.length === 0) {

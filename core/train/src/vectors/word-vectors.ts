@@ -24,7 +24,10 @@ export class VectorRows {
   readonly words: string[] = [];
   readonly index = new Map<string, number>();
 
-  constructor(readonly dim: number, initialRows = 1024) {
+  constructor(
+    readonly dim: number,
+    initialRows = 1024,
+  ) {
     this.buffer = new Float32Array(dim * initialRows);
   }
 
@@ -45,6 +48,13 @@ export class VectorRows {
   }
 
   finish(source: string, skipped: SkipCounts): WordVectors {
-    return { source, dim: this.dim, words: this.words, data: this.buffer.slice(0, this.rows * this.dim), index: this.index, skipped };
+    return {
+      source,
+      dim: this.dim,
+      words: this.words,
+      data: this.buffer.slice(0, this.rows * this.dim),
+      index: this.index,
+      skipped,
+    };
   }
 }

@@ -24,11 +24,26 @@ export const classifierHead = definePlugin<'head', ClassifierHeadOptions>({
     type: 'object',
     properties: {
       labels: {
-        type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, minItems: 2, maxItems: 10000, uniqueItems: true,
+        type: 'array',
+        items: { type: 'string', minLength: 1, maxLength: 200 },
+        minItems: 2,
+        maxItems: 10000,
+        uniqueItems: true,
         description: 'The class names, in the order of the output logits.',
       },
-      pooling: { enum: [...POOLINGS], default: 'max', description: 'How the sequence becomes one vector: last states, mean or max over valid steps, or learned attention.' },
-      dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'Dropout on the pooled vector during training.' },
+      pooling: {
+        enum: [...POOLINGS],
+        default: 'max',
+        description:
+          'How the sequence becomes one vector: last states, mean or max over valid steps, or learned attention.',
+      },
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.9,
+        default: 0,
+        description: 'Dropout on the pooled vector during training.',
+      },
     },
     required: ['labels'],
     additionalProperties: false,
@@ -39,7 +54,8 @@ export const classifierHead = definePlugin<'head', ClassifierHeadOptions>({
       labels: options.labels,
       build(g, encoded, lengths, inputDim, training) {
         let pooled = pool(g, pooling, encoded, lengths, inputDim);
-        if (training && options.dropout) pooled = training.dropout(g, pooled, 'dropout.pooled', options.dropout, ['B', inputDim]);
+        if (training && options.dropout)
+          pooled = training.dropout(g, pooled, 'dropout.pooled', options.dropout, ['B', inputDim]);
         const W = g.param('W', [options.labels.length, inputDim], { kind: 'xavier' });
         const b = g.param('b', [options.labels.length], { kind: 'zeros' });
         return { logits: g.gemm(pooled, W, b, { transB: true }) };

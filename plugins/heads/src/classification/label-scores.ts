@@ -5,7 +5,12 @@ export interface LabelScore {
 }
 
 /** Softmax over one row of logits, highest first, cut to `topK` (all labels for `null`). */
-export function labelScores(logits: ArrayLike<number>, offset: number, labels: readonly string[], topK: number | null): LabelScore[] {
+export function labelScores(
+  logits: ArrayLike<number>,
+  offset: number,
+  labels: readonly string[],
+  topK: number | null,
+): LabelScore[] {
   let max = -Infinity;
   for (let j = 0; j < labels.length; j++) max = Math.max(max, logits[offset + j]!);
   let total = 0;

@@ -1,4 +1,11 @@
-import { definePlugin, RuntimeErrors as E, GraphBuilder, type RunOptions, type TaskPart, type TaskRunner } from '@recur/runtime';
+import {
+  definePlugin,
+  RuntimeErrors as E,
+  GraphBuilder,
+  type RunOptions,
+  type TaskPart,
+  type TaskRunner,
+} from '@recur/runtime';
 import type { ClassifierHead } from './classifier-head.js';
 import { labelScores, type LabelScore } from './label-scores.js';
 import { encodeBatch, readTextInputs, TRUNCATION_CALL_OPTIONS, type TruncationOptions } from '../text-batch.js';
@@ -28,7 +35,8 @@ export const textClassificationTask = definePlugin<'task'>({
     properties: {
       topK: {
         anyOf: [{ type: 'integer', minimum: 1, maximum: 1000000 }, { type: 'null' }],
-        description: 'How many labels to return per input, best first: 1 gives one `{label, score}`, more give an array, `null` gives every label. Default 1.',
+        description:
+          'How many labels to return per input, best first: 1 gives one `{label, score}`, more give an array, `null` gives every label. Default 1.',
       },
       ...TRUNCATION_CALL_OPTIONS,
     },
@@ -41,7 +49,10 @@ export const textClassificationTask = definePlugin<'task'>({
         const encoder = await ctx.part('encoder', '/encoder', { inputDim: embedding.outputDim });
         const head = (await ctx.part('head', '/head', { inputDim: encoder.outputDim })) as ClassifierHead;
         if (!Array.isArray(head.labels)) {
-          throw E.SPEC_INVALID('text-classification needs a head with labels, such as "classifier"', { pointer: '/head/type', expected: 'classifier' });
+          throw E.SPEC_INVALID('text-classification needs a head with labels, such as "classifier"', {
+            pointer: '/head/type',
+            expected: 'classifier',
+          });
         }
 
         const g = new GraphBuilder('classifier');
@@ -68,10 +79,21 @@ export const textClassificationTask = definePlugin<'task'>({
             const results: LabelScore[][] = [];
             for (let start = 0; start < texts.length; start += maxBatch) {
               if (options.signal?.aborted) throw E.ABORTED('classification was aborted', {});
-              const batch = encodeBatch(tokenizer, texts.slice(start, start + maxBatch), options, ctx.spec, ctx.logger, (b) => start + b);
-              const out = await session.run({ ids: batch.ids, lengths: batch.lengths }, options.signal ? { signal: options.signal } : {});
+              const batch = encodeBatch(
+                tokenizer,
+                texts.slice(start, start + maxBatch),
+                options,
+                ctx.spec,
+                ctx.logger,
+                (b) => start + b,
+              );
+              const out = await session.run(
+                { ids: batch.ids, lengths: batch.lengths },
+                options.signal ? { signal: options.signal } : {},
+              );
               const data = out['logits']!.data as Float32Array;
-              for (let b = 0; b < batch.size; b++) results.push(labelScores(data, b * head.labels.length, head.labels, topK));
+              for (let b = 0; b < batch.size; b++)
+                results.push(labelScores(data, b * head.labels.length, head.labels, topK));
             }
             return results;
           },
@@ -84,7 +106,10 @@ export const textClassificationTask = definePlugin<'task'>({
   },
 });
 
-function runtimeSessionOptions(spec: Readonly<Record<string, unknown>>): { executionProviders?: string[]; threads?: number } {
+function runtimeSessionOptions(spec: Readonly<Record<string, unknown>>): {
+  executionProviders?: string[];
+  threads?: number;
+} {
   const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
   return {
     ...(Array.isArray(rt['executionProviders']) ? { executionProviders: rt['executionProviders'] as string[] } : {}),

@@ -43,7 +43,8 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
 
   private next(): Promise<IteratorResult<T>> {
     if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
-    if (this.ended) return this.error ? Promise.reject(this.error.value) : Promise.resolve({ value: undefined, done: true });
+    if (this.ended)
+      return this.error ? Promise.reject(this.error.value) : Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
     });

@@ -49,7 +49,10 @@ export function concatRows(a: TensorData, b: TensorData, axis: number): TensorDa
   const out = new Ctor(sa.outer * batch * sa.inner);
   for (let o = 0; o < sa.outer; o++) {
     out.set(a.data.subarray(o * sa.batch * sa.inner, (o + 1) * sa.batch * sa.inner) as never, o * batch * sa.inner);
-    out.set(b.data.subarray(o * sb.batch * sb.inner, (o + 1) * sb.batch * sb.inner) as never, (o * batch + sa.batch) * sa.inner);
+    out.set(
+      b.data.subarray(o * sb.batch * sb.inner, (o + 1) * sb.batch * sb.inner) as never,
+      (o * batch + sa.batch) * sa.inner,
+    );
   }
   const dims = [...a.dims];
   dims[axis] = batch;
@@ -67,7 +70,10 @@ export function stepIds(tokens: readonly number[]): TensorData {
 }
 
 /** Token sequences as a padded time-major batch: ids [T, B] int64 and lengths [B] int32. */
-export function paddedBatch(sequences: readonly (readonly number[])[], pad: number): { ids: TensorData; lengths: TensorData } {
+export function paddedBatch(
+  sequences: readonly (readonly number[])[],
+  pad: number,
+): { ids: TensorData; lengths: TensorData } {
   const B = sequences.length;
   const T = Math.max(1, ...sequences.map((s) => s.length));
   const ids = new BigInt64Array(T * B).fill(BigInt(pad));

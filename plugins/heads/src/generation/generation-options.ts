@@ -76,20 +76,64 @@ export const generateSchema: JsonSchema = {
   default: {},
   description: 'Default generation settings; each can be overridden per call.',
   properties: {
-    maxNewTokens: { type: 'integer', minimum: 0, maximum: 100000, default: 50, description: 'Most tokens generated after the prompt.' },
-    minNewTokens: {
-      type: 'integer', minimum: 0, maximum: 100000, default: 0,
-      description: 'Fewest tokens generated before a stop string or the end-of-text token may end the generation (`min_new_tokens` in transformers, `min_tokens` in vLLM); at most maxNewTokens.',
+    maxNewTokens: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 100000,
+      default: 50,
+      description: 'Most tokens generated after the prompt.',
     },
-    temperature: { type: 'number', minimum: 0, maximum: 100, default: 1, description: 'Divides the logits before sampling; 0 means greedy decoding (always the most likely token).' },
-    topK: { type: 'integer', minimum: 0, maximum: 1000000, default: 0, description: 'Sample among the k most likely tokens only; 0 turns top-k off.' },
-    topP: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Nucleus sampling: the smallest set of most likely tokens whose probability reaches topP; 1 turns it off.' },
-    repetitionPenalty: { type: 'number', exclusiveMinimum: 0, maximum: 100, default: 1, description: 'CTRL repetition penalty over prompt and generated tokens (as in transformers); 1 turns it off.' },
+    minNewTokens: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 100000,
+      default: 0,
+      description:
+        'Fewest tokens generated before a stop string or the end-of-text token may end the generation (`min_new_tokens` in transformers, `min_tokens` in vLLM); at most maxNewTokens.',
+    },
+    temperature: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      default: 1,
+      description: 'Divides the logits before sampling; 0 means greedy decoding (always the most likely token).',
+    },
+    topK: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1000000,
+      default: 0,
+      description: 'Sample among the k most likely tokens only; 0 turns top-k off.',
+    },
+    topP: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 1,
+      description:
+        'Nucleus sampling: the smallest set of most likely tokens whose probability reaches topP; 1 turns it off.',
+    },
+    repetitionPenalty: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 100,
+      default: 1,
+      description: 'CTRL repetition penalty over prompt and generated tokens (as in transformers); 1 turns it off.',
+    },
     stop: {
-      type: 'array', items: { type: 'string', minLength: 1, maxLength: 1000 }, maxItems: 16, default: [],
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: 1000 },
+      maxItems: 16,
+      default: [],
       description: 'Generation ends before the first of these strings appears; the stop string is not returned.',
     },
-    seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of the sampler, so that the same prompt gives the same text; omitted, every call draws its own seed.' },
+    seed: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 4294967295,
+      description:
+        'Seed of the sampler, so that the same prompt gives the same text; omitted, every call draws its own seed.',
+    },
   },
 };
 
@@ -98,21 +142,34 @@ export const generationCallOptions: JsonSchema = {
   type: 'object',
   properties: {
     ...asCallOptions(generateSchema['properties'] as Record<string, JsonSchema>),
-    returnFullText: { type: 'boolean', description: 'Return the prompt followed by the generated text (`run` only; `stream` yields the new text). Default true.' },
+    returnFullText: {
+      type: 'boolean',
+      description:
+        'Return the prompt followed by the generated text (`run` only; `stream` yields the new text). Default true.',
+    },
     ...TRUNCATION_CALL_OPTIONS,
-    onEnd: { [KEYWORD_FUNCTION]: true, description: 'Called once per input when its generation ends normally, with why it ended and its token counts.' },
+    onEnd: {
+      [KEYWORD_FUNCTION]: true,
+      description: 'Called once per input when its generation ends normally, with why it ended and its token counts.',
+    },
   },
 };
 
 /** Merges spec defaults and call options (whose types and bounds the call-option schema checked). */
 export function resolveGeneration(defaults: GenerateSettings, options: GenerationOptions): ResolvedGeneration {
-  const pick = <K extends keyof GenerateSettings>(key: K, fallback: NonNullable<GenerateSettings[K]>): NonNullable<GenerateSettings[K]> =>
+  const pick = <K extends keyof GenerateSettings>(
+    key: K,
+    fallback: NonNullable<GenerateSettings[K]>,
+  ): NonNullable<GenerateSettings[K]> =>
     (options[key] ?? defaults[key] ?? fallback) as NonNullable<GenerateSettings[K]>;
   const maxNewTokens = pick('maxNewTokens', 50);
   // A spec default above a call's smaller maxNewTokens gives way; a call asking for both is refused.
   const minNewTokens = options.minNewTokens ?? Math.min(defaults.minNewTokens ?? 0, maxNewTokens);
   if (minNewTokens > maxNewTokens) {
-    throw E.OPTION_INVALID(`minNewTokens (${minNewTokens}) is more than maxNewTokens (${maxNewTokens})`, { pointer: '/options/minNewTokens', expected: `at most maxNewTokens, ${maxNewTokens}` });
+    throw E.OPTION_INVALID(`minNewTokens (${minNewTokens}) is more than maxNewTokens (${maxNewTokens})`, {
+      pointer: '/options/minNewTokens',
+      expected: `at most maxNewTokens, ${maxNewTokens}`,
+    });
   }
   return {
     maxNewTokens,

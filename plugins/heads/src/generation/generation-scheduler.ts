@@ -105,7 +105,11 @@ export class GenerationScheduler {
       }
     } catch (err) {
       // A fault of the loop itself: no running sequence may be left waiting forever.
-      const fault = E.INTERNAL(`the generation loop failed: ${(err as Error)?.message ?? String(err)}`, { pointer: '/generation' }, { cause: err });
+      const fault = E.INTERNAL(
+        `the generation loop failed: ${(err as Error)?.message ?? String(err)}`,
+        { pointer: '/generation' },
+        { cause: err },
+      );
       for (const s of this.active) s.fail(fault);
     } finally {
       this.loop = undefined;
@@ -152,7 +156,10 @@ export class GenerationScheduler {
   private async step(): Promise<void> {
     const batch = this.active;
     try {
-      const result = await this.lm.step(batch.map((s) => s.nextToken), this.state!);
+      const result = await this.lm.step(
+        batch.map((s) => s.nextToken),
+        this.state!,
+      );
       this.state = result.state;
       const vocab = this.lm.vocabSize;
       batch.forEach((s, i) => {

@@ -1,4 +1,11 @@
-import { definePlugin, RuntimeErrors as E, type EncoderOutputs, type GraphBuilder, type HeadPart, type Value } from '@recur/runtime';
+import {
+  definePlugin,
+  RuntimeErrors as E,
+  type EncoderOutputs,
+  type GraphBuilder,
+  type HeadPart,
+  type Value,
+} from '@recur/runtime';
 import { generateSchema, type GenerateSettings } from './generation-options.js';
 
 export interface LanguageModelHeadOptions {
@@ -23,7 +30,13 @@ export interface LanguageModelHead extends HeadPart {
 
 /** True for a head that can drive text generation. */
 export function isLanguageModelHead(head: unknown): head is LanguageModelHead {
-  return typeof head === 'object' && head !== null && typeof (head as LanguageModelHead).project === 'function' && typeof (head as LanguageModelHead).vocabSize === 'number' && 'generate' in head;
+  return (
+    typeof head === 'object' &&
+    head !== null &&
+    typeof (head as LanguageModelHead).project === 'function' &&
+    typeof (head as LanguageModelHead).vocabSize === 'number' &&
+    'generate' in head
+  );
 }
 
 /**
@@ -39,19 +52,29 @@ export function lastValidStep(g: GraphBuilder, sequence: Value, lengths: Value):
 export const languageModelHead = definePlugin<'head', LanguageModelHeadOptions>({
   kind: 'head',
   type: 'language-model.v1',
-  description: 'Scores the next token after each step (a linear layer over the vocabulary), with default generation settings.',
+  description:
+    'Scores the next token after each step (a linear layer over the vocabulary), with default generation settings.',
   options: {
     type: 'object',
     properties: {
       generate: generateSchema,
-      dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'Dropout on the encoder output before the output layer, during training only.' },
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.9,
+        default: 0,
+        description: 'Dropout on the encoder output before the output layer, during training only.',
+      },
     },
     additionalProperties: false,
   },
   create(options, ctx): LanguageModelHead {
     const vocabSize = ctx.dims.vocabSize;
     if (vocabSize === undefined || vocabSize < 1) {
-      throw E.SPEC_INVALID('a language-model head needs the tokenizer\'s vocabulary size; use it in a text-generation pipeline', { pointer: ctx.pointer });
+      throw E.SPEC_INVALID(
+        "a language-model head needs the tokenizer's vocabulary size; use it in a text-generation pipeline",
+        { pointer: ctx.pointer },
+      );
     }
     const params = (g: GraphBuilder, inputDim: number) => ({
       W: g.param('W', [vocabSize, inputDim], { kind: 'xavier' }),

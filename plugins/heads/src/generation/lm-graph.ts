@@ -1,4 +1,12 @@
-import { GraphBuilder, recurrentStateShape, RuntimeErrors as E, type EmbeddingPart, type EncoderPart, type RecurrentStateShape, type Value } from '@recur/runtime';
+import {
+  GraphBuilder,
+  recurrentStateShape,
+  RuntimeErrors as E,
+  type EmbeddingPart,
+  type EncoderPart,
+  type RecurrentStateShape,
+  type Value,
+} from '@recur/runtime';
 import type { LanguageModelHead } from './language-model-head.js';
 
 /** The recurrent state a language model carries between steps: one tensor [rows, B, hidden] per name. */
@@ -26,7 +34,12 @@ export function stateShapeOf(encoder: EncoderPart): StateShape {
  * T is free: the same unit prefills a whole prompt (padded, with lengths) and then runs one token
  * per step (T = 1), so both share one session and one copy of the weights.
  */
-export function buildLanguageModelGraph(embedding: EmbeddingPart, encoder: EncoderPart, head: LanguageModelHead, state: StateShape): GraphBuilder {
+export function buildLanguageModelGraph(
+  embedding: EmbeddingPart,
+  encoder: EncoderPart,
+  head: LanguageModelHead,
+  state: StateShape,
+): GraphBuilder {
   const g = new GraphBuilder(LM_UNIT.name);
   const ids = g.input(LM_UNIT.ids, 'int64', ['time', 'batch']);
   const lengths = g.input(LM_UNIT.lengths, 'int32', ['batch']);

@@ -16,15 +16,30 @@ export interface PromptIds {
  * An empty prompt starts from the tokenizer's `bos` token, else from the encoding of a newline,
  * else from its `unk`/`pad`/0 token, so that the model always has a first input.
  */
-export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: number, options: GenerationOptions, spec: Readonly<Record<string, unknown>>, logger?: Logger): PromptIds {
+export function encodePrompt(
+  tokenizer: TokenizerPart,
+  prompt: string,
+  index: number,
+  options: GenerationOptions,
+  spec: Readonly<Record<string, unknown>>,
+  logger?: Logger,
+): PromptIds {
   const rt = (spec['runtime'] ?? {}) as Record<string, unknown>;
   const limit = options.maxInputTokens ?? (typeof rt['maxInputTokens'] === 'number' ? rt['maxInputTokens'] : 512);
-  const mode = options.truncation ?? (typeof rt['truncation'] === 'string' ? (rt['truncation'] as 'left' | 'right' | 'off') : 'left');
+  const mode =
+    options.truncation ??
+    (typeof rt['truncation'] === 'string' ? (rt['truncation'] as 'left' | 'right' | 'off') : 'left');
   if (!Number.isInteger(limit) || limit < 1) {
-    throw E.OPTION_INVALID(`option maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, { pointer: '/options/maxInputTokens', expected: 'integer >= 1' });
+    throw E.OPTION_INVALID(`option maxInputTokens must be a positive integer, got ${JSON.stringify(limit)}`, {
+      pointer: '/options/maxInputTokens',
+      expected: 'integer >= 1',
+    });
   }
   if (mode !== 'left' && mode !== 'right' && mode !== 'off') {
-    throw E.OPTION_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, { pointer: '/options/truncation', expected: 'left | right | off' });
+    throw E.OPTION_INVALID(`option truncation must be "left", "right" or "off", got ${JSON.stringify(mode)}`, {
+      pointer: '/options/truncation',
+      expected: 'left | right | off',
+    });
   }
   let ids = tokenizer.encode(prompt);
   // A prompt is unfinished text: a tokenizer template that closes every text with its end token
@@ -34,7 +49,9 @@ export function encodePrompt(tokenizer: TokenizerPart, prompt: string, index: nu
   if (ids.length > limit) {
     if (mode === 'off') {
       throw E.INPUT_TOO_LONG(`prompt ${index} has ${ids.length} tokens, more than the limit of ${limit}`, {
-        pointer: `/${index}`, expected: `at most ${limit} tokens, or truncation "left" or "right"`, limit,
+        pointer: `/${index}`,
+        expected: `at most ${limit} tokens, or truncation "left" or "right"`,
+        limit,
       });
     }
     warnTruncated(logger, [{ index, tokens: ids.length }], limit, mode);

@@ -1,8 +1,21 @@
-import { definePlugin, RuntimeErrors as E, type Logger, type TaskContext, type TaskPart, type TaskRunner, type TokenizerPart } from '@recur/runtime';
+import {
+  definePlugin,
+  RuntimeErrors as E,
+  type Logger,
+  type TaskContext,
+  type TaskPart,
+  type TaskRunner,
+  type TokenizerPart,
+} from '@recur/runtime';
 import { AsyncQueue } from '../decoding/async-queue.js';
 import { maxBatchOf, sessionOptionsOf } from '../decoding/runtime-settings.js';
 import { readTextInputs } from '../text-batch.js';
-import { generationCallOptions, resolveGeneration, type GenerationEnd, type GenerationOptions } from './generation-options.js';
+import {
+  generationCallOptions,
+  resolveGeneration,
+  type GenerationEnd,
+  type GenerationOptions,
+} from './generation-options.js';
 import { GenerationScheduler } from './generation-scheduler.js';
 import { GenerationSequence, type FinishReason } from './generation-sequence.js';
 import { isLanguageModelHead, type LanguageModelHead } from './language-model-head.js';
@@ -30,7 +43,8 @@ export interface GeneratedTextResult {
 export const textGenerationTask = definePlugin<'task'>({
   kind: 'task',
   type: 'text-generation.v1',
-  description: 'Continues a prompt token by token with a recurrent language model (sampling or greedy), streaming the text.',
+  description:
+    'Continues a prompt token by token with a recurrent language model (sampling or greedy), streaming the text.',
   slots: ['tokenizer', 'embedding', 'encoder', 'head'],
   objective: 'language-model',
   options: { type: 'object', properties: {}, additionalProperties: false },
@@ -46,7 +60,10 @@ async function compileTextGeneration(ctx: TaskContext): Promise<TaskRunner> {
   const encoder = await ctx.part('encoder', '/encoder', { inputDim: embedding.outputDim });
   const head = await ctx.part('head', '/head', { inputDim: encoder.outputDim, vocabSize: tokenizer.vocabSize });
   if (!isLanguageModelHead(head)) {
-    throw E.SPEC_INVALID('text-generation needs a head that scores the next token, such as "language-model"', { pointer: '/head/type', expected: 'language-model' });
+    throw E.SPEC_INVALID('text-generation needs a head that scores the next token, such as "language-model"', {
+      pointer: '/head/type',
+      expected: 'language-model',
+    });
   }
   const state = stateShapeOf(encoder);
   const unit = await ctx.compileUnit('lm-step', buildLanguageModelGraph(embedding, encoder, head, state));
@@ -84,17 +101,18 @@ class TextGenerationRunner implements TaskRunner {
     const prompts = readTextInputs(inputs);
     const prepared = prompts.map((prompt, i) => this.prepare(prompt, i, options));
     const sequences: GenerationSequence[] = [];
-    const results = prepared.map(({ prompt, promptTokens, make }, index) =>
-      new Promise<GeneratedTextResult[]>((resolve, reject) => {
-        const sequence = make({
-          end: (text, reason) => {
-            resolve([{ generated_text: sequence.params.returnFullText ? prompt + text : text }]);
-            reportEnd(options, { reason, promptTokens, generatedTokens: sequence.generatedIds.length }, index);
-          },
-          fail: reject,
-        });
-        sequences.push(sequence);
-      }),
+    const results = prepared.map(
+      ({ prompt, promptTokens, make }, index) =>
+        new Promise<GeneratedTextResult[]>((resolve, reject) => {
+          const sequence = make({
+            end: (text, reason) => {
+              resolve([{ generated_text: sequence.params.returnFullText ? prompt + text : text }]);
+              reportEnd(options, { reason, promptTokens, generatedTokens: sequence.generatedIds.length }, index);
+            },
+            fail: reject,
+          });
+          sequences.push(sequence);
+        }),
     );
     for (const s of sequences) this.scheduler.submit(s);
     try {
@@ -112,7 +130,11 @@ class TextGenerationRunner implements TaskRunner {
     const sequence = prepared.make({
       piece: (text) => queue.push(text),
       end: (_text, reason) => {
-        reportEnd(options, { reason, promptTokens: prepared.promptTokens, generatedTokens: sequence.generatedIds.length }, 0);
+        reportEnd(
+          options,
+          { reason, promptTokens: prepared.promptTokens, generatedTokens: sequence.generatedIds.length },
+          0,
+        );
         queue.end();
       },
       fail: (err) => queue.fail(err),
@@ -137,8 +159,11 @@ class TextGenerationRunner implements TaskRunner {
     return {
       prompt,
       promptTokens: ids.textIds.length,
-      make: (listener: { piece?: (t: string) => void; end: (t: string, r: FinishReason) => void; fail: (e: unknown) => void }) =>
-        new GenerationSequence(ids, params, this.tokenizer, this.head.vocabSize, listener, options.signal),
+      make: (listener: {
+        piece?: (t: string) => void;
+        end: (t: string, r: FinishReason) => void;
+        fail: (e: unknown) => void;
+      }) => new GenerationSequence(ids, params, this.tokenizer, this.head.vocabSize, listener, options.signal),
     };
   }
 }

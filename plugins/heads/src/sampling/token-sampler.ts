@@ -56,7 +56,12 @@ export function suppressTokens(logits: Float32Array, ids: readonly number[]): vo
  * from `random` (uniform in [0, 1)). Greedy (temperature 0) draws nothing, so a seeded generator
  * stays in step only with the sampled tokens.
  */
-export function chooseToken(logits: Float32Array, params: SamplingParams, seen: SeenTokens, random: () => number): number {
+export function chooseToken(
+  logits: Float32Array,
+  params: SamplingParams,
+  seen: SeenTokens,
+  random: () => number,
+): number {
   assertFiniteScores(logits, 'logit');
   applyRepetitionPenalty(logits, seen, params.repetitionPenalty);
   if (params.temperature === 0) return argMax(logits);
@@ -100,7 +105,8 @@ export function chooseToken(logits: Float32Array, params: SamplingParams, seen: 
     keptTotal += weights[i]!;
   };
   for (let i = 0; i < candidates.length; i++) if (weights[i]! > cutoff) keep(i);
-  for (let i = 0; i < candidates.length && (keptTotal < target || kept.length === 0); i++) if (weights[i]! === cutoff) keep(i);
+  for (let i = 0; i < candidates.length && (keptTotal < target || kept.length === 0); i++)
+    if (weights[i]! === cutoff) keep(i);
   return draw(kept, keptWeights, keptTotal, random);
 }
 

@@ -1,6 +1,25 @@
-import { checkCellContract, definePlugin, partSchema, RuntimeErrors as E, type CellPart, type CellState, type CellStep, type EncoderOutputs, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
+import {
+  checkCellContract,
+  definePlugin,
+  partSchema,
+  RuntimeErrors as E,
+  type CellPart,
+  type CellState,
+  type CellStep,
+  type EncoderOutputs,
+  type GraphBuilder,
+  type PartBlock,
+  type Value,
+} from '@recur/runtime';
 import { pool, validMask } from '../pooling.js';
-import { attend, ATTENTIONS, bahdanauAttention, luongAttention, type Attention, type AttentionKind } from './attention.js';
+import {
+  attend,
+  ATTENTIONS,
+  bahdanauAttention,
+  luongAttention,
+  type Attention,
+  type AttentionKind,
+} from './attention.js';
 import type { DecoderGraph, DecoderSizes, DecoderState, Seq2SeqDecoderPart } from './decoder-contract.js';
 
 export interface AttentionDecoderOptions {
@@ -47,12 +66,37 @@ export const attentionDecoder = definePlugin<'decoder', AttentionDecoderOptions>
   options: {
     type: 'object',
     properties: {
-      cell: { ...partSchema('cell'), description: 'The recurrent cell of every decoder layer: `{ "type": "gru" }`, `lstm`, `rnn` or a plugin cell.' },
+      cell: {
+        ...partSchema('cell'),
+        description: 'The recurrent cell of every decoder layer: `{ "type": "gru" }`, `lstm`, `rnn` or a plugin cell.',
+      },
       hidden: { type: 'integer', minimum: 1, maximum: 65536, description: 'State size of each decoder layer.' },
-      layers: { type: 'integer', minimum: 1, maximum: 16, default: 1, description: 'Number of stacked decoder layers; attention reads the top one.' },
-      attention: { enum: [...ATTENTIONS], default: 'bahdanau', description: 'Additive attention before the step (bahdanau) or multiplicative attention after it with input feeding (luong).' },
-      attentionDim: { type: 'integer', minimum: 1, maximum: 65536, description: 'Size of the additive attention layer (bahdanau only); defaults to `hidden`.' },
-      dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'Dropout on the embedded target tokens and the decoder output, during training only.' },
+      layers: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 16,
+        default: 1,
+        description: 'Number of stacked decoder layers; attention reads the top one.',
+      },
+      attention: {
+        enum: [...ATTENTIONS],
+        default: 'bahdanau',
+        description:
+          'Additive attention before the step (bahdanau) or multiplicative attention after it with input feeding (luong).',
+      },
+      attentionDim: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 65536,
+        description: 'Size of the additive attention layer (bahdanau only); defaults to `hidden`.',
+      },
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.9,
+        default: 0,
+        description: 'Dropout on the embedded target tokens and the decoder output, during training only.',
+      },
     },
     required: ['cell', 'hidden'],
     additionalProperties: false,
@@ -60,7 +104,9 @@ export const attentionDecoder = definePlugin<'decoder', AttentionDecoderOptions>
   async create(options, ctx): Promise<AttentionDecoder> {
     const cell = await ctx.create('cell', options.cell, `${ctx.pointer}/cell`, ctx.dims);
     if (cell.stateNames.includes(FEED)) {
-      throw E.SPEC_INVALID(`the decoder's cell has a state named "${FEED}", which Luong attention uses itself`, { pointer: `${ctx.pointer}/cell` });
+      throw E.SPEC_INVALID(`the decoder's cell has a state named "${FEED}", which Luong attention uses itself`, {
+        pointer: `${ctx.pointer}/cell`,
+      });
     }
     const hidden = options.hidden;
     const layers = options.layers ?? 1;
@@ -68,11 +114,21 @@ export const attentionDecoder = definePlugin<'decoder', AttentionDecoderOptions>
     const attentionDim = options.attentionDim ?? hidden;
     const luong = attention === 'luong';
     return {
-      cell, hidden, layers, attention,
+      cell,
+      hidden,
+      layers,
+      attention,
       dropout: options.dropout ?? 0,
       stateNames: luong ? [...cell.stateNames, FEED] : [...cell.stateNames],
       declare(scope, sizes) {
-        return declareDecoder(scope, sizes, { cell, hidden, layers, luong, attentionDim, who: { type: options.cell.type, pointer: `${ctx.pointer}/cell` } });
+        return declareDecoder(scope, sizes, {
+          cell,
+          hidden,
+          layers,
+          luong,
+          attentionDim,
+          who: { type: options.cell.type, pointer: `${ctx.pointer}/cell` },
+        });
       },
     };
   },
@@ -98,8 +154,11 @@ function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig):
   const M = sizes.memoryDim;
   // The cell's contract, checked on a scratch graph where the decoder learns its input sizes (so a
   // unit that never steps still carries none of the cell's weights).
-  for (let l = 0; l < layers; l++) checkCellContract(cell, c.who, l === 0 ? sizes.inputDim + (luong ? hidden : M) : hidden, hidden);
-  const attention: Attention = luong ? luongAttention(p.scope('attention'), M, hidden) : bahdanauAttention(p.scope('attention'), M, hidden, c.attentionDim);
+  for (let l = 0; l < layers; l++)
+    checkCellContract(cell, c.who, l === 0 ? sizes.inputDim + (luong ? hidden : M) : hidden, hidden);
+  const attention: Attention = luong
+    ? luongAttention(p.scope('attention'), M, hidden)
+    : bahdanauAttention(p.scope('attention'), M, hidden, c.attentionDim);
   // Cells are declared on first use: a unit that never steps (the encoder unit) carries none of
   // their weights.
   let cells: CellStep[] | undefined;
@@ -112,7 +171,11 @@ function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig):
   };
   const stateNames = cell.stateNames;
 
-  const runLayers = (g: GraphBuilder, input: Value, state: DecoderState): { top: Value; next: Record<string, Value> } => {
+  const runLayers = (
+    g: GraphBuilder,
+    input: Value,
+    state: DecoderState,
+  ): { top: Value; next: Record<string, Value> } => {
     const steps = layerCells();
     const perLayer: CellState[] = [];
     let x = input;
@@ -125,7 +188,14 @@ function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig):
       x = next[stateNames[0]!]!;
     }
     const next: Record<string, Value> = {};
-    for (const s of stateNames) next[s] = layers === 1 ? g.unsqueeze(perLayer[0]![s]!, [0]) : g.concat(perLayer.map((st) => g.unsqueeze(st[s]!, [0])), 0);
+    for (const s of stateNames)
+      next[s] =
+        layers === 1
+          ? g.unsqueeze(perLayer[0]![s]!, [0])
+          : g.concat(
+              perLayer.map((st) => g.unsqueeze(st[s]!, [0])),
+              0,
+            );
     return { top: x, next };
   };
 
@@ -156,7 +226,11 @@ function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig):
       const { weights, context } = attend(g, attention.score(g, top, source.keys), source.memory, source.mask);
       const Wc = p.param('combine.W', [hidden, M + hidden], { kind: 'xavier' });
       const attentional = g.tanh(g.gemm(g.concat([context, top], 1), Wc, undefined, { transB: true }));
-      return { state: { ...next, [FEED]: g.unsqueeze(attentional, [0]) }, output: attentional, attention: g.transpose(weights, [1, 0]) };
+      return {
+        state: { ...next, [FEED]: g.unsqueeze(attentional, [0]) },
+        output: attentional,
+        attention: g.transpose(weights, [1, 0]),
+      };
     },
   };
 }

@@ -21,7 +21,12 @@ export interface Attention {
  * Bahdanau (additive): score_j = v . tanh(Wk m_j + bk + Wq q). Parameters `Wk` [A, M], `bk` [A],
  * `Wq` [A, Q], `v` [A, 1].
  */
-export function bahdanauAttention(p: GraphBuilder, memoryDim: number, queryDim: number, attentionDim: number): Attention {
+export function bahdanauAttention(
+  p: GraphBuilder,
+  memoryDim: number,
+  queryDim: number,
+  attentionDim: number,
+): Attention {
   return {
     keys(g, memory) {
       const Wk = p.param('Wk', [attentionDim, memoryDim], { kind: 'xavier' });

@@ -79,16 +79,31 @@ export async function beamSearch(model: StepModel, sentences: number, settings: 
         const c = list[rank]!;
         const from = sentence.live[c.beam]!;
         if (c.token === settings.eos) {
-          if (rank < K) sentence.addFinished({ tokens: from.tokens, logProb: c.logProb, ended: true, score: normalisedScore(c.logProb, length, settings.lengthPenalty) });
+          if (rank < K)
+            sentence.addFinished({
+              tokens: from.tokens,
+              logProb: c.logProb,
+              ended: true,
+              score: normalisedScore(c.logProb, length, settings.lengthPenalty),
+            });
         } else {
           live.push({ tokens: [...from.tokens, c.token], logProb: c.logProb, parentRow: c.row });
         }
       }
       sentence.live = live;
       if (length >= settings.maxLength || live.length === 0) {
-        for (const b of live) sentence.addFinished({ tokens: b.tokens, logProb: b.logProb, ended: false, score: normalisedScore(b.logProb, length, settings.lengthPenalty) });
+        for (const b of live)
+          sentence.addFinished({
+            tokens: b.tokens,
+            logProb: b.logProb,
+            ended: false,
+            score: normalisedScore(b.logProb, length, settings.lengthPenalty),
+          });
         sentence.done = true;
-      } else if (sentence.finished.length >= K && sentence.worstFinished >= normalisedScore(live[0]!.logProb, length, settings.lengthPenalty)) {
+      } else if (
+        sentence.finished.length >= K &&
+        sentence.worstFinished >= normalisedScore(live[0]!.logProb, length, settings.lengthPenalty)
+      ) {
         sentence.done = true;
       }
       if (sentence.done) continue;
@@ -111,7 +126,12 @@ type RowVisitor = (row: number, visit: (token: number, logProb: number) => void)
  * Runs one step and returns a visitor of each row's `n` best tokens, best first (ties: lower id).
  * The model's own ranking (`stepTop`) when it has one; else the full rows, ranked here.
  */
-async function bestExtensions(model: StepModel, feed: readonly number[], parents: readonly number[], n: number): Promise<RowVisitor> {
+async function bestExtensions(
+  model: StepModel,
+  feed: readonly number[],
+  parents: readonly number[],
+  n: number,
+): Promise<RowVisitor> {
   if (model.stepTop) {
     const top = await model.stepTop(feed, parents, Math.min(n, model.vocabSize));
     const take = Math.min(n, top.k);

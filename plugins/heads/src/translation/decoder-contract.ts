@@ -73,5 +73,10 @@ export interface DecoderGraph {
 
 /** True for a decoder part that follows this contract. */
 export function isSeq2SeqDecoder(part: unknown): part is Seq2SeqDecoderPart {
-  return typeof part === 'object' && part !== null && typeof (part as Seq2SeqDecoderPart).declare === 'function' && Array.isArray((part as Seq2SeqDecoderPart).stateNames);
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    typeof (part as Seq2SeqDecoderPart).declare === 'function' &&
+    Array.isArray((part as Seq2SeqDecoderPart).stateNames)
+  );
 }

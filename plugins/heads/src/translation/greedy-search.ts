@@ -8,7 +8,11 @@ import { normalisedScore, type Hypothesis, type SearchSettingsResolved, type Ste
  * latest token and takes the most likely next one. A sentence ends with the end token (counted in
  * its length) or after `maxLength` tokens; finished sentences leave the batch.
  */
-export async function greedySearch(model: StepModel, sentences: number, settings: SearchSettingsResolved): Promise<Hypothesis[]> {
+export async function greedySearch(
+  model: StepModel,
+  sentences: number,
+  settings: SearchSettingsResolved,
+): Promise<Hypothesis[]> {
   const tokens: number[][] = Array.from({ length: sentences }, () => []);
   const logProbs = new Float64Array(sentences);
   const results: (Hypothesis | undefined)[] = new Array(sentences);
@@ -28,7 +32,12 @@ export async function greedySearch(model: StepModel, sentences: number, settings
       const ended = t === settings.eos;
       if (!ended) tokens[s]!.push(t);
       if (ended || length >= settings.maxLength) {
-        results[s] = { tokens: tokens[s]!, logProb: logProbs[s]!, ended, score: normalisedScore(logProbs[s]!, length, settings.lengthPenalty) };
+        results[s] = {
+          tokens: tokens[s]!,
+          logProb: logProbs[s]!,
+          ended,
+          score: normalisedScore(logProbs[s]!, length, settings.lengthPenalty),
+        };
       } else {
         nextRows.push(s);
         nextFeed.push(t);
@@ -43,7 +52,11 @@ export async function greedySearch(model: StepModel, sentences: number, settings
 }
 
 /** Runs one step; returns each row's most likely token and its log-probability (ties: lower id). */
-async function bestTokens(model: StepModel, feed: readonly number[], parents: readonly number[]): Promise<(row: number) => [number, number]> {
+async function bestTokens(
+  model: StepModel,
+  feed: readonly number[],
+  parents: readonly number[],
+): Promise<(row: number) => [number, number]> {
   if (model.stepTop) {
     const top = await model.stepTop(feed, parents, 1);
     return (row) => [top.ids[row * top.k]!, top.logProbs[row * top.k]!];

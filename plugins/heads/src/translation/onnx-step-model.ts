@@ -55,7 +55,12 @@ export class OnnxStepModel implements StepModel {
   }
 
   /** One step; `topK` candidates are ranked (the cheapest, 1, when only log_probs are wanted). */
-  private async run(tokens: readonly number[], parents: readonly number[], wanted: readonly string[], topK: number): Promise<Record<string, TensorData>> {
+  private async run(
+    tokens: readonly number[],
+    parents: readonly number[],
+    wanted: readonly string[],
+    topK: number,
+  ): Promise<Record<string, TensorData>> {
     const sentences = parents.map((p) => this.rowSentence[p]!);
     if (!sameRows(sentences, this.rowSentence)) {
       const memory = selectRows(this.sources.memory, 1, sentences, this.scratch.memory);
@@ -73,7 +78,8 @@ export class OnnxStepModel implements StepModel {
       [U.sourceLengths]: this.rowSource.lengths,
       [U.topK]: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(topK)) },
     };
-    for (const s of this.stateNames) feeds[U.stateIn(s)] = keepRows ? this.state[s]! : selectRows(this.state[s]!, 1, parents);
+    for (const s of this.stateNames)
+      feeds[U.stateIn(s)] = keepRows ? this.state[s]! : selectRows(this.state[s]!, 1, parents);
     const out = await this.session.run(feeds, { outputs: [...wanted, ...this.stateNames.map(U.stateOut)] });
     const next: Record<string, TensorData> = {};
     for (const s of this.stateNames) next[s] = out[U.stateOut(s)]!;

@@ -22,7 +22,12 @@ export const translationCallOptions: JsonSchema = {
   type: 'object',
   properties: {
     ...asCallOptions(SEARCH_SETTINGS_SCHEMA),
-    numReturnSequences: { type: 'integer', minimum: 1, maximum: 64, description: 'Translations returned per input, best first (at most `beam`). Default 1.' },
+    numReturnSequences: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+      description: 'Translations returned per input, best first (at most `beam`). Default 1.',
+    },
     ...TRUNCATION_CALL_OPTIONS,
   },
 };
@@ -32,7 +37,10 @@ export function resolveSearch(defaults: SearchSettings, options: TranslationOpti
   const beam = options.beam ?? defaults.beam ?? 1;
   const numReturn = options.numReturnSequences ?? 1;
   if (numReturn > beam) {
-    throw E.OPTION_INVALID(`numReturnSequences (${numReturn}) cannot exceed the beam size (${beam})`, { pointer: '/options/numReturnSequences', expected: `at most ${beam}` });
+    throw E.OPTION_INVALID(`numReturnSequences (${numReturn}) cannot exceed the beam size (${beam})`, {
+      pointer: '/options/numReturnSequences',
+      expected: `at most ${beam}`,
+    });
   }
   return {
     beam,

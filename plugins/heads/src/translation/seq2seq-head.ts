@@ -1,4 +1,11 @@
-import { definePlugin, RuntimeErrors as E, type GraphBuilder, type HeadPart, type JsonSchema, type Value } from '@recur/runtime';
+import {
+  definePlugin,
+  RuntimeErrors as E,
+  type GraphBuilder,
+  type HeadPart,
+  type JsonSchema,
+  type Value,
+} from '@recur/runtime';
 
 /** Search settings of translation; the spec's `head.search` sets defaults, calls may override. */
 export interface SearchSettings {
@@ -30,14 +37,29 @@ export interface Seq2SeqHead extends HeadPart {
 }
 
 export function isSeq2SeqHead(head: unknown): head is Seq2SeqHead {
-  return typeof head === 'object' && head !== null && typeof (head as Seq2SeqHead).project === 'function' && 'search' in head;
+  return (
+    typeof head === 'object' && head !== null && typeof (head as Seq2SeqHead).project === 'function' && 'search' in head
+  );
 }
 
 /** Schemas of the search settings: the spec's `head.search` block and the translation call options. */
 export const SEARCH_SETTINGS_SCHEMA: Readonly<Record<string, JsonSchema>> = {
   beam: { type: 'integer', minimum: 1, maximum: 64, default: 1, description: 'Beam size; 1 is greedy decoding.' },
-  lengthPenalty: { type: 'number', minimum: -10, maximum: 10, default: 1, description: 'Exponent alpha of the length normalisation of beam scores: sum of log-probs / length^alpha (0 compares raw sums, favouring short outputs).' },
-  maxLength: { type: 'integer', minimum: 1, maximum: 4096, default: 64, description: 'Most target tokens per sentence, the end-of-sentence token included.' },
+  lengthPenalty: {
+    type: 'number',
+    minimum: -10,
+    maximum: 10,
+    default: 1,
+    description:
+      'Exponent alpha of the length normalisation of beam scores: sum of log-probs / length^alpha (0 compares raw sums, favouring short outputs).',
+  },
+  maxLength: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 4096,
+    default: 64,
+    description: 'Most target tokens per sentence, the end-of-sentence token included.',
+  },
 };
 
 export const seq2seqHead = definePlugin<'head', Seq2SeqHeadOptions>({
@@ -54,14 +76,23 @@ export const seq2seqHead = definePlugin<'head', Seq2SeqHeadOptions>({
         description: 'Default search settings; each can be overridden per call.',
         properties: SEARCH_SETTINGS_SCHEMA,
       },
-      dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'Dropout on the decoder output before the output layer, during training only.' },
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.9,
+        default: 0,
+        description: 'Dropout on the decoder output before the output layer, during training only.',
+      },
     },
     additionalProperties: false,
   },
   create(options, ctx): Seq2SeqHead {
     const vocabSize = ctx.dims.vocabSize;
     if (vocabSize === undefined || vocabSize < 1) {
-      throw E.SPEC_INVALID('a seq2seq head needs the target tokenizer\'s vocabulary size; use it in a translation pipeline', { pointer: ctx.pointer });
+      throw E.SPEC_INVALID(
+        "a seq2seq head needs the target tokenizer's vocabulary size; use it in a translation pipeline",
+        { pointer: ctx.pointer },
+      );
     }
     const project = (g: GraphBuilder, features: Value, inputDim: number): Value => {
       const W = g.param('W', [vocabSize, inputDim], { kind: 'xavier' });

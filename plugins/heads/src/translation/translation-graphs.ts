@@ -21,7 +21,6 @@ export const TRANSLATION_UNITS = {
   stateOut: (s: string) => `next_${s}`,
 } as const;
 
-
 /** The parts of a translation pipeline, created from the spec. */
 export interface TranslationParts {
   readonly sourceEmbedding: EmbeddingPart;
@@ -53,7 +52,8 @@ export function buildEncoderGraph(parts: TranslationParts): GraphBuilder {
   g.output(encoded.sequence, U.memory, 'float32', ['src_time', 'batch', parts.sourceEncoder.outputDim]);
   g.output(decoder.keys(g, encoded.sequence), U.keys, 'float32', ['src_time', 'batch', 'attention']);
   const initial = decoder.initialState(g, encoded, lengths);
-  for (const s of parts.decoder.stateNames) g.output(initial[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
+  for (const s of parts.decoder.stateNames)
+    g.output(initial[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
   return g;
 }
 
@@ -74,9 +74,13 @@ export function buildDecoderStepGraph(parts: TranslationParts): GraphBuilder {
   const keys = g.input(U.keys, 'float32', ['src_time', 'batch', 'attention']);
   const lengths = g.input(U.sourceLengths, 'int32', ['batch']);
   const state: Record<string, Value> = {};
-  for (const s of parts.decoder.stateNames) state[s] = g.input(U.stateIn(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
+  for (const s of parts.decoder.stateNames)
+    state[s] = g.input(U.stateIn(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
 
-  const embedded = g.squeeze(parts.targetEmbedding.build(g.scope('target').scope('embedding'), g.unsqueeze(previous, [0])), [0]); // [B, E]
+  const embedded = g.squeeze(
+    parts.targetEmbedding.build(g.scope('target').scope('embedding'), g.unsqueeze(previous, [0])),
+    [0],
+  ); // [B, E]
   const decoder = parts.decoder.declare(g.scope('decoder'), decoderSizes(parts));
   const step = decoder.step(g, embedded, state, { memory, keys, mask: validMask(g, memory, lengths) });
   const logits = parts.head.project(g.scope('head'), step.output, decoder.outputDim);
@@ -86,7 +90,8 @@ export function buildDecoderStepGraph(parts: TranslationParts): GraphBuilder {
   const [topValues, topIds] = g.op('TopK', [logProbs, k], { axis: 1, largest: 1, sorted: 1 }, 2) as [Value, Value];
   g.output(topValues, U.topLogProbs, 'float32', ['batch', 'k']);
   g.output(g.cast(topIds, 'int32'), U.topIds, 'int32', ['batch', 'k']);
-  for (const s of parts.decoder.stateNames) g.output(step.state[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
+  for (const s of parts.decoder.stateNames)
+    g.output(step.state[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
   g.output(step.attention, U.attention, 'float32', ['batch', 'src_time']);
   return g;
 }

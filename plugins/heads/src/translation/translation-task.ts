@@ -1,4 +1,14 @@
-import { definePlugin, RuntimeErrors as E, type Session, type TaskContext, type TaskPart, type TaskRunner, type TensorData, type TokenizerPart, type Logger } from '@recur/runtime';
+import {
+  definePlugin,
+  RuntimeErrors as E,
+  type Session,
+  type TaskContext,
+  type TaskPart,
+  type TaskRunner,
+  type TensorData,
+  type TokenizerPart,
+  type Logger,
+} from '@recur/runtime';
 import { maxBatchOf, sessionOptionsOf } from '../decoding/runtime-settings.js';
 import { encodeBatch, readTextInputs } from '../text-batch.js';
 import { beamSearch } from './beam-search.js';
@@ -8,7 +18,12 @@ import { OnnxStepModel, type EncodedSources } from './onnx-step-model.js';
 import type { Hypothesis } from './search-contract.js';
 import { resolveSearch, translationCallOptions, type TranslationOptions } from './search-options.js';
 import { isSeq2SeqHead, type Seq2SeqHead } from './seq2seq-head.js';
-import { buildDecoderStepGraph, buildEncoderGraph, TRANSLATION_UNITS as U, type TranslationParts } from './translation-graphs.js';
+import {
+  buildDecoderStepGraph,
+  buildEncoderGraph,
+  TRANSLATION_UNITS as U,
+  type TranslationParts,
+} from './translation-graphs.js';
 
 /** One translation, as transformers.js shapes it. */
 export interface TranslationResult {
@@ -47,17 +62,27 @@ async function compileTranslation(ctx: TaskContext): Promise<TaskRunner> {
   const targetEmbedding = await ctx.part('embedding', '/target/embedding', { vocabSize: targetTokenizer.vocabSize });
   const decoder = await ctx.part('decoder', '/decoder', { inputDim: targetEmbedding.outputDim });
   if (!isSeq2SeqDecoder(decoder)) {
-    throw E.SPEC_INVALID('translation needs a decoder that follows the seq2seq decoder contract, such as "attention-decoder"', { pointer: '/decoder/type', expected: 'attention-decoder' });
+    throw E.SPEC_INVALID(
+      'translation needs a decoder that follows the seq2seq decoder contract, such as "attention-decoder"',
+      { pointer: '/decoder/type', expected: 'attention-decoder' },
+    );
   }
   const head = await ctx.part('head', '/head', { vocabSize: targetTokenizer.vocabSize });
   if (!isSeq2SeqHead(head)) {
-    throw E.SPEC_INVALID('translation needs a head that scores target tokens, such as "seq2seq"', { pointer: '/head/type', expected: 'seq2seq' });
+    throw E.SPEC_INVALID('translation needs a head that scores target tokens, such as "seq2seq"', {
+      pointer: '/head/type',
+      expected: 'seq2seq',
+    });
   }
   const eos = targetTokenizer.special.eos;
   if (eos === undefined) {
-    throw E.SPEC_INVALID('the target tokenizer has no end-of-sentence token; translation needs one (such as "</s>") to know where a sentence ends', {
-      pointer: '/target/tokenizer', expected: 'a tokenizer with an eos token',
-    });
+    throw E.SPEC_INVALID(
+      'the target tokenizer has no end-of-sentence token; translation needs one (such as "</s>") to know where a sentence ends',
+      {
+        pointer: '/target/tokenizer',
+        expected: 'a tokenizer with an eos token',
+      },
+    );
   }
   const parts: TranslationParts = { sourceEmbedding, sourceEncoder, targetEmbedding, decoder, head };
   const encoderUnit = await ctx.compileUnit(U.encoder, buildEncoderGraph(parts));
@@ -68,13 +93,22 @@ async function compileTranslation(ctx: TaskContext): Promise<TaskRunner> {
     await encoderSession.release();
     throw err;
   });
-  return new TranslationRunner([encoderUnit, stepUnit], ctx.spec, {
-    sourceTokenizer, targetTokenizer, head, encoderSession, stepSession,
-    stateNames: decoder.stateNames,
-    bos: targetTokenizer.special.bos ?? eos,
-    eos,
-    maxBatch: maxBatchOf(ctx.spec),
-  }, ctx.logger);
+  return new TranslationRunner(
+    [encoderUnit, stepUnit],
+    ctx.spec,
+    {
+      sourceTokenizer,
+      targetTokenizer,
+      head,
+      encoderSession,
+      stepSession,
+      stateNames: decoder.stateNames,
+      bos: targetTokenizer.special.bos ?? eos,
+      eos,
+      maxBatch: maxBatchOf(ctx.spec),
+    },
+    ctx.logger,
+  );
 }
 
 interface TranslatorParts {
@@ -107,15 +141,31 @@ class TranslationRunner implements TaskRunner {
     const results: TranslationResult[][] = [];
     for (let start = 0; start < texts.length; start += this.t.maxBatch) {
       if (options.signal?.aborted) throw E.ABORTED('translation was aborted', { pointer: '/signal' });
-      const batch = encodeBatch(this.t.sourceTokenizer, texts.slice(start, start + this.t.maxBatch), options, this.spec, this.logger, (b) => positions[start + b]!);
+      const batch = encodeBatch(
+        this.t.sourceTokenizer,
+        texts.slice(start, start + this.t.maxBatch),
+        options,
+        this.spec,
+        this.logger,
+        (b) => positions[start + b]!,
+      );
       const sources = await this.encode(batch.ids, batch.lengths, options.signal);
       const model = new OnnxStepModel(this.t.stepSession, this.t.head.vocabSize, this.t.stateNames, sources);
-      const common = { bos: this.t.bos, eos: this.t.eos, maxLength: search.maxLength, lengthPenalty: search.lengthPenalty, ...(options.signal ? { signal: options.signal } : {}) };
-      const hypotheses: Hypothesis[][] = search.beam === 1
-        ? (await greedySearch(model, batch.size, common)).map((h) => [h])
-        : await beamSearch(model, batch.size, { ...common, beam: search.beam, numReturn: search.numReturn });
+      const common = {
+        bos: this.t.bos,
+        eos: this.t.eos,
+        maxLength: search.maxLength,
+        lengthPenalty: search.lengthPenalty,
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+      const hypotheses: Hypothesis[][] =
+        search.beam === 1
+          ? (await greedySearch(model, batch.size, common)).map((h) => [h])
+          : await beamSearch(model, batch.size, { ...common, beam: search.beam, numReturn: search.numReturn });
       for (const list of hypotheses) {
-        results.push(list.map((h) => ({ translation_text: this.t.targetTokenizer.decode(h.tokens, { skipSpecialTokens: true }) })));
+        results.push(
+          list.map((h) => ({ translation_text: this.t.targetTokenizer.decode(h.tokens, { skipSpecialTokens: true }) })),
+        );
       }
     }
     const out: TranslationResult[][] = all.map(() => [{ translation_text: '' }]);
@@ -135,7 +185,10 @@ class TranslationRunner implements TaskRunner {
   }
 
   private async encode(ids: TensorData, lengths: TensorData, signal: AbortSignal | undefined): Promise<EncodedSources> {
-    const out = await this.t.encoderSession.run({ [U.sourceIds]: ids, [U.sourceLengths]: lengths }, signal ? { signal } : {});
+    const out = await this.t.encoderSession.run(
+      { [U.sourceIds]: ids, [U.sourceLengths]: lengths },
+      signal ? { signal } : {},
+    );
     const state: Record<string, TensorData> = {};
     for (const s of this.t.stateNames) state[s] = out[U.stateOut(s)]!;
     return { memory: out[U.memory]!, keys: out[U.keys]!, lengths, state };

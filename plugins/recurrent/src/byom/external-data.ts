@@ -1,5 +1,13 @@
 import { dirname, resolve } from 'node:path';
-import { isInside, openRegularFile, realpathLoose, RuntimeErrors, type OnnxGraph, type OnnxModel, type OnnxTensor } from '@recur/runtime';
+import {
+  isInside,
+  openRegularFile,
+  realpathLoose,
+  RuntimeErrors,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxTensor,
+} from '@recur/runtime';
 
 /** ONNX TensorProto.DataLocation EXTERNAL: the bytes are in another file. */
 const EXTERNAL = 1;
@@ -12,7 +20,12 @@ const EXTERNAL = 1;
  * anything else is RECUR_E_PATH_OUTSIDE_ROOT. A missing file or a range past its end is
  * RECUR_E_ONNX_INVALID naming the tensor and the file.
  */
-export async function loadExternalData(model: OnnxModel, modelFile: string, roots: readonly string[], pointer: string): Promise<void> {
+export async function loadExternalData(
+  model: OnnxModel,
+  modelFile: string,
+  roots: readonly string[],
+  pointer: string,
+): Promise<void> {
   const tensors: OnnxTensor[] = [];
   collectTensors(model.graph, tensors);
   for (const t of tensors) {
@@ -20,12 +33,22 @@ export async function loadExternalData(model: OnnxModel, modelFile: string, root
     const entry = (key: string) => t.externalData?.find((e) => e.key === key)?.value;
     const location = entry('location');
     const where = `${modelFile}: tensor "${t.name ?? ''}"`;
-    if (!location) throw RuntimeErrors.ONNX_INVALID(`${where} is stored as external data without a location`, { file: modelFile, pointer });
+    if (!location)
+      throw RuntimeErrors.ONNX_INVALID(`${where} is stored as external data without a location`, {
+        file: modelFile,
+        pointer,
+      });
     const { real } = await realpathLoose(resolve(dirname(modelFile), location));
     if (!roots.some((root) => isInside(real, root))) {
-      throw RuntimeErrors.PATH_OUTSIDE_ROOT(`${where} keeps its data in "${location}" (${real}), outside the spec's folder ${roots[0]}; move the data file next to the model`, {
-        file: modelFile, pointer, path: real, expected: `a path inside ${roots.join(' or ')}`,
-      });
+      throw RuntimeErrors.PATH_OUTSIDE_ROOT(
+        `${where} keeps its data in "${location}" (${real}), outside the spec's folder ${roots[0]}; move the data file next to the model`,
+        {
+          file: modelFile,
+          pointer,
+          path: real,
+          expected: `a path inside ${roots.join(' or ')}`,
+        },
+      );
     }
     const offset = Number(entry('offset') ?? 0);
     const declared = entry('length');
@@ -40,8 +63,17 @@ async function readRange(path: string, offset: number, length: number | undefine
   try {
     const size = (await handle.stat()).size;
     const want = length ?? size - offset;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(want) || offset < 0 || want < 0 || offset + want > size) {
-      throw RuntimeErrors.ONNX_INVALID(`${where}: bytes ${offset}..${offset + want} lie outside ${path} (${size} bytes)`, { file: path });
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(want) ||
+      offset < 0 ||
+      want < 0 ||
+      offset + want > size
+    ) {
+      throw RuntimeErrors.ONNX_INVALID(
+        `${where}: bytes ${offset}..${offset + want} lie outside ${path} (${size} bytes)`,
+        { file: path },
+      );
     }
     const bytes = new Uint8Array(want);
     let done = 0;

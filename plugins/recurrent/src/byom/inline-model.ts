@@ -1,4 +1,16 @@
-import { float, floats, onnxToDtype, protoToTensor, type AttrValue, type Dim, type DType, type GraphBuilder, type OnnxGraph, type OnnxModel, type Value } from '@recur/runtime';
+import {
+  float,
+  floats,
+  onnxToDtype,
+  protoToTensor,
+  type AttrValue,
+  type Dim,
+  type DType,
+  type GraphBuilder,
+  type OnnxGraph,
+  type OnnxModel,
+  type Value,
+} from '@recur/runtime';
 import { E } from '../errors.js';
 
 /** Oldest opset whose operators keep their meaning up to opset 17 (13 moved `axes` of Squeeze, Unsqueeze, Split, ReduceSum to inputs). */
@@ -18,7 +30,12 @@ type OnnxValueInfoProto = OnnxGraph['input'][number];
  * Linking needs the model's default-domain opset to lie in [13, g.opset]: operators kept their
  * meaning across that range, so the nodes run unchanged under the unit's opset.
  */
-export function inlineModel(g: GraphBuilder, model: OnnxModel, feeds: Readonly<Record<string, Value>>, where: string): Record<string, Value> {
+export function inlineModel(
+  g: GraphBuilder,
+  model: OnnxModel,
+  feeds: Readonly<Record<string, Value>>,
+  where: string,
+): Record<string, Value> {
   const opset = assertLinkableOpset(model, g.opset, where);
   const scope = new Map<string, Value>();
   const initializerNames = new Set(model.graph.initializer.map((t) => t.name ?? ''));
@@ -26,7 +43,10 @@ export function inlineModel(g: GraphBuilder, model: OnnxModel, feeds: Readonly<R
     const fed = feeds[input.name];
     if (fed) scope.set(input.name, fed);
     else if (!initializerNames.has(input.name)) {
-      throw E.BYOM_IO(`${where}: model input "${input.name}" is not mapped to anything`, { file: where, expected: 'map it in the encoder\'s "inputs"' });
+      throw E.BYOM_IO(`${where}: model input "${input.name}" is not mapped to anything`, {
+        file: where,
+        expected: 'map it in the encoder\'s "inputs"',
+      });
     }
   }
   copyGraph(g, model.graph, scope, [], opset, where);
@@ -41,24 +61,42 @@ export function assertLinkableOpset(model: OnnxModel, unitOpset: number, where: 
   const main = imports.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   const version = Number(main?.version ?? 0);
   if (version < MIN_INLINE_OPSET || version > unitOpset) {
-    throw E.BYOM_UNSUPPORTED(`${where} uses opset ${version}; an onnx-file encoder links models of opset ${MIN_INLINE_OPSET} to ${unitOpset} into its unit`, {
-      file: where, expected: `re-export with opset_version between ${MIN_INLINE_OPSET} and ${unitOpset}`,
-    });
+    throw E.BYOM_UNSUPPORTED(
+      `${where} uses opset ${version}; an onnx-file encoder links models of opset ${MIN_INLINE_OPSET} to ${unitOpset} into its unit`,
+      {
+        file: where,
+        expected: `re-export with opset_version between ${MIN_INLINE_OPSET} and ${unitOpset}`,
+      },
+    );
   }
   return version;
 }
 
 /** Adds `graph`'s nodes to `b`; `scope` maps the graph's names to values, `outer` holds the enclosing graphs' scopes. */
-function copyGraph(b: GraphBuilder, graph: OnnxGraph, scope: Map<string, Value>, outer: readonly Map<string, Value>[], opset: number, where: string): void {
-  for (const init of graph.initializer) scope.set(init.name ?? '', b.constant(protoToTensor(init, `${where}: ${init.name}`), 'byom_init'));
+function copyGraph(
+  b: GraphBuilder,
+  graph: OnnxGraph,
+  scope: Map<string, Value>,
+  outer: readonly Map<string, Value>[],
+  opset: number,
+  where: string,
+): void {
+  for (const init of graph.initializer)
+    scope.set(init.name ?? '', b.constant(protoToTensor(init, `${where}: ${init.name}`), 'byom_init'));
   const chain = [scope, ...outer];
   for (const node of graph.node) {
     const domain = node.domain ?? '';
     if (domain !== '' && domain !== 'ai.onnx') {
-      throw E.BYOM_UNSUPPORTED(`${where}: node ${node.name || node.opType} is in operator domain "${domain}"; only the standard ONNX domain can be linked`, { file: where });
+      throw E.BYOM_UNSUPPORTED(
+        `${where}: node ${node.name || node.opType} is in operator domain "${domain}"; only the standard ONNX domain can be linked`,
+        { file: where },
+      );
     }
     if ((CHANGED_SINCE[node.opType] ?? 0) > opset) {
-      throw E.BYOM_UNSUPPORTED(`${where}: ${node.opType} changed meaning after opset ${opset}`, { file: where, expected: `re-export with opset ${CHANGED_SINCE[node.opType]} or newer` });
+      throw E.BYOM_UNSUPPORTED(`${where}: ${node.opType} changed meaning after opset ${opset}`, {
+        file: where,
+        expected: `re-export with opset ${CHANGED_SINCE[node.opType]} or newer`,
+      });
     }
     const inputs = node.input.map((name) => (name === '' ? null : lookup(name, scope, outer, where)));
     const attrs: Record<string, AttrValue> = {};
@@ -78,24 +116,47 @@ function lookup(name: string, scope: Map<string, Value>, outer: readonly Map<str
   throw E.BYOM_UNSUPPORTED(`${where}: value "${name}" is used before it is defined`, { file: where });
 }
 
-function convertAttribute(b: GraphBuilder, a: OnnxAttributeProto, chain: readonly Map<string, Value>[], opset: number, where: string): AttrValue {
+function convertAttribute(
+  b: GraphBuilder,
+  a: OnnxAttributeProto,
+  chain: readonly Map<string, Value>[],
+  opset: number,
+  where: string,
+): AttrValue {
   const text = new TextDecoder();
   switch (a.type) {
-    case 1: return float(Number(a.f ?? 0));
-    case 2: return Number(a.i ?? 0);
-    case 3: return text.decode(a.s ?? new Uint8Array());
-    case 4: return protoToTensor(a.t!, `${where}: attribute ${a.name}`);
-    case 5: return copySubgraph(b, a.g!, chain, opset, where);
-    case 6: return floats((a.floats ?? []).map(Number));
-    case 7: return (a.ints ?? []).map(Number);
-    case 8: return (a.strings ?? []).map((s) => text.decode(s));
+    case 1:
+      return float(Number(a.f ?? 0));
+    case 2:
+      return Number(a.i ?? 0);
+    case 3:
+      return text.decode(a.s ?? new Uint8Array());
+    case 4:
+      return protoToTensor(a.t!, `${where}: attribute ${a.name}`);
+    case 5:
+      return copySubgraph(b, a.g!, chain, opset, where);
+    case 6:
+      return floats((a.floats ?? []).map(Number));
+    case 7:
+      return (a.ints ?? []).map(Number);
+    case 8:
+      return (a.strings ?? []).map((s) => text.decode(s));
     default:
-      throw E.BYOM_UNSUPPORTED(`${where}: attribute "${a.name}" has ONNX attribute type ${a.type}, which cannot be linked`, { file: where });
+      throw E.BYOM_UNSUPPORTED(
+        `${where}: attribute "${a.name}" has ONNX attribute type ${a.type}, which cannot be linked`,
+        { file: where },
+      );
   }
 }
 
 /** A `Scan`/`Loop`/`If` body: its own builder, inputs renamed, outer values visible through `chain`. */
-function copySubgraph(b: GraphBuilder, graph: OnnxGraph, chain: readonly Map<string, Value>[], opset: number, where: string): GraphBuilder {
+function copySubgraph(
+  b: GraphBuilder,
+  graph: OnnxGraph,
+  chain: readonly Map<string, Value>[],
+  opset: number,
+  where: string,
+): GraphBuilder {
   const sub = b.subgraph('byom_body');
   const scope = new Map<string, Value>();
   for (const input of graph.input) {
@@ -113,7 +174,12 @@ function copySubgraph(b: GraphBuilder, graph: OnnxGraph, chain: readonly Map<str
 function typeOf(info: OnnxValueInfoProto, where: string): { dtype: DType; dims: readonly Dim[] | undefined } {
   const tensorType = info.type?.tensorType;
   const dtype = tensorType ? onnxToDtype(tensorType.elemType) : undefined;
-  if (!dtype) throw E.BYOM_UNSUPPORTED(`${where}: subgraph value "${info.name}" is not a tensor of a supported type`, { file: where });
-  const dims = tensorType?.shape?.dim.map((d, i): Dim => (d.dimParam ? d.dimParam : d.dimValue !== undefined && Number(d.dimValue) > 0 ? Number(d.dimValue) : `d${i}`));
+  if (!dtype)
+    throw E.BYOM_UNSUPPORTED(`${where}: subgraph value "${info.name}" is not a tensor of a supported type`, {
+      file: where,
+    });
+  const dims = tensorType?.shape?.dim.map((d, i): Dim =>
+    d.dimParam ? d.dimParam : d.dimValue !== undefined && Number(d.dimValue) > 0 ? Number(d.dimValue) : `d${i}`,
+  );
   return { dtype, dims };
 }

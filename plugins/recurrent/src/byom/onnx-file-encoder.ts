@@ -1,6 +1,17 @@
 import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { decodeModel, DEFAULT_OPSET, definePlugin, lowerBatchwiseRecurrent, onnxToDtype, readRegularFile, RuntimeErrors, type EncoderPart, type OnnxModel, type Value } from '@recur/runtime';
+import {
+  decodeModel,
+  DEFAULT_OPSET,
+  definePlugin,
+  lowerBatchwiseRecurrent,
+  onnxToDtype,
+  readRegularFile,
+  RuntimeErrors,
+  type EncoderPart,
+  type OnnxModel,
+  type Value,
+} from '@recur/runtime';
 import { E } from '../errors.js';
 import { loadExternalData } from './external-data.js';
 import { assertLinkableOpset, inlineModel } from './inline-model.js';
@@ -26,21 +37,30 @@ export type OnnxFileEncoderOptions = {
 export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
   kind: 'encoder',
   type: 'onnx-file.v1',
-  description: 'An existing ONNX model (opset 13-17, e.g. from torch.onnx.export) used as the encoder, its input and output names mapped.',
+  description:
+    'An existing ONNX model (opset 13-17, e.g. from torch.onnx.export) used as the encoder, its input and output names mapped.',
   pathOptions: ['path'],
   options: {
     type: 'object',
     properties: {
       path: { type: 'string', minLength: 1, description: 'The .onnx file, relative to the spec.' },
       inputs: {
-        type: 'object', additionalProperties: { type: 'string' },
-        description: 'Model input name for each role: "x" (default: the first input), "lengths", and initial states by state name ("h", "c").',
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description:
+          'Model input name for each role: "x" (default: the first input), "lengths", and initial states by state name ("h", "c").',
       },
       outputs: {
-        type: 'object', additionalProperties: { type: 'string' },
-        description: 'Model output name for each role: "sequence" (default: the first output), and final states by state name ("h", "c").',
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description:
+          'Model output name for each role: "sequence" (default: the first output), and final states by state name ("h", "c").',
       },
-      outputDim: { type: 'integer', minimum: 1, description: 'Feature size of the sequence output; read from the model when it states it.' },
+      outputDim: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Feature size of the sequence output; read from the model when it states it.',
+      },
     },
     required: ['path'],
     additionalProperties: false,
@@ -53,23 +73,40 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
     // whose `slice()` does not copy, leaving float data at offsets a Float32Array cannot start at.
     const decoded = decodeModel(new Uint8Array(bytes), file);
     // Tensors stored beside the model (external data, as torch.onnx.export writes models over 2 GB).
-    await loadExternalData(decoded, file, [await realpath(ctx.specDir), dirname(await realpath(file))], `${ctx.pointer}/path`);
+    await loadExternalData(
+      decoded,
+      file,
+      [await realpath(ctx.specDir), dirname(await realpath(file))],
+      `${ctx.pointer}/path`,
+    );
     const model = lowerBatchwiseRecurrent(decoded);
     // Checked here too, so a spec fails when it is loaded rather than when a unit is compiled.
     assertLinkableOpset(model, DEFAULT_OPSET, file);
-    const modelInputs = model.graph.input.map((i) => i.name).filter((n) => !model.graph.initializer.some((t) => t.name === n));
+    const modelInputs = model.graph.input
+      .map((i) => i.name)
+      .filter((n) => !model.graph.initializer.some((t) => t.name === n));
     const modelOutputs = model.graph.output.map((o) => o.name);
     const inputs: Record<string, string> & { x: string } = { x: modelInputs[0] ?? '', ...options.inputs };
-    const outputs: Record<string, string> & { sequence: string } = { sequence: modelOutputs[0] ?? '', ...options.outputs };
+    const outputs: Record<string, string> & { sequence: string } = {
+      sequence: modelOutputs[0] ?? '',
+      ...options.outputs,
+    };
     checkNames(inputs, modelInputs, 'inputs', ctx.pointer, file);
     checkNames(outputs, modelOutputs, 'outputs', ctx.pointer, file);
     const unmapped = modelInputs.filter((n) => !Object.values(inputs).includes(n));
     if (unmapped.length > 0) {
-      throw E.BYOM_IO(`${file}: model input(s) ${unmapped.join(', ')} are not mapped in "inputs"`, { pointer: `${ctx.pointer}/inputs`, file, expected: `roles for: ${unmapped.join(', ')}` });
+      throw E.BYOM_IO(`${file}: model input(s) ${unmapped.join(', ')} are not mapped in "inputs"`, {
+        pointer: `${ctx.pointer}/inputs`,
+        file,
+        expected: `roles for: ${unmapped.join(', ')}`,
+      });
     }
     const outputDim = options.outputDim ?? staticLastDim(model, outputs.sequence);
     if (outputDim === undefined) {
-      throw E.BYOM_IO(`${file}: output "${outputs.sequence}" does not state its feature size; set "outputDim"`, { pointer: ctx.pointer, file });
+      throw E.BYOM_IO(`${file}: output "${outputs.sequence}" does not state its feature size; set "outputDim"`, {
+        pointer: ctx.pointer,
+        file,
+      });
     }
     const lengthsType = inputType(model, inputs['lengths']);
 
@@ -77,11 +114,16 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
       outputDim,
       build(g, x, lengths, initial) {
         const feeds: Record<string, Value> = { [inputs.x]: x };
-        if (inputs['lengths']) feeds[inputs['lengths']] = lengthsType && lengthsType !== 'int32' ? g.cast(lengths, lengthsType) : lengths;
+        if (inputs['lengths'])
+          feeds[inputs['lengths']] = lengthsType && lengthsType !== 'int32' ? g.cast(lengths, lengthsType) : lengths;
         for (const [role, name] of Object.entries(inputs)) {
           if (role === 'x' || role === 'lengths') continue;
           const state = initial?.[role];
-          if (!state) throw E.BYOM_IO(`${file}: input "${name}" is mapped to initial state "${role}", which the caller did not give`, { pointer: `${ctx.pointer}/inputs/${role}`, file });
+          if (!state)
+            throw E.BYOM_IO(
+              `${file}: input "${name}" is mapped to initial state "${role}", which the caller did not give`,
+              { pointer: `${ctx.pointer}/inputs/${role}`, file },
+            );
           feeds[name] = state;
         }
         g.noteLinkedModel(file);
@@ -94,12 +136,23 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
   },
 });
 
-function checkNames(mapping: Readonly<Record<string, string>>, available: readonly string[], key: string, pointer: string, file: string): void {
+function checkNames(
+  mapping: Readonly<Record<string, string>>,
+  available: readonly string[],
+  key: string,
+  pointer: string,
+  file: string,
+): void {
   for (const [role, name] of Object.entries(mapping)) {
     if (!available.includes(name)) {
-      throw E.BYOM_IO(`${file}: "${key}.${role}" names "${name}", but the model's ${key} are: ${available.join(', ') || '(none)'}`, {
-        pointer: `${pointer}/${key}/${role}`, file, expected: available.join(' | '),
-      });
+      throw E.BYOM_IO(
+        `${file}: "${key}.${role}" names "${name}", but the model's ${key} are: ${available.join(', ') || '(none)'}`,
+        {
+          pointer: `${pointer}/${key}/${role}`,
+          file,
+          expected: available.join(' | '),
+        },
+      );
     }
   }
 }

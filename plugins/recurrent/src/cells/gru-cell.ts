@@ -11,7 +11,8 @@ import { declareOnnxParams, projectInput } from './onnx-layout.js';
 export const gruCell = definePlugin<'cell'>({
   kind: 'cell',
   type: 'gru.v1',
-  description: 'Gated recurrent unit (PyTorch nn.GRU semantics: ONNX GRU with linear_before_reset=1, gate order z, r, h).',
+  description:
+    'Gated recurrent unit (PyTorch nn.GRU semantics: ONNX GRU with linear_before_reset=1, gate order z, r, h).',
   options: { type: 'object', properties: {}, additionalProperties: false },
   create: (): CellPart => ({
     stateNames: ['h'],

@@ -16,7 +16,11 @@ export const rnnCell = definePlugin<'cell', RnnCellOptions>({
   options: {
     type: 'object',
     properties: {
-      activation: { enum: ['tanh', 'relu'], default: 'tanh', description: 'The nonlinearity applied to each new state.' },
+      activation: {
+        enum: ['tanh', 'relu'],
+        default: 'tanh',
+        description: 'The nonlinearity applied to each new state.',
+      },
     },
     additionalProperties: false,
   },

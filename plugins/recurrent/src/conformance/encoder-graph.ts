@@ -1,4 +1,11 @@
-import { GraphBuilder, RuntimeErrors, type Backend, type EncoderPart, type ParamDecl, type TensorData } from '@recur/runtime';
+import {
+  GraphBuilder,
+  RuntimeErrors,
+  type Backend,
+  type EncoderPart,
+  type ParamDecl,
+  type TensorData,
+} from '@recur/runtime';
 
 /** Names of the standalone encoder graph's inputs and outputs. */
 export const ENCODER_GRAPH_IO = {
@@ -17,11 +24,18 @@ export const ENCODER_GRAPH_IO = {
  * Parameters are scoped under `encoder` and filled from `weights` (a missing one throws
  * RECUR_E_WEIGHTS_MISMATCH naming it).
  */
-export function encoderModel(encoder: EncoderPart, inputDim: number, weights: Readonly<Record<string, TensorData>>, initialStates: readonly string[] = []): Uint8Array {
+export function encoderModel(
+  encoder: EncoderPart,
+  inputDim: number,
+  weights: Readonly<Record<string, TensorData>>,
+  initialStates: readonly string[] = [],
+): Uint8Array {
   const g = new GraphBuilder('encoder');
   const x = g.input(ENCODER_GRAPH_IO.x, 'float32', ['time', 'batch', inputDim]);
   const lengths = g.input(ENCODER_GRAPH_IO.lengths, 'int32', ['batch']);
-  const initial = Object.fromEntries(initialStates.map((s) => [s, g.input(ENCODER_GRAPH_IO.initial(s), 'float32', ['rows', 'batch', 'hidden'])]));
+  const initial = Object.fromEntries(
+    initialStates.map((s) => [s, g.input(ENCODER_GRAPH_IO.initial(s), 'float32', ['rows', 'batch', 'hidden'])]),
+  );
   const out = encoder.build(g.scope('encoder'), x, lengths, initialStates.length > 0 ? initial : undefined);
   g.output(out.sequence, ENCODER_GRAPH_IO.sequence, 'float32');
   for (const [s, v] of Object.entries(out.final)) g.output(v, ENCODER_GRAPH_IO.final(s), 'float32');
@@ -30,7 +44,10 @@ export function encoderModel(encoder: EncoderPart, inputDim: number, weights: Re
       const t = weights[decl.name];
       if (!t) throw RuntimeErrors.WEIGHTS_MISMATCH(`no weights for parameter ${decl.name}`, { tensor: decl.name });
       if (t.dims.join() !== decl.dims.join()) {
-        throw RuntimeErrors.WEIGHTS_MISMATCH(`${decl.name} is [${t.dims.join(', ')}], the encoder declares [${decl.dims.join(', ')}]`, { tensor: decl.name });
+        throw RuntimeErrors.WEIGHTS_MISMATCH(
+          `${decl.name} is [${t.dims.join(', ')}], the encoder declares [${decl.dims.join(', ')}]`,
+          { tensor: decl.name },
+        );
       }
       return t;
     },
@@ -46,7 +63,11 @@ export function encoderModel(encoder: EncoderPart, inputDim: number, weights: Re
  */
 export function encoderParams(encoder: EncoderPart, inputDim: number): ParamDecl[] {
   const g = new GraphBuilder('probe');
-  encoder.build(g.scope('encoder'), g.input(ENCODER_GRAPH_IO.x, 'float32', ['time', 'batch', inputDim]), g.input(ENCODER_GRAPH_IO.lengths, 'int32', ['batch']));
+  encoder.build(
+    g.scope('encoder'),
+    g.input(ENCODER_GRAPH_IO.x, 'float32', ['time', 'batch', inputDim]),
+    g.input(ENCODER_GRAPH_IO.lengths, 'int32', ['batch']),
+  );
   return g.params;
 }
 
@@ -64,13 +85,21 @@ export interface EncoderRun {
  * const { y, final } = await runEncoder(new OrtBackend(), encoder, 4, weights, x, [5, 3, 1], { h: h0 });
  */
 export async function runEncoder(
-  backend: Backend, encoder: EncoderPart, inputDim: number, weights: Readonly<Record<string, TensorData>>,
-  x: TensorData, lengths: readonly number[], initial: Readonly<Record<string, TensorData>> = {},
+  backend: Backend,
+  encoder: EncoderPart,
+  inputDim: number,
+  weights: Readonly<Record<string, TensorData>>,
+  x: TensorData,
+  lengths: readonly number[],
+  initial: Readonly<Record<string, TensorData>> = {},
 ): Promise<EncoderRun> {
   const model = encoderModel(encoder, inputDim, weights, Object.keys(initial));
   const session = await backend.session({ name: 'encoder-run', model });
   try {
-    const feeds: Record<string, TensorData> = { x, lengths: { dtype: 'int32', dims: [lengths.length], data: Int32Array.from(lengths) } };
+    const feeds: Record<string, TensorData> = {
+      x,
+      lengths: { dtype: 'int32', dims: [lengths.length], data: Int32Array.from(lengths) },
+    };
     for (const [s, t] of Object.entries(initial)) feeds[ENCODER_GRAPH_IO.initial(s)] = t;
     const out = await session.run(feeds);
     const final: Record<string, TensorData> = {};

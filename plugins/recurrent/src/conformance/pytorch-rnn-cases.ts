@@ -1,7 +1,17 @@
 import { join } from 'node:path';
 import {
-  compareTensors, PluginRegistry, readSafetensors, toFloat32,
-  type CaseResult, type ConformanceCase, type ConformanceEnv, type ConformanceHandler, type PartBlock, type Session, type TensorData, type WeightStore,
+  compareTensors,
+  PluginRegistry,
+  readSafetensors,
+  toFloat32,
+  type CaseResult,
+  type ConformanceCase,
+  type ConformanceEnv,
+  type ConformanceHandler,
+  type PartBlock,
+  type Session,
+  type TensorData,
+  type WeightStore,
 } from '@recur/runtime';
 import { importTorchRecurrent, type TorchRecurrentKind } from '../interop/import-torch.js';
 import { createPart } from './standalone-context.js';
@@ -48,24 +58,48 @@ export function pytorchRnnHandler(registry: PluginRegistry): ConformanceHandler 
       const inputDim = io.x.dims[2]!;
       const results: CaseResult[] = [];
 
-      const weights = importTorchRecurrent(store, { kind: c.kind, layers: c.layers, bidirectional: c.bidirectional, hidden: c.hidden, from: 'param.' }, 'encoder');
+      const weights = importTorchRecurrent(
+        store,
+        { kind: c.kind, layers: c.layers, bidirectional: c.bidirectional, hidden: c.hidden, from: 'param.' },
+        'encoder',
+      );
       const errors: string[] = [];
       let failure: string | undefined;
       for (const path of PATHS) {
-        const encoder = await createPart(registry, 'encoder', { type: 'recurrent.v1', cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, path }, { inputDim }, { logger: env.logger });
+        const encoder = await createPart(
+          registry,
+          'encoder',
+          { type: 'recurrent.v1', cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, path },
+          { inputDim },
+          { logger: env.logger },
+        );
         const model = encoderModel(encoder, inputDim, weights, Object.keys(io.initial));
         const outcome = await runAndCompare(env, `${c.name}:${path}`, model, io, true);
         if (outcome.problem) failure ??= `${path}: ${outcome.problem}`;
         errors.push(`${path} ${outcome.maxAbs.toExponential(1)}`);
       }
-      results.push({ name: c.name, status: failure ? 'failed' : 'passed', detail: failure ?? `max |err| ${errors.join(', ')}` });
+      results.push({
+        name: c.name,
+        status: failure ? 'failed' : 'passed',
+        detail: failure ?? `max |err| ${errors.join(', ')}`,
+      });
 
       if (c.onnx) {
         const outputs: Record<string, string> = { sequence: 'y', h: 'h_n', ...(io.expected.c ? { c: 'c_n' } : {}) };
-        const encoder = await createPart(registry, 'encoder', { type: 'onnx-file.v1', path: join(env.dir, c.onnx), outputs }, { inputDim }, { specDir: env.dir, logger: env.logger });
+        const encoder = await createPart(
+          registry,
+          'encoder',
+          { type: 'onnx-file.v1', path: join(env.dir, c.onnx), outputs },
+          { inputDim },
+          { specDir: env.dir, logger: env.logger },
+        );
         const model = encoderModel(encoder, inputDim, {}, []);
         const outcome = await runAndCompare(env, `${c.name}.onnx`, model, { ...io, initial: {} }, false);
-        results.push({ name: `${c.name}.onnx`, status: outcome.problem ? 'failed' : 'passed', detail: outcome.problem ?? `onnx-file encoder, max |err| ${outcome.maxAbs.toExponential(1)}` });
+        results.push({
+          name: `${c.name}.onnx`,
+          status: outcome.problem ? 'failed' : 'passed',
+          detail: outcome.problem ?? `onnx-file encoder, max |err| ${outcome.maxAbs.toExponential(1)}`,
+        });
       }
       return results;
     },
@@ -88,7 +122,11 @@ function caseTensors(store: WeightStore): CaseTensors {
   const x = need('input.x');
   const [T, B] = x.dims as [number, number];
   const given = store.get('input.lengths');
-  const lengths: TensorData = { dtype: 'int32', dims: [B], data: given ? Int32Array.from(toFloat32(given)) : new Int32Array(B).fill(T) };
+  const lengths: TensorData = {
+    dtype: 'int32',
+    dims: [B],
+    data: given ? Int32Array.from(toFloat32(given)) : new Int32Array(B).fill(T),
+  };
   const initial: Record<string, TensorData> = {};
   const h0 = store.get('input.h0');
   const c0 = store.get('input.c0');
@@ -98,17 +136,26 @@ function caseTensors(store: WeightStore): CaseTensors {
   return { x, lengths, initial, expected: { y: need('output.y'), h: need('output.h_n'), ...(c ? { c } : {}) } };
 }
 
-async function runAndCompare(env: ConformanceEnv, name: string, model: Uint8Array, io: CaseTensors, withLengths: boolean): Promise<{ maxAbs: number; problem?: string }> {
+async function runAndCompare(
+  env: ConformanceEnv,
+  name: string,
+  model: Uint8Array,
+  io: CaseTensors,
+  withLengths: boolean,
+): Promise<{ maxAbs: number; problem?: string }> {
   const session: Session = await env.backend.session({ name, model });
   try {
     const feeds: Record<string, TensorData> = { [ENCODER_GRAPH_IO.x]: io.x };
-    if (withLengths || session.inputNames.includes(ENCODER_GRAPH_IO.lengths)) feeds[ENCODER_GRAPH_IO.lengths] = io.lengths;
+    if (withLengths || session.inputNames.includes(ENCODER_GRAPH_IO.lengths))
+      feeds[ENCODER_GRAPH_IO.lengths] = io.lengths;
     for (const [s, t] of Object.entries(io.initial)) feeds[ENCODER_GRAPH_IO.initial(s)] = t;
     const got = await session.run(feeds);
     let maxAbs = 0;
     const checks: [string, string, TensorData | undefined][] = [
       ['y', ENCODER_GRAPH_IO.sequence, io.expected.y],
-      ...Object.entries(io.expected).filter(([k]) => k !== 'y').map(([s, t]): [string, string, TensorData | undefined] => [`${s}_n`, ENCODER_GRAPH_IO.final(s), t]),
+      ...Object.entries(io.expected)
+        .filter(([k]) => k !== 'y')
+        .map(([s, t]): [string, string, TensorData | undefined] => [`${s}_n`, ENCODER_GRAPH_IO.final(s), t]),
     ];
     for (const [label, output, expected] of checks) {
       if (!expected) continue;

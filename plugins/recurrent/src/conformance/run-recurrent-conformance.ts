@@ -1,4 +1,10 @@
-import { PluginRegistry, runConformance, type ConformanceHandler, type ConformanceOptions, type ConformanceReport } from '@recur/runtime';
+import {
+  PluginRegistry,
+  runConformance,
+  type ConformanceHandler,
+  type ConformanceOptions,
+  type ConformanceReport,
+} from '@recur/runtime';
 import { pytorchRnnHandler } from './pytorch-rnn-cases.js';
 
 /**

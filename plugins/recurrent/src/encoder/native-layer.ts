@@ -19,9 +19,14 @@ export function buildNativeLayer(g: GraphBuilder, layer: LayerInput): LayerOutpu
   const R = stackDirs('R', [gh, hidden]);
   const B = stackDirs('B', [2 * gh]);
 
-  const attrs: Record<string, number | string | readonly string[]> = { ...native.attrs, hidden_size: hidden, direction: dirs === 2 ? 'bidirectional' : 'forward' };
+  const attrs: Record<string, number | string | readonly string[]> = {
+    ...native.attrs,
+    hidden_size: hidden,
+    direction: dirs === 2 ? 'bidirectional' : 'forward',
+  };
   const activations = native.attrs['activations'];
-  if (Array.isArray(activations)) attrs['activations'] = Array.from({ length: dirs }, () => activations as string[]).flat();
+  if (Array.isArray(activations))
+    attrs['activations'] = Array.from({ length: dirs }, () => activations as string[]).flat();
 
   const [h0, c0] = layer.stateNames.map((s) => layer.initial?.[s] ?? null);
   const inputs = [layer.x, W, R, B, layer.lengths, h0 ?? null, ...(native.opType === 'LSTM' ? [c0 ?? null] : [])];

@@ -10,7 +10,14 @@ export type EncoderPooling = (typeof ENCODER_POOLINGS)[number];
  *   mean: the mean over valid steps (a zero-length sequence gives zeros);
  *   max:  the maximum over valid steps.
  */
-export function poolSequence(g: GraphBuilder, kind: Exclude<EncoderPooling, 'none'>, sequence: Value, topFinal: Value, mask: Value, dim: number): Value {
+export function poolSequence(
+  g: GraphBuilder,
+  kind: Exclude<EncoderPooling, 'none'>,
+  sequence: Value,
+  topFinal: Value,
+  mask: Value,
+  dim: number,
+): Value {
   switch (kind) {
     case 'last':
       // topFinal is [dirs, B, H] -> [B, dirs*H]

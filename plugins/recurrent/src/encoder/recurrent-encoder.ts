@@ -1,4 +1,15 @@
-import { checkCellContract, definePlugin, partSchema, type CellPart, type EncoderBuildOptions, type EncoderOutputs, type EncoderPart, type GraphBuilder, type PartBlock, type Value } from '@recur/runtime';
+import {
+  checkCellContract,
+  definePlugin,
+  partSchema,
+  type CellPart,
+  type EncoderBuildOptions,
+  type EncoderOutputs,
+  type EncoderPart,
+  type GraphBuilder,
+  type PartBlock,
+  type Value,
+} from '@recur/runtime';
 import { E } from '../errors.js';
 import { stepMask } from './layer.js';
 import { buildDispatchedStack, buildStack } from './stack.js';
@@ -51,18 +62,41 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
   options: {
     type: 'object',
     properties: {
-      cell: { ...partSchema('cell'), description: 'The recurrent cell: `{ "type": "lstm" }`, `gru`, `rnn` (with `activation`) or a plugin cell.' },
+      cell: {
+        ...partSchema('cell'),
+        description: 'The recurrent cell: `{ "type": "lstm" }`, `gru`, `rnn` (with `activation`) or a plugin cell.',
+      },
       hidden: { type: 'integer', minimum: 1, maximum: 65536, description: 'State size of each direction.' },
-      layers: { type: 'integer', minimum: 1, maximum: 64, default: 1, description: 'Number of stacked layers; each reads the previous layer\'s sequence.' },
-      bidirectional: { type: 'boolean', default: false, description: 'Adds a backward direction per layer; outputs concatenate forward and backward.' },
-      dropout: { type: 'number', minimum: 0, maximum: 0.99, default: 0, description: 'Dropout on each layer\'s output before the next layer, during training only.' },
+      layers: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 64,
+        default: 1,
+        description: "Number of stacked layers; each reads the previous layer's sequence.",
+      },
+      bidirectional: {
+        type: 'boolean',
+        default: false,
+        description: 'Adds a backward direction per layer; outputs concatenate forward and backward.',
+      },
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.99,
+        default: 0,
+        description: "Dropout on each layer's output before the next layer, during training only.",
+      },
       path: {
-        enum: [...ENCODER_PATHS], default: 'auto',
-        description: 'How layers run: the native ONNX operator, an ONNX Scan over the cell\'s step, or auto (the native operator when the cell has one, unless the cell says Scan is faster over sequences).',
+        enum: [...ENCODER_PATHS],
+        default: 'auto',
+        description:
+          "How layers run: the native ONNX operator, an ONNX Scan over the cell's step, or auto (the native operator when the cell has one, unless the cell says Scan is faster over sequences).",
       },
       pooling: {
-        enum: [...ENCODER_POOLINGS], default: 'none',
-        description: 'Also return one vector per sequence (`pooled`): top-layer final states (last), or the mean or max over valid steps.',
+        enum: [...ENCODER_POOLINGS],
+        default: 'none',
+        description:
+          'Also return one vector per sequence (`pooled`): top-layer final states (last), or the mean or max over valid steps.',
       },
     },
     required: ['cell', 'hidden'],
@@ -71,7 +105,9 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
   async create(options, ctx): Promise<RecurrentEncoder> {
     const inputDim = ctx.dims.inputDim;
     if (inputDim === undefined) {
-      throw E.INPUT_DIM('a recurrent encoder needs a part before it that reports its output size (an embedding)', { pointer: ctx.pointer });
+      throw E.INPUT_DIM('a recurrent encoder needs a part before it that reports its output size (an embedding)', {
+        pointer: ctx.pointer,
+      });
     }
     const cell = await ctx.create('cell', options.cell, `${ctx.pointer}/cell`, { inputDim });
     const hidden = options.hidden;
@@ -84,24 +120,50 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
     if (layers > 1 && directions * hidden !== inputDim) checkCellContract(cell, who, directions * hidden, hidden);
     const requested = options.path ?? 'auto';
     if (requested === 'native' && !cell.native) {
-      throw E.NO_NATIVE(`cell "${options.cell.type}" has no native ONNX operator; use path "scan" or "auto"`, { pointer: `${ctx.pointer}/path`, expected: 'scan | auto' });
+      throw E.NO_NATIVE(`cell "${options.cell.type}" has no native ONNX operator; use path "scan" or "auto"`, {
+        pointer: `${ctx.pointer}/path`,
+        expected: 'scan | auto',
+      });
     }
-    const path = requested === 'scan' || !cell.native ? 'scan' : requested === 'native' || cell.native.overSequences !== 'scan' ? 'native' : 'dispatch';
+    const path =
+      requested === 'scan' || !cell.native
+        ? 'scan'
+        : requested === 'native' || cell.native.overSequences !== 'scan'
+          ? 'native'
+          : 'dispatch';
     const pooling = options.pooling ?? 'none';
     const scopeOf = (layer: number, direction: number) => `layers.${layer}.${DIRECTION_NAMES[direction]}`;
 
     return {
-      cell, inputDim, hidden, layers, directions, path, scopeOf,
+      cell,
+      inputDim,
+      hidden,
+      layers,
+      directions,
+      path,
+      scopeOf,
       dropout: options.dropout ?? 0,
       outputDim: directions * hidden,
-      build(g: GraphBuilder, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions): EncoderOutputs {
+      build(
+        g: GraphBuilder,
+        x: Value,
+        lengths: Value,
+        initial?: Readonly<Record<string, Value>>,
+        hooks?: EncoderBuildOptions,
+      ): EncoderOutputs {
         const config = { cell, inputDim, hidden, layers, directions, scopeOf } as const;
-        const out = path === 'dispatch' ? buildDispatchedStack(g, config, x, lengths, initial, hooks) : buildStack(g, g, config, path, x, lengths, initial, hooks);
+        const out =
+          path === 'dispatch'
+            ? buildDispatchedStack(g, config, x, lengths, initial, hooks)
+            : buildStack(g, g, config, path, x, lengths, initial, hooks);
         if (pooling === 'none') return out;
         // The top layer's final states are the last `directions` rows.
         const h = out.final[cell.stateNames[0]!]!;
         const top = layers === 1 ? h : g.slice(h, [(layers - 1) * directions], [layers * directions], [0]);
-        return { ...out, pooled: poolSequence(g, pooling, out.sequence, top, stepMask(g, x, lengths), directions * hidden) };
+        return {
+          ...out,
+          pooled: poolSequence(g, pooling, out.sequence, top, stepMask(g, x, lengths), directions * hidden),
+        };
       },
     };
   },

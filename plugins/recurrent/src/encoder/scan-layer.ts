@@ -45,7 +45,11 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
   directions.forEach((direction, d) => {
     const next = direction.step.step(body, bodyInputs[d]!, bodyStates[d]!);
     for (const s of stateNames) {
-      if (!next[s]) throw RuntimeErrors.PLUGIN_CONTRACT(`the cell's step returned no state "${s}"`, { state: s, expected: stateNames.join(', ') });
+      if (!next[s])
+        throw RuntimeErrors.PLUGIN_CONTRACT(`the cell's step returned no state "${s}"`, {
+          state: s,
+          expected: stateNames.join(', '),
+        });
       nextStates.push(next[s]!);
     }
   });
@@ -54,11 +58,20 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
   // gave it (no copy). A state passed through from an input or the outer scope, or returned twice,
   // gets a copy of its own.
   const madeInBody = new Set(body.nodes.flatMap((n) => n.outputs));
-  const carried = nextStates.map((v) => (madeInBody.has(v.name) && nextStates.filter((w) => w.name === v.name).length === 1 ? v.name : body.fresh('state_out')));
+  const carried = nextStates.map((v) =>
+    madeInBody.has(v.name) && nextStates.filter((w) => w.name === v.name).length === 1
+      ? v.name
+      : body.fresh('state_out'),
+  );
   nextStates.forEach((v, i) => body.output(v, carried[i]!, 'float32', ['batch', hidden]));
   for (const v of nextStates) body.output(v, body.fresh('step_out'), 'float32', ['batch', hidden]);
 
-  const outputs = g.op('Scan', [...initialStates, ...scanInputs], { body, num_scan_inputs: scanInputs.length }, 2 * nextStates.length);
+  const outputs = g.op(
+    'Scan',
+    [...initialStates, ...scanInputs],
+    { body, num_scan_inputs: scanInputs.length },
+    2 * nextStates.length,
+  );
   const perStep = outputs.slice(nextStates.length); // [T, B, H] each, direction-major then state
 
   const last = lastStepIndex(g, layer.lengths, hidden);
@@ -75,7 +88,11 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
     const y = perStep[d * stateNames.length]!;
     return d === 1 ? reverse(y) : y;
   });
-  const sequence = g.where(layer.mask(), dirs === 1 ? outputsPerDirection[0]! : g.concat(outputsPerDirection, 2), g.scalar(0));
+  const sequence = g.where(
+    layer.mask(),
+    dirs === 1 ? outputsPerDirection[0]! : g.concat(outputsPerDirection, 2),
+    g.scalar(0),
+  );
   return { sequence, final };
 }
 
@@ -86,5 +103,8 @@ function lastStepIndex(g: GraphBuilder, lengths: Value, hidden: number): { index
   const lastStep = g.op1('Max', [g.sub(lengths64, one), g.scalar(0, 'int64')]); // [B]
   const perBatch = g.unsqueeze(lastStep, [0, 2]); // [1, B, 1]
   const shape = g.concat([g.ints([1]), g.shape(lengths), g.ints([hidden])], 0);
-  return { index: g.expand(perBatch, shape), nonEmpty: g.unsqueeze(g.greater(lengths64, g.scalar(0, 'int64')), [0, 2]) };
+  return {
+    index: g.expand(perBatch, shape),
+    nonEmpty: g.unsqueeze(g.greater(lengths64, g.scalar(0, 'int64')), [0, 2]),
+  };
 }

@@ -21,8 +21,15 @@ export interface StackConfig {
  * and each state's final values [layers*dirs, B, hidden].
  */
 export function buildStack(
-  ops: GraphBuilder, params: GraphBuilder, config: StackConfig, path: 'native' | 'scan',
-  x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions, firstProjected?: readonly Value[],
+  ops: GraphBuilder,
+  params: GraphBuilder,
+  config: StackConfig,
+  path: 'native' | 'scan',
+  x: Value,
+  lengths: Value,
+  initial?: Readonly<Record<string, Value>>,
+  hooks?: EncoderBuildOptions,
+  firstProjected?: readonly Value[],
 ): LayerOutput {
   const { cell, hidden, layers, directions } = config;
   let mask: Value | undefined;
@@ -36,7 +43,13 @@ export function buildStack(
     });
     const layerInitial = initial ? sliceLayer(ops, initial, cell.stateNames, l, directions) : undefined;
     const layer = {
-      index: l, x: input, inputSize, lengths, hidden, stateNames: cell.stateNames, directions: cells,
+      index: l,
+      x: input,
+      inputSize,
+      lengths,
+      hidden,
+      stateNames: cell.stateNames,
+      directions: cells,
       mask: () => (mask ??= stepMask(ops, x, lengths)),
       ...(layerInitial ? { initial: layerInitial } : {}),
       ...(l === 0 && firstProjected ? { projected: firstProjected } : {}),
@@ -49,7 +62,14 @@ export function buildStack(
     if (l < layers - 1 && hooks?.betweenLayers) input = hooks.betweenLayers(ops, input, l);
   }
   const final: Record<string, Value> = {};
-  for (const s of cell.stateNames) final[s] = layers === 1 ? finals[0]![s]! : ops.concat(finals.map((f) => f[s]!), 0);
+  for (const s of cell.stateNames)
+    final[s] =
+      layers === 1
+        ? finals[0]![s]!
+        : ops.concat(
+            finals.map((f) => f[s]!),
+            0,
+          );
   return { sequence: input, final };
 }
 
@@ -59,7 +79,12 @@ export function buildStack(
  * by `auto` for cells whose native operator is the slower one over sequences.
  */
 export function buildDispatchedStack(
-  g: GraphBuilder, config: StackConfig, x: Value, lengths: Value, initial?: Readonly<Record<string, Value>>, hooks?: EncoderBuildOptions,
+  g: GraphBuilder,
+  config: StackConfig,
+  x: Value,
+  lengths: Value,
+  initial?: Readonly<Record<string, Value>>,
+  hooks?: EncoderBuildOptions,
 ): LayerOutput {
   const steps = g.shape(x, 0, 1);
   const singleStep = g.squeeze(g.equal(steps, g.ints([1])), [0]);
@@ -72,19 +97,40 @@ export function buildDispatchedStack(
   });
   const branch = (name: string, path: 'native' | 'scan'): GraphBuilder => {
     const b = g.subgraph(name);
-    const out = buildStack(b, g, config, path, x, lengths, initial, hooks, path === 'scan' ? firstProjected : undefined);
+    const out = buildStack(
+      b,
+      g,
+      config,
+      path,
+      x,
+      lengths,
+      initial,
+      hooks,
+      path === 'scan' ? firstProjected : undefined,
+    );
     b.output(out.sequence, b.fresh('sequence'), 'float32');
     for (const s of config.cell.stateNames) b.output(out.final[s]!, b.fresh(`final_${s}`), 'float32');
     return b;
   };
-  const outputs = g.op('If', [singleStep], { then_branch: branch('one_step', 'native'), else_branch: branch('steps', 'scan') }, 1 + config.cell.stateNames.length);
+  const outputs = g.op(
+    'If',
+    [singleStep],
+    { then_branch: branch('one_step', 'native'), else_branch: branch('steps', 'scan') },
+    1 + config.cell.stateNames.length,
+  );
   const final: Record<string, Value> = {};
   config.cell.stateNames.forEach((s, i) => (final[s] = outputs[i + 1]!));
   return { sequence: outputs[0]!, final };
 }
 
 /** Rows [l*dirs, (l+1)*dirs) of each initial state [layers*dirs, B, H]. */
-function sliceLayer(g: GraphBuilder, initial: Readonly<Record<string, Value>>, stateNames: readonly string[], l: number, dirs: number): Record<string, Value> {
+function sliceLayer(
+  g: GraphBuilder,
+  initial: Readonly<Record<string, Value>>,
+  stateNames: readonly string[],
+  l: number,
+  dirs: number,
+): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const s of stateNames) {
     const v = initial[s];

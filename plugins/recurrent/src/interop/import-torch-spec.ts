@@ -22,7 +22,12 @@ export interface TorchImportOptions {
 
 /** What went where: one line per part, for the command's report. */
 export interface TorchImportReport {
-  readonly parts: readonly { readonly part: string; readonly from: string; readonly module: string; readonly tensors: number }[];
+  readonly parts: readonly {
+    readonly part: string;
+    readonly from: string;
+    readonly module: string;
+    readonly tensors: number;
+  }[];
   readonly sourceTensors: number;
 }
 
@@ -47,7 +52,12 @@ export function importTorchStateDict(
   options: TorchImportOptions,
 ): { weights: Record<string, TensorData>; report: TorchImportReport } {
   const names = isStore(stateDict) ? stateDict.names() : Object.keys(stateDict);
-  const get = (name: string): TensorData | undefined => (isStore(stateDict) ? stateDict.get(name) : Object.prototype.hasOwnProperty.call(stateDict, name) ? stateDict[name] : undefined);
+  const get = (name: string): TensorData | undefined =>
+    isStore(stateDict)
+      ? stateDict.get(name)
+      : Object.prototype.hasOwnProperty.call(stateDict, name)
+        ? stateDict[name]
+        : undefined;
   const weights: Record<string, TensorData> = {};
   const used = new Set<string>();
   const parts: { part: string; from: string; module: string; tensors: number }[] = [];
@@ -56,11 +66,17 @@ export function importTorchStateDict(
     const block = blockAt(target.spec, part);
     const own = [...target.params.keys()].filter((n) => n.startsWith(`${part}.`));
     if (!block || own.length === 0) {
-      throw E.TORCH_UNSUPPORTED(`--map ${from}=${part}: the spec has no part "${part}" with parameters`, { expected: `one of ${partsOf(target.spec, target.params.keys()).join(', ')}`, suggestions: partsOf(target.spec, target.params.keys()) });
+      throw E.TORCH_UNSUPPORTED(`--map ${from}=${part}: the spec has no part "${part}" with parameters`, {
+        expected: `one of ${partsOf(target.spec, target.params.keys()).join(', ')}`,
+        suggestions: partsOf(target.spec, target.params.keys()),
+      });
     }
     const source = names.filter((n) => n.startsWith(from));
     if (source.length === 0) {
-      throw E.TORCH_MISSING(`--map ${from}=${part}: the state dict has no tensor whose name starts with "${from}"`, { expected: `one of the prefixes ${sourcePrefixes(names).join(', ')}`, suggestions: sourcePrefixes(names) });
+      throw E.TORCH_MISSING(`--map ${from}=${part}: the state dict has no tensor whose name starts with "${from}"`, {
+        expected: `one of the prefixes ${sourcePrefixes(names).join(', ')}`,
+        suggestions: sourcePrefixes(names),
+      });
     }
     const sub = Object.fromEntries(source.map((n) => [n.slice(from.length), get(n)!]));
     const converted = recurrentKind(block, options.nonlinearity, part)
@@ -68,9 +84,15 @@ export function importTorchStateDict(
       : importLinear(sub, target.params, own, from, part);
     for (const [name, tensor] of Object.entries(converted)) {
       const dims = target.params.get(name);
-      if (!dims) throw E.TORCH_UNUSED(`${from}: the converted tensor ${name} is not a parameter of the spec`, { unused: [name] });
+      if (!dims)
+        throw E.TORCH_UNUSED(`${from}: the converted tensor ${name} is not a parameter of the spec`, {
+          unused: [name],
+        });
       if (dims.length !== tensor.dims.length || dims.some((d, i) => d !== tensor.dims[i])) {
-        throw E.TORCH_SHAPE(`${name} from "${from}" is [${tensor.dims.join(', ')}], the spec's parameter is [${dims.join(', ')}]`, { tensor: name, expected: `[${dims.join(', ')}]`, actual: `[${tensor.dims.join(', ')}]` });
+        throw E.TORCH_SHAPE(
+          `${name} from "${from}" is [${tensor.dims.join(', ')}], the spec's parameter is [${dims.join(', ')}]`,
+          { tensor: name, expected: `[${dims.join(', ')}]`, actual: `[${tensor.dims.join(', ')}]` },
+        );
       }
       weights[name] = tensor;
     }
@@ -80,12 +102,18 @@ export function importTorchStateDict(
 
   const unused = names.filter((n) => !used.has(n));
   if (unused.length > 0) {
-    throw E.TORCH_UNUSED(`${unused.length} tensor(s) of the state dict are under no --map prefix: ${list(unused)}`, { unused, expected: `--map PREFIX=PART for each of the prefixes ${sourcePrefixes(unused).join(', ')}` });
+    throw E.TORCH_UNUSED(`${unused.length} tensor(s) of the state dict are under no --map prefix: ${list(unused)}`, {
+      unused,
+      expected: `--map PREFIX=PART for each of the prefixes ${sourcePrefixes(unused).join(', ')}`,
+    });
   }
   const unfilled = [...target.params.keys()].filter((n) => !(n in weights));
   if (unfilled.length > 0) {
     const partsLeft = partsOf(target.spec, unfilled);
-    throw E.TORCH_UNFILLED(`${unfilled.length} parameter(s) of the spec are not filled (parts ${partsLeft.join(', ')}): ${list(unfilled)}`, { unfilled, expected: `--map PREFIX=${partsLeft[0]}` });
+    throw E.TORCH_UNFILLED(
+      `${unfilled.length} parameter(s) of the spec are not filled (parts ${partsLeft.join(', ')}): ${list(unfilled)}`,
+      { unfilled, expected: `--map PREFIX=${partsLeft[0]}` },
+    );
   }
   return { weights, report: { parts, sourceTensors: names.length } };
 }
@@ -93,22 +121,37 @@ export function importTorchStateDict(
 const RECURRENT_CELLS: Readonly<Record<string, 'lstm' | 'gru' | 'rnn'>> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn' };
 
 /** The torch kind of a `recurrent` block with a built-in cell, undefined for any other part. */
-function recurrentKind(block: Readonly<Record<string, unknown>>, nonlinearity: 'tanh' | 'relu' | undefined, part: string): TorchRecurrentKind | undefined {
+function recurrentKind(
+  block: Readonly<Record<string, unknown>>,
+  nonlinearity: 'tanh' | 'relu' | undefined,
+  part: string,
+): TorchRecurrentKind | undefined {
   const cell = block['cell'] as Record<string, unknown> | undefined;
   if (!cell || typeof cell['type'] !== 'string') return undefined;
   const family = RECURRENT_CELLS[parseTypeName(cell['type'])?.baseName ?? cell['type']];
   if (!family) {
-    throw E.TORCH_UNSUPPORTED(`part "${part}" uses cell "${cell['type']}", which has no PyTorch counterpart to import from`, { expected: 'a recurrent encoder with an lstm, gru or rnn cell' });
+    throw E.TORCH_UNSUPPORTED(
+      `part "${part}" uses cell "${cell['type']}", which has no PyTorch counterpart to import from`,
+      { expected: 'a recurrent encoder with an lstm, gru or rnn cell' },
+    );
   }
   if (family !== 'rnn') return family;
   const activation = (cell['activation'] as string | undefined) ?? 'tanh';
   if (nonlinearity !== undefined && nonlinearity !== activation) {
-    throw E.TORCH_MISMATCH(`part "${part}": the PyTorch nn.RNN has nonlinearity "${nonlinearity}", the spec's rnn cell activation "${activation}"`, { pointer: `/${part.replaceAll('.', '/')}/cell/activation`, expected: nonlinearity, actual: activation });
+    throw E.TORCH_MISMATCH(
+      `part "${part}": the PyTorch nn.RNN has nonlinearity "${nonlinearity}", the spec's rnn cell activation "${activation}"`,
+      { pointer: `/${part.replaceAll('.', '/')}/cell/activation`, expected: nonlinearity, actual: activation },
+    );
   }
   return activation === 'relu' ? 'rnn_relu' : 'rnn_tanh';
 }
 
-function recurrentConfig(block: Readonly<Record<string, unknown>>, nonlinearity: 'tanh' | 'relu' | undefined, part: string, sub: Readonly<Record<string, TensorData>>) {
+function recurrentConfig(
+  block: Readonly<Record<string, unknown>>,
+  nonlinearity: 'tanh' | 'relu' | undefined,
+  part: string,
+  sub: Readonly<Record<string, TensorData>>,
+) {
   return {
     kind: recurrentKind(block, nonlinearity, part)!,
     layers: (block['layers'] as number | undefined) ?? 1,
@@ -120,36 +163,61 @@ function recurrentConfig(block: Readonly<Record<string, unknown>>, nonlinearity:
 }
 
 /** nn.Embedding / nn.Linear onto a part with one matrix and at most one vector. */
-function importLinear(sub: Readonly<Record<string, TensorData>>, params: ReadonlyMap<string, readonly number[]>, own: readonly string[], from: string, part: string): Record<string, TensorData> {
+function importLinear(
+  sub: Readonly<Record<string, TensorData>>,
+  params: ReadonlyMap<string, readonly number[]>,
+  own: readonly string[],
+  from: string,
+  part: string,
+): Record<string, TensorData> {
   const matrices = own.filter((n) => params.get(n)!.length === 2);
   const vectors = own.filter((n) => params.get(n)!.length === 1);
   if (matrices.length !== 1 || vectors.length > 1 || matrices.length + vectors.length !== own.length) {
-    throw E.TORCH_UNSUPPORTED(`part "${part}" has parameters ${own.join(', ')}: no PyTorch nn.Embedding, nn.Linear or recurrent module maps onto it`, { expected: 'a lookup embedding, a linear head or a recurrent encoder with an lstm, gru or rnn cell' });
+    throw E.TORCH_UNSUPPORTED(
+      `part "${part}" has parameters ${own.join(', ')}: no PyTorch nn.Embedding, nn.Linear or recurrent module maps onto it`,
+      { expected: 'a lookup embedding, a linear head or a recurrent encoder with an lstm, gru or rnn cell' },
+    );
   }
   const out: Record<string, TensorData> = {};
   const take = (source: string, name: string) => {
     const t = sub[source];
-    if (!t) throw E.TORCH_MISSING(`part "${part}" needs "${from}${source}" (nn.Embedding / nn.Linear), which the state dict does not have`, { tensor: from + source, suggestions: Object.keys(sub).map((n) => from + n) });
+    if (!t)
+      throw E.TORCH_MISSING(
+        `part "${part}" needs "${from}${source}" (nn.Embedding / nn.Linear), which the state dict does not have`,
+        { tensor: from + source, suggestions: Object.keys(sub).map((n) => from + n) },
+      );
     out[name] = t;
   };
   take('weight', matrices[0]!);
   if (vectors[0]) take('bias', vectors[0]);
   const extra = Object.keys(sub).filter((n) => n !== 'weight' && !(n === 'bias' && vectors[0]));
   if (extra.length > 0) {
-    throw E.TORCH_UNUSED(`part "${part}" takes "${from}weight"${vectors[0] ? ` and "${from}bias"` : ''}; the state dict also has ${list(extra.map((n) => from + n))} under "${from}"`, { unused: extra.map((n) => from + n) });
+    throw E.TORCH_UNUSED(
+      `part "${part}" takes "${from}weight"${vectors[0] ? ` and "${from}bias"` : ''}; the state dict also has ${list(extra.map((n) => from + n))} under "${from}"`,
+      { unused: extra.map((n) => from + n) },
+    );
   }
   return out;
 }
 
-function moduleName(block: Readonly<Record<string, unknown>>, nonlinearity: 'tanh' | 'relu' | undefined, part: string): string {
+function moduleName(
+  block: Readonly<Record<string, unknown>>,
+  nonlinearity: 'tanh' | 'relu' | undefined,
+  part: string,
+): string {
   const kind = recurrentKind(block, nonlinearity, part);
   return kind ? `nn.${kind === 'lstm' ? 'LSTM' : kind === 'gru' ? 'GRU' : 'RNN'}` : 'nn.Embedding/nn.Linear';
 }
 
 function blockAt(spec: Readonly<Record<string, unknown>>, part: string): Readonly<Record<string, unknown>> | undefined {
   let cursor: unknown = spec;
-  for (const key of part.split('.')) cursor = typeof cursor === 'object' && cursor !== null ? (cursor as Record<string, unknown>)[key] : undefined;
-  return typeof cursor === 'object' && cursor !== null && typeof (cursor as Record<string, unknown>)['type'] === 'string' ? (cursor as Record<string, unknown>) : undefined;
+  for (const key of part.split('.'))
+    cursor = typeof cursor === 'object' && cursor !== null ? (cursor as Record<string, unknown>)[key] : undefined;
+  return typeof cursor === 'object' &&
+    cursor !== null &&
+    typeof (cursor as Record<string, unknown>)['type'] === 'string'
+    ? (cursor as Record<string, unknown>)
+    : undefined;
 }
 
 /** The spec parts that own the named parameters: the longest dotted prefix of a name that is a spec block. */
@@ -157,7 +225,8 @@ function partsOf(spec: Readonly<Record<string, unknown>>, names: Iterable<string
   const parts = [...names].map((n) => {
     const segments = n.split('.');
     let owner = segments[0]!;
-    for (let k = 1; k < segments.length; k++) if (blockAt(spec, segments.slice(0, k).join('.'))) owner = segments.slice(0, k).join('.');
+    for (let k = 1; k < segments.length; k++)
+      if (blockAt(spec, segments.slice(0, k).join('.'))) owner = segments.slice(0, k).join('.');
     return owner;
   });
   return [...new Set(parts)];

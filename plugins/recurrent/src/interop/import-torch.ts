@@ -42,13 +42,23 @@ export function importTorchRecurrent(
   config: TorchRecurrentConfig,
   prefix = 'encoder',
 ): Record<string, TensorData> {
-  const get = (name: string): TensorData | undefined => (isStore(stateDict) ? stateDict.get(name) : Object.prototype.hasOwnProperty.call(stateDict, name) ? stateDict[name] : undefined);
+  const get = (name: string): TensorData | undefined =>
+    isStore(stateDict)
+      ? stateDict.get(name)
+      : Object.prototype.hasOwnProperty.call(stateDict, name)
+        ? stateDict[name]
+        : undefined;
   const names = isStore(stateDict) ? stateDict.names() : Object.keys(stateDict);
   const from = config.from ?? '';
-  const family = config.kind === 'lstm' || config.kind === 'gru' ? config.kind : config.kind.startsWith('rnn') ? 'rnn' : undefined;
-  if (!family) throw E.TORCH_UNSUPPORTED(`unknown recurrent kind ${JSON.stringify(config.kind)}`, { expected: 'lstm | gru | rnn | rnn_tanh | rnn_relu' });
+  const family =
+    config.kind === 'lstm' || config.kind === 'gru' ? config.kind : config.kind.startsWith('rnn') ? 'rnn' : undefined;
+  if (!family)
+    throw E.TORCH_UNSUPPORTED(`unknown recurrent kind ${JSON.stringify(config.kind)}`, {
+      expected: 'lstm | gru | rnn | rnn_tanh | rnn_relu',
+    });
   const projection = names.find((n) => n.startsWith(`${from}weight_hr_l`));
-  if (projection) throw E.TORCH_UNSUPPORTED(`${projection}: LSTMs with proj_size are not supported`, { tensor: projection });
+  if (projection)
+    throw E.TORCH_UNSUPPORTED(`${projection}: LSTMs with proj_size are not supported`, { tensor: projection });
 
   const order = GATE_ORDER[family];
   const gates = order.length;
@@ -59,16 +69,25 @@ export function importTorchRecurrent(
     used.add(from + name);
     if (t) return t;
     const near = nearestNames(from + name, names);
-    throw E.TORCH_MISSING(`the state dict has no tensor ${JSON.stringify(from + name)} (a ${config.kind}, ${config.layers} layer(s)${config.bidirectional ? ', bidirectional' : ''})${near.length ? `; nearest: ${near.join(', ')}` : ''}`, {
-      tensor: from + name, suggestions: near,
-    });
+    throw E.TORCH_MISSING(
+      `the state dict has no tensor ${JSON.stringify(from + name)} (a ${config.kind}, ${config.layers} layer(s)${config.bidirectional ? ', bidirectional' : ''})${near.length ? `; nearest: ${near.join(', ')}` : ''}`,
+      {
+        tensor: from + name,
+        suggestions: near,
+      },
+    );
   };
   const checked = (name: string, dims: readonly number[]): Float32Array => {
     const t = require(name);
     if (t.dims.length !== dims.length || t.dims.some((d, i) => d !== dims[i])) {
-      throw E.TORCH_SHAPE(`${from + name} is [${t.dims.join(', ')}], expected [${dims.join(', ')}] for a ${config.kind} with hidden ${hidden}`, {
-        tensor: from + name, expected: `[${dims.join(', ')}]`, actual: `[${t.dims.join(', ')}]`,
-      });
+      throw E.TORCH_SHAPE(
+        `${from + name} is [${t.dims.join(', ')}], expected [${dims.join(', ')}] for a ${config.kind} with hidden ${hidden}`,
+        {
+          tensor: from + name,
+          expected: `[${dims.join(', ')}]`,
+          actual: `[${t.dims.join(', ')}]`,
+        },
+      );
     }
     return toFloat32(t);
   };
@@ -96,7 +115,10 @@ export function importTorchRecurrent(
   }
   const unused = names.filter((n) => n.startsWith(from) && !used.has(n));
   if (unused.length > 0) {
-    throw E.TORCH_UNUSED(`the state dict has tensors under "${from}" that a ${config.kind} with ${config.layers} layer(s) does not use: ${listNames(unused)}`, { unused, expected: `only the tensors of nn.${TORCH_MODULE[family]}` });
+    throw E.TORCH_UNUSED(
+      `the state dict has tensors under "${from}" that a ${config.kind} with ${config.layers} layer(s) does not use: ${listNames(unused)}`,
+      { unused, expected: `only the tensors of nn.${TORCH_MODULE[family]}` },
+    );
   }
   return out;
 }
@@ -108,26 +130,58 @@ const TORCH_MODULE = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' } as const;
  * gate count, hidden size) with `config`, so that a mismatch is refused as one, naming both sides,
  * instead of tensors being dropped or zero-filled.
  */
-function checkLayout(names: readonly string[], dimsOf: (name: string) => readonly number[] | undefined, from: string, config: TorchRecurrentConfig, family: 'lstm' | 'gru' | 'rnn', gates: number): void {
+function checkLayout(
+  names: readonly string[],
+  dimsOf: (name: string) => readonly number[] | undefined,
+  from: string,
+  config: TorchRecurrentConfig,
+  family: 'lstm' | 'gru' | 'rnn',
+  gates: number,
+): void {
   const own = names.filter((n) => n.startsWith(from)).map((n) => n.slice(from.length));
-  const layerIndices = own.map((n) => /^weight_ih_l(\d+)(_reverse)?$/.exec(n)?.[1]).filter((l): l is string => l !== undefined).map(Number);
+  const layerIndices = own
+    .map((n) => /^weight_ih_l(\d+)(_reverse)?$/.exec(n)?.[1])
+    .filter((l): l is string => l !== undefined)
+    .map(Number);
   if (layerIndices.length === 0) return; // nothing here at all: the missing-tensor error names what is needed
   const layers = Math.max(...layerIndices) + 1;
   const mismatch = (what: string, dict: string, configured: string) =>
-    E.TORCH_MISMATCH(`the state dict under "${from}" ${what}: ${dict}, but the import is configured for ${configured}`, { expected: configured, actual: dict });
-  if (layers !== config.layers) throw mismatch('has another number of layers', `${layers} layer(s)`, `${config.layers} layer(s)`);
+    E.TORCH_MISMATCH(
+      `the state dict under "${from}" ${what}: ${dict}, but the import is configured for ${configured}`,
+      { expected: configured, actual: dict },
+    );
+  if (layers !== config.layers)
+    throw mismatch('has another number of layers', `${layers} layer(s)`, `${config.layers} layer(s)`);
   const reverse = own.some((n) => n.endsWith('_reverse'));
-  if (reverse !== config.bidirectional) throw mismatch('has another number of directions', reverse ? 'bidirectional (_reverse tensors)' : 'unidirectional (no _reverse tensors)', config.bidirectional ? 'bidirectional' : 'unidirectional');
+  if (reverse !== config.bidirectional)
+    throw mismatch(
+      'has another number of directions',
+      reverse ? 'bidirectional (_reverse tensors)' : 'unidirectional (no _reverse tensors)',
+      config.bidirectional ? 'bidirectional' : 'unidirectional',
+    );
   const biased = own.some((n) => n.startsWith('bias_'));
-  if (config.bias === false && biased) throw mismatch('has biases', 'bias_ih/bias_hh tensors', 'bias: false (biases would be dropped)');
+  if (config.bias === false && biased)
+    throw mismatch('has biases', 'bias_ih/bias_hh tensors', 'bias: false (biases would be dropped)');
   const hh = dimsOf(from + 'weight_hh_l0');
   if (hh && hh.length === 2 && hh[1]! > 0) {
     const dictGates = hh[0]! / hh[1]!;
     if (dictGates !== gates) {
-      const kind = dictGates === 4 ? 'an LSTM' : dictGates === 3 ? 'a GRU' : dictGates === 1 ? 'an RNN' : `${dictGates} gate blocks`;
-      throw mismatch('is another kind of recurrent module', `${kind} (weight_hh_l0 is [${hh.join(', ')}])`, `nn.${TORCH_MODULE[family]} (${gates} gate block(s))`);
+      const kind =
+        dictGates === 4
+          ? 'an LSTM'
+          : dictGates === 3
+            ? 'a GRU'
+            : dictGates === 1
+              ? 'an RNN'
+              : `${dictGates} gate blocks`;
+      throw mismatch(
+        'is another kind of recurrent module',
+        `${kind} (weight_hh_l0 is [${hh.join(', ')}])`,
+        `nn.${TORCH_MODULE[family]} (${gates} gate block(s))`,
+      );
     }
-    if (config.hidden !== undefined && hh[1] !== config.hidden) throw mismatch('has another hidden size', `hidden ${hh[1]}`, `hidden ${config.hidden}`);
+    if (config.hidden !== undefined && hh[1] !== config.hidden)
+      throw mismatch('has another hidden size', `hidden ${hh[1]}`, `hidden ${config.hidden}`);
   }
 }
 

@@ -19,7 +19,12 @@ export const CHAT_SHAPE: CompletionShape = {
   idPrefix: 'chatcmpl-',
   object: 'chat.completion',
   chunkObject: 'chat.completion.chunk',
-  choice: (index, text, finishReason) => ({ index, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }),
+  choice: (index, text, finishReason) => ({
+    index,
+    message: { role: 'assistant', content: text, refusal: null },
+    logprobs: null,
+    finish_reason: finishReason,
+  }),
   opening: (index) => ({ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }),
   delta: (index, text) => ({ index, delta: { content: text }, logprobs: null, finish_reason: null }),
   closing: (index, finishReason) => ({ index, delta: {}, logprobs: null, finish_reason: finishReason }),

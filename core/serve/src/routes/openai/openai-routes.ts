@@ -30,20 +30,30 @@ export function openAiRoutes(app: FastifyInstance, ctx: ServeContext): void {
     data: [...ctx.pipelines.values()].filter((p) => p.info.generates).map((p) => modelObject(p.name)),
   }));
 
-  app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => modelObject(ctx.model(request.params.model).name));
+  app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) =>
+    modelObject(ctx.model(request.params.model).name),
+  );
 
-  app.post<{ Body: ChatBody }>('/v1/chat/completions', { schema: { body: chatCompletionBodySchema } }, async (request, reply) => {
-    const served = ctx.model(request.body.model);
-    const template = templates.get(served.name)!;
-    const plan = samplingPlan(request.body, served.info, ctx.config.limits, 1, template.stop);
-    const prompt = renderChat(request.body.messages, template);
-    return runCompletion({ served, prompts: [prompt], plan, shape: CHAT_SHAPE }, reply, ctx);
-  });
+  app.post<{ Body: ChatBody }>(
+    '/v1/chat/completions',
+    { schema: { body: chatCompletionBodySchema } },
+    async (request, reply) => {
+      const served = ctx.model(request.body.model);
+      const template = templates.get(served.name)!;
+      const plan = samplingPlan(request.body, served.info, ctx.config.limits, 1, template.stop);
+      const prompt = renderChat(request.body.messages, template);
+      return runCompletion({ served, prompts: [prompt], plan, shape: CHAT_SHAPE }, reply, ctx);
+    },
+  );
 
-  app.post<{ Body: CompletionBody }>('/v1/completions', { schema: { body: completionBodySchema } }, async (request, reply) => {
-    const served = ctx.model(request.body.model);
-    const prompts = typeof request.body.prompt === 'string' ? [request.body.prompt] : [...request.body.prompt];
-    const plan = samplingPlan(request.body, served.info, ctx.config.limits, prompts.length);
-    return runCompletion({ served, prompts, plan, shape: TEXT_SHAPE }, reply, ctx);
-  });
+  app.post<{ Body: CompletionBody }>(
+    '/v1/completions',
+    { schema: { body: completionBodySchema } },
+    async (request, reply) => {
+      const served = ctx.model(request.body.model);
+      const prompts = typeof request.body.prompt === 'string' ? [request.body.prompt] : [...request.body.prompt];
+      const plan = samplingPlan(request.body, served.info, ctx.config.limits, prompts.length);
+      return runCompletion({ served, prompts, plan, shape: TEXT_SHAPE }, reply, ctx);
+    },
+  );
 }

@@ -15,7 +15,12 @@ const samplingProperties = {
   top_p: nullable({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
   top_k: nullable({ type: 'integer', minimum: -1 }),
   repetition_penalty: nullable({ type: 'number', exclusiveMinimum: 0, maximum: 100 }),
-  stop: nullable({ anyOf: [{ type: 'string', minLength: 1, maxLength: 1000 }, { type: 'array', maxItems: 4, items: { type: 'string', minLength: 1, maxLength: 1000 } }] }),
+  stop: nullable({
+    anyOf: [
+      { type: 'string', minLength: 1, maxLength: 1000 },
+      { type: 'array', maxItems: 4, items: { type: 'string', minLength: 1, maxLength: 1000 } },
+    ],
+  }),
   n: nullable({ type: 'integer', minimum: 1, maximum: 128 }),
   seed: nullable({ type: 'integer' }),
   stream: nullable({ type: 'boolean' }),

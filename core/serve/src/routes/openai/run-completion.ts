@@ -83,7 +83,7 @@ export async function runCompletion(job: CompletionJob, reply: FastifyReply, ctx
 
   if (!plan.stream) {
     try {
-      for (let ended = 0; ended < count; ) {
+      for (let ended = 0; ended < count;) {
         const e = await events.next();
         if (e.kind === 'text') texts[e.index] += e.text;
         else if (e.kind === 'end') {
@@ -124,7 +124,9 @@ export async function runCompletion(job: CompletionJob, reply: FastifyReply, ctx
   async function* sse(): AsyncGenerator<string> {
     let ended = 0;
     try {
-      const openings = texts.map((_t, i) => shape.opening(i)).filter((c): c is Record<string, unknown> => c !== undefined);
+      const openings = texts
+        .map((_t, i) => shape.opening(i))
+        .filter((c): c is Record<string, unknown> => c !== undefined);
       let out = openings.map((c) => chunk([c])).join('');
       let batch: ChoiceEvent[] = [first];
       for (;;) {

@@ -44,9 +44,12 @@ export const elementwiseRules: Record<string, GradRule> = {
   },
   Pow: (a) => {
     const g = a.ctx.g;
-    const base = X(a, 0), exponent = X(a, 1);
+    const base = X(a, 0),
+      exponent = X(a, 1);
     return [
-      back(a, 0, () => g.mul(a.dy[0]!, g.mul(exponent, g.op1('Pow', [base, g.sub(exponent, a.ctx.scalar(1, a.node.inputs[1]!))])))),
+      back(a, 0, () =>
+        g.mul(a.dy[0]!, g.mul(exponent, g.op1('Pow', [base, g.sub(exponent, a.ctx.scalar(1, a.node.inputs[1]!))]))),
+      ),
       back(a, 1, () => g.mul(a.dy[0]!, g.mul(Y(a), g.log(base)))),
     ];
   },
@@ -55,7 +58,11 @@ export const elementwiseRules: Record<string, GradRule> = {
     const g = a.ctx.g;
     const cond = X(a, 0);
     const zero = (): Value => a.ctx.scalar(0, a.node.outputs[0]!);
-    return [undefined, back(a, 1, () => g.where(cond, a.dy[0]!, zero())), back(a, 2, () => g.where(cond, zero(), a.dy[0]!))];
+    return [
+      undefined,
+      back(a, 1, () => g.where(cond, a.dy[0]!, zero())),
+      back(a, 2, () => g.where(cond, zero(), a.dy[0]!)),
+    ];
   },
   Max: extreme,
   Min: extreme,

@@ -9,11 +9,18 @@ import type { GradRule } from './types.js';
 
 /** The rule tables by family, in the order the operator reference lists them. */
 const RULE_GROUPS = {
-  elementwise: elementwiseRules, 'matrix products': linalgRules, shape: shapeRules, indexing: indexingRules,
-  reductions: reduceRules, 'softmax and losses': softmaxRules, 'loops (Scan)': scanRules,
+  elementwise: elementwiseRules,
+  'matrix products': linalgRules,
+  shape: shapeRules,
+  indexing: indexingRules,
+  reductions: reduceRules,
+  'softmax and losses': softmaxRules,
+  'loops (Scan)': scanRules,
 } as const satisfies Record<string, Record<string, GradRule>>;
 
-const RULES: ReadonlyMap<string, GradRule> = new Map(Object.values(RULE_GROUPS).flatMap((group) => Object.entries(group)));
+const RULES: ReadonlyMap<string, GradRule> = new Map(
+  Object.values(RULE_GROUPS).flatMap((group) => Object.entries(group)),
+);
 
 /** The gradient rule of an ONNX operator, if the autodiff has one. */
 export function gradRule(opType: string): GradRule | undefined {
@@ -35,7 +42,30 @@ export function differentiableOpsByFamily(): Record<string, string[]> {
  * the reverse pass stops at them instead of asking for a rule.
  */
 export const NON_DIFFERENTIABLE: ReadonlySet<string> = new Set([
-  'Shape', 'Size', 'ConstantOfShape', 'Range', 'NonZero', 'ArgMax', 'ArgMin', 'OneHot',
-  'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf',
-  'Sign', 'Floor', 'Ceil', 'Round', 'RandomUniformLike', 'RandomNormalLike', 'Bernoulli',
+  'Shape',
+  'Size',
+  'ConstantOfShape',
+  'Range',
+  'NonZero',
+  'ArgMax',
+  'ArgMin',
+  'OneHot',
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Xor',
+  'IsNaN',
+  'IsInf',
+  'Sign',
+  'Floor',
+  'Ceil',
+  'Round',
+  'RandomUniformLike',
+  'RandomNormalLike',
+  'Bernoulli',
 ]);

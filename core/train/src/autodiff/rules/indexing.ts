@@ -30,7 +30,9 @@ const gather: GradRule = (a) => {
   const zeros = ctx.zeros(movedShape, ctx.dtype(data));
   const moved = g.op1('ScatterND', [zeros, idx, g.transpose(dy, yPerm)], { reduction: 'add' });
   const back = new Array<number>(r);
-  toFront.forEach((p, i) => { back[p] = i; });
+  toFront.forEach((p, i) => {
+    back[p] = i;
+  });
   return [g.transpose(moved, back)];
 };
 
@@ -41,7 +43,16 @@ const gatherElements: GradRule = (a) => {
   const axis = (node.attrs['axis'] as number | undefined) ?? 0;
   const data = node.inputs[0]!;
   // Left sparse: summed as a scatter into zeros, unless a LogSoftmax consumes it directly.
-  return [{ kind: 'scatterElements', like: data, dtype: ctx.dtype(data), indices: { name: node.inputs[1]! }, updates: dy, axis }];
+  return [
+    {
+      kind: 'scatterElements',
+      like: data,
+      dtype: ctx.dtype(data),
+      indices: { name: node.inputs[1]! },
+      updates: dy,
+      axis,
+    },
+  ];
 };
 
 export const indexingRules: Record<string, GradRule> = { Gather: gather, GatherElements: gatherElements };

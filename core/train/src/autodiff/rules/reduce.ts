@@ -10,7 +10,10 @@ function reducedAxes(ctx: GradContext, node: NodeRecord): number[] {
   const rank = ctx.rank(node.inputs[0]!, node);
   const axes = axesOf(node, ctx.scope);
   if (node.inputs[1] && !axes) {
-    throw TrainErrors.GRAPH_UNSUPPORTED(`${node.opType} node ${node.name}: its axes are computed at run time; the autodiff needs constant axes`, { pointer: node.name });
+    throw TrainErrors.GRAPH_UNSUPPORTED(
+      `${node.opType} node ${node.name}: its axes are computed at run time; the autodiff needs constant axes`,
+      { pointer: node.name },
+    );
   }
   if (!axes || axes.length === 0) {
     if (node.attrs['noop_with_empty_axes']) return [];

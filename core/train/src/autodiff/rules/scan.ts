@@ -13,13 +13,24 @@
  */
 import { GraphBuilder, type DType, type NodeRecord, type Value } from '@recur/runtime';
 import { TrainErrors } from '../../errors.js';
-import { deferredMatMul, isDeferred, sumContributions, type Contribution, type DeferredMatMul } from '../contribution.js';
+import {
+  deferredMatMul,
+  isDeferred,
+  sumContributions,
+  type Contribution,
+  type DeferredMatMul,
+} from '../contribution.js';
 import type { GradContext } from '../grad-context.js';
 import { inferBody, isFloat, type InfoDim, type Scope, type ValueInfo } from '@recur/runtime/internal';
 import { implicitInputs } from '../backprop.js';
 import type { GradRule } from './types.js';
 
-interface ScanInput { readonly feed: Value; readonly placeholder: string; readonly info: ValueInfo | undefined; readonly direction: number }
+interface ScanInput {
+  readonly feed: Value;
+  readonly placeholder: string;
+  readonly info: ValueInfo | undefined;
+  readonly direction: number;
+}
 
 const scan: GradRule = (a) => {
   const { ctx, node } = a;
@@ -39,7 +50,11 @@ const scan: GradRule = (a) => {
   // Carried gradients of the float states, and gradients of the scan outputs that reach the loss.
   const carries: { index: number; placeholder: string }[] = [];
   const seeds = new Map<string, Contribution[]>();
-  const seed = (name: string, v: Value): void => { const l = seeds.get(name); if (l) l.push(v); else seeds.set(name, [v]); };
+  const seed = (name: string, v: Value): void => {
+    const l = seeds.get(name);
+    if (l) l.push(v);
+    else seeds.set(name, [v]);
+  };
   for (let i = 0; i < n; i++) {
     if (!isFloat(bodyScope.get(bodyIn[i]!))) continue;
     const placeholder = B.fresh('carry');
@@ -70,7 +85,10 @@ const scan: GradRule = (a) => {
     const s = bodyIn[c.index]!;
     stateInputs.push({ name: c.placeholder, info: bodyScope.get(s) });
     stateInits.push(a.dy[c.index] ?? ctx.zerosLike(node.inputs[c.index]!));
-    stateOuts.push(sumContributions(B, grads.get(s)) ?? B.op1('ConstantOfShape', [B.shape({ name: c.placeholder })], { value: zeroTensor(dtypeOf(bodyScope.get(s))) }));
+    stateOuts.push(
+      sumContributions(B, grads.get(s)) ??
+        B.op1('ConstantOfShape', [B.shape({ name: c.placeholder })], { value: zeroTensor(dtypeOf(bodyScope.get(s))) }),
+    );
     afterCarry.push(c.index);
   }
   const outer = new Map<string, Contribution[]>();
@@ -79,7 +97,8 @@ const scan: GradRule = (a) => {
   for (const w of a.needsOuter) {
     const list = grads.get(w) ?? [];
     if (list.length === 0) continue;
-    for (const d of list.filter(isDeferred) as DeferredMatMul[]) hoisted.push({ w, a: d.a, b: d.b, transposed: d.transposed });
+    for (const d of list.filter(isDeferred) as DeferredMatMul[])
+      hoisted.push({ w, a: d.a, b: d.b, transposed: d.transposed });
     const rest = list.filter((c) => !isDeferred(c));
     if (rest.length > 0) {
       const placeholder = B.fresh('acc');
@@ -100,7 +119,13 @@ const scan: GradRule = (a) => {
 
   // Forward values the reverse body reads become per-step inputs of the reverse Scan.
   const stacked = new StackedForward(node, body, bodyScope, n, outDirs, ctx.scope);
-  const residuals = collectResiduals(B, body, stateInputs.map((s) => s.name).concat(dyInputs.map((d) => d.placeholder)), scanOuts.map((s) => s.value.name), stateOuts.map((s) => s.name));
+  const residuals = collectResiduals(
+    B,
+    body,
+    stateInputs.map((s) => s.name).concat(dyInputs.map((d) => d.placeholder)),
+    scanOuts.map((s) => s.value.name),
+    stateOuts.map((s) => s.name),
+  );
   const residualInputs: ScanInput[] = residuals.map((r) => residualFeed(r, node, body, bodyScope, n, inDirs, stacked));
 
   // Factors of hoisted weight gradients leave the loop stacked in the forward Scan's iteration order:
@@ -115,7 +140,12 @@ const scan: GradRule = (a) => {
   };
   const factors = hoisted.map((h) => ({ h, a: factorSource(h.a, h.w), b: factorSource(h.b, h.w) }));
   // A factor read from the forward Scan may need to be a residual input too, if the reverse body reads it.
-  const extraResiduals = collectResiduals(B, body, [...stateInputs.map((s) => s.name), ...dyInputs.map((d) => d.placeholder), ...residuals], scanOuts.map((s) => s.value.name));
+  const extraResiduals = collectResiduals(
+    B,
+    body,
+    [...stateInputs.map((s) => s.name), ...dyInputs.map((d) => d.placeholder), ...residuals],
+    scanOuts.map((s) => s.value.name),
+  );
   for (const r of extraResiduals) residualInputs.push(residualFeed(r, node, body, bodyScope, n, inDirs, stacked));
 
   // Assemble the reverse body's signature.
@@ -125,20 +155,30 @@ const scan: GradRule = (a) => {
   for (const s of scanOuts) outputAs(B, s.value, 'step_out', s.dtype);
 
   const scanInputs = [...dyInputs, ...residualInputs];
-  const outs = g.op('Scan', [...stateInits, ...scanInputs.map((s) => s.feed)], {
-    body: B,
-    num_scan_inputs: scanInputs.length,
-    scan_input_directions: scanInputs.map((s) => s.direction),
-    scan_output_directions: scanOuts.map((s) => s.direction),
-  }, stateOuts.length + scanOuts.length);
+  const outs = g.op(
+    'Scan',
+    [...stateInits, ...scanInputs.map((s) => s.feed)],
+    {
+      body: B,
+      num_scan_inputs: scanInputs.length,
+      scan_input_directions: scanInputs.map((s) => s.direction),
+      scan_output_directions: scanOuts.map((s) => s.direction),
+    },
+    stateOuts.length + scanOuts.length,
+  );
 
   const inputs: (Contribution | undefined)[] = new Array(node.inputs.length).fill(undefined);
-  afterCarry.forEach((index, c) => { if (a.needs[index]) inputs[index] = outs[c]; });
+  afterCarry.forEach((index, c) => {
+    if (a.needs[index]) inputs[index] = outs[c];
+  });
   accumulators.forEach((w, i) => push(outer, w, outs[afterCarry.length + i]!));
   const base = stateOuts.length;
   const resolve = (src: { outer?: Value; index?: number }): Value => src.outer ?? outs[base + src.index!]!;
-  for (const f of factors) push(outer, f.h.w, deferredMatMul(rows(ctx, resolve(f.a)), rows(ctx, resolve(f.b)), f.h.transposed));
-  dxIndex.forEach((i, j) => { inputs[n + i] = outs[base + j]; });
+  for (const f of factors)
+    push(outer, f.h.w, deferredMatMul(rows(ctx, resolve(f.a)), rows(ctx, resolve(f.b)), f.h.transposed));
+  dxIndex.forEach((i, j) => {
+    inputs[n + i] = outs[base + j];
+  });
   return { inputs, outer };
 };
 
@@ -146,13 +186,21 @@ function checkAxes(node: NodeRecord): void {
   for (const attr of ['scan_input_axes', 'scan_output_axes']) {
     const axes = node.attrs[attr] as number[] | undefined;
     if (axes && axes.some((x) => x !== 0)) {
-      throw TrainErrors.GRAPH_UNSUPPORTED(`Scan node ${node.name}: ${attr} other than 0 cannot be differentiated yet`, { pointer: node.name, expected: `${attr} all 0 (time-major)` });
+      throw TrainErrors.GRAPH_UNSUPPORTED(`Scan node ${node.name}: ${attr} other than 0 cannot be differentiated yet`, {
+        pointer: node.name,
+        expected: `${attr} all 0 (time-major)`,
+      });
     }
   }
 }
 
 /** Names the reverse body reads that the forward body computes (or receives, or holds as constants). */
-function collectResiduals(B: GraphBuilder, body: GraphBuilder, bInputs: readonly string[], ...extra: readonly string[][]): string[] {
+function collectResiduals(
+  B: GraphBuilder,
+  body: GraphBuilder,
+  bInputs: readonly string[],
+  ...extra: readonly string[][]
+): string[] {
   const own = new Set<string>(bInputs);
   for (const nd of B.nodes) for (const o of nd.outputs) own.add(o);
   const forward = new Set<string>(body.inputs.map((v) => v.name));
@@ -167,18 +215,34 @@ function collectResiduals(B: GraphBuilder, body: GraphBuilder, bInputs: readonly
   for (const r of reads) {
     if (own.has(r)) continue;
     const constant = body.constants.get(r);
-    if (constant) { B.constants.set(r, constant); continue; }
+    if (constant) {
+      B.constants.set(r, constant);
+      continue;
+    }
     if (forward.has(r)) residuals.push(r);
   }
   return residuals;
 }
 
 /** How the reverse Scan receives residual `r`: the scan input itself, or the forward Scan's stacked copy. */
-function residualFeed(r: string, node: NodeRecord, body: GraphBuilder, bodyScope: Scope, n: number, inDirs: readonly number[], stacked: StackedForward): ScanInput {
+function residualFeed(
+  r: string,
+  node: NodeRecord,
+  body: GraphBuilder,
+  bodyScope: Scope,
+  n: number,
+  inDirs: readonly number[],
+  stacked: StackedForward,
+): ScanInput {
   const info = bodyScope.get(r);
   const inputIndex = body.inputs.findIndex((v) => v.name === r);
   if (inputIndex >= n) {
-    return { feed: { name: node.inputs[inputIndex]! }, placeholder: r, info, direction: 1 - (inDirs[inputIndex - n] ?? 0) };
+    return {
+      feed: { name: node.inputs[inputIndex]! },
+      placeholder: r,
+      info,
+      direction: 1 - (inDirs[inputIndex - n] ?? 0),
+    };
   }
   const s = stacked.get(r);
   return { feed: s.value, placeholder: r, info, direction: 1 - s.direction };
@@ -203,7 +267,8 @@ class StackedForward {
   /** The stacked value and the direction it was written in (0: iteration order). */
   get(r: string): { value: Value; direction: number } {
     const outIndex = this.body.outputs.findIndex((v) => v.name === r);
-    if (outIndex >= this.n) return { value: { name: this.node.outputs[outIndex]! }, direction: this.outDirs[outIndex - this.n] ?? 0 };
+    if (outIndex >= this.n)
+      return { value: { name: this.node.outputs[outIndex]! }, direction: this.outDirs[outIndex - this.n] ?? 0 };
     let made = this.made.get(r);
     if (!made) {
       const info = this.bodyScope.get(r);
@@ -211,7 +276,8 @@ class StackedForward {
       const name = this.body.fresh('residual_seq');
       (this.node.outputs as string[]).push(name);
       const attrs = this.node.attrs as Record<string, unknown>;
-      if (attrs['scan_output_directions']) attrs['scan_output_directions'] = [...(attrs['scan_output_directions'] as number[]), 0];
+      if (attrs['scan_output_directions'])
+        attrs['scan_output_directions'] = [...(attrs['scan_output_directions'] as number[]), 0];
       if (attrs['scan_output_axes']) attrs['scan_output_axes'] = [...(attrs['scan_output_axes'] as number[]), 0];
       this.outerScope.set(name, { dtype: dtypeOf(info), ...(info?.dims ? { dims: [null, ...info.dims] } : {}) });
       made = { value: { name }, direction: 0 };
@@ -226,7 +292,8 @@ class StackedForward {
    */
   inIterationOrder(r: string, inDirs: readonly number[]): Value | undefined {
     const inputIndex = this.body.inputs.findIndex((v) => v.name === r);
-    if (inputIndex >= this.n) return (inDirs[inputIndex - this.n] ?? 0) === 0 ? { name: this.node.inputs[inputIndex]! } : undefined;
+    if (inputIndex >= this.n)
+      return (inDirs[inputIndex - this.n] ?? 0) === 0 ? { name: this.node.inputs[inputIndex]! } : undefined;
     const isForward = inputIndex >= 0 || this.body.nodes.some((nd) => nd.outputs.includes(r));
     if (!isForward) return undefined;
     const s = this.get(r);

@@ -4,14 +4,18 @@ import { normAxis } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 /** The gradient has the input's shape and the output's element order. */
-const reshapeBack: GradRule = (a) => [a.needs[0] && a.dy[0] ? a.ctx.reshapeLike(a.dy[0], a.node.inputs[0]!) : undefined];
+const reshapeBack: GradRule = (a) => [
+  a.needs[0] && a.dy[0] ? a.ctx.reshapeLike(a.dy[0], a.node.inputs[0]!) : undefined,
+];
 
 const transpose: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const rank = a.ctx.rank(a.node.inputs[0]!, a.node);
   const perm = (a.node.attrs['perm'] as number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const inverse = new Array<number>(rank);
-  perm.forEach((p, i) => { inverse[p] = i; });
+  perm.forEach((p, i) => {
+    inverse[p] = i;
+  });
   return [a.ctx.g.transpose(a.dy[0], inverse)];
 };
 
@@ -24,7 +28,10 @@ const expand: GradRule = (a) => {
 function sizesAlong(a: RuleArgs, names: readonly string[], axis: number): Value {
   const dims = names.map((n) => a.ctx.info(n)?.dims?.[axis]);
   if (dims.every((d) => typeof d === 'number')) return a.ctx.g.ints(dims as number[]);
-  return a.ctx.g.concat(names.map((n) => a.ctx.g.shape({ name: n }, axis, axis + 1)), 0);
+  return a.ctx.g.concat(
+    names.map((n) => a.ctx.g.shape({ name: n }, axis, axis + 1)),
+    0,
+  );
 }
 
 const concat: GradRule = (a) => {
@@ -68,7 +75,9 @@ const slice: GradRule = (a) => {
 /** ReverseSequence is its own inverse: the gradient is reversed back with the same lengths. */
 const reverseSequence: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
-  return [a.ctx.g.op1('ReverseSequence', [a.dy[0], { name: a.node.inputs[1]! }], a.node.attrs as Record<string, number>)];
+  return [
+    a.ctx.g.op1('ReverseSequence', [a.dy[0], { name: a.node.inputs[1]! }], a.node.attrs as Record<string, number>),
+  ];
 };
 
 export const shapeRules: Record<string, GradRule> = {

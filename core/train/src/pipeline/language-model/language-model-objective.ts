@@ -29,7 +29,8 @@ export const languageModelObjective: ObjectiveDefinition = {
     const file = prep.resolve('/tokenizer/path');
     // Read the text only when there is a tokenizer to train (an existing file is kept as it is).
     const texts: string[] = [];
-    if (!existsSync(file)) for (const f of prep.train) texts.push((await readPlainText(f, { onBadRecord: prep.onBadRecord })).text);
+    if (!existsSync(file))
+      for (const f of prep.train) texts.push((await readPlainText(f, { onBadRecord: prep.onBadRecord })).text);
     await trainSpecTokenizer(file, block, () => texts, { specialTokens: SPECIAL_TOKENS.generation }, prep.logger);
   },
   create: createLanguageModelObjective,
@@ -53,26 +54,37 @@ async function createLanguageModelObjective(setup: ObjectiveSetup): Promise<Obje
   if (setup.dev.length === 0 && setup.devFraction > 0 && trainText.length > 0) {
     const files = setup.train.join(' + ');
     const atCastChange = (train['data'] as Record<string, unknown> | undefined)?.['devBoundary'] === 'cast-change';
-    const split = atCastChange ? splitDevAtCastChange(trainText, setup.devFraction, files) : splitDevTail(trainText, setup.devFraction, files);
+    const split = atCastChange
+      ? splitDevAtCastChange(trainText, setup.devFraction, files)
+      : splitDevTail(trainText, setup.devFraction, files);
     trainText = split.train;
     devText = split.dev;
-    setup.logger.info(`dev split: the last ${devText.length} characters of the training text (characters ${trainText.length}-${trainText.length + devText.length}, from line ${split.devStartLine}${atCastChange ? ', where the cast of speakers changes' : ''})`);
+    setup.logger.info(
+      `dev split: the last ${devText.length} characters of the training text (characters ${trainText.length}-${trainText.length + devText.length}, from line ${split.devStartLine}${atCastChange ? ', where the cast of speakers changes' : ''})`,
+    );
   }
 
   const parts = await createLmParts(ctx);
   // Evaluation reads the dev text on the encoder's inference path (the native operator where the
   // cell has one): the same parameters, far faster over a long stream than the differentiable Scan.
   const encoderBlock = { ...(spec['encoder'] as PartBlock), path: 'auto' } as PartBlock;
-  const evalParts = { ...parts, encoder: await ctx.create('encoder', encoderBlock, '/encoder', { inputDim: parts.embedding.outputDim }) };
+  const evalParts = {
+    ...parts,
+    encoder: await ctx.create('encoder', encoderBlock, '/encoder', { inputDim: parts.embedding.outputDim }),
+  };
 
   const ids = encodeStream(parts.tokenizer, trainText);
   const devIds = encodeStream(parts.tokenizer, devText);
   const lanes = setup.batchSize;
   const window = typeof train['sequenceLength'] === 'number' ? train['sequenceLength'] : DEFAULT_SEQUENCE_LENGTH;
   if (ids.length > 0 && ids.length < 2 * lanes * window + 1) {
-    throw TrainErrors.DATA_EMPTY(`the training text holds ${ids.length} tokens, too few for ${lanes} lanes of ${window}-step windows`, {
-      file: setup.train[0], expected: 'a smaller batchSize or sequenceLength, or more text',
-    });
+    throw TrainErrors.DATA_EMPTY(
+      `the training text holds ${ids.length} tokens, too few for ${lanes} lanes of ${window}-step windows`,
+      {
+        file: setup.train[0],
+        expected: 'a smaller batchSize or sequenceLength, or more text',
+      },
+    );
   }
   const state = new CarriedState(parts.state, lanes);
   const randomWindows = train['windowSampling'] === 'random';
@@ -80,15 +92,23 @@ async function createLanguageModelObjective(setup: ObjectiveSetup): Promise<Obje
 
   return {
     summary: {
-      chars: trainText.length, tokens: ids.length, devChars: devText.length, devTokens: devIds.length,
-      vocab: parts.tokenizer.vocabSize, lanes, window, windowSampling: randomWindows ? 'random' : 'stream',
+      chars: trainText.length,
+      tokens: ids.length,
+      devChars: devText.length,
+      devTokens: devIds.length,
+      vocab: parts.tokenizer.vocabSize,
+      lanes,
+      window,
+      windowSampling: randomWindows ? 'random' : 'stream',
     },
     forward: (g) => languageModelWindowForward(g, parts, { reduction: 'mean', dropout: true }),
     epoch(epoch: number): TrainBatch[] {
       if (ids.length === 0) return [];
       // A run that resumes mid-epoch has no carried state: its lanes start again from zero.
       state.reset();
-      return randomWindows ? randomEpochWindows(ids, lanes, window, setup.seed, epoch, state) : epochWindows(ids, lanes, window, setup.seed, epoch, state);
+      return randomWindows
+        ? randomEpochWindows(ids, lanes, window, setup.seed, epoch, state)
+        : epochWindows(ids, lanes, window, setup.seed, epoch, state);
     },
     afterStep(batch: TrainBatch, outputs: Readonly<Record<string, TensorData>>) {
       if (randomWindows) return;
@@ -102,7 +122,13 @@ async function createLanguageModelObjective(setup: ObjectiveSetup): Promise<Obje
         metric: 'nats_per_char',
         value: scores.natsPerChar,
         higherIsBetter: false,
-        details: { perplexity: scores.perplexity, bits_per_char: scores.bitsPerChar, nll: scores.nll, tokens: scores.tokens, chars: scores.chars },
+        details: {
+          perplexity: scores.perplexity,
+          bits_per_char: scores.bitsPerChar,
+          nll: scores.nll,
+          tokens: scores.tokens,
+          chars: scores.chars,
+        },
       };
     },
     release: () => evaluator.release(),

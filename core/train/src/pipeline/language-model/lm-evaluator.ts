@@ -1,4 +1,13 @@
-import { GraphBuilder, OrtBackend, RuntimeErrors, type Logger, type ParamDecl, type Session, type TensorData, type TokenizerPart } from '@recur/runtime';
+import {
+  GraphBuilder,
+  OrtBackend,
+  RuntimeErrors,
+  type Logger,
+  type ParamDecl,
+  type Session,
+  type TensorData,
+  type TokenizerPart,
+} from '@recur/runtime';
 import { countChars, NllAccumulator, type LanguageModelScores } from '../../metrics/language-model.js';
 import { LM_GRAPH, languageModelWindowForward } from './lm-forward-graph.js';
 import type { LmParts } from './lm-parts.js';
@@ -38,7 +47,10 @@ export class StreamEvaluator {
 
   async evaluate(weights: ReadonlyMap<string, TensorData>): Promise<LanguageModelScores> {
     this.backend ??= new OrtBackend({ logger: this.options.logger });
-    const session = await this.backend.session({ name: 'lm-eval', model: this.graphBytes(weights) }, { threads: this.options.threads });
+    const session = await this.backend.session(
+      { name: 'lm-eval', model: this.graphBytes(weights) },
+      { threads: this.options.threads },
+    );
     try {
       return await this.readStream(session);
     } finally {
@@ -59,7 +71,10 @@ export class StreamEvaluator {
     return g.toBytes({
       weights: (decl: ParamDecl) => {
         const t = weights.get(decl.name);
-        if (!t) throw RuntimeErrors.WEIGHTS_MISMATCH(`no weights for parameter ${decl.name} of the language model`, { tensor: decl.name });
+        if (!t)
+          throw RuntimeErrors.WEIGHTS_MISMATCH(`no weights for parameter ${decl.name} of the language model`, {
+            tensor: decl.name,
+          });
         return t;
       },
     });
@@ -71,7 +86,12 @@ export class StreamEvaluator {
     const chunk = this.options.chunk ?? EVAL_CHUNK;
     const acc = new NllAccumulator();
     let carried: Record<string, TensorData> = {};
-    for (const s of state.names) carried[LM_GRAPH.stateIn(s)] = { dtype: 'float32', dims: [state.rows, 1, state.hidden], data: new Float32Array(state.rows * state.hidden) };
+    for (const s of state.names)
+      carried[LM_GRAPH.stateIn(s)] = {
+        dtype: 'float32',
+        dims: [state.rows, 1, state.hidden],
+        data: new Float32Array(state.rows * state.hidden),
+      };
     for (let from = 0; from < this.targets; from += chunk) {
       const T = Math.min(chunk, this.targets - from);
       const inputs = new BigInt64Array(T);

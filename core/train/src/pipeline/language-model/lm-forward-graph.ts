@@ -46,12 +46,23 @@ export function languageModelWindowForward(g: GraphBuilder, parts: LmParts, opti
 
   const masks: MaskInput[] = [];
   const layerRate = options.dropout ? parts.layerDropout : 0;
-  const betweenLayers = (gg: GraphBuilder, seq: Value, layer: number) => applyDropout(gg, seq, `dropout.layer${layer}`, layerRate, ['T', 'B', D], masks);
+  const betweenLayers = (gg: GraphBuilder, seq: Value, layer: number) =>
+    applyDropout(gg, seq, `dropout.layer${layer}`, layerRate, ['T', 'B', D], masks);
   // The embedding's own `dropout` option, on the token vectors, as in classification.
-  const hooks = { dropout: (gg: GraphBuilder, v: Value, name: string, rate: number, dims: readonly (number | string)[]) => applyDropout(gg, v, name, options.dropout ? rate : 0, dims, masks) };
+  const hooks = {
+    dropout: (gg: GraphBuilder, v: Value, name: string, rate: number, dims: readonly (number | string)[]) =>
+      applyDropout(gg, v, name, options.dropout ? rate : 0, dims, masks),
+  };
   const x = embedding.build(g.scope('embedding'), ids, hooks);
   const encoded = encoder.build(g.scope('encoder'), x, lengths, initial, { betweenLayers });
-  const features = applyDropout(g, encoded.sequence, 'dropout.output', options.dropout ? head.dropout : 0, ['T', 'B', D], masks);
+  const features = applyDropout(
+    g,
+    encoded.sequence,
+    'dropout.output',
+    options.dropout ? head.dropout : 0,
+    ['T', 'B', D],
+    masks,
+  );
   const logits = head.project(g.scope('head'), g.reshape(features, [-1, D]), D); // [T*B, vocab]
   const loss = crossEntropyLoss(g, logits, g.reshape(targets, [-1]), options.reduction);
 

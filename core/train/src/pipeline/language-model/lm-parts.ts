@@ -1,4 +1,15 @@
-import { recurrentStateShape, RuntimeErrors, type EmbeddingPart, type EncoderPart, type GraphBuilder, type PartBlock, type PipelineContext, type RecurrentStateShape, type TokenizerPart, type Value } from '@recur/runtime';
+import {
+  recurrentStateShape,
+  RuntimeErrors,
+  type EmbeddingPart,
+  type EncoderPart,
+  type GraphBuilder,
+  type PartBlock,
+  type PipelineContext,
+  type RecurrentStateShape,
+  type TokenizerPart,
+  type Value,
+} from '@recur/runtime';
 
 /**
  * What the language-model objective needs from a head: the output layer over whole sequences
@@ -34,12 +45,18 @@ export async function createLmParts(ctx: PipelineContext, encoderBlock?: PartBlo
   const tokenizer = await ctx.part('tokenizer', '/tokenizer');
   const embedding = await ctx.part('embedding', '/embedding', { vocabSize: tokenizer.vocabSize });
   const dims = { inputDim: embedding.outputDim };
-  const encoder = encoderBlock ? await ctx.create('encoder', encoderBlock, '/encoder', dims) : await ctx.part('encoder', '/encoder', dims);
+  const encoder = encoderBlock
+    ? await ctx.create('encoder', encoderBlock, '/encoder', dims)
+    : await ctx.part('encoder', '/encoder', dims);
   const head = await ctx.part('head', '/head', { inputDim: encoder.outputDim, vocabSize: tokenizer.vocabSize });
   if (!isProjectingHead(head)) {
-    throw RuntimeErrors.SPEC_INVALID('a language model trains a head that scores the next token over whole sequences, such as "language-model"', {
-      pointer: '/head/type', expected: 'language-model',
-    });
+    throw RuntimeErrors.SPEC_INVALID(
+      'a language model trains a head that scores the next token over whole sequences, such as "language-model"',
+      {
+        pointer: '/head/type',
+        expected: 'language-model',
+      },
+    );
   }
   // The state carried from window to window in training is the state carried from step to step in generation.
   const state = recurrentStateShape(encoder, 'a language model carries the recurrent state from window to window');

@@ -45,7 +45,10 @@ export function encodeStream(tokenizer: TokenizerPart, text: string): Int32Array
 export class CarriedState {
   private readonly buffers: Record<string, Float32Array> = {};
 
-  constructor(private readonly shape: LmStateShape, private readonly lanes: number) {
+  constructor(
+    private readonly shape: LmStateShape,
+    private readonly lanes: number,
+  ) {
     for (const s of shape.names) this.buffers[s] = new Float32Array(shape.rows * lanes * shape.hidden);
   }
 
@@ -54,7 +57,11 @@ export class CarriedState {
     const out: Record<string, TensorData> = {};
     const dims = [this.shape.rows, this.lanes, this.shape.hidden];
     for (const s of this.shape.names) {
-      out[LM_GRAPH.stateIn(s)] = { dtype: 'float32', dims, data: restart ? new Float32Array(this.buffers[s]!.length) : this.buffers[s]! };
+      out[LM_GRAPH.stateIn(s)] = {
+        dtype: 'float32',
+        dims,
+        data: restart ? new Float32Array(this.buffers[s]!.length) : this.buffers[s]!,
+      };
     }
     return out;
   }
@@ -83,8 +90,19 @@ export interface LmTrainBatch extends TrainBatch {
  * The windows of one epoch as training batches: B lanes of the stream, T steps each, the window
  * boundaries moved by a seeded offset each epoch (StreamWindows), the state fed from `state`.
  */
-export function epochWindows(ids: Int32Array, lanes: number, window: number, seed: number, epoch: number, state: CarriedState): LmTrainBatch[] {
-  const windows = new StreamWindows(ids, { lanes, window, seed, randomOffset: true }, { epoch, window: 0, seed, size: ids.length });
+export function epochWindows(
+  ids: Int32Array,
+  lanes: number,
+  window: number,
+  seed: number,
+  epoch: number,
+  state: CarriedState,
+): LmTrainBatch[] {
+  const windows = new StreamWindows(
+    ids,
+    { lanes, window, seed, randomOffset: true },
+    { epoch, window: 0, seed, size: ids.length },
+  );
   const count = windows.stepsInEpoch;
   const out: LmTrainBatch[] = [];
   for (let i = 0; i < count; i++) {
@@ -110,7 +128,14 @@ export function epochWindows(ids: Int32Array, lanes: number, window: number, see
  * of T steps per batch, each from its own random start, every state starting from zero. Nothing is
  * carried, so `afterStep` has nothing to do.
  */
-export function randomEpochWindows(ids: Int32Array, lanes: number, window: number, seed: number, epoch: number, state: CarriedState): LmTrainBatch[] {
+export function randomEpochWindows(
+  ids: Int32Array,
+  lanes: number,
+  window: number,
+  seed: number,
+  epoch: number,
+  state: CarriedState,
+): LmTrainBatch[] {
   const plan = planRandomWindows(ids.length, lanes, window, seed, epoch);
   const zeros = state.feeds(true);
   const out: LmTrainBatch[] = [];

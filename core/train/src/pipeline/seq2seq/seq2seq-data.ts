@@ -14,13 +14,19 @@ import type { Seq2SeqParts } from './seq2seq-parts.js';
  * Multi30k's `train.de.gz train.en.gz`), or one TSV/JSONL file per entry. `report` receives what a
  * reader skipped.
  */
-export async function readPairs(files: readonly string[], onBadRecord: BadRecordPolicy, report: (file: string, counts: Readonly<Record<string, number>>) => void): Promise<TextPair[]> {
+export async function readPairs(
+  files: readonly string[],
+  onBadRecord: BadRecordPolicy,
+  report: (file: string, counts: Readonly<Record<string, number>>) => void,
+): Promise<TextPair[]> {
   if (files.length === 0) return [];
-  const groups: (readonly [string] | readonly [string, string])[] = files.length === 2 && !looksLikeOneFileCorpus(files) ? [[files[0]!, files[1]!]] : files.map((f) => [f] as const);
+  const groups: (readonly [string] | readonly [string, string])[] =
+    files.length === 2 && !looksLikeOneFileCorpus(files) ? [[files[0]!, files[1]!]] : files.map((f) => [f] as const);
   const pairs: TextPair[] = [];
   for (const group of groups) {
     const ds = await readDataset({ task: 'translation', files: group, onBadRecord });
-    if (ds.kind !== 'pairs') throw TrainErrors.DATA_OPTIONS(`${group.join(' + ')} is not a parallel corpus`, { file: group[0] });
+    if (ds.kind !== 'pairs')
+      throw TrainErrors.DATA_OPTIONS(`${group.join(' + ')} is not a parallel corpus`, { file: group[0] });
     if (Object.keys(ds.data.skipped).length > 0) report(group.join(' + '), ds.data.skipped);
     pairs.push(...ds.data.records);
   }
@@ -90,14 +96,31 @@ export interface Seq2SeqBatching {
  *   tgt_out [T, B] = target (ending in eos), IGNORE_TARGET on padding.
  * A pure function of (data, seed, epoch), as a resumed run needs.
  */
-export function seq2seqEpoch(data: TokenizedPairs, parts: Pick<Seq2SeqParts, 'bos' | 'sourcePad' | 'targetPad'>, batching: Seq2SeqBatching, epoch: number): TrainBatch[] {
+export function seq2seqEpoch(
+  data: TokenizedPairs,
+  parts: Pick<Seq2SeqParts, 'bos' | 'sourcePad' | 'targetPad'>,
+  batching: Seq2SeqBatching,
+  epoch: number,
+): TrainBatch[] {
   const keys = Int32Array.from(data.sources, (s, i) => Math.max(s.length, data.targets[i]!.length));
-  const plan = planEpoch(keys, { batchSize: batching.batchSize, seed: batching.seed, ...(batching.bucketing ? { bucketing: batching.bucketing } : {}) }, epoch);
+  const plan = planEpoch(
+    keys,
+    {
+      batchSize: batching.batchSize,
+      seed: batching.seed,
+      ...(batching.bucketing ? { bucketing: batching.bucketing } : {}),
+    },
+    epoch,
+  );
   return plan.map((b) => seq2seqBatch(data, parts, b.indices));
 }
 
 /** One padded batch of the pairs at `indices` (also used to evaluate a loss on fixed pairs). */
-export function seq2seqBatch(data: TokenizedPairs, parts: Pick<Seq2SeqParts, 'bos' | 'sourcePad' | 'targetPad'>, indices: readonly number[]): TrainBatch {
+export function seq2seqBatch(
+  data: TokenizedPairs,
+  parts: Pick<Seq2SeqParts, 'bos' | 'sourcePad' | 'targetPad'>,
+  indices: readonly number[],
+): TrainBatch {
   const B = indices.length;
   let S = 1;
   let T = 1;

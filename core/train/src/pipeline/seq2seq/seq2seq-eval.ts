@@ -16,14 +16,21 @@ export interface TranslateSettings {
  * search), in chunks of similar length so that little time goes into padding; returns the
  * translations in the pairs' order.
  */
-export async function translateAll(pipeline: Pipeline, sources: readonly string[], settings: TranslateSettings = {}): Promise<string[]> {
+export async function translateAll(
+  pipeline: Pipeline,
+  sources: readonly string[],
+  settings: TranslateSettings = {},
+): Promise<string[]> {
   const order = sources.map((_, i) => i).sort((a, b) => sources[a]!.length - sources[b]!.length);
   const out = new Array<string>(sources.length);
   const chunk = settings.chunk ?? 64;
   const options = settings.beam !== undefined ? { beam: settings.beam } : {};
   for (let at = 0; at < order.length; at += chunk) {
     const indices = order.slice(at, at + chunk);
-    const results = (await pipeline.run(indices.map((i) => sources[i]!), options)) as unknown[];
+    const results = (await pipeline.run(
+      indices.map((i) => sources[i]!),
+      options,
+    )) as unknown[];
     indices.forEach((index, k) => (out[index] = translationText(results[k])));
   }
   return out;
@@ -39,10 +46,21 @@ function translationText(result: unknown): string {
  * Corpus BLEU of the pipeline's translations of the dev pairs against their references, with
  * The definition of docs/reference/metrics.md (corpus BLEU-4, lowercased Unicode word tokens, no smoothing).
  */
-export async function bleuOnPairs(pipeline: Pipeline, pairs: readonly TextPair[], settings: TranslateSettings & { readonly keepPredictions?: boolean } = {}): Promise<DevResult> {
+export async function bleuOnPairs(
+  pipeline: Pipeline,
+  pairs: readonly TextPair[],
+  settings: TranslateSettings & { readonly keepPredictions?: boolean } = {},
+): Promise<DevResult> {
   const started = Date.now();
-  const hypotheses = await translateAll(pipeline, pairs.map((p) => p.source), settings);
-  const result = corpusBleu(hypotheses, pairs.map((p) => p.target));
+  const hypotheses = await translateAll(
+    pipeline,
+    pairs.map((p) => p.source),
+    settings,
+  );
+  const result = corpusBleu(
+    hypotheses,
+    pairs.map((p) => p.target),
+  );
   return {
     metric: 'bleu',
     value: result.bleu,

@@ -45,7 +45,11 @@ const { source: S, target: T, batch: B } = SEQ2SEQ_DIMS;
  * keys and the parameters are read from the outer graph). Dropout sits outside the loop: on the
  * embedded target tokens and on the decoder outputs (the decoder's and the head's `dropout`).
  */
-export function seq2seqForward(g: GraphBuilder, parts: Seq2SeqParts, options: Seq2SeqForwardOptions = {}): ForwardResult {
+export function seq2seqForward(
+  g: GraphBuilder,
+  parts: Seq2SeqParts,
+  options: Seq2SeqForwardOptions = {},
+): ForwardResult {
   const masks: MaskInput[] = [];
   const srcIds = g.input(I.sourceIds, 'int64', [S, B]);
   const srcLengths = g.input(I.sourceLengths, 'int32', [B]);
@@ -55,7 +59,8 @@ export function seq2seqForward(g: GraphBuilder, parts: Seq2SeqParts, options: Se
   const source = g.scope('source');
   const encoderDim = parts.sourceEncoder.outputDim;
   const x = parts.sourceEmbedding.build(source.scope('embedding'), srcIds);
-  const betweenLayers = (gg: GraphBuilder, seq: Value, layer: number) => applyDropout(gg, seq, `dropout.encoder${layer}`, options.encoderDropout ?? 0, [S, B, encoderDim], masks);
+  const betweenLayers = (gg: GraphBuilder, seq: Value, layer: number) =>
+    applyDropout(gg, seq, `dropout.encoder${layer}`, options.encoderDropout ?? 0, [S, B, encoderDim], masks);
   const encoded = parts.sourceEncoder.build(source.scope('encoder'), x, srcLengths, undefined, { betweenLayers });
 
   const inputDim = parts.targetEmbedding.outputDim;
@@ -64,7 +69,14 @@ export function seq2seqForward(g: GraphBuilder, parts: Seq2SeqParts, options: Se
   const initial = decoder.initialState(g, encoded, srcLengths);
 
   const decoderDropout = parts.decoder.dropout ?? 0;
-  const embedded = applyDropout(g, parts.targetEmbedding.build(g.scope('target').scope('embedding'), tgtIn), 'dropout.target', decoderDropout, [T, B, inputDim], masks);
+  const embedded = applyDropout(
+    g,
+    parts.targetEmbedding.build(g.scope('target').scope('embedding'), tgtIn),
+    'dropout.target',
+    decoderDropout,
+    [T, B, inputDim],
+    masks,
+  );
   const outputs = decoderSteps(g, parts, decoder, initial, embedded, memory);
 
   const D = decoder.outputDim;
@@ -73,7 +85,8 @@ export function seq2seqForward(g: GraphBuilder, parts: Seq2SeqParts, options: Se
   const logits = parts.head.project(g.scope('head'), g.reshape(features, [-1, D]), D); // [T*B, vocab]
   const targets = g.reshape(tgtOut, [-1]);
   const smoothing = options.labelSmoothing ?? 0;
-  const loss = smoothing > 0 ? smoothedCrossEntropy(g, logits, targets, smoothing) : crossEntropyLoss(g, logits, targets, 'mean');
+  const loss =
+    smoothing > 0 ? smoothedCrossEntropy(g, logits, targets, smoothing) : crossEntropyLoss(g, logits, targets, 'mean');
   return { loss, masks };
 }
 
@@ -92,17 +105,29 @@ function decoderSteps(
   const { step } = buildStepBody(body, parts, decoder, memory, dims);
   for (const s of names) {
     const next = step.state[s];
-    if (!next) throw RuntimeErrors.INTERNAL(`the decoder's step returned no state "${s}" (it declares ${names.join(', ')})`);
+    if (!next)
+      throw RuntimeErrors.INTERNAL(`the decoder's step returned no state "${s}" (it declares ${names.join(', ')})`);
     body.output(next, body.fresh(`${s}_out`), 'float32', dims[s]);
   }
   body.output(step.output, body.fresh('output_t'), 'float32', ['batch', decoder.outputDim]);
-  const results = g.op('Scan', [...names.map((s) => initial[s]!), embedded], { body, num_scan_inputs: 1 }, names.length + 1);
+  const results = g.op(
+    'Scan',
+    [...names.map((s) => initial[s]!), embedded],
+    { body, num_scan_inputs: 1 },
+    names.length + 1,
+  );
   return results[names.length]!;
 }
 
 type StateDims = Readonly<Record<string, readonly Dim[]>>;
 
-function buildStepBody(body: GraphBuilder, parts: Seq2SeqParts, decoder: DecoderGraphView, memory: SourceMemoryView, dims: StateDims) {
+function buildStepBody(
+  body: GraphBuilder,
+  parts: Seq2SeqParts,
+  decoder: DecoderGraphView,
+  memory: SourceMemoryView,
+  dims: StateDims,
+) {
   const state: Record<string, Value> = {};
   for (const s of parts.decoder.stateNames) state[s] = body.input(body.fresh(`${s}_in`), 'float32', dims[s]!);
   const input = body.input(body.fresh('input_t'), 'float32', ['batch', parts.targetEmbedding.outputDim]);
@@ -116,7 +141,12 @@ function buildStepBody(body: GraphBuilder, parts: Seq2SeqParts, decoder: Decoder
  * (the gradient of a Concat with a state) could not declare its outputs' shapes otherwise. Found by
  * building the step once on symbolic shapes and reading the shapes it produces.
  */
-function stateDims(g: GraphBuilder, parts: Seq2SeqParts, decoder: DecoderGraphView, memory: SourceMemoryView): StateDims {
+function stateDims(
+  g: GraphBuilder,
+  parts: Seq2SeqParts,
+  decoder: DecoderGraphView,
+  memory: SourceMemoryView,
+): StateDims {
   const names = parts.decoder.stateNames;
   const symbolic: Record<string, Dim[]> = {};
   for (const s of names) symbolic[s] = [`${s}_rows`, 'batch', `${s}_size`];
@@ -128,7 +158,10 @@ function stateDims(g: GraphBuilder, parts: Seq2SeqParts, decoder: DecoderGraphVi
   const dims: Record<string, Dim[]> = {};
   for (const s of names) {
     const found = step.state[s] ? inner.get(step.state[s].name)?.dims : undefined;
-    dims[s] = found?.length === 3 ? found.map((d, i) => (i === 1 ? 'batch' : typeof d === 'number' ? d : symbolic[s]![i]!)) : symbolic[s]!;
+    dims[s] =
+      found?.length === 3
+        ? found.map((d, i) => (i === 1 ? 'batch' : typeof d === 'number' ? d : symbolic[s]![i]!))
+        : symbolic[s]!;
   }
   return dims;
 }

@@ -12,7 +12,8 @@ import { createSeq2SeqParts } from './seq2seq-parts.js';
 
 type Spec = Readonly<Record<string, unknown>>;
 const trainBlock = (spec: Spec) => (spec['train'] ?? {}) as Record<string, unknown>;
-const numberAt = (block: Record<string, unknown>, key: string): number | undefined => (typeof block[key] === 'number' ? block[key] : undefined);
+const numberAt = (block: Record<string, unknown>, key: string): number | undefined =>
+  typeof block[key] === 'number' ? block[key] : undefined;
 
 /** Longest side of a training pair in tokens when the spec's `train.maxLength` is unset. */
 export const DEFAULT_MAX_PAIR_LENGTH = 100;
@@ -33,8 +34,20 @@ export const seq2seqObjective: ObjectiveDefinition = {
     const pairs = await readPairs(prep.train, prep.onBadRecord, () => undefined);
     // Sources end with </s> (the encoder sees where a sentence stops); targets are not wrapped:
     // training puts <s> before and </s> after them, and inference looks both up by name.
-    await trainSpecTokenizer(sourceFile, block, () => pairs.map((p) => p.source), { specialTokens: SPECIAL_TOKENS.generation, wrap: { eos: '</s>' } }, prep.logger);
-    await trainSpecTokenizer(targetFile, block, () => pairs.map((p) => p.target), { specialTokens: SPECIAL_TOKENS.generation }, prep.logger);
+    await trainSpecTokenizer(
+      sourceFile,
+      block,
+      () => pairs.map((p) => p.source),
+      { specialTokens: SPECIAL_TOKENS.generation, wrap: { eos: '</s>' } },
+      prep.logger,
+    );
+    await trainSpecTokenizer(
+      targetFile,
+      block,
+      () => pairs.map((p) => p.target),
+      { specialTokens: SPECIAL_TOKENS.generation },
+      prep.logger,
+    );
   },
   create: createSeq2SeqObjective,
 };
@@ -44,7 +57,10 @@ async function createSeq2SeqObjective(setup: ObjectiveSetup): Promise<Objective>
   const train = trainBlock(spec);
   const teacherForcing = numberAt(train, 'teacherForcing') ?? 1;
   if (teacherForcing !== 1) {
-    throw RuntimeErrors.SPEC_INVALID(`train.teacherForcing ${teacherForcing} is not supported: seq2seq training feeds the reference token at every step`, { pointer: '/train/teacherForcing', expected: '1' });
+    throw RuntimeErrors.SPEC_INVALID(
+      `train.teacherForcing ${teacherForcing} is not supported: seq2seq training feeds the reference token at every step`,
+      { pointer: '/train/teacherForcing', expected: '1' },
+    );
   }
   const parts = await createSeq2SeqParts(setup.ctx);
   const report = (file: string, counts: Readonly<Record<string, number>>) => setup.onSkipped(file, counts);
@@ -55,12 +71,16 @@ async function createSeq2SeqObjective(setup: ObjectiveSetup): Promise<Objective>
     devPairs = trainPairs.slice(cut);
     trainPairs = trainPairs.slice(0, cut);
   }
-  if (setup.mode === 'train' && trainPairs.length === 0) throw TrainErrors.DATA_EMPTY('the training data holds no sentence pairs', { file: setup.train[0] });
+  if (setup.mode === 'train' && trainPairs.length === 0)
+    throw TrainErrors.DATA_EMPTY('the training data holds no sentence pairs', { file: setup.train[0] });
 
   const maxLength = numberAt(train, 'maxLength') ?? DEFAULT_MAX_PAIR_LENGTH;
   const data = tokenizePairs(trainPairs, parts, maxLength);
-  if (data.truncated > 0) setup.logger.warn(`${data.truncated} training pair(s) longer than train.maxLength (${maxLength} tokens) were cut`);
-  const encoderDropout = Number((readBlock(spec, 'source')['encoder'] as Record<string, unknown> | undefined)?.['dropout'] ?? 0);
+  if (data.truncated > 0)
+    setup.logger.warn(`${data.truncated} training pair(s) longer than train.maxLength (${maxLength} tokens) were cut`);
+  const encoderDropout = Number(
+    (readBlock(spec, 'source')['encoder'] as Record<string, unknown> | undefined)?.['dropout'] ?? 0,
+  );
   const labelSmoothing = numberAt(train, 'labelSmoothing') ?? 0;
   const batching = { batchSize: setup.batchSize, seed: setup.seed };
 
@@ -83,7 +103,11 @@ async function createSeq2SeqObjective(setup: ObjectiveSetup): Promise<Objective>
 }
 
 /** BLEU through the shipped graphs: greedy while training, the spec's search for `recur eval`. */
-async function evaluateBleu(setup: ObjectiveSetup, weights: ReadonlyMap<string, TensorData>, pairs: readonly TextPair[]): Promise<DevResult> {
+async function evaluateBleu(
+  setup: ObjectiveSetup,
+  weights: ReadonlyMap<string, TensorData>,
+  pairs: readonly TextPair[],
+): Promise<DevResult> {
   const pipeline = await setup.loadInference(weights);
   try {
     return await bleuOnPairs(pipeline, pairs, setup.mode === 'train' ? { beam: 1 } : { keepPredictions: true });

@@ -1,4 +1,13 @@
-import { RuntimeErrors as E, type EmbeddingPart, type EncoderOutputs, type EncoderPart, type GraphBuilder, type PipelineContext, type TokenizerPart, type Value } from '@recur/runtime';
+import {
+  RuntimeErrors as E,
+  type EmbeddingPart,
+  type EncoderOutputs,
+  type EncoderPart,
+  type GraphBuilder,
+  type PipelineContext,
+  type TokenizerPart,
+  type Value,
+} from '@recur/runtime';
 
 /*
  * The trainer knows no plugin by name (dependencies point one way: plugins depend on the runtime, never the reverse), so the translation task's decoder and head
@@ -24,7 +33,12 @@ export interface DecoderGraphView {
   readonly outputDim: number;
   prepare(g: GraphBuilder, memory: Value, lengths: Value): SourceMemoryView;
   initialState(g: GraphBuilder, encoded: EncoderOutputs, lengths: Value): Readonly<Record<string, Value>>;
-  step(g: GraphBuilder, input: Value, state: Readonly<Record<string, Value>>, source: SourceMemoryView): { readonly state: Readonly<Record<string, Value>>; readonly output: Value };
+  step(
+    g: GraphBuilder,
+    input: Value,
+    state: Readonly<Record<string, Value>>,
+    source: SourceMemoryView,
+  ): { readonly state: Readonly<Record<string, Value>>; readonly output: Value };
 }
 
 /** A seq2seq decoder part (the task's `Seq2SeqDecoderPart`), with its training-only dropout. */
@@ -62,11 +76,21 @@ export interface Seq2SeqParts {
 }
 
 function isDecoder(part: unknown): part is DecoderView {
-  return typeof part === 'object' && part !== null && typeof (part as DecoderView).declare === 'function' && Array.isArray((part as DecoderView).stateNames);
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    typeof (part as DecoderView).declare === 'function' &&
+    Array.isArray((part as DecoderView).stateNames)
+  );
 }
 
 function isHead(part: unknown): part is Seq2SeqHeadView {
-  return typeof part === 'object' && part !== null && typeof (part as Seq2SeqHeadView).project === 'function' && typeof (part as Seq2SeqHeadView).vocabSize === 'number';
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    typeof (part as Seq2SeqHeadView).project === 'function' &&
+    typeof (part as Seq2SeqHeadView).vocabSize === 'number'
+  );
 }
 
 /**
@@ -82,20 +106,37 @@ export async function createSeq2SeqParts(ctx: PipelineContext): Promise<Seq2SeqP
   const targetEmbedding = await ctx.part('embedding', '/target/embedding', { vocabSize: targetTokenizer.vocabSize });
   const decoder: unknown = await ctx.part('decoder', '/decoder', { inputDim: targetEmbedding.outputDim });
   if (!isDecoder(decoder)) {
-    throw E.SPEC_INVALID('seq2seq training needs a decoder that follows the seq2seq decoder contract (declare, stateNames), such as "attention-decoder"', { pointer: '/decoder/type', expected: 'attention-decoder' });
+    throw E.SPEC_INVALID(
+      'seq2seq training needs a decoder that follows the seq2seq decoder contract (declare, stateNames), such as "attention-decoder"',
+      { pointer: '/decoder/type', expected: 'attention-decoder' },
+    );
   }
   const head: unknown = await ctx.part('head', '/head', { vocabSize: targetTokenizer.vocabSize });
   if (!isHead(head)) {
-    throw E.SPEC_INVALID('seq2seq training needs a head that scores target tokens (project, vocabSize), such as "seq2seq"', { pointer: '/head/type', expected: 'seq2seq' });
+    throw E.SPEC_INVALID(
+      'seq2seq training needs a head that scores target tokens (project, vocabSize), such as "seq2seq"',
+      { pointer: '/head/type', expected: 'seq2seq' },
+    );
   }
   const eos = targetTokenizer.special.eos;
   if (eos === undefined) {
-    throw E.SPEC_INVALID('the target tokenizer has no end-of-sentence token; seq2seq training needs one (such as "</s>") to teach the decoder where a sentence ends', {
-      pointer: '/target/tokenizer', expected: 'a tokenizer with an eos token',
-    });
+    throw E.SPEC_INVALID(
+      'the target tokenizer has no end-of-sentence token; seq2seq training needs one (such as "</s>") to teach the decoder where a sentence ends',
+      {
+        pointer: '/target/tokenizer',
+        expected: 'a tokenizer with an eos token',
+      },
+    );
   }
   return {
-    sourceTokenizer, targetTokenizer, sourceEmbedding, sourceEncoder, targetEmbedding, decoder, head, eos,
+    sourceTokenizer,
+    targetTokenizer,
+    sourceEmbedding,
+    sourceEncoder,
+    targetEmbedding,
+    decoder,
+    head,
+    eos,
     // As the translation task does: without a start token, the end token opens the target.
     bos: targetTokenizer.special.bos ?? eos,
     sourcePad: sourceTokenizer.special.pad ?? sourceTokenizer.special.unk ?? 0,
