@@ -291,7 +291,7 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
           i++;
         } else if (c === 0x22) {
           const end = readString(i);
-          if (!readKey(i, end, top!)) break;
+          if (!readKey(i, end, top)) break;
           i = end;
           state = 'colon';
         } else if (c === 0x7d) {

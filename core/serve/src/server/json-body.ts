@@ -53,6 +53,8 @@ export function boundedJsonBodies(app: FastifyInstance, maxDepth = MAX_BODY_DEPT
       );
       return;
     }
-    parse(request, text, done);
+    // Fastify types its default parser as callback style or promise style; called with `done`, it
+    // answers through `done` and its return value carries nothing.
+    void parse(request, text, done);
   });
 }
