@@ -88,7 +88,7 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
   const rows: BenchRow[] = [];
   // The Scan and native rows compare two of Recur's own paths, measured in the same pass.
   const recurOnly = pairs.map((p) => ({ reference: p.recur, recur: p.recur }));
-  for (const m of measured[0]!) {
+  for (const m of measured[0]) {
     rows.push(
       m.against === 'native'
         ? comparedRow(recurOnly, {
@@ -113,7 +113,7 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
       name: 'encoder',
       date: new Date().toISOString(),
       machine: machineDescription(),
-      reference: `${references[0]!.reference}, ${references[0]!.threads} threads (../shared/reference/torch_encoder.py)`,
+      reference: `${references[0].reference}, ${references[0].threads} threads (../shared/reference/torch_encoder.py)`,
       settings: {
         referenceThreads: threads,
         recurStepThreads: STEP_THREADS,
@@ -146,7 +146,7 @@ interface Measurement {
 /** For each forward case, the thread count of its fastest pass. */
 function threadsUsed(passes: readonly Measurement[][]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of passes[0]!) {
+  for (const m of passes[0]) {
     if (m.unit !== 'sequences/s') continue;
     const winner = passes.map((p) => p.find((q) => q.case === m.case)!).reduce((a, b) => (b.value > a.value ? b : a));
     out[m.case] = winner.threads;
@@ -291,15 +291,12 @@ async function stepLatency(
     const lengths: TensorData = { dtype: 'int32', dims: [1], data: Int32Array.from([1]) };
     const outputs = states.map((s) => `final_${s}`);
     let state: Record<string, TensorData> = Object.fromEntries(
-      states.map((s) => [
-        `initial_${s}`,
-        { dtype: 'float32', dims: [1, 1, hidden], data: new Float32Array(hidden) } as TensorData,
-      ]),
+      states.map((s) => [`initial_${s}`, { dtype: 'float32', dims: [1, 1, hidden], data: new Float32Array(hidden) }]),
     );
     const sample = async () => {
       for (let i = 0; i < STEPS_PER_SAMPLE; i++) {
         const res = await session.run({ x, lengths, ...state }, { outputs });
-        state = Object.fromEntries(states.map((s) => [`initial_${s}`, res[`final_${s}`]!]));
+        state = Object.fromEntries(states.map((s) => [`initial_${s}`, res[`final_${s}`]]));
       }
     };
     return ((await medianSeconds(sample, { repeats: Math.max(5, repeats >> 1) })) / STEPS_PER_SAMPLE) * 1e6;

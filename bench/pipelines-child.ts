@@ -21,7 +21,7 @@ interface Row {
   met?: boolean;
 }
 
-const name = process.argv[2]!;
+const name = process.argv[2];
 const smoke = process.argv.includes('--smoke');
 /** `n` repeats, or 1 in a smoke run. */
 const times = (n: number) => (smoke ? 1 : n);
@@ -64,7 +64,7 @@ const sentences = [
 ];
 
 if (name === 'sentiment') {
-  const batch = Array.from({ length: 64 }, (_, i) => sentences[i % sentences.length]!);
+  const batch = Array.from({ length: 64 }, (_, i) => sentences[i % sentences.length]);
   const b64 = await measure(() => pipeline.run(batch), times(20));
   rows.push({ case: 'sentiment batch 64', unit: 'sentences/s', value: 64 / b64.seconds });
   rows.push({
@@ -74,7 +74,7 @@ if (name === 'sentiment') {
     target: '< 0.20',
     met: b64.overhead < 0.2,
   });
-  const one = await measure(() => pipeline.run(sentences[0]!), times(50));
+  const one = await measure(() => pipeline.run(sentences[0]), times(50));
   rows.push({ case: 'sentiment single sentence', unit: 'ms', value: one.seconds * 1000 });
   rows.push({
     case: 'sentiment batch 1 overhead outside session.run',
@@ -138,7 +138,7 @@ if (name === 'sentiment') {
     'Eine Frau liest ein Buch im Park.',
     'Ein Hund rennt über eine grüne Wiese.',
   ];
-  const batch = Array.from({ length: 32 }, (_, i) => german[i % german.length]!);
+  const batch = Array.from({ length: 32 }, (_, i) => german[i % german.length]);
   const beam = await measure(() => pipeline.run(batch, { beam: 5 }), times(5));
   rows.push({ case: 'translation beam 5, batch 32', unit: 'sentences/s', value: 32 / beam.seconds });
   rows.push({
@@ -148,7 +148,7 @@ if (name === 'sentiment') {
     target: '< 0.20',
     met: beam.overhead < 0.2,
   });
-  const one = await measure(() => pipeline.run(german[0]!, { beam: 5 }), times(10));
+  const one = await measure(() => pipeline.run(german[0], { beam: 5 }), times(10));
   rows.push({ case: 'translation beam 5, one sentence', unit: 'ms', value: one.seconds * 1000 });
   rows.push({
     case: 'translation batch 1 overhead outside session.run',

@@ -13,7 +13,7 @@ import { createRegistry } from '@recur/cli';
 import { load } from '@recur/runtime';
 import { median, medianSeconds } from './lib/stats.js';
 
-const name = process.argv[2]!;
+const name = process.argv[2];
 const smoke = process.argv.includes('--smoke');
 const pipeline = await load(join(process.cwd(), 'pipelines', `${name}.json`), { registry: createRegistry() });
 const values: Record<string, number> = {};
@@ -28,7 +28,7 @@ const WORDS = (
 
 /** A sentence of `n` plain words (one token each for a word-level tokenizer), varied by `k`. */
 function sentence(n: number, k: number): string {
-  return Array.from({ length: n }, (_, i) => WORDS[(k * 7 + i * 3) % WORDS.length]!).join(' ');
+  return Array.from({ length: n }, (_, i) => WORDS[(k * 7 + i * 3) % WORDS.length]).join(' ');
 }
 
 if (name === 'sentiment') {
@@ -64,7 +64,7 @@ if (name === 'sentiment') {
       times.push(Number(process.hrtime.bigint() - start) / 1e9);
       counts.push(generated);
     }
-    return median(counts.map((c, i) => c / times[i]!));
+    return median(counts.map((c, i) => c / times[i]));
   };
   values['streams1'] = await rate(1);
   values['streams32'] = await rate(32);

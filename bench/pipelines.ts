@@ -132,7 +132,7 @@ async function modelShapes(pipeline: string): Promise<ModelShapes> {
   const store = await FileWeightStore.open(join(process.cwd(), 'pipelines', spec.weights));
   const [vocab, embed] = store.info('embedding.table')!.dims;
   const recurrent = store.names().filter((n) => /^encoder\.layers\.\d+\.forward\.R$/.test(n));
-  return { vocab: vocab!, embed: embed!, hidden: store.info(recurrent[0]!)!.dims[1]!, layers: recurrent.length };
+  return { vocab: vocab, embed: embed, hidden: store.info(recurrent[0])!.dims[1], layers: recurrent.length };
 }
 
 interface ComparedCase {

@@ -34,14 +34,14 @@ export async function runQueueBench(options: ProtocolOptions = {}): Promise<void
   try {
     const local = async () =>
       lineRate(
-        timed(() =>
-          recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1']),
-        ),
+        timed(() => {
+          recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1']);
+        }),
       );
     const onQueue = (workers: number) => () =>
       withWorkers(workers, spec, url, () =>
         lineRate(
-          timed(() =>
+          timed(() => {
             recur([
               'run',
               spec,
@@ -53,8 +53,8 @@ export async function runQueueBench(options: ProtocolOptions = {}): Promise<void
               url,
               '--chunk',
               '500',
-            ]),
-          ),
+            ]);
+          }),
         ),
       );
     // Each comparison in alternating pairs (lib/protocol.ts): the baseline is the protocol's "reference" side.
@@ -138,11 +138,13 @@ async function withWorkers<T>(count: number, spec: string, url: string, work: ()
       workers.push(child);
       await new Promise<void>((resolve, reject) => {
         let text = '';
-        child.stderr!.on('data', (d: Buffer) => {
+        child.stderr.on('data', (d: Buffer) => {
           text += d.toString();
           if (text.includes('taking jobs')) resolve();
         });
-        child.once('exit', (code) => reject(new Error(`recur worker exited with ${code}: ${text}`)));
+        child.once('exit', (code) => {
+          reject(new Error(`recur worker exited with ${code}: ${text}`));
+        });
       });
     }
     return work();
@@ -155,7 +157,9 @@ async function startRedis(dir: string): Promise<{ child: ChildProcess; port: num
   const port = await new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+      s.close(() => {
+        resolve(typeof a === 'object' && a ? a.port : 0);
+      });
     });
   });
   const child = spawn(
@@ -181,7 +185,9 @@ async function startRedis(dir: string): Promise<{ child: ChildProcess; port: num
       const socket = connect({ host: '127.0.0.1', port }, () => {
         socket.destroy();
         resolve(true);
-      }).once('error', () => resolve(false));
+      }).once('error', () => {
+        resolve(false);
+      });
     });
     if (up) return { child, port };
     await new Promise((r) => setTimeout(r, 50));

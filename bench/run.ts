@@ -58,7 +58,7 @@ if (names.length === 0 || unknown.length > 0 || (pairs !== undefined && !(Number
   process.exitCode = 2;
 } else {
   for (const name of names) {
-    await BENCHES[name]!.run({
+    await BENCHES[name].run({
       ...(pairs !== undefined ? { pairs } : {}),
       ...(parsed.values.out !== undefined ? { out: join(resolve(parsed.values.out), `${name}.json`) } : {}),
       ...(parsed.values.smoke ? { smoke: true } : {}),

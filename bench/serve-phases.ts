@@ -154,7 +154,7 @@ async function oneStream(
     .map((e) => e.slice(6));
   const usage =
     events.length >= 2
-      ? (JSON.parse(events[events.length - 2]!) as { usage?: { completion_tokens: number } }).usage
+      ? (JSON.parse(events[events.length - 2]) as { usage?: { completion_tokens: number } }).usage
       : undefined;
   return {
     ok: events[events.length - 1] === '[DONE]' && usage !== undefined,
@@ -214,7 +214,7 @@ export async function soak(
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 function round(v: number): number {

@@ -83,7 +83,11 @@ export async function startBenchServer(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await listeningUrl(child);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
   return {
     url,
     pid: child.pid!,
@@ -107,13 +111,15 @@ export async function startBenchServer(
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`recur serve did not start within 120 s:\n${stderr}`)), 120_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`recur serve did not start within 120 s:\n${stderr}`));
+    }, 120_000);
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(stderr);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m[1]);
       }
     });
     child.on('exit', (code) => {

@@ -147,7 +147,7 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
       creation.push({
         cell,
         loop,
-        nodes: ours[0]!.nodes,
+        nodes: ours[0].nodes,
         graphBuildMs: Math.round(Math.min(...ours.map((m) => m.graphBuildMs))),
         sessionCreateMs: Math.round(Math.min(...ours.map((m) => m.sessionCreateMs))),
       });
@@ -160,7 +160,7 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
       `${c['cell']} ${c['loop']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`,
     );
   log(`(ratio = median over ${pairCount} pairs of Recur tokens/s over PyTorch's; target >= 0.5, goal 1.0)`);
-  const first = references[0]!;
+  const first = references[0];
   finishRun(
     committed,
     {

@@ -108,7 +108,7 @@ export function comparedRow(
   };
   const recur = pairs.map((p) => pick(p.recur, c.recurCase ?? c.case, 'Recur'));
   const reference = pairs.map((p) => pick(p.reference, c.referenceCase ?? c.case, 'the reference'));
-  const ratios = recur.map((r, i) => (c.higherIsBetter ? r / reference[i]! : reference[i]! / r));
+  const ratios = recur.map((r, i) => (c.higherIsBetter ? r / reference[i] : reference[i] / r));
   const s = ratioSummary(ratios);
   return {
     case: c.case,
@@ -151,7 +151,7 @@ export function loadSnapshot(): LoadSnapshot {
 
 /** Busy seconds of all CPUs from /proc/stat's first line: user, nice, system, irq, softirq, steal (not idle, iowait). */
 export function machineBusySeconds(procStat: string): number {
-  const fields = procStat.split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const fields = procStat.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
 }
@@ -164,7 +164,7 @@ export function ownCpuSeconds(procSelfStat: string): number {
     .split(' ')
     .map(Number);
   // rest[0] is field 3 (state), so fields 14-17 are rest[11..14].
-  return (rest[11]! + rest[12]! + rest[13]! + rest[14]!) / TICKS_PER_SECOND;
+  return (rest[11] + rest[12] + rest[13] + rest[14]) / TICKS_PER_SECOND;
 }
 
 /** What the results file records about the load. */

@@ -7,7 +7,9 @@ import { runCli } from './run-cli.js';
 describe('recur new plugin', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'recur-new-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('writes a package named NAME declaring the type without the recur-plugin- prefix, with the runtime as peer dependency', async () => {
     const { code, stdout } = await runCli(['new', 'plugin', 'recur-plugin-peephole', '--kind', 'cell'], dir);

@@ -14,7 +14,9 @@ function waitForStderr(child: ChildProcess, pattern: RegExp): Promise<RegExpMatc
       const m = pattern.exec(text);
       if (m) done(m);
     });
-    child.once('exit', (code) => fail(new Error(`exited (${code}) before ${pattern}: ${text}`)));
+    child.once('exit', (code) => {
+      fail(new Error(`exited (${code}) before ${pattern}: ${text}`));
+    });
   });
 }
 
@@ -56,7 +58,7 @@ describe('signals through npx: the launcher passes SIGTERM on', function () {
     const shutdown = waitForStderr(child, /SIGTERM: finishing in-flight requests/);
     process.kill(child.pid!, 'SIGTERM'); // npx only, as a process manager would
     await shutdown.catch(() => undefined);
-    assert.ok(await gone(url!, 30000), `the server at ${url} still answers after npx got SIGTERM`);
+    assert.ok(await gone(url, 30000), `the server at ${url} still answers after npx got SIGTERM`);
   });
 
   it('watches nothing when npm did not start the command (signals reach it directly)', () => {

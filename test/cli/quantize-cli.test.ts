@@ -53,8 +53,8 @@ describe('recur quantize', () => {
         ])
       ).stdout,
     ) as { label: string; score: number }[];
-    assert.equal(half[0]!.label, full[0]!.label);
-    assert.ok(Math.abs(half[0]!.score - full[0]!.score) < 1e-3);
+    assert.equal(half[0].label, full[0].label);
+    assert.ok(Math.abs(half[0].score - full[0].score) < 1e-3);
   });
 
   it('--dtype int8 writes int8 weights with per-row scales that load back and score within 0.01 of float32', async () => {
@@ -76,7 +76,7 @@ describe('recur quantize', () => {
     assert.deepEqual(store.get('embedding.table_scale')!.dims, [164, 1]);
     assert.equal(store.get('encoder.layers.0.forward.W_scale')!.dtype, 'float32');
     assert.equal(store.get('head.b')!.dtype, 'float32');
-    assert.match(store.metadata['recur.int8_layout']!, /NAME_scale/);
+    assert.match(store.metadata['recur.int8_layout'], /NAME_scale/);
     const [a, b] = await Promise.all([
       stat(join(dir, 'demo/weights.safetensors')),
       stat(join(dir, 'demo/w8.safetensors')),
@@ -89,16 +89,16 @@ describe('recur quantize', () => {
     const int8 = await load(spec, { registry: createRegistry(), overrides: ['weights=demo/w8.safetensors'] });
     try {
       // The lookup table stays int8 inside the compiled graph (a dequantising Gather).
-      const initializers = decodeModel(int8.units[0]!.model).graph.initializer;
+      const initializers = decodeModel(int8.units[0].model).graph.initializer;
       assert.ok(initializers.some((t) => t.name === 'embedding.table::int8' && t.dataType === 3));
       const x = (await full.run(texts, { topK: null })) as { label: string; score: number }[][];
       const y = (await int8.run(texts, { topK: null })) as { label: string; score: number }[][];
       for (let i = 0; i < texts.length; i++)
         for (let k = 0; k < 2; k++) {
-          assert.equal(y[i]![k]!.label, x[i]![k]!.label);
+          assert.equal(y[i][k].label, x[i][k].label);
           assert.ok(
-            Math.abs(y[i]![k]!.score - x[i]![k]!.score) < 0.01,
-            `${texts[i]}: ${y[i]![k]!.score} vs ${x[i]![k]!.score}`,
+            Math.abs(y[i][k].score - x[i][k].score) < 0.01,
+            `${texts[i]}: ${y[i][k].score} vs ${x[i][k].score}`,
           );
         }
     } finally {
@@ -146,11 +146,8 @@ describe('recur quantize', () => {
       const x = (await half.run(texts, { topK: null })) as { label: string; score: number }[][];
       const y = (await int8.run(texts, { topK: null })) as { label: string; score: number }[][];
       for (let i = 0; i < texts.length; i++) {
-        assert.equal(y[i]![0]!.label, x[i]![0]!.label, texts[i]);
-        assert.ok(
-          Math.abs(y[i]![0]!.score - x[i]![0]!.score) < 0.02,
-          `${texts[i]}: ${y[i]![0]!.score} vs ${x[i]![0]!.score}`,
-        );
+        assert.equal(y[i][0].label, x[i][0].label, texts[i]);
+        assert.ok(Math.abs(y[i][0].score - x[i][0].score) < 0.02, `${texts[i]}: ${y[i][0].score} vs ${x[i][0].score}`);
       }
     } finally {
       await half.dispose();

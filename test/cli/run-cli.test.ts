@@ -14,15 +14,15 @@ describe('recur run / export / fill', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { label: string; score: number }[];
     assert.equal(out.length, 1);
-    assert.ok(['label-a', 'label-b'].includes(out[0]!.label));
-    assert.ok(out[0]!.score >= 0.5 && out[0]!.score <= 1);
+    assert.ok(['label-a', 'label-b'].includes(out[0].label));
+    assert.ok(out[0].score >= 0.5 && out[0].score <= 1);
   });
 
   it('returns every label with --top-k all, scores summing to 1', async () => {
     const r = await runCli(['run', DEMO, '--text', 'fine', '--top-k', 'all']);
     const out = JSON.parse(r.stdout) as { label: string; score: number }[];
     assert.deepEqual(out.map((o) => o.label).sort(), ['label-a', 'label-b']);
-    assert.ok(Math.abs(out[0]!.score + out[1]!.score - 1) < 1e-6);
+    assert.ok(Math.abs(out[0].score + out[1].score - 1) < 1e-6);
   });
 
   it('file mode writes one result per input line, in order, equal to single runs', async () => {
@@ -41,10 +41,10 @@ describe('recur run / export / fill', () => {
         label: string;
         score: number;
       }[];
-      assert.equal(results[i]!.label, single[0]!.label);
+      assert.equal(results[i].label, single[0].label);
       assert.ok(
-        Math.abs(results[i]!.score - single[0]!.score) < 1e-5,
-        `line ${i}: ${results[i]!.score} vs ${single[0]!.score}`,
+        Math.abs(results[i].score - single[0].score) < 1e-5,
+        `line ${i}: ${results[i].score} vs ${single[0].score}`,
       );
     }
   });
@@ -67,7 +67,7 @@ describe('recur run / export / fill', () => {
       '--json',
     ]);
     assert.equal(bad.code, 1);
-    const err = (JSON.parse(bad.stdout) as { errors: { code: string; line: number }[] }).errors[0]!;
+    const err = (JSON.parse(bad.stdout) as { errors: { code: string; line: number }[] }).errors[0];
     assert.equal(err.code, 'RECUR_E_INPUT_INVALID');
     assert.equal(err.line, 2);
     assert.equal(existsSync(join(dir, 'bad-out.jsonl')), false);
@@ -102,7 +102,7 @@ describe('recur run / export / fill', () => {
         '--json',
       ]);
       assert.equal(bad.code, 1, content);
-      const err = (JSON.parse(bad.stdout) as { errors: { code: string; pointer?: string }[] }).errors[0]!;
+      const err = (JSON.parse(bad.stdout) as { errors: { code: string; pointer?: string }[] }).errors[0];
       assert.equal(err.code, 'RECUR_E_INPUT_INVALID');
       if (pointer) assert.equal(err.pointer, pointer);
       assert.equal(existsSync(join(dir, 'bad-out.jsonl')), false);

@@ -14,7 +14,7 @@ const DEMO = resolve('pipelines/demo.json');
 /** The first error of a `--json` failure. */
 function firstError(stdout: string): { code: string; message: string; line?: number; file?: string } {
   return (JSON.parse(stdout) as { errors: { code: string; message: string; line?: number; file?: string }[] })
-    .errors[0]!;
+    .errors[0];
 }
 
 function mkfifo(path: string): void {
@@ -246,7 +246,9 @@ describe('recur run interrupted', () => {
         { stdio: 'ignore' },
       );
       const exited = new Promise<NodeJS.Signals | number | null>((done) =>
-        child.on('exit', (code, sig) => done(sig ?? code)),
+        child.on('exit', (code, sig) => {
+          done(sig ?? code);
+        }),
       );
       // Wait for the partial file to appear, then interrupt.
       for (let i = 0; i < 600 && !(await readdir(outDir)).some((n) => n.endsWith('.partial')); i++)

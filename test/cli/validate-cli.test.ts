@@ -39,7 +39,7 @@ async function validateJson(
   const r = await runCli(['validate', file, '--json', ...extra]);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1, `exactly one JSON line on stdout, got: ${r.stdout}`);
-  return { code: r.code, report: JSON.parse(lines[0]!) as JsonReport, stdout: r.stdout };
+  return { code: r.code, report: JSON.parse(lines[0]) as JsonReport, stdout: r.stdout };
 }
 
 describe('recur validate', () => {
@@ -141,14 +141,14 @@ describe('recur validate', () => {
     assert.equal(code, 0, JSON.stringify(report));
     const run = await runCli(['run', join(dir, 'spec.json'), '--text', 'hi', '--json']);
     assert.equal(run.code, 1);
-    assert.equal((JSON.parse(run.stdout) as JsonReport).errors![0]!.code, 'RECUR_E_WEIGHTS_MISSING');
+    assert.equal((JSON.parse(run.stdout) as JsonReport).errors![0].code, 'RECUR_E_WEIGHTS_MISSING');
   });
 
   it('applies --set overrides before validation', async () => {
     await writeFile(join(dir, 'spec.json'), JSON.stringify(demoSpec()));
     const r = await runCli(['validate', join(dir, 'spec.json'), '--json', '--set', 'encoder.hidden=-3']);
     assert.equal(r.code, 1);
-    assert.equal((JSON.parse(r.stdout) as JsonReport).errors![0]!.pointer, '/encoder/hidden');
+    assert.equal((JSON.parse(r.stdout) as JsonReport).errors![0].pointer, '/encoder/hidden');
     const bad = await runCli(['validate', join(dir, 'spec.json'), '--set', 'no-equals-sign']);
     assert.equal(bad.code, 2);
   });

@@ -71,7 +71,7 @@ describe('recur validate checks the structure of the files, not only that they e
       const v = await validate(demo);
       assert.equal(v.code, 1, JSON.stringify(v));
       assert.equal(v.error?.code, code, JSON.stringify(v));
-      assert.match(v.error!.message, pattern);
+      assert.match(v.error.message, pattern);
     });
   }
 

@@ -28,7 +28,7 @@ describe('conformance: ONNX backend node tests for RNN/LSTM/GRU (test/fixtures/o
       lowered.graph.node.map((n) => n.opType),
       ['Transpose', 'LSTM', 'Transpose', 'Transpose'],
     );
-    assert.ok(!lowered.graph.node[1]!.attribute!.some((a) => a.name === 'layout'));
+    assert.ok(!lowered.graph.node[1].attribute!.some((a) => a.name === 'layout'));
     const plain = decodeModel(
       new Uint8Array(readFileSync(join(fixture('onnx-node-tests'), 'test_lstm_defaults', 'model.onnx'))),
     );

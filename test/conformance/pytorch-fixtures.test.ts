@@ -20,7 +20,7 @@ describe('conformance: PyTorch recurrent fixtures (test/fixtures/pytorch)', () =
     assert.equal(report.failed, 0);
     assert.equal(report.results.filter((r) => r.name.endsWith('.onnx')).length, 16);
     assert.equal(lines.length, 48);
-    assert.match(lines[0]!, /^pass {2}000-rnn_tanh-uni-l1-T5B3I4H6 {2}max \|err\| native .*, scan /);
+    assert.match(lines[0], /^pass {2}000-rnn_tanh-uni-l1-T5B3I4H6 {2}max \|err\| native .*, scan /);
   });
 
   it('reports train cases as skipped, not handled, when no train handler is registered', async () => {

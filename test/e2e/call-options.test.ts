@@ -39,7 +39,7 @@ describe("call options are checked against the task's schema (library and CLI al
       );
       const cli = await runCli(['run', DEMO, '--text', 'fine', '--options', JSON.stringify(options), '--json']);
       assert.equal(cli.code, 1, cli.stderr);
-      const err = (JSON.parse(cli.stdout) as { errors: { code: string; pointer: string }[] }).errors[0]!;
+      const err = (JSON.parse(cli.stdout) as { errors: { code: string; pointer: string }[] }).errors[0];
       assert.deepEqual([err.code, err.pointer], [code, pointer]);
     });
   }
@@ -102,7 +102,7 @@ describe("call options are checked against the task's schema (library and CLI al
     await assert.rejects(pipeline.run(' '), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY');
     const cli = await runCli(['run', DEMO, '--text', '', '--json']);
     assert.equal(cli.code, 1);
-    assert.equal((JSON.parse(cli.stdout) as { errors: { code: string }[] }).errors[0]!.code, 'RECUR_E_INPUT_EMPTY');
+    assert.equal((JSON.parse(cli.stdout) as { errors: { code: string }[] }).errors[0].code, 'RECUR_E_INPUT_EMPTY');
     const dir = await mkdtemp(join(tmpdir(), 'recur-empty-'));
     await writeFile(join(dir, 'in.txt'), 'one\ntwo\n\nfour\n');
     const file = await runCli([
@@ -115,7 +115,7 @@ describe("call options are checked against the task's schema (library and CLI al
       '--json',
     ]);
     assert.equal(file.code, 1);
-    const err = (JSON.parse(file.stdout) as { errors: { code: string; line: number }[] }).errors[0]!;
+    const err = (JSON.parse(file.stdout) as { errors: { code: string; line: number }[] }).errors[0];
     assert.deepEqual([err.code, err.line], ['RECUR_E_INPUT_EMPTY', 3]);
   });
 });

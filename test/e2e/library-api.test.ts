@@ -16,11 +16,11 @@ describe('library API: load, run, dispose', () => {
     assert.equal(one.length, 1);
     const many = (await pipeline().run(['wonderful', 'awful'])) as { label: string; score: number }[];
     assert.equal(many.length, 2);
-    assert.equal(typeof many[0]!.label, 'string');
-    assert.equal(many[0]!.label, one[0]!.label);
-    assert.ok(Math.abs(many[0]!.score - one[0]!.score) < 1e-5);
+    assert.equal(typeof many[0].label, 'string');
+    assert.equal(many[0].label, one[0].label);
+    assert.ok(Math.abs(many[0].score - one[0].score) < 1e-5);
     const all = (await pipeline().run(['wonderful'], { topK: null })) as { label: string; score: number }[][];
-    assert.equal(all[0]!.length, 2);
+    assert.equal(all[0].length, 2);
   });
 
   it('gives the same answers to concurrent calls as to sequential ones (coalesced batches)', async () => {
@@ -29,8 +29,8 @@ describe('library API: load, run, dispose', () => {
     for (const t of texts) sequential.push(await pipeline().run(t));
     const concurrent = await Promise.all(texts.map((t) => pipeline().run(t)));
     for (const [i, s] of sequential.entries()) {
-      const a = (s as { label: string; score: number }[])[0]!;
-      const b = (concurrent[i] as { label: string; score: number }[])[0]!;
+      const a = (s as { label: string; score: number }[])[0];
+      const b = (concurrent[i] as { label: string; score: number }[])[0];
       assert.equal(a.label, b.label);
       assert.ok(Math.abs(a.score - b.score) < 1e-5);
     }

@@ -49,7 +49,9 @@ describe('Recur from another project: packed tarballs installed outside the repo
     assert.equal(tarballs.length, 8, `packed: ${tarballs.join(', ')}`);
     await sh(project, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs]);
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('load() from @recur/cli runs a shipped pipeline', async () => {
     const script = `import { createRegistry, load } from '@recur/cli';
@@ -59,8 +61,8 @@ await p.dispose();`;
     writeFileSync(join(project, 'classify.mjs'), script);
     const { stdout } = await sh(project, process.execPath, ['classify.mjs']);
     const [top] = JSON.parse(stdout) as { label: string; score: number }[];
-    assert.equal(top!.label, 'positive');
-    assert.ok(top!.score > 0.5 && top!.score <= 1);
+    assert.equal(top.label, 'positive');
+    assert.ok(top.score > 0.5 && top.score <= 1);
     // The installed copy, not the repository's.
     const resolved = await sh(project, process.execPath, [
       '--input-type=module',
@@ -79,7 +81,7 @@ await p.dispose();`;
       '--text',
       'A dull, tedious film.',
     ]);
-    assert.equal((JSON.parse(stdout) as { label: string }[])[0]!.label, 'negative');
+    assert.equal((JSON.parse(stdout) as { label: string }[])[0].label, 'negative');
   });
 
   it('recur new plugin scaffolds a cell whose own tests pass; a spec using it loads, runs and trains', async () => {
@@ -117,13 +119,13 @@ await p.dispose();`;
       label: string;
       score: number;
     }[];
-    assert.ok(['0', '1'].includes(ran[0]!.label));
+    assert.ok(['0', '1'].includes(ran[0].label));
     const trained = await recur('train', 'spec.json', '--data', 'train.tsv', '--dev', 'train.tsv');
     assert.match(trained.stdout + trained.stderr, /done after 4 steps/);
     const after = JSON.parse((await recur('run', 'spec.json', '--text', 'a charming film')).stdout) as {
       score: number;
     }[];
-    assert.notEqual(after[0]!.score, ran[0]!.score, 'training changed the weights');
+    assert.notEqual(after[0].score, ran[0].score, 'training changed the weights');
   });
 
   it('recur new plugin scaffolds an embedding, a head and a tokenizer whose tests pass', async () => {

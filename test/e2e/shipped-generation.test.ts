@@ -26,7 +26,7 @@ function scrambled(text: string): string {
   for (let i = chars.length - 1; i > 0; i--) {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     const j = seed % (i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+    [chars[i], chars[j]] = [chars[j], chars[i]];
   }
   return chars.join('');
 }
@@ -48,9 +48,9 @@ describe('shipped pipeline: generation (shakespeare)', function () {
     const options = { seed: 42, maxNewTokens: 60 };
     const a = (await pipeline().run('ROMEO:\n', options)) as Generated;
     const b = (await pipeline().run('ROMEO:\n', options)) as Generated;
-    assert.equal(a[0]!.generated_text, b[0]!.generated_text);
-    assert.ok(a[0]!.generated_text.startsWith('ROMEO:\n'));
-    assert.ok(a[0]!.generated_text.length > 'ROMEO:\n'.length);
+    assert.equal(a[0].generated_text, b[0].generated_text);
+    assert.ok(a[0].generated_text.startsWith('ROMEO:\n'));
+    assert.ok(a[0].generated_text.length > 'ROMEO:\n'.length);
   });
 
   it("stops before the end of a speech (the spec's stop string) and writes words, not noise", async () => {
@@ -60,7 +60,7 @@ describe('shipped pipeline: generation (shakespeare)', function () {
       returnFullText: false,
     })) as Generated[];
     for (const [r] of texts) {
-      const text = r!.generated_text;
+      const text = r.generated_text;
       assert.ok(!text.includes('\n\n'), JSON.stringify(text));
       // Sampled character by character, most of what it writes is letters and spaces in short runs.
       const letters = text.replace(/[^A-Za-z ]/g, '').length;

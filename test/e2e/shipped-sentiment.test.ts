@@ -40,9 +40,9 @@ describe('shipped pipeline: sentiment', () => {
   });
 
   it('reads UPPER and Title case like lower case', async () => {
-    for (const text of [positive[0]!, negative[0]!]) {
-      const lower = ((await pipeline().run(text.toLowerCase())) as Scored[])[0]!;
-      const upper = ((await pipeline().run(text.toUpperCase())) as Scored[])[0]!;
+    for (const text of [positive[0], negative[0]]) {
+      const lower = ((await pipeline().run(text.toLowerCase())) as Scored[])[0];
+      const upper = ((await pipeline().run(text.toUpperCase())) as Scored[])[0];
       assert.equal(upper.label, lower.label);
       assert.ok(Math.abs(upper.score - lower.score) < 1e-5);
     }
@@ -51,7 +51,7 @@ describe('shipped pipeline: sentiment', () => {
   it('returns both labels with probabilities summing to 1 when asked for all', async () => {
     const all = (await pipeline().run('It was fine.', { topK: null })) as Scored[];
     assert.deepEqual(all.map((r) => r.label).sort(), ['negative', 'positive']);
-    assert.ok(Math.abs(all[0]!.score + all[1]!.score - 1) < 1e-6);
+    assert.ok(Math.abs(all[0].score + all[1].score - 1) < 1e-6);
   });
 
   it('never crashes on hostile input', async () => {

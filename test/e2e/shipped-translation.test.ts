@@ -28,9 +28,9 @@ describe('shipped pipeline: translation (German -> English)', function () {
     for (const options of [{ beam: 1 }, { beam: 5 }]) {
       const out = (await pipeline().run(inputs, options)) as Translated[];
       assert.equal(out.length, inputs.length);
-      out.forEach((r, i) =>
-        assert.match(r.translation_text, expected[i]!, `${JSON.stringify(options)}: ${r.translation_text}`),
-      );
+      out.forEach((r, i) => {
+        assert.match(r.translation_text, expected[i], `${JSON.stringify(options)}: ${r.translation_text}`);
+      });
     }
   });
 

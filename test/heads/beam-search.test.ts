@@ -39,9 +39,11 @@ class ToyModel implements StepModel {
 
   async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
     this.rowsPerCall.push(tokens.length);
-    this.histories = parents.map((p, i) => [...this.histories[p]!, tokens[i]!]);
+    this.histories = parents.map((p, i) => [...this.histories[p], tokens[i]]);
     const out = new Float32Array(tokens.length * this.vocabSize);
-    this.histories.forEach((h, i) => out.set(toyLogProbs(h, this.vocabSize), i * this.vocabSize));
+    this.histories.forEach((h, i) => {
+      out.set(toyLogProbs(h, this.vocabSize), i * this.vocabSize);
+    });
     return out;
   }
 }
@@ -67,10 +69,10 @@ class ToyTopModel extends ToyModel {
     const logProbs = new Float32Array(tokens.length * k);
     const ids = new Int32Array(tokens.length * k);
     for (let r = 0; r < tokens.length; r++) {
-      const order = Array.from({ length: V }, (_, j) => j).sort((a, b) => full[r * V + b]! - full[r * V + a]! || a - b);
+      const order = Array.from({ length: V }, (_, j) => j).sort((a, b) => full[r * V + b] - full[r * V + a] || a - b);
       for (let j = 0; j < k; j++) {
         ids[r * k + j] = order[j]!;
-        logProbs[r * k + j] = full[r * V + order[j]!]!;
+        logProbs[r * k + j] = full[r * V + order[j]]!;
       }
     }
     return { k, logProbs, ids };
@@ -83,7 +85,7 @@ function bruteForce(sentence: number, vocab: number, maxLength: number, alpha: n
   const walk = (tokens: number[], logProb: number) => {
     const lp = toyLogProbs([sentence, BOS, ...tokens], vocab);
     for (let t = 0; t < vocab; t++) {
-      const total = logProb + Math.fround(lp[t]!);
+      const total = logProb + Math.fround(lp[t]);
       const length = tokens.length + 1;
       if (t === EOS) all.push({ tokens, logProb: total, ended: true, score: normalisedScore(total, length, alpha) });
       else if (length === maxLength)
@@ -108,13 +110,15 @@ describe('search: beam and greedy over a step model', () => {
       for (const sentence of [1, 2, 3]) {
         const found = (
           await beamSearch(new ToyModel([sentence]), 1, { ...settings, lengthPenalty: alpha, beam: 64, numReturn: 5 })
-        )[0]!;
+        )[0];
         const exact = bruteForce(sentence, 4, 4, alpha).slice(0, 5);
         assert.deepEqual(
           found.map((h) => h.tokens),
           exact.map((h) => h.tokens),
         );
-        found.forEach((h, i) => assert.ok(Math.abs(h.score - exact[i]!.score) < 1e-5));
+        found.forEach((h, i) => {
+          assert.ok(Math.abs(h.score - exact[i].score) < 1e-5);
+        });
       }
     });
   }
@@ -139,15 +143,15 @@ describe('search: beam and greedy over a step model', () => {
     const model = new ToyModel([7], 5);
     const list = (
       await beamSearch(model, 1, { ...settings, maxLength: 6, lengthPenalty: 0.8, beam: 4, numReturn: 4 })
-    )[0]!;
+    )[0];
     assert.equal(list.length, 4);
-    for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]!.score >= list[i]!.score);
+    for (let i = 1; i < list.length; i++) assert.ok(list[i - 1].score >= list[i].score);
     for (const h of list) {
       // Rescore the tokens from scratch.
       let logProb = 0;
       const history = [7, BOS];
       for (const t of [...h.tokens, ...(h.ended ? [EOS] : [])]) {
-        logProb += Math.fround(toyLogProbs(history, 5)[t]!);
+        logProb += Math.fround(toyLogProbs(history, 5)[t]);
         history.push(t);
       }
       assert.ok(Math.abs(logProb - h.logProb) < 1e-5);

@@ -79,7 +79,7 @@ function bytesToUnicode(): Map<number, string> {
       cs.push(256 + n++);
     }
   }
-  return new Map(bs.map((b, i) => [b, String.fromCharCode(cs[i]!)]));
+  return new Map(bs.map((b, i) => [b, String.fromCharCode(cs[i])]));
 }
 
 /** A byte-level BPE tokenizer.json without merges: every UTF-8 byte is one token (after the specials). */

@@ -40,7 +40,7 @@ export async function referenceGeneration(
   const out: number[] = [];
   while (out.length < maxNewTokens) {
     const result = await session.run(feeds);
-    const logits = Float32Array.from(result['logits']!.data as Float32Array);
+    const logits = Float32Array.from(result['logits'].data as Float32Array);
     suppressTokens(logits, state.silent);
     const token = chooseToken(logits, params, seen, random);
     out.push(token);

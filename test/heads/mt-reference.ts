@@ -20,12 +20,14 @@ export async function encodeSources(
   const B = sentences.length;
   const S = Math.max(...sentences.map((s) => s.length));
   const ids = new BigInt64Array(S * B).fill(BigInt(pad));
-  sentences.forEach((s, b) => s.forEach((id, t) => (ids[t * B + b] = BigInt(id))));
+  sentences.forEach((s, b) => {
+    s.forEach((id, t) => (ids[t * B + b] = BigInt(id)));
+  });
   const lengths: TensorData = { dtype: 'int32', dims: [B], data: Int32Array.from(sentences, (s) => s.length) };
   const out = await encoder.run({ src_ids: { dtype: 'int64', dims: [S, B], data: ids }, src_lengths: lengths });
   const state: Record<string, TensorData> = {};
   for (const s of stateNames) state[s] = out[`next_${s}`]!;
-  return { memory: out['memory']!, keys: out['keys']!, lengths, state };
+  return { memory: out['memory'], keys: out['keys'], lengths, state };
 }
 
 /**
@@ -53,9 +55,9 @@ export async function decodeOne(
     };
     for (const s of stateNames) feeds[`state_${s}`] = state[s]!;
     const out = await step.run(feeds);
-    const lp = out['log_probs']!.data as Float32Array;
+    const lp = out['log_probs'].data as Float32Array;
     const token = forced ? (forced[length - 1] ?? settings.eos) : argMax(lp);
-    logProb += lp[token]!;
+    logProb += lp[token];
     if (token === settings.eos) return { tokens, logProb, ended: true };
     tokens.push(token);
     previous = token;

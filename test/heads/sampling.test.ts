@@ -73,28 +73,28 @@ describe('sampling: choosing a token', () => {
     const logits = [Math.log(0.6), Math.log(0.3), Math.log(0.1)];
     const n = 4000;
     for (let i = 0; i < n; i++)
-      counts[chooseToken(Float32Array.from(logits), sampling, new SeenTokens(3), random)]! += 1;
-    assert.ok(Math.abs(counts[0]! / n - 0.6) < 0.03, `p0 ${counts[0]! / n}`);
-    assert.ok(Math.abs(counts[2]! / n - 0.1) < 0.02, `p2 ${counts[2]! / n}`);
+      counts[chooseToken(Float32Array.from(logits), sampling, new SeenTokens(3), random)] += 1;
+    assert.ok(Math.abs(counts[0] / n - 0.6) < 0.03, `p0 ${counts[0] / n}`);
+    assert.ok(Math.abs(counts[2] / n - 0.1) < 0.02, `p2 ${counts[2] / n}`);
 
     // top-k 2 renormalises over the two best: 0.6 / 0.9 and 0.3 / 0.9, never token 2.
     const topK = [0, 0, 0];
     for (let i = 0; i < n; i++)
-      topK[chooseToken(Float32Array.from(logits), { ...sampling, topK: 2 }, new SeenTokens(3), random)]! += 1;
+      topK[chooseToken(Float32Array.from(logits), { ...sampling, topK: 2 }, new SeenTokens(3), random)] += 1;
     assert.equal(topK[2], 0);
-    assert.ok(Math.abs(topK[0]! / n - 2 / 3) < 0.03);
+    assert.ok(Math.abs(topK[0] / n - 2 / 3) < 0.03);
 
     // top-p 0.85: 0.6 + 0.3 reaches it, so token 2 is out.
     const topP = [0, 0, 0];
     for (let i = 0; i < n; i++)
-      topP[chooseToken(Float32Array.from(logits), { ...sampling, topP: 0.85 }, new SeenTokens(3), random)]! += 1;
+      topP[chooseToken(Float32Array.from(logits), { ...sampling, topP: 0.85 }, new SeenTokens(3), random)] += 1;
     assert.equal(topP[2], 0);
 
     // A high temperature flattens the distribution.
     const hot = [0, 0, 0];
     for (let i = 0; i < n; i++)
-      hot[chooseToken(Float32Array.from(logits), { ...sampling, temperature: 100 }, new SeenTokens(3), random)]! += 1;
-    assert.ok(Math.abs(hot[2]! / n - 1 / 3) < 0.04, `hot p2 ${hot[2]! / n}`);
+      hot[chooseToken(Float32Array.from(logits), { ...sampling, temperature: 100 }, new SeenTokens(3), random)] += 1;
+    assert.ok(Math.abs(hot[2] / n - 1 / 3) < 0.04, `hot p2 ${hot[2] / n}`);
   });
 
   it('the same seed gives the same tokens', () => {

@@ -32,15 +32,15 @@ class FakeLanguageModel implements Session {
       this.failNext = false;
       throw new Error('simulated ONNX Runtime failure');
     }
-    const [T, B] = feeds['ids']!.dims as [number, number];
+    const [T, B] = feeds['ids'].dims as [number, number];
     this.runs.push({ T, B });
-    const ids = feeds['ids']!.data as BigInt64Array;
-    const lengths = feeds['lengths']!.data as Int32Array;
-    const h = Float32Array.from(feeds['state_h']!.data as Float32Array);
+    const ids = feeds['ids'].data as BigInt64Array;
+    const lengths = feeds['lengths'].data as Int32Array;
+    const h = Float32Array.from(feeds['state_h'].data as Float32Array);
     const logits = new Float32Array(B * V);
     for (let b = 0; b < B; b++) {
-      for (let t = 0; t < lengths[b]!; t++) h[b] = (h[b]! * 31 + Number(ids[t * B + b]!) + 7) % 9973;
-      for (let j = 0; j < V; j++) logits[b * V + j] = ((h[b]! * (j + 3)) % 11) / 2;
+      for (let t = 0; t < lengths[b]; t++) h[b] = (h[b] * 31 + Number(ids[t * B + b]) + 7) % 9973;
+      for (let j = 0; j < V; j++) logits[b * V + j] = ((h[b] * (j + 3)) % 11) / 2;
       logits[b * V + 3] = -50; // keep the end token rare unless a test asks for it
     }
     return {
@@ -84,7 +84,9 @@ function start(
           pieces.push(p);
           onPiece?.(pieces.length);
         },
-        end: (text, reason) => resolve({ text, reason, pieces }),
+        end: (text, reason) => {
+          resolve({ text, reason, pieces });
+        },
         fail: reject,
       },
       signal,
@@ -116,7 +118,7 @@ describe('continuous batching (GenerationScheduler)', () => {
     assert.equal(steps.length, 10 + 5 * 3 - 1);
     assert.ok(steps.every((r) => r.T === 1));
     assert.deepEqual(steps.map((r) => r.B).slice(0, 9), Array(9).fill(4));
-    assert.equal(steps[steps.length - 1]!.B, 1);
+    assert.equal(steps[steps.length - 1].B, 1);
   });
 
   it('runs 32 concurrent streams in one session run per step', async () => {
@@ -131,7 +133,7 @@ describe('continuous batching (GenerationScheduler)', () => {
       Array(12).fill(32),
       'one prefill and 11 steps, all 32 rows each',
     );
-    assert.equal(outcomes[7]!.text, await alone(prompts[7]!, { maxNewTokens: 12, temperature: 1, seed: 7 }));
+    assert.equal(outcomes[7].text, await alone(prompts[7], { maxNewTokens: 12, temperature: 1, seed: 7 }));
   });
 
   it('fails running sequences with RECUR_E_INTERNAL when the loop itself breaks, and keeps serving', async () => {
@@ -197,7 +199,7 @@ describe('continuous batching (GenerationScheduler)', () => {
       results.map((r) => r.text),
       [expected, expected],
     );
-    assert.equal(fake.runs[fake.runs.length - 1]!.B, 2);
+    assert.equal(fake.runs[fake.runs.length - 1].B, 2);
     // An already aborted signal never joins the batch.
     const before = fake.runs.length;
     await assert.rejects(start(s, 'x', settings, AbortSignal.abort()), isCode('RECUR_E_ABORTED'));
@@ -208,8 +210,8 @@ describe('continuous batching (GenerationScheduler)', () => {
     // Find a prompt whose greedy continuation meets token 5 soon, and call that token the end.
     const settings = { maxNewTokens: 30, temperature: 0, seed: 0 };
     const free = await alone('hello', settings);
-    const eosChar = free[4]!;
-    const eos = tokenizer.encode(eosChar)[0]!;
+    const eosChar = free[4];
+    const eos = tokenizer.encode(eosChar)[0];
     const { scheduler: s } = scheduler(8, eos);
     const out = await start(s, 'hello', settings);
     assert.equal(out.reason, 'eos');

@@ -89,10 +89,10 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
         maxNewTokens: 25,
         returnFullText: false,
       })) as Generated[];
-      assert.equal(new Set(got.map((g) => g[0]!.generated_text)).size, 3, 'each prompt gets its own continuation');
+      assert.equal(new Set(got.map((g) => g[0].generated_text)).size, 3, 'each prompt gets its own continuation');
       for (const [i, prompt] of prompts.entries()) {
         const ids = await referenceGeneration(backend, pipeline, state, chars.encode(prompt), 25, greedy, 0);
-        assert.equal(got[i]![0]!.generated_text, chars.decode(ids), `prompt ${i}`);
+        assert.equal(got[i][0].generated_text, chars.decode(ids), `prompt ${i}`);
       }
     });
   }
@@ -103,11 +103,11 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     const options = { ...params, seed: 1234, maxNewTokens: 40, returnFullText: false };
     const first = (await byteLm.run(prompt, options)) as Generated;
     const second = (await byteLm.run(prompt, options)) as Generated;
-    assert.equal(first[0]!.generated_text, second[0]!.generated_text);
+    assert.equal(first[0].generated_text, second[0].generated_text);
     const ids = await referenceGeneration(backend, byteLm, byteState, bytes.encode(prompt), 40, params, 1234);
-    assert.equal(first[0]!.generated_text, bytes.decode(ids));
+    assert.equal(first[0].generated_text, bytes.decode(ids));
     const other = (await byteLm.run(prompt, { ...options, seed: 1235 })) as Generated;
-    assert.notEqual(other[0]!.generated_text, first[0]!.generated_text);
+    assert.notEqual(other[0].generated_text, first[0].generated_text);
   });
 
   it('streams pieces that join to the run() text and never split a UTF-8 character', async () => {
@@ -115,7 +115,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       const options = { temperature: 1, seed, maxNewTokens: 80 };
       const pieces = await collect(byteLm.stream('Grüße ', options));
       const ran = (await byteLm.run('Grüße ', { ...options, returnFullText: false })) as Generated;
-      assert.equal(pieces.join(''), ran[0]!.generated_text);
+      assert.equal(pieces.join(''), ran[0].generated_text);
       // The reference decodes all ids at once: a piece cut inside a character would differ from it.
       const ids = await referenceGeneration(
         backend,
@@ -134,7 +134,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   it('returns the prompt with the generated text unless returnFullText is false', async () => {
     const full = (await lstm.run('hello', { temperature: 0, maxNewTokens: 10 })) as Generated;
     const tail = (await lstm.run('hello', { temperature: 0, maxNewTokens: 10, returnFullText: false })) as Generated;
-    assert.equal(full[0]!.generated_text, 'hello' + tail[0]!.generated_text);
+    assert.equal(full[0].generated_text, 'hello' + tail[0].generated_text);
   });
 
   it('reports how each generation ended through onEnd, for run() and stream()', async () => {
@@ -149,30 +149,30 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     ]);
     const free = (
       (await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated
-    )[0]!.generated_text;
+    )[0].generated_text;
     infos.length = 0;
     const stop = free.slice(5, 7);
     const pieces = await collect(lstm.stream('once upon', { temperature: 0, maxNewTokens: 30, stop: [stop], onEnd }));
     assert.equal(infos.length, 1);
-    assert.equal(infos[0]!.reason, 'stop');
-    assert.equal(infos[0]!.promptTokens, 'once upon'.length);
+    assert.equal(infos[0].reason, 'stop');
+    assert.equal(infos[0].promptTokens, 'once upon'.length);
     assert.equal(pieces.join(''), free.slice(0, free.indexOf(stop)));
     await assert.rejects(lstm.run('x', { onEnd: 'not a function' }), isCode('RECUR_E_OPTION_INVALID'));
   });
 
   it('respects maxNewTokens (spec default and per call)', async () => {
     const byDefault = (await lstm.run('abc', { returnFullText: false, seed: 5 })) as Generated;
-    assert.equal([...byDefault[0]!.generated_text].length, 20, 'one character per token, no end token');
+    assert.equal([...byDefault[0].generated_text].length, 20, 'one character per token, no end token');
     const seven = (await lstm.run('abc', { returnFullText: false, seed: 5, maxNewTokens: 7 })) as Generated;
-    assert.equal([...seven[0]!.generated_text].length, 7);
+    assert.equal([...seven[0].generated_text].length, 7);
     const none = (await lstm.run('abc', { maxNewTokens: 0 })) as Generated;
-    assert.equal(none[0]!.generated_text, 'abc');
+    assert.equal(none[0].generated_text, 'abc');
   });
 
   it('cuts the text before a stop string', async () => {
     const free = (
       (await lstm.run('once upon', { temperature: 0, maxNewTokens: 30, returnFullText: false })) as Generated
-    )[0]!.generated_text;
+    )[0].generated_text;
     const stop = free.slice(10, 12);
     const cut = (
       (await lstm.run('once upon', {
@@ -181,7 +181,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
         returnFullText: false,
         stop: [stop],
       })) as Generated
-    )[0]!.generated_text;
+    )[0].generated_text;
     assert.equal(cut, free.slice(0, free.indexOf(stop)));
     const streamed = await collect(lstm.stream('once upon', { temperature: 0, maxNewTokens: 30, stop: [stop] }));
     assert.equal(streamed.join(''), cut);
@@ -204,7 +204,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   });
 
   it('an aborted stream rejects with RECUR_E_ABORTED and the others run on', async () => {
-    const expected = ((await lstm.run('steady', { seed: 3, maxNewTokens: 40, returnFullText: false })) as Generated)[0]!
+    const expected = ((await lstm.run('steady', { seed: 3, maxNewTokens: 40, returnFullText: false })) as Generated)[0]
       .generated_text;
     const ctl = new AbortController();
     const aborted = (async () => {
@@ -217,7 +217,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     })();
     const kept = lstm.run('steady', { seed: 3, maxNewTokens: 40, returnFullText: false });
     await assert.rejects(aborted, isCode('RECUR_E_ABORTED'));
-    assert.equal(((await kept) as Generated)[0]!.generated_text, expected);
+    assert.equal(((await kept) as Generated)[0].generated_text, expected);
     await assert.rejects(lstm.run('x', { signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
   });
 
@@ -227,13 +227,13 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       break;
     }
     const after = (await lstm.run('fine', { temperature: 0, maxNewTokens: 5 })) as Generated;
-    assert.equal([...after[0]!.generated_text].length, 'fine'.length + 5);
+    assert.equal([...after[0].generated_text].length, 'fine'.length + 5);
   });
 
   it('starts an empty prompt from the bos token, and survives hostile prompts', async () => {
     const empty = (await lstm.run('', { temperature: 0, maxNewTokens: 8 })) as Generated;
     const ids = await referenceGeneration(backend, lstm, lstmState, [chars.special.bos!], 8, greedy, 0);
-    assert.equal(empty[0]!.generated_text, chars.decode(ids));
+    assert.equal(empty[0].generated_text, chars.decode(ids));
     const hostile = ['   ', '\uD800', 'a\u0000b', '\u200B\u200E\u202E', '👩‍👩‍👧‍👦', 'x'.repeat(5000)];
     const out = (await lstm.run(hostile, { maxNewTokens: 3, seed: 1 })) as Generated[];
     assert.equal(out.length, hostile.length);
@@ -276,16 +276,16 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       returnFullText: false,
     })) as Generated;
     const short = (await lstm.run('abc', { temperature: 0, maxNewTokens: 6, returnFullText: false })) as Generated;
-    assert.equal(cut[0]!.generated_text, short[0]!.generated_text);
+    assert.equal(cut[0].generated_text, short[0].generated_text);
   });
 
   it('minNewTokens: a stop string inside the first minNewTokens tokens does not end the generation', async () => {
-    const free = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false })) as Generated)[0]!
+    const free = ((await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false })) as Generated)[0]
       .generated_text;
-    const stop = free[0]!; // the first generated character: a stop string that ends the text at once
+    const stop = free[0]; // the first generated character: a stop string that ends the text at once
     const stopped = (
       (await lstm.run('to be', { ...greedy, maxNewTokens: 20, returnFullText: false, stop: [stop] })) as Generated
-    )[0]!.generated_text;
+    )[0].generated_text;
     assert.equal(stopped, '');
     let end: { reason: string; generatedTokens: number } | undefined;
     const held = (
@@ -297,7 +297,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
         minNewTokens: 5,
         onEnd: (e: typeof end) => (end = e),
       })) as Generated
-    )[0]!.generated_text;
+    )[0].generated_text;
     // The first five characters stand; the stop string is looked for only after them.
     const next = free.indexOf(stop, 5);
     assert.equal(held, next < 0 ? free : free.slice(0, next));
@@ -317,7 +317,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       maxNewTokens: 200,
       temperature: 5,
     })) as Generated;
-    assert.equal([...out[0]!.generated_text].length, 200);
+    assert.equal([...out[0].generated_text].length, 200);
   });
 
   it('refuses a bidirectional encoder and a head that is not a language model, naming the spec key', async () => {

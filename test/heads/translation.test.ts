@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { beamSearch, greedySearch, OnnxStepModel, type EncodedSources } from '@recur/heads';
-import { load, OrtBackend, RecurError, type Pipeline, type TensorData } from '@recur/runtime';
+import { load, OrtBackend, RecurError, type Pipeline } from '@recur/runtime';
 import {
   charTokenizerJson,
   headsRegistry,
@@ -71,15 +71,15 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
 
   it('compiles an encoder unit and a decoder-step unit', () => {
     assert.deepEqual(
-      pipelines['bahdanau']!.units.map((u) => u.name),
+      pipelines['bahdanau'].units.map((u) => u.name),
       ['encoder', 'decoder-step'],
     );
-    assert.equal(pipelines['bahdanau']!.task, 'translation');
+    assert.equal(pipelines['bahdanau'].task, 'translation');
   });
 
   for (const variant of ['bahdanau', 'luong'] as const) {
     it(`greedy translation (${variant}) equals a step-by-step reference on the units, sentences batched`, async () => {
-      const pipeline = pipelines[variant]!;
+      const pipeline = pipelines[variant];
       const { encoder, step } = await translationSessions(backend, pipeline);
       const got = (await pipeline.run(SENTENCES)) as Translation[];
       assert.equal(got.length, SENTENCES.length);
@@ -87,14 +87,14 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
       for (const [i, sentence] of SENTENCES.entries()) {
         const sources = await encodeSources(encoder, [source.encode(sentence)], stateNames[variant]);
         const ref = await decodeOne(step, sources, stateNames[variant], { bos: BOS, eos: EOS, maxLength: 12 });
-        assert.equal(got[i]!.translation_text, target.decode(ref.tokens, { skipSpecialTokens: true }), `sentence ${i}`);
+        assert.equal(got[i].translation_text, target.decode(ref.tokens, { skipSpecialTokens: true }), `sentence ${i}`);
       }
       await Promise.all([encoder.release(), step.release()]);
     });
   }
 
   it('beam search on the units: beam 1 is greedy, and each hypothesis scores as a teacher-forced rescoring says', async () => {
-    const pipeline = pipelines['luong']!;
+    const pipeline = pipelines['luong'];
     const names = stateNames['luong'];
     const { encoder, step } = await translationSessions(backend, pipeline);
     const ids = SENTENCES.map((s) => source.encode(s));
@@ -111,7 +111,7 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
       numReturn: 1,
     });
     assert.deepEqual(
-      beamOne.map((l) => l[0]!.tokens),
+      beamOne.map((l) => l[0].tokens),
       greedy.map((h) => h.tokens),
     );
 
@@ -122,19 +122,19 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
     });
     for (const [i, list] of beams.entries()) {
       assert.equal(list.length, 4);
-      const alone: EncodedSources = await encodeSources(encoder, [ids[i]!], names);
+      const alone: EncodedSources = await encodeSources(encoder, [ids[i]], names);
       for (const h of list) {
         const rescored = await decodeOne(step, alone, names, settings, h.ended ? [...h.tokens, EOS] : h.tokens);
         assert.ok(Math.abs(rescored.logProb - h.logProb) < 1e-3, `sentence ${i}: ${rescored.logProb} vs ${h.logProb}`);
         assert.ok(h.tokens.length + (h.ended ? 1 : 0) <= 10);
       }
-      for (let k = 1; k < list.length; k++) assert.ok(list[k - 1]!.score >= list[k]!.score);
+      for (let k = 1; k < list.length; k++) assert.ok(list[k - 1].score >= list[k].score);
     }
     await Promise.all([encoder.release(), step.release()]);
   });
 
   it('beam search gives each sentence of a batch what it gets alone', async () => {
-    const pipeline = pipelines['bahdanau']!;
+    const pipeline = pipelines['bahdanau'];
     const options = { beam: 3, maxLength: 10 };
     const together = (await pipeline.run(SENTENCES, options)) as Translation[];
     for (const [i, s] of SENTENCES.entries()) {
@@ -144,11 +144,11 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   });
 
   it('shapes results as transformers.js does, with numReturnSequences best first', async () => {
-    const pipeline = pipelines['bahdanau']!;
+    const pipeline = pipelines['bahdanau'];
     const one = (await pipeline.run('ein haus')) as Translation[];
-    assert.ok(Array.isArray(one) && one.length === 1 && typeof one[0]!.translation_text === 'string');
+    assert.ok(Array.isArray(one) && one.length === 1 && typeof one[0].translation_text === 'string');
     const two = (await pipeline.run(['ein haus', 'ä'])) as Translation[];
-    assert.ok(!Array.isArray(two[0]) && typeof two[0]!.translation_text === 'string');
+    assert.ok(!Array.isArray(two[0]) && typeof two[0].translation_text === 'string');
     const several = (await pipeline.run('ein haus', { beam: 4, numReturnSequences: 3 })) as Translation[];
     assert.equal(several.length, 3);
     assert.deepEqual(several[0], ((await pipeline.run('ein haus', { beam: 4 })) as Translation[])[0]);
@@ -156,14 +156,14 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
 
   it('respects maxLength', async () => {
     for (const maxLength of [1, 3, 7]) {
-      const out = (await pipelines['bahdanau']!.run(SENTENCES, { maxLength, beam: 2 })) as Translation[];
+      const out = (await pipelines['bahdanau'].run(SENTENCES, { maxLength, beam: 2 })) as Translation[];
       for (const t of out)
         assert.ok([...t.translation_text].length <= maxLength, `${JSON.stringify(t)} over ${maxLength}`);
     }
   });
 
   it('attends only to valid source steps: weights sum to 1 there and are 0 on padding', async () => {
-    const pipeline = pipelines['bahdanau']!;
+    const pipeline = pipelines['bahdanau'];
     const { encoder, step } = await translationSessions(backend, pipeline);
     const ids = [source.encode('ab'), source.encode('a longer one')];
     const sources = await encodeSources(encoder, ids, ['h']);
@@ -172,11 +172,11 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
       memory: sources.memory,
       keys: sources.keys,
       src_lengths: sources.lengths,
-      state_h: sources.state['h']!,
+      state_h: sources.state['h'],
       top_k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
     });
-    const attention = out['attention']! as TensorData;
-    const S = ids[1]!.length;
+    const attention = out['attention'];
+    const S = ids[1].length;
     assert.deepEqual(attention.dims, [2, S]);
     const w = attention.data as Float32Array;
     const rowSum = (b: number, from: number, to: number) =>
@@ -188,14 +188,14 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   });
 
   it('survives empty and hostile sentences', async () => {
-    const out = (await pipelines['bahdanau']!.run(['', '   ', '\uD800', '👩‍👩‍👧', 'x'.repeat(3000)], {
+    const out = (await pipelines['bahdanau'].run(['', '   ', '\uD800', '👩‍👩‍👧', 'x'.repeat(3000)], {
       beam: 2,
     })) as Translation[];
     assert.equal(out.length, 5);
   });
 
   it('translates an empty or whitespace-only input to an empty text, without disturbing its neighbours', async () => {
-    const p = pipelines['bahdanau']!;
+    const p = pipelines['bahdanau'];
     assert.deepEqual(await p.run(''), [{ translation_text: '' }]);
     assert.deepEqual(await p.run(' \t\n'), [{ translation_text: '' }]);
     const alone = (await p.run('ab c', { beam: 2 })) as Translation[];
@@ -204,7 +204,7 @@ describe('translation on ONNX Runtime (tiny untrained models)', function () {
   });
 
   it('refuses bad options, and honours an aborted signal, with coded errors', async () => {
-    const p = pipelines['bahdanau']!;
+    const p = pipelines['bahdanau'];
     await assert.rejects(p.run('a', { beam: 0 }), isCode('RECUR_E_OPTION_INVALID'));
     await assert.rejects(p.run('a', { beam: 2, numReturnSequences: 3 }), isCode('RECUR_E_OPTION_INVALID'));
     await assert.rejects(p.run('a', { maxLength: 'long' }), isCode('RECUR_E_OPTION_INVALID'));

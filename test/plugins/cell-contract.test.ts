@@ -21,7 +21,7 @@ const contractError = (pattern: RegExp) => (err: unknown) =>
 describe('checkCellContract: a cell plugin checked where it is built', () => {
   it('accepts every built-in cell, for a first and a stacked layer', async () => {
     for (const def of builtinRecurrent.filter((p) => p.kind === 'cell')) {
-      const cell = (await def.create({} as never, {} as never)) as CellPart;
+      const cell = await def.create({}, {} as never);
       checkCellContract(cell, { type: def.type, pointer: '/encoder/cell' }, 7, 5);
       checkCellContract(cell, { type: def.type, pointer: '/encoder/cell' }, 10, 5);
     }
@@ -30,11 +30,15 @@ describe('checkCellContract: a cell plugin checked where it is built', () => {
   it('refuses stateNames that are empty or repeat a name', () => {
     const step = { step: (_g: unknown, _x: unknown, s: never) => s };
     assert.throws(
-      () => checkCellContract({ stateNames: [], declare: () => step } as never, who, 3, 2),
+      () => {
+        checkCellContract({ stateNames: [], declare: () => step }, who, 3, 2);
+      },
       contractError(/stateNames must list/),
     );
     assert.throws(
-      () => checkCellContract({ stateNames: ['h', 'h'], declare: () => step } as never, who, 3, 2),
+      () => {
+        checkCellContract({ stateNames: ['h', 'h'], declare: () => step }, who, 3, 2);
+      },
       contractError(/got \["h","h"\]/),
     );
   });
@@ -49,7 +53,9 @@ describe('checkCellContract: a cell plugin checked where it is built', () => {
       }),
     };
     assert.throws(
-      () => checkCellContract(cell, who, 3, 2),
+      () => {
+        checkCellContract(cell, who, 3, 2);
+      },
       (err: unknown) =>
         contractError(/building its graph threw.*g\.tahn is not a function/)(err) &&
         (err as Error).cause instanceof TypeError,
@@ -62,17 +68,21 @@ describe('checkCellContract: a cell plugin checked where it is built', () => {
       declare: () => ({ project: (g, x) => g.reduceSum(x, [0], false), step: (_g, _x, s) => s }),
     };
     assert.throws(
-      () => checkCellContract(flat, who, 3, 2),
+      () => {
+        checkCellContract(flat, who, 3, 2);
+      },
       contractError(
         /project must keep the time and batch axes of its input; expected \[time, batch, features\], got \[batch, 3\]/,
       ),
     );
     const double: CellPart = {
       stateNames: ['h'],
-      declare: () => ({ step: (g, _x, { h }) => ({ h: g.cast(h!, 'float64') }) }),
+      declare: () => ({ step: (g, _x, { h }) => ({ h: g.cast(h, 'float64') }) }),
     };
     assert.throws(
-      () => checkCellContract(double, who, 3, 2),
+      () => {
+        checkCellContract(double, who, 3, 2);
+      },
       contractError(/state "h" has element type float64; expected float32/),
     );
   });
@@ -80,7 +90,7 @@ describe('checkCellContract: a cell plugin checked where it is built', () => {
   it('lets through dimensions static inference cannot know (a reshape to a computed shape)', () => {
     const reshaped: CellPart = {
       stateNames: ['h'],
-      declare: () => ({ step: (g, _x, { h }) => ({ h: g.reshape(h!, g.shape(h!)) }) }),
+      declare: () => ({ step: (g, _x, { h }) => ({ h: g.reshape(h, g.shape(h)) }) }),
     };
     checkCellContract(reshaped, who, 3, 2);
   });
@@ -95,7 +105,7 @@ describe('checkCellContract in the attention decoder (a plugin cell in a transla
       options: { type: 'object', properties: {} },
       create: () => ({
         stateNames: ['h'],
-        declare: () => ({ step: (g, _x, { h }) => ({ h: g.concat([h!, h!], 1) }) }),
+        declare: () => ({ step: (g, _x, { h }) => ({ h: g.concat([h, h], 1) }) }),
       }),
     });
     const registry = new PluginRegistry().register(attentionDecoder, wide);

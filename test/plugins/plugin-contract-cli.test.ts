@@ -11,7 +11,11 @@ describe("a plugin author's mistakes are reported as the plugin's (exit 1, coded
     folders.push(f.dir);
     return f;
   };
-  after(() => folders.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  after(() => {
+    folders.forEach((d) => {
+      rmSync(d, { recursive: true, force: true });
+    });
+  });
 
   it('a step that omits a declared state: recur init exits 1 with RECUR_E_PLUGIN_CONTRACT naming the cell and the state', async () => {
     const { spec } = folder('forgets-c');

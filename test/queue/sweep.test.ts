@@ -91,7 +91,7 @@ describe('recur sweep', function () {
       assert.equal(leaderboard.length, 4);
       assert.deepEqual(leaderboard.map((t) => t.index).sort(), [0, 1, 2, 3]);
       for (let i = 1; i < 4; i++)
-        assert.ok(leaderboard[i - 1]!.value >= leaderboard[i]!.value, 'best dev accuracy first');
+        assert.ok(leaderboard[i - 1].value >= leaderboard[i].value, 'best dev accuracy first');
       assert.deepEqual(new Set(leaderboard.map((t) => t.parameters)).size, 2, 'hidden 2 and 8 have different sizes');
       const run = await runCli(['run', bestSpec, '--text', 'a lovely film']);
       assert.equal(run.code, 0, run.stderr);

@@ -53,8 +53,8 @@ describe('custom-cell guide: the MGU example plugin (docs/examples/mgu-cell)', (
     const expected = referenceMgu(weights, x, lengths, h0, { layers: 2, H });
     assert.ok(toleranceRatio(run.y, expected.y) <= 1, `sequence: ${toleranceRatio(run.y, expected.y)}`);
     assert.ok(
-      toleranceRatio(run.final['h']!, expected.h) <= 1,
-      `final h: ${toleranceRatio(run.final['h']!, expected.h)}`,
+      toleranceRatio(run.final['h'], expected.h) <= 1,
+      `final h: ${toleranceRatio(run.final['h'], expected.h)}`,
     );
   });
 
@@ -79,7 +79,7 @@ function referenceMgu(
   const sig = (v: number) => 1 / (1 + Math.exp(-v));
   let input: number[][][] = Array.from({ length: T }, (_, t) =>
     Array.from({ length: B }, (_, b) =>
-      Array.from((x.data as Float32Array).subarray((t * B + b) * x.dims[2]!, (t * B + b + 1) * x.dims[2]!)),
+      Array.from((x.data as Float32Array).subarray((t * B + b) * x.dims[2], (t * B + b + 1) * x.dims[2])),
     ),
   );
   const finals: number[][][] = [];
@@ -88,22 +88,22 @@ function referenceMgu(
       Array.from({ length: B }, () => new Array(2 * H).fill(0)),
     );
     for (let d = 0; d < 2; d++) {
-      const p = (n: string) => w[`encoder.layers.${l}.${d ? 'backward' : 'forward'}.${n}`]!.data as Float32Array;
+      const p = (n: string) => w[`encoder.layers.${l}.${d ? 'backward' : 'forward'}.${n}`].data as Float32Array;
       const [W, bias, Uf, Uh] = [p('W'), p('b'), p('Uf'), p('Uh')];
-      const I = input[0]![0]!.length;
+      const I = input[0][0].length;
       const final: number[][] = [];
       for (let b = 0; b < B; b++) {
         const row = (l * 2 + d) * B + b;
         let h = Array.from((h0.data as Float32Array).subarray(row * H, (row + 1) * H));
-        const steps = Array.from({ length: lengths[b]! }, (_, i) => (d ? lengths[b]! - 1 - i : i));
+        const steps = Array.from({ length: lengths[b] }, (_, i) => (d ? lengths[b] - 1 - i : i));
         for (const t of steps) {
-          const xt = input[t]![b]!;
-          const lin = (r: number) => bias[r]! + xt.reduce((s, v, i) => s + W[r * I + i]! * v, 0);
-          const f = h.map((_, j) => sig(lin(j) + h.reduce((s, v, k) => s + Uf[j * H + k]! * v, 0)));
-          const fh = h.map((v, k) => f[k]! * v);
-          const cand = h.map((_, j) => Math.tanh(lin(H + j) + fh.reduce((s, v, k) => s + Uh[j * H + k]! * v, 0)));
-          h = h.map((v, j) => v + f[j]! * (cand[j]! - v));
-          for (let j = 0; j < H; j++) out[t]![b]![d * H + j] = h[j]!;
+          const xt = input[t][b];
+          const lin = (r: number) => bias[r] + xt.reduce((s, v, i) => s + W[r * I + i] * v, 0);
+          const f = h.map((_, j) => sig(lin(j) + h.reduce((s, v, k) => s + Uf[j * H + k] * v, 0)));
+          const fh = h.map((v, k) => f[k] * v);
+          const cand = h.map((_, j) => Math.tanh(lin(H + j) + fh.reduce((s, v, k) => s + Uh[j * H + k] * v, 0)));
+          h = h.map((v, j) => v + f[j] * (cand[j] - v));
+          for (let j = 0; j < H; j++) out[t][b][d * H + j] = h[j]!;
         }
         final.push(h);
       }

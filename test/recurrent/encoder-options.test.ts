@@ -13,7 +13,7 @@ const plainCell = definePlugin<'cell'>({
     stateNames: ['h'],
     declare: (g, input, H) => {
       const W = g.param('W', [H, input]);
-      return { step: (g, xt, { h }) => ({ h: g.tanh(g.add(g.gemm(xt, W, undefined, { transB: true }), h!)) }) };
+      return { step: (g, xt, { h }) => ({ h: g.tanh(g.add(g.gemm(xt, W, undefined, { transB: true }), h)) }) };
     },
   }),
 });
@@ -80,11 +80,11 @@ describe('recurrent encoder options', () => {
     };
     const run = await runEncoder(backend, auto, 2, weights, x, [2, 1]);
     const h1 = [Math.tanh(0.5), Math.tanh(-1), Math.tanh(-0.5)];
-    const h2 = [Math.tanh(0.25 + h1[0]!), Math.tanh(0.5 + h1[1]!), Math.tanh(0.75 + h1[2]!)];
+    const h2 = [Math.tanh(0.25 + h1[0]), Math.tanh(0.5 + h1[1]), Math.tanh(0.75 + h1[2])];
     const other = [Math.tanh(1), Math.tanh(2), Math.tanh(3)];
     const y = Array.from(run.y.data as Float32Array);
     expectClose(y, [...h1, ...other, ...h2, 0, 0, 0]);
-    expectClose(Array.from(run.final['h']!.data as Float32Array), [...h2, ...other]);
+    expectClose(Array.from(run.final['h'].data as Float32Array), [...h2, ...other]);
   });
 
   for (const path of ['native', 'scan'] as const) {
@@ -100,7 +100,7 @@ describe('recurrent encoder options', () => {
       const plain = await runEncoder(backend, await recurrent(registry, base, I), I, weights, x, lengths);
       const y = plain.y.data as Float32Array;
       const D = 2 * H;
-      const at = (t: number, b: number, k: number) => y[(t * B + b) * D + k]!;
+      const at = (t: number, b: number, k: number) => y[(t * B + b) * D + k];
       for (const pooling of ['last', 'mean', 'max'] as const) {
         const pooled = await runPooled(
           backend,
@@ -113,14 +113,14 @@ describe('recurrent encoder options', () => {
         const expected: number[] = [];
         for (let b = 0; b < B; b++) {
           for (let k = 0; k < D; k++) {
-            const valid = Array.from({ length: lengths[b]! }, (_, t) => at(t, b, k));
+            const valid = Array.from({ length: lengths[b] }, (_, t) => at(t, b, k));
             if (pooling === 'mean') expected.push(valid.reduce((s, v) => s + v, 0) / valid.length);
             if (pooling === 'max') expected.push(Math.max(...valid));
             // last: forward half at the last valid step, backward half at step 0.
-            if (pooling === 'last') expected.push(k < H ? at(lengths[b]! - 1, b, k) : at(0, b, k));
+            if (pooling === 'last') expected.push(k < H ? at(lengths[b] - 1, b, k) : at(0, b, k));
           }
         }
-        expectClose(pooled, expected, `${pooling}`);
+        expectClose(pooled, expected, pooling);
       }
     });
   }
@@ -133,9 +133,9 @@ describe('recurrent encoder options', () => {
       h: g.input('h0', 'float32', [1, 2, 2]),
     });
     g.output(out.sequence, 'y', 'float32', [3, 2, 2]);
-    g.output(out.final['h']!, 'h', 'float32', [1, 2, 2]);
+    g.output(out.final['h'], 'h', 'float32', [1, 2, 2]);
     g.output(out.pooled!, 'pooled', 'float32', [2, 2]);
-    const session = await backend.session({ name: 'static', model: g.toBytes({ weights: (d) => weights[d.name]! }) });
+    const session = await backend.session({ name: 'static', model: g.toBytes({ weights: (d) => weights[d.name] }) });
     try {
       const h0 = Float32Array.from([0.1, 0.2, 0.3, 0.4]);
       const res = await session.run({
@@ -143,15 +143,15 @@ describe('recurrent encoder options', () => {
         lengths: { dtype: 'int32', dims: [2], data: Int32Array.from([3, 0]) },
         h0: { dtype: 'float32', dims: [1, 2, 2], data: h0 },
       });
-      const y = res['y']!.data as Float32Array;
+      const y = res['y'].data as Float32Array;
       for (let t = 0; t < 3; t++)
         assert.deepEqual([y[t * 4 + 2], y[t * 4 + 3]], [0, 0], 'an empty sequence outputs zeros');
       expectClose(
-        Array.from((res['h']!.data as Float32Array).subarray(2)),
+        Array.from((res['h'].data as Float32Array).subarray(2)),
         [0.3, 0.4],
         'final state of an empty sequence',
       );
-      expectClose(Array.from((res['pooled']!.data as Float32Array).subarray(2)), [0, 0], 'mean of an empty sequence');
+      expectClose(Array.from((res['pooled'].data as Float32Array).subarray(2)), [0, 0], 'mean of an empty sequence');
     } finally {
       await session.release();
     }
@@ -185,14 +185,14 @@ async function runPooled(
   const g = new GraphBuilder('pooled');
   const out = enc.build(g.scope('encoder'), g.input('x', 'float32', ['T', 'B', I]), g.input('lengths', 'int32', ['B']));
   assert.ok(out.pooled, 'pooled output');
-  g.output(out.pooled!, 'pooled', 'float32', ['B', enc.outputDim]);
-  const session = await backend.session({ name: 'pooled', model: g.toBytes({ weights: (d) => weights[d.name]! }) });
+  g.output(out.pooled, 'pooled', 'float32', ['B', enc.outputDim]);
+  const session = await backend.session({ name: 'pooled', model: g.toBytes({ weights: (d) => weights[d.name] }) });
   try {
     const res = await session.run({
       x,
       lengths: { dtype: 'int32', dims: [lengths.length], data: Int32Array.from(lengths) },
     });
-    return Array.from(res['pooled']!.data as Float32Array);
+    return Array.from(res['pooled'].data as Float32Array);
   } finally {
     await session.release();
   }
@@ -200,10 +200,10 @@ async function runPooled(
 
 function expectClose(actual: number[], expected: number[], what = 'values'): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
-  actual.forEach((v, i) =>
+  actual.forEach((v, i) => {
     assert.ok(
-      Math.abs(v - expected[i]!) <= 1e-5 + 1e-5 * Math.abs(expected[i]!),
+      Math.abs(v - expected[i]) <= 1e-5 + 1e-5 * Math.abs(expected[i]),
       `${what}[${i}]: ${v} vs ${expected[i]}`,
-    ),
-  );
+    );
+  });
 }

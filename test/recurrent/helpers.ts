@@ -33,6 +33,6 @@ export function toleranceRatio(a: TensorData, b: TensorData): number {
   let worst = 0;
   const x = a.data as Float32Array;
   const y = b.data as Float32Array;
-  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!) / (1e-5 + 1e-5 * Math.abs(y[i]!)));
+  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]) / (1e-5 + 1e-5 * Math.abs(y[i])));
   return worst;
 }

@@ -65,7 +65,7 @@ describe('importTorchStateDict: strict, a mismatch is refused with a code', () =
     );
     const direct = importTorchRecurrent(sd, { kind: 'lstm', layers: 2, bidirectional: true });
     assert.deepEqual(Object.keys(weights).sort(), Object.keys(direct).sort());
-    for (const name of Object.keys(direct)) assert.deepEqual(weights[name]!.data, direct[name]!.data, name);
+    for (const name of Object.keys(direct)) assert.deepEqual(weights[name].data, direct[name].data, name);
     assert.deepEqual(report.parts, [{ part: 'encoder', from: '', module: 'nn.LSTM', tensors: 16 }]);
   });
 
@@ -162,11 +162,11 @@ describe('importTorchStateDict: strict, a mismatch is refused with a code', () =
   it('lists every source tensor it did not use, and every parameter it did not fill', async () => {
     const sd = { ...(await stateDict('000-rnn_tanh-uni-l1-T5B3I4H6.safetensors', 'param.')) };
     const extra = {
-      'rnn.weight_ih_l0': sd['weight_ih_l0']!,
-      'rnn.weight_hh_l0': sd['weight_hh_l0']!,
-      'rnn.bias_ih_l0': sd['bias_ih_l0']!,
-      'rnn.bias_hh_l0': sd['bias_hh_l0']!,
-      'aux.scale': sd['bias_hh_l0']!,
+      'rnn.weight_ih_l0': sd['weight_ih_l0'],
+      'rnn.weight_hh_l0': sd['weight_hh_l0'],
+      'rnn.bias_ih_l0': sd['bias_ih_l0'],
+      'rnn.bias_hh_l0': sd['bias_hh_l0'],
+      'aux.scale': sd['bias_hh_l0'],
     };
     const target = {
       params: encoderParams('rnn', 1, 1, 4, 6).set('head.W', [2, 6]).set('head.b', [2]),
@@ -205,17 +205,15 @@ describe('recur import torch: a PyTorch language model (Embedding -> LSTM -> Lin
         pre_tokenizer: null,
         post_processor: null,
         decoder: { type: 'Fuse' },
-        added_tokens: tokens
-          .slice(0, 4)
-          .map((content, id) => ({
-            id,
-            content,
-            single_word: false,
-            lstrip: false,
-            rstrip: false,
-            normalized: false,
-            special: true,
-          })),
+        added_tokens: tokens.slice(0, 4).map((content, id) => ({
+          id,
+          content,
+          single_word: false,
+          lstrip: false,
+          rstrip: false,
+          normalized: false,
+          special: true,
+        })),
         model: {
           type: 'BPE',
           dropout: null,
@@ -243,7 +241,9 @@ describe('recur import torch: a PyTorch language model (Embedding -> LSTM -> Lin
       }),
     );
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("fills every parameter, and the imported model gives PyTorch's loss on the fixture batch", async () => {
     const argv = [
@@ -286,7 +286,7 @@ describe('recur import torch: a PyTorch language model (Embedding -> LSTM -> Lin
       const { loss } = await session.step({
         ids,
         targets: batch.get('input.targets')!,
-        lengths: { dtype: 'int32', dims: [ids.dims[1]!], data: new Int32Array(ids.dims[1]!).fill(ids.dims[0]!) },
+        lengths: { dtype: 'int32', dims: [ids.dims[1]], data: new Int32Array(ids.dims[1]).fill(ids.dims[0]) },
       });
       const reference = Number(batch.get('output.loss0')!.data[0]);
       assert.ok(Math.abs(loss - reference) <= 1e-5 + 1e-4 * Math.abs(reference), `loss ${loss}, PyTorch ${reference}`);

@@ -20,8 +20,8 @@ function torchLayer(gates: number, hidden: number, input: number, suffix: string
 
 /** The gate value of each row block, read back from a converted tensor. */
 function blocks(t: TensorData, hidden: number): number[] {
-  const per = t.data.length / (t.dims[0]! / hidden);
-  return Array.from({ length: t.dims[0]! / hidden }, (_, k) => Number(t.data[k * per]));
+  const per = t.data.length / (t.dims[0] / hidden);
+  return Array.from({ length: t.dims[0] / hidden }, (_, k) => Number(t.data[k * per]));
 }
 
 describe('importTorchRecurrent', () => {
@@ -37,11 +37,11 @@ describe('importTorchRecurrent', () => {
       'encoder.layers.0.forward.R',
       'encoder.layers.0.forward.W',
     ]);
-    assert.deepEqual(out['encoder.layers.0.forward.W']!.dims, [8, 3]);
-    assert.deepEqual(blocks(out['encoder.layers.0.forward.W']!, H), [1, 4, 2, 3]);
-    assert.deepEqual(blocks(out['encoder.layers.0.forward.R']!, H), [11, 14, 12, 13]);
-    assert.deepEqual(out['encoder.layers.0.forward.B']!.dims, [16]);
-    assert.deepEqual(blocks(out['encoder.layers.0.forward.B']!, H), [21, 24, 22, 23, 31, 34, 32, 33]);
+    assert.deepEqual(out['encoder.layers.0.forward.W'].dims, [8, 3]);
+    assert.deepEqual(blocks(out['encoder.layers.0.forward.W'], H), [1, 4, 2, 3]);
+    assert.deepEqual(blocks(out['encoder.layers.0.forward.R'], H), [11, 14, 12, 13]);
+    assert.deepEqual(out['encoder.layers.0.forward.B'].dims, [16]);
+    assert.deepEqual(blocks(out['encoder.layers.0.forward.B'], H), [21, 24, 22, 23, 31, 34, 32, 33]);
   });
 
   it('reorders GRU gates r,z,n -> z,r,h and maps layers and reverse directions', () => {
@@ -59,9 +59,9 @@ describe('importTorchRecurrent', () => {
       'source.encoder',
     );
     assert.equal(Object.keys(out).length, 12);
-    assert.deepEqual(out['source.encoder.layers.1.backward.W']!.dims, [9, 6]);
-    assert.deepEqual(blocks(out['source.encoder.layers.0.backward.W']!, H), [2, 1, 3]);
-    assert.deepEqual(blocks(out['source.encoder.layers.1.forward.B']!, H), [22, 21, 23, 32, 31, 33]);
+    assert.deepEqual(out['source.encoder.layers.1.backward.W'].dims, [9, 6]);
+    assert.deepEqual(blocks(out['source.encoder.layers.0.backward.W'], H), [2, 1, 3]);
+    assert.deepEqual(blocks(out['source.encoder.layers.1.forward.B'], H), [22, 21, 23, 32, 31, 33]);
   });
 
   it('keeps the single RNN block and fills B with zeros for bias=False modules', () => {
@@ -69,8 +69,8 @@ describe('importTorchRecurrent', () => {
     delete dict['bias_ih_l0'];
     delete dict['bias_hh_l0'];
     const out = importTorchRecurrent(dict, { kind: 'rnn_relu', layers: 1, bidirectional: false, bias: false }, '');
-    assert.deepEqual(Array.from(out['layers.0.forward.B']!.data as Float32Array), [0, 0, 0, 0]);
-    assert.equal(out['layers.0.forward.W']!.data[0], 1);
+    assert.deepEqual(Array.from(out['layers.0.forward.B'].data as Float32Array), [0, 0, 0, 0]);
+    assert.equal(out['layers.0.forward.W'].data[0], 1);
   });
 
   it('names a missing tensor (RECUR_E_RECURRENT_TORCH_MISSING) with the nearest names', () => {

@@ -53,10 +53,10 @@ describe('recurrent encoder: native operator == Scan over the cell step', () => 
         assert.deepEqual(a.y.dims, [T, B, native.outputDim]);
         assert.ok(toleranceRatio(b.y, a.y) <= 1, `sequence differs: ${toleranceRatio(b.y, a.y)}`);
         for (const s of c.states) {
-          assert.deepEqual(a.final[s]!.dims, [rows, B, H]);
+          assert.deepEqual(a.final[s].dims, [rows, B, H]);
           assert.ok(
-            toleranceRatio(b.final[s]!, a.final[s]!) <= 1,
-            `final ${s} differs: ${toleranceRatio(b.final[s]!, a.final[s]!)}`,
+            toleranceRatio(b.final[s], a.final[s]) <= 1,
+            `final ${s} differs: ${toleranceRatio(b.final[s], a.final[s])}`,
           );
         }
         if (layout.ragged) {
@@ -93,7 +93,7 @@ describe('recurrent encoder: auto path for a cell whose Scan path is faster over
       const a = await runEncoder(backend, auto, I, weights, x, lengths, initial);
       const b = await runEncoder(backend, native, I, weights, x, lengths, initial);
       assert.ok(toleranceRatio(a.y, b.y) <= 1);
-      assert.ok(toleranceRatio(a.final['h']!, b.final['h']!) <= 1);
+      assert.ok(toleranceRatio(a.final['h'], b.final['h']) <= 1);
     });
   }
 });

@@ -46,7 +46,7 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
 
   it('compiles units that point into the weights file, and answers as with the weights in memory', async () => {
     const fromFile = await loaded();
-    const unit = fromFile.units[0]!;
+    const unit = fromFile.units[0];
     assert.equal(unit.externalData?.path, join(dir, 'demo', 'weights.safetensors'));
     const initializers = decodeModel(unit.model).graph.initializer;
     const external = initializers.filter((t) => t.dataLocation === 1);
@@ -59,8 +59,8 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     );
     const store = await readSafetensors(join(dir, 'demo', 'weights.safetensors'));
     const inMemory = await loaded({ registry: createRegistry(), backend, weights: store });
-    assert.equal(inMemory.units[0]!.externalData, undefined);
-    assert.ok(unit.model.byteLength < inMemory.units[0]!.model.byteLength / 4, 'the model holds no weight bytes');
+    assert.equal(inMemory.units[0].externalData, undefined);
+    assert.ok(unit.model.byteLength < inMemory.units[0].model.byteLength / 4, 'the model holds no weight bytes');
     const a = (await fromFile.run(TEXTS, { topK: null })) as Scores;
     const b = (await inMemory.run(TEXTS, { topK: null })) as Scores;
     assert.deepEqual(a, b);
@@ -73,7 +73,7 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
     const tensors: Record<string, TensorData> = {};
     for (const name of store.names()) tensors[name] = store.get(name)!;
     // Same names, shapes and offsets (so the same model bytes); only the first label's bias moves.
-    const bias = tensors['head.b']!;
+    const bias = tensors['head.b'];
     tensors['head.b'] = {
       dtype: 'float32',
       dims: bias.dims,
@@ -86,14 +86,14 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
 
   it('selfContainedModel inlines the weights: the model runs with no weights file beside it', async () => {
     const p = await loaded();
-    const bytes = await selfContainedModel(p.units[0]!);
+    const bytes = await selfContainedModel(p.units[0]);
     const model = decodeModel(bytes);
     assert.ok(model.graph.initializer.every((t) => t.dataLocation !== 1 && (t.rawData?.byteLength ?? 0) > 0));
     const session = await ort.InferenceSession.create(bytes);
     const ids = new ort.Tensor('int64', BigInt64Array.from([2n, 3n]), [2, 1]);
     const lengths = new ort.Tensor('int32', Int32Array.from([2]), [1]);
     const out = await session.run({ ids, lengths });
-    assert.equal(out['logits']!.dims.join(','), '1,2');
+    assert.equal(out['logits'].dims.join(','), '1,2');
     await session.release();
   });
 
@@ -115,7 +115,7 @@ describe('pipelines read their weights file in place (ONNX external data)', () =
 
   it('a unit whose weights file changed since it was compiled is refused with RECUR_E_WEIGHTS_CHANGED', async () => {
     const p = await loaded();
-    const unit = p.units[0]!;
+    const unit = p.units[0];
     const path = join(dir, 'demo', 'weights.safetensors');
     const store = await readSafetensors(path);
     const tensors: Record<string, TensorData> = {};

@@ -48,10 +48,10 @@ describe('weights provenance at load', () => {
     const warnings = await loadWarnings(demo.spec);
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(
-      warnings[0]!,
+      warnings[0],
       /weights\.safetensors: the weights were made with another spec .*model_sha256 [0-9a-f]{12}, loading [0-9a-f]{12}/,
     );
-    assert.match(warnings[0]!, /--strict-provenance/);
+    assert.match(warnings[0], /--strict-provenance/);
   });
 
   it('a tokenizer file other than the one recorded is named in the warning', async () => {
@@ -60,7 +60,7 @@ describe('weights provenance at load', () => {
     });
     const warnings = await loadWarnings(demo.spec);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /another tokenizer file \(tokenizer_sha256 ffffffffffff, loading [0-9a-f]{12}\)/);
+    assert.match(warnings[0], /another tokenizer file \(tokenizer_sha256 ffffffffffff, loading [0-9a-f]{12}\)/);
   });
 
   it('strict: runtime.provenance "error", LoadOptions.strictProvenance and --strict-provenance refuse with RECUR_E_WEIGHTS_PROVENANCE, exit 1', async () => {
@@ -78,7 +78,7 @@ describe('weights provenance at load', () => {
       const r = await runCli(args);
       assert.equal(r.code, 1, r.stdout);
       assert.equal(
-        (JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]!.code,
+        (JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0].code,
         'RECUR_E_WEIGHTS_PROVENANCE',
       );
     }
@@ -86,7 +86,7 @@ describe('weights provenance at load', () => {
     const v = await runCli(['validate', demo.spec, '--json']);
     assert.equal(v.code, 0);
     assert.equal(
-      (JSON.parse(v.stdout) as { warnings: { code: string }[] }).warnings[0]!.code,
+      (JSON.parse(v.stdout) as { warnings: { code: string }[] }).warnings[0].code,
       'RECUR_E_WEIGHTS_PROVENANCE',
     );
     await editSpec(demo, (s) => {
@@ -94,10 +94,7 @@ describe('weights provenance at load', () => {
     });
     const r = await runCli(['run', demo.spec, '--text', 'x', '--json']);
     assert.equal(r.code, 1);
-    assert.equal(
-      (JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]!.code,
-      'RECUR_E_WEIGHTS_PROVENANCE',
-    );
+    assert.equal((JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0].code, 'RECUR_E_WEIGHTS_PROVENANCE');
   });
 
   it('weights from before model_sha256 are judged by spec_sha256, the hash of the whole spec file', async () => {
@@ -113,7 +110,7 @@ describe('weights provenance at load', () => {
     });
     const warnings = await loadWarnings(demo.spec);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /another spec \(spec_sha256 [0-9a-f]{12}, loading [0-9a-f]{12}\)/);
+    assert.match(warnings[0], /another spec \(spec_sha256 [0-9a-f]{12}, loading [0-9a-f]{12}\)/);
   });
 
   it('weights that record nothing (made outside Recur) load without a word', async () => {
@@ -139,7 +136,7 @@ describe('weights provenance of the shipped pipelines', () => {
       });
       const warnings = await loadWarnings(demo.spec);
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0]!, /model_sha256/);
+      assert.match(warnings[0], /model_sha256/);
     } finally {
       await demo.remove();
     }

@@ -17,7 +17,7 @@ const cell = (type: string, extra: Partial<Parameters<typeof definePlugin>[0]> =
     options: { type: 'object', properties: {} },
     create: () => ({ stateNames: ['h'], declare: () => ({ step: (_g: GraphBuilder, _x: Value, s: CellState) => s }) }),
     ...extra,
-  } as Parameters<typeof definePlugin>[0]) as PluginDefinition;
+  });
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

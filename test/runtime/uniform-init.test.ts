@@ -5,7 +5,7 @@ describe('uniform initialiser', () => {
   it("draws U(low, high) for any interval (IndRNN's U(0, 1)), deterministic per seed", () => {
     const g = new GraphBuilder('t');
     g.param('u', [1000], { kind: 'uniform', low: 0, high: 1 });
-    const decl = g.params[0]!;
+    const decl = g.params[0];
     const values = initialValue(decl, 3).data as Float32Array;
     assert.ok(values.every((v) => v >= 0 && v < 1));
     assert.ok(Math.min(...values) < 0.01 && Math.max(...values) > 0.99, 'spans the interval');
@@ -15,7 +15,7 @@ describe('uniform initialiser', () => {
   it('keeps U(-bound, bound) as before', () => {
     const g = new GraphBuilder('t');
     g.param('w', [500], { kind: 'uniform', bound: 0.25 });
-    const values = initialValue(g.params[0]!, 1).data as Float32Array;
+    const values = initialValue(g.params[0], 1).data as Float32Array;
     assert.ok(values.every((v) => Math.abs(v) <= 0.25) && values.some((v) => v < 0) && values.some((v) => v > 0));
   });
 

@@ -12,7 +12,7 @@ const DOCS_URL = 'http://127.0.0.1:8080';
 /** The `curl` commands of the guide's ```sh blocks, continuation lines joined. */
 async function curlExamples(): Promise<string[]> {
   const text = await readFile(GUIDE, 'utf8');
-  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/\\\n\s*/g, ''));
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, ''));
   return blocks.flatMap((b) => b.split('\n')).filter((line) => line.startsWith('curl '));
 }
 

@@ -22,7 +22,7 @@ function slowClient(port: number, head: string, drip: string, everyMs: number): 
     let received = '';
     let sent = 0;
     const timer = setInterval(() => {
-      if (sent < drip.length && !socket.destroyed) socket.write(drip[sent++]!);
+      if (sent < drip.length && !socket.destroyed) socket.write(drip[sent++]);
     }, everyMs);
     const finish = () => {
       clearInterval(timer);
@@ -43,7 +43,9 @@ function slowClient(port: number, head: string, drip: string, everyMs: number): 
       if (/\r\n\r\n[\s\S]*[}\]]$/.test(received)) finish();
     });
     socket.on('close', finish);
-    socket.on('error', (err) => (received ? finish() : reject(err)));
+    socket.on('error', (err) => {
+      received ? finish() : reject(err);
+    });
   });
 }
 

@@ -14,7 +14,12 @@ async function startLongStream(url: string): Promise<{ abort: () => void; firstC
   assert.equal(res.status, 200);
   const reader = res.body!.getReader();
   const { value } = await reader.read();
-  return { abort: () => controller.abort(), firstChunk: new TextDecoder().decode(value) };
+  return {
+    abort: () => {
+      controller.abort();
+    },
+    firstChunk: new TextDecoder().decode(value),
+  };
 }
 
 const waitUntil = async (check: () => Promise<boolean>, what: string) => {

@@ -46,15 +46,15 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     assert.equal(answer.model, LM);
     assert.equal(answer.choices.length, 1);
     const [choice] = answer.choices;
-    assert.equal(choice!.message.role, 'assistant');
-    assert.equal(typeof choice!.message.content, 'string');
-    assert.equal(choice!.finish_reason, 'length');
+    assert.equal(choice.message.role, 'assistant');
+    assert.equal(typeof choice.message.content, 'string');
+    assert.equal(choice.finish_reason, 'length');
     assert.equal(answer.usage!.completion_tokens, 5);
     assert.ok(answer.usage!.prompt_tokens > 0);
     assert.equal(answer.usage!.total_tokens, answer.usage!.prompt_tokens + answer.usage!.completion_tokens);
 
     const again = await client.chat.completions.create({ model: LM, messages, max_tokens: 5, seed: 7 });
-    assert.equal(again.choices[0]!.message.content, choice!.message.content, 'the same seed gives the same text');
+    assert.equal(again.choices[0].message.content, choice.message.content, 'the same seed gives the same text');
   });
 
   it('renders chat messages with the documented template: the same as /v1/completions on the rendered prompt', async () => {
@@ -68,7 +68,7 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
       seed: 3,
       stop: [...DEFAULT_CHAT_TEMPLATE.stop],
     });
-    assert.equal(chat.choices[0]!.message.content, completion.choices[0]!.text);
+    assert.equal(chat.choices[0].message.content, completion.choices[0].text);
     assert.deepEqual(chat.usage, completion.usage);
   });
 
@@ -84,16 +84,16 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     });
     const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
-    assert.ok(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0]!.id));
-    assert.equal(chunks[0]!.choices[0]!.delta.role, 'assistant');
+    assert.ok(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === chunks[0].id));
+    assert.equal(chunks[0].choices[0].delta.role, 'assistant');
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
-    assert.equal(text, whole.choices[0]!.message.content);
+    assert.equal(text, whole.choices[0].message.content);
     const finish = chunks.filter((c) => c.choices[0]?.finish_reason);
     assert.deepEqual(
-      finish.map((c) => c.choices[0]!.finish_reason),
+      finish.map((c) => c.choices[0].finish_reason),
       ['length'],
     );
-    const last = chunks[chunks.length - 1]!;
+    const last = chunks[chunks.length - 1];
     assert.deepEqual(last.choices, []);
     assert.deepEqual(last.usage, whole.usage);
   });
@@ -107,31 +107,31 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
     assert.equal(answer.usage!.completion_tokens, 12);
     const single = await client.chat.completions.create({ model: LM, messages, max_tokens: 4, seed: 101 });
     assert.equal(
-      answer.choices[1]!.message.content,
-      single.choices[0]!.message.content,
+      answer.choices[1].message.content,
+      single.choices[0].message.content,
       'choice i samples with seed + i',
     );
   });
 
   it('stops before a stop sequence with finish_reason stop', async () => {
     const free = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5 });
-    const words = free.choices[0]!.text.trim().split(/\s+/);
-    assert.ok(words.length >= 3, free.choices[0]!.text);
+    const words = free.choices[0].text.trim().split(/\s+/);
+    assert.ok(words.length >= 3, free.choices[0].text);
     const stop = ` ${words[2]}`;
     const stopped = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop });
-    const text = stopped.choices[0]!.text;
-    assert.equal(stopped.choices[0]!.finish_reason, 'stop');
+    const text = stopped.choices[0].text;
+    assert.equal(stopped.choices[0].finish_reason, 'stop');
     assert.ok(
-      !text.includes(stop) && free.choices[0]!.text.startsWith(text),
+      !text.includes(stop) && free.choices[0].text.startsWith(text),
       `${JSON.stringify(text)} is the text before ${JSON.stringify(stop)}`,
     );
   });
 
   it('min_tokens (vLLM): no stop sequence ends a choice before that many tokens; above max_tokens it is refused', async () => {
     const free = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5 });
-    const stop = free.choices[0]!.text.slice(0, 2); // found at once: the plain request ends empty
+    const stop = free.choices[0].text.slice(0, 2); // found at once: the plain request ends empty
     const stopped = await client.completions.create({ model: LM, prompt: 'the film', max_tokens: 8, seed: 5, stop });
-    assert.deepEqual([stopped.choices[0]!.text, stopped.choices[0]!.finish_reason], ['', 'stop']);
+    assert.deepEqual([stopped.choices[0].text, stopped.choices[0].finish_reason], ['', 'stop']);
     const held = await client.completions.create({
       model: LM,
       prompt: 'the film',
@@ -140,11 +140,8 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
       stop,
       min_tokens: 3,
     } as OpenAI.CompletionCreateParamsNonStreaming & { min_tokens: number });
-    const text = held.choices[0]!.text;
-    assert.ok(
-      text.length >= 2 && free.choices[0]!.text.startsWith(text),
-      JSON.stringify([text, free.choices[0]!.text]),
-    );
+    const text = held.choices[0].text;
+    assert.ok(text.length >= 2 && free.choices[0].text.startsWith(text), JSON.stringify([text, free.choices[0].text]));
     assert.ok(held.usage!.completion_tokens >= 3);
     await assert.rejects(
       client.completions.create({
@@ -174,8 +171,8 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
       seed: 2,
       top_k: 1,
     } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
-    assert.equal(topOne.choices[0]!.text, greedy.choices[0]!.text, 'top_k 1 is greedy whatever the seed');
-    assert.equal(topOneOtherSeed.choices[0]!.text, greedy.choices[0]!.text);
+    assert.equal(topOne.choices[0].text, greedy.choices[0].text, 'top_k 1 is greedy whatever the seed');
+    assert.equal(topOneOtherSeed.choices[0].text, greedy.choices[0].text);
     const penalised = await client.completions.create({
       model: LM,
       prompt: 'a film',
@@ -183,7 +180,7 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
       temperature: 0,
       repetition_penalty: 1.3,
     } as OpenAI.CompletionCreateParamsNonStreaming & Extra);
-    assert.equal(penalised.choices[0]!.finish_reason, 'length');
+    assert.equal(penalised.choices[0].finish_reason, 'length');
   });
 
   it('completes several prompts with n choices each and streams text_completion chunks ending in [DONE]', async () => {
@@ -218,8 +215,8 @@ describe('recur serve: OpenAI compatibility, with the official openai client', f
         (e) => JSON.parse(e.slice(6)) as { object: string; choices: { text: string; finish_reason: string | null }[] },
       );
     assert.ok(chunks.every((c) => c.object === 'text_completion'));
-    assert.equal(chunks.map((c) => c.choices[0]!.text).join(''), batch.choices[0]!.text);
-    assert.equal(chunks[chunks.length - 1]!.choices[0]!.finish_reason, 'length');
+    assert.equal(chunks.map((c) => c.choices[0].text).join(''), batch.choices[0].text);
+    assert.equal(chunks[chunks.length - 1].choices[0].finish_reason, 'length');
   });
 
   it('refuses what it cannot do as OpenAI-style errors with RECUR_E_ codes and the field', async () => {

@@ -92,11 +92,11 @@ describe('recur serve: rolling restart of three replicas behind a real nginx', f
 
     for (const [i, port] of ports.entries()) {
       await new Promise((r) => setTimeout(r, 500));
-      const old = replicas[i]!;
+      const old = replicas[i];
       old.child.kill('SIGTERM');
       assert.equal(await old.exit, 0, `replica ${i} exits 0 after its drain:\n${old.stderr()}`);
       replicas[i] = await spawnServe(['--config', config], port);
-      assert.equal((await fetch(`${replicas[i]!.url}/readyz`)).status, 200);
+      assert.equal((await fetch(`${replicas[i].url}/readyz`)).status, 200);
     }
     await new Promise((r) => setTimeout(r, 500));
     stop = true;

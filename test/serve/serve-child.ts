@@ -17,14 +17,20 @@ export function spawnServe(args: readonly string[], port = 0): Promise<ServeChil
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]!, stderr: () => stderr, exit });
+      if (m) resolve({ child, url: m[1], stderr: () => stderr, exit });
     });
-    void exit.then((code) => reject(new Error(`recur serve exited with ${code} before listening:\n${stderr}`)));
+    void exit.then((code) => {
+      reject(new Error(`recur serve exited with ${code} before listening:\n${stderr}`));
+    });
   });
 }
 

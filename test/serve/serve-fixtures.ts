@@ -25,7 +25,9 @@ let shared: Promise<ServeFixtures> | undefined;
 /** The fixtures, made once per test run and removed when the process exits. */
 export function makeServeFixtures(): Promise<ServeFixtures> {
   shared ??= writeServeFixtures().then((f) => {
-    process.once('exit', () => rmSync(f.dir, { recursive: true, force: true }));
+    process.once('exit', () => {
+      rmSync(f.dir, { recursive: true, force: true });
+    });
     return f;
   });
   return shared;

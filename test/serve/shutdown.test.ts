@@ -37,7 +37,7 @@ describe('recur serve: graceful shutdown on SIGTERM (child process)', function (
     const events = await readEvents(res.body!, () => serve.child.kill('SIGTERM'));
     assert.equal(events[events.length - 1], '[DONE]', 'the stream ran to its end');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { choices: { finish_reason: string | null }[] });
-    assert.equal(chunks[chunks.length - 1]!.choices[0]!.finish_reason, 'length');
+    assert.equal(chunks[chunks.length - 1].choices[0].finish_reason, 'length');
     assert.equal(await serve.exit, 0);
     assert.match(serve.stderr(), /SIGTERM: finishing in-flight requests/);
     await assert.rejects(fetch(`${serve.url}/healthz`), 'the port is closed');
@@ -62,7 +62,7 @@ describe('recur serve: graceful shutdown on SIGTERM (child process)', function (
     });
     assert.equal(res.status, 200);
     const events = await readEvents(res.body!, () => serve.child.kill('SIGTERM'));
-    const last = JSON.parse(events[events.length - 1]!) as { error?: { code: string } };
+    const last = JSON.parse(events[events.length - 1]) as { error?: { code: string } };
     assert.equal(last.error?.code, 'RECUR_E_SERVE_SHUTTING_DOWN');
     assert.equal(await serve.exit, 0);
   });

@@ -11,7 +11,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -27,7 +29,9 @@ export async function waitForPort(port: number, timeoutMs: number, what: string)
         socket.destroy();
         resolve(true);
       });
-      socket.once('error', () => resolve(false));
+      socket.once('error', () => {
+        resolve(false);
+      });
     });
     if (open) return;
     if (Date.now() > deadline)

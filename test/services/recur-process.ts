@@ -14,7 +14,11 @@ export class RecurProcess {
     cwd: string,
     readonly child: ChildProcess = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }),
   ) {
-    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exit = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
     const take = (d: Buffer) => {
       this.text += d.toString();
       for (const w of [...this.waiters]) {
@@ -40,9 +44,9 @@ export class RecurProcess {
     if (now) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       this.waiters.push({ pattern, resolve });
-      void this.exit.then((code) =>
-        reject(new Error(`recur ${this.args[0]} exited with ${code} before printing ${pattern}:\n${this.text}`)),
-      );
+      void this.exit.then((code) => {
+        reject(new Error(`recur ${this.args[0]} exited with ${code} before printing ${pattern}:\n${this.text}`));
+      });
     });
   }
 

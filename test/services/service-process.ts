@@ -9,7 +9,11 @@ export class ServiceProcess {
     readonly child: ChildProcess,
     readonly name: string,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        resolve(code ?? (signal ? -1 : null));
+      }),
+    );
   }
 
   static start(name: string, binary: string, args: readonly string[], logFile: string): ServiceProcess {

@@ -52,27 +52,21 @@ describe('tokenizer.json plugin', () => {
   it('registers, resolves by its bare name, and creates a tokenizer from the path option', async () => {
     const registry = new PluginRegistry().register(...builtinTokenizers);
     assert.equal(registry.resolve('tokenizer', 'tokenizer.json').type, 'tokenizer.json.v1');
-    const part = (await tokenizerJson.create(
-      { path: 'tok/tokenizer.json' },
-      contextFor(fixturePath('gpt2')),
-    )) as TokenizerPart;
+    const part = await tokenizerJson.create({ path: 'tok/tokenizer.json' }, contextFor(fixturePath('gpt2')));
     assert.deepEqual(part.encode('Hello world!'), [15496, 995, 0]);
   });
 
   it('applies maxLength keeping the special tokens, and addSpecialTokens: false', async () => {
     const ctx = contextFor(fixturePath('bert-base-uncased'));
-    const cut = (await tokenizerJson.create({ path: 'tok/tokenizer.json', maxLength: 5 }, ctx)) as TokenizerPart;
+    const cut = await tokenizerJson.create({ path: 'tok/tokenizer.json', maxLength: 5 }, ctx);
     assert.deepEqual(cut.encode('The quick brown fox jumps over the lazy dog.'), [101, 1996, 4248, 2829, 102]);
     assert.deepEqual(cut.encode('Hello'), [101, 7592, 102]);
-    const bare = (await tokenizerJson.create(
-      { path: 'tok/tokenizer.json', addSpecialTokens: false },
-      ctx,
-    )) as TokenizerPart;
+    const bare = await tokenizerJson.create({ path: 'tok/tokenizer.json', addSpecialTokens: false }, ctx);
     assert.deepEqual(bare.encode('Hello world!'), [7592, 2088, 999]);
-    const bareCut = (await tokenizerJson.create(
+    const bareCut = await tokenizerJson.create(
       { path: 'tok/tokenizer.json', addSpecialTokens: false, maxLength: 2 },
       ctx,
-    )) as TokenizerPart;
+    );
     assert.deepEqual(bareCut.encode('Hello world!'), [7592, 2088]);
   });
 
@@ -81,7 +75,9 @@ describe('tokenizer.json plugin', () => {
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'recur-tok-'));
     });
-    after(() => rmSync(dir, { recursive: true, force: true }));
+    after(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
     const load = (file: string) =>
       tokenizerJson.create({ path: 'tok/tokenizer.json' }, contextFor(file)) as Promise<TokenizerPart>;
     const write = (name: string, content: string) => {

@@ -17,10 +17,10 @@ function lstmBody(g: GraphBuilder, w: Value, r: Value, bias: Value, opts: { mask
   const m = opts.mask ? body.input('m_t', 'float64', [B, 1]) : undefined;
   const z = body.add(body.add(body.matMul(x, w), body.matMul(h, r)), bias);
   const [zi, zf, zg, zo] = body.split(z, [H, H, H, H], 1);
-  const i = body.sigmoid(zi!),
-    f = body.sigmoid(zf!),
-    gg = body.tanh(zg!),
-    o = body.sigmoid(zo!);
+  const i = body.sigmoid(zi),
+    f = body.sigmoid(zf),
+    gg = body.tanh(zg),
+    o = body.sigmoid(zo);
   let c2 = body.add(body.mul(f, c), body.mul(i, gg));
   let h2 = body.mul(o, body.tanh(c2));
   if (m) {
@@ -47,23 +47,23 @@ const inputs = () => ({
 describe('autodiff: Scan (the recurrent loop) against finite differences (float64)', () => {
   it('differentiates an LSTM step inside a Scan: inputs, initial states, and weights read from outside', async () => {
     await gradCheck((g, v) => {
-      const body = lstmBody(g, v['w']!, v['r']!, v['bias']!);
-      const [, cT, ys] = g.op('Scan', [v['h0']!, v['c0']!, v['x']!], { body, num_scan_inputs: 1 }, 3);
+      const body = lstmBody(g, v['w'], v['r'], v['bias']);
+      const [, cT, ys] = g.op('Scan', [v['h0'], v['c0'], v['x']], { body, num_scan_inputs: 1 }, 3);
       // The loss reads the stacked outputs and the final cell state.
-      return g.concat([g.reshape(ys!, [-1]), g.reshape(cT!, [-1])], 0);
+      return g.concat([g.reshape(ys, [-1]), g.reshape(cT, [-1])], 0);
     }, inputs());
   });
 
   it('runs backwards for a reverse-direction Scan (the backward half of a bidirectional layer)', async () => {
     await gradCheck((g, v) => {
-      const body = lstmBody(g, v['w']!, v['r']!, v['bias']!);
+      const body = lstmBody(g, v['w'], v['r'], v['bias']);
       const [hT, , ys] = g.op(
         'Scan',
-        [v['h0']!, v['c0']!, v['x']!],
+        [v['h0'], v['c0'], v['x']],
         { body, num_scan_inputs: 1, scan_input_directions: [1], scan_output_directions: [1] },
         3,
       );
-      return g.concat([g.reshape(ys!, [-1]), g.reshape(hT!, [-1])], 0);
+      return g.concat([g.reshape(ys, [-1]), g.reshape(hT, [-1])], 0);
     }, inputs());
   });
 
@@ -71,9 +71,9 @@ describe('autodiff: Scan (the recurrent loop) against finite differences (float6
     const mask = { dims: [T, B, 1], data: [1, 1, 1, 0, 0, 0], dtype: 'float64' as const, wrt: false };
     await gradCheck(
       (g, v) => {
-        const body = lstmBody(g, v['w']!, v['r']!, v['bias']!, { mask: true });
-        const [hT, , ys] = g.op('Scan', [v['h0']!, v['c0']!, v['x']!, v['mask']!], { body, num_scan_inputs: 2 }, 3);
-        return g.concat([g.reshape(ys!, [-1]), g.reshape(hT!, [-1])], 0);
+        const body = lstmBody(g, v['w'], v['r'], v['bias'], { mask: true });
+        const [hT, , ys] = g.op('Scan', [v['h0'], v['c0'], v['x'], v['mask']], { body, num_scan_inputs: 2 }, 3);
+        return g.concat([g.reshape(ys, [-1]), g.reshape(hT, [-1])], 0);
       },
       { ...inputs(), mask },
     );
@@ -81,12 +81,12 @@ describe('autodiff: Scan (the recurrent loop) against finite differences (float6
 
   it("stacks two Scans (two layers), the second reading the first one's outputs", async () => {
     await gradCheck((g, v) => {
-      const b1 = lstmBody(g, v['w']!, v['r']!, v['bias']!);
-      const [, , y1] = g.op('Scan', [v['h0']!, v['c0']!, v['x']!], { body: b1, num_scan_inputs: 1 }, 3);
-      const proj = g.matMul(y1!, g.slice(v['r']!, [0], [I], [1]));
-      const b2 = lstmBody(g, v['w']!, v['r']!, v['bias']!);
-      const [, , y2] = g.op('Scan', [v['h0']!, v['c0']!, proj], { body: b2, num_scan_inputs: 1 }, 3);
-      return y2!;
+      const b1 = lstmBody(g, v['w'], v['r'], v['bias']);
+      const [, , y1] = g.op('Scan', [v['h0'], v['c0'], v['x']], { body: b1, num_scan_inputs: 1 }, 3);
+      const proj = g.matMul(y1, g.slice(v['r'], [0], [I], [1]));
+      const b2 = lstmBody(g, v['w'], v['r'], v['bias']);
+      const [, , y2] = g.op('Scan', [v['h0'], v['c0'], proj], { body: b2, num_scan_inputs: 1 }, 3);
+      return y2;
     }, inputs());
   });
 
@@ -94,18 +94,18 @@ describe('autodiff: Scan (the recurrent loop) against finite differences (float6
     const mask = { dims: [T, B, 1], data: [1, 1, 1, 0, 1, 0], dtype: 'float64' as const, wrt: false };
     await gradCheck(
       (g, v) => {
-        const fwd = lstmBody(g, v['w']!, v['r']!, v['bias']!, { mask: true });
-        const bwd = lstmBody(g, v['w']!, v['r']!, v['bias']!, { mask: true });
-        const [, , y1] = g.op('Scan', [v['h0']!, v['c0']!, v['x']!, v['mask']!], { body: fwd, num_scan_inputs: 2 }, 3);
+        const fwd = lstmBody(g, v['w'], v['r'], v['bias'], { mask: true });
+        const bwd = lstmBody(g, v['w'], v['r'], v['bias'], { mask: true });
+        const [, , y1] = g.op('Scan', [v['h0'], v['c0'], v['x'], v['mask']], { body: fwd, num_scan_inputs: 2 }, 3);
         const [hT, , y2] = g.op(
           'Scan',
-          [v['h0']!, v['c0']!, v['x']!, v['mask']!],
+          [v['h0'], v['c0'], v['x'], v['mask']],
           { body: bwd, num_scan_inputs: 2, scan_input_directions: [1, 1], scan_output_directions: [1] },
           3,
         );
         unrollScans(g, T);
         assert.ok(!g.nodes.some((n) => n.opType === 'Scan'));
-        return g.concat([g.reshape(y1!, [-1]), g.reshape(y2!, [-1]), g.reshape(hT!, [-1])], 0);
+        return g.concat([g.reshape(y1, [-1]), g.reshape(y2, [-1]), g.reshape(hT, [-1])], 0);
       },
       { ...inputs(), mask },
     );

@@ -4,9 +4,11 @@ import { clipGradientNorm, gradientNorm, learningRate, ParamSet, Xoshiro128, dro
 function paramsWithGrads(grads: number[][]): ParamSet {
   const set = new ParamSet(
     grads.map((g, i) => ({ name: `p${i}`, dims: [g.length], init: { kind: 'zeros' as const } })),
-    (d) => new Float32Array(d.dims[0]!),
+    (d) => new Float32Array(d.dims[0]),
   );
-  grads.forEach((g, i) => set.get(`p${i}`)!.grad.set(g));
+  grads.forEach((g, i) => {
+    set.get(`p${i}`)!.grad.set(g);
+  });
   return set;
 }
 

@@ -47,7 +47,9 @@ describe('checkpoints: a resumed run continues exactly', () => {
       languageModelForward(g, encoder, { vocab: V, embed: D, layerDropout: 0.3, outputDropout: 0.2 }),
     );
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const options = {
     optimizer: { name: 'adamw', lr: 0.01, weightDecay: 0.01 },
@@ -101,7 +103,9 @@ describe('checkpoints: a resumed run continues exactly', () => {
     try {
       const checkpoint = await loadCheckpoint(join(dir, 'checkpoint.safetensors'));
       assert.throws(
-        () => restoreCheckpoint(trainer, checkpoint, 'ckpt'),
+        () => {
+          restoreCheckpoint(trainer, checkpoint, 'ckpt');
+        },
         (e: { code?: string; message: string }) =>
           e.code === 'RECUR_E_TRAIN_CHECKPOINT_INVALID' &&
           /encoder\.layers\.0\.forward\.W is \[\d+, 4\]/.test(e.message),

@@ -12,7 +12,7 @@ describe('train conformance: PyTorch parity of loss, gradients and optimizer ste
     const lines: string[] = [];
     const r = await runTrainConformance(fixture('pytorch'), (l) => lines.push(l));
     assert.deepEqual(r, { passed: 2, failed: 0, skipped: 0 }, lines.join('\n'));
-    assert.match(lines[0]!, /^pass {2}train-lm-lstm {2}lstm, loss0 2\.5135/);
+    assert.match(lines[0], /^pass {2}train-lm-lstm {2}lstm, loss0 2\.5135/);
     assert.equal(lines.at(-1), '2 passed, 0 failed');
   });
 
@@ -28,7 +28,7 @@ describe('train conformance: PyTorch parity of loss, gradients and optimizer ste
       const index = JSON.parse(readFileSync(join(fixture('pytorch'), 'index.json'), 'utf8')) as {
         train: { file: string; optimizer: { lr: number } }[];
       };
-      const lstm = index.train[0]!;
+      const lstm = index.train[0];
       copyFileSync(join(fixture('pytorch'), lstm.file), join(dir, lstm.file));
       writeFileSync(
         join(dir, 'index.json'),
@@ -37,7 +37,7 @@ describe('train conformance: PyTorch parity of loss, gradients and optimizer ste
       const lines: string[] = [];
       const r = await runTrainConformance(dir, (l) => lines.push(l));
       assert.deepEqual(r, { passed: 0, failed: 1, skipped: 0 });
-      assert.match(lines[0]!, /^FAIL {2}train-lm-lstm {2}after embedding\.table: element \d+ is/);
+      assert.match(lines[0], /^FAIL {2}train-lm-lstm {2}after embedding\.table: element \d+ is/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

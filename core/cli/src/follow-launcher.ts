@@ -21,7 +21,9 @@ export function followLauncher(env: NodeJS.ProcessEnv = process.env, everyMs = 5
   }, everyMs);
   // Watching must never be what keeps a finished command alive.
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+  };
 }
 
 function isAlive(pid: number): boolean {

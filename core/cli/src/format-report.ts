@@ -40,7 +40,7 @@ export function formatEvalReport(report: EvalReport): string {
       'confusion (rows: gold, columns: predicted)',
       ...table(
         ['', ...labels],
-        confusion.map((row, i) => [labels[i]!, ...row.map(String)]),
+        confusion.map((row, i) => [labels[i], ...row.map(String)]),
       ),
     );
   }
@@ -60,7 +60,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   return all.map((r) =>
     r
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
       .join('  ')
       .trimEnd(),
   );

@@ -118,7 +118,7 @@ export async function main(
       ? rest[0]
       : undefined;
   if (topic !== undefined) {
-    io.stdout.write(commandHelp(topic, COMMANDS[topic]!));
+    io.stdout.write(commandHelp(topic, COMMANDS[topic]));
     return 0;
   }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {

@@ -128,7 +128,7 @@ export function encodeBatch(
   const lengths = new Int32Array(B);
   seqs.forEach((seq, b) => {
     lengths[b] = seq.length;
-    for (let t = 0; t < seq.length; t++) ids[t * B + b] = BigInt(seq[t]!);
+    for (let t = 0; t < seq.length; t++) ids[t * B + b] = BigInt(seq[t]);
   });
   return {
     ids: { dtype: 'int64', dims: [T, B], data: ids },

@@ -51,10 +51,10 @@ describe('OrtBackend', () => {
     assert.deepEqual(session.outputNames, ['y', 'n']);
     assert.deepEqual(session.executionProviders, ['cpu']);
     const out = await session.run({ x: X });
-    assert.equal(out['y']!.dtype, 'float32');
-    assert.deepEqual(out['y']!.dims, [1, 2]);
-    const y = out['y']!.data as Float32Array;
-    assert.ok(Math.abs(y[0]! - Math.tanh(4)) < 1e-6 && Math.abs(y[1]! - Math.tanh(5)) < 1e-6, `got ${y}`);
+    assert.equal(out['y'].dtype, 'float32');
+    assert.deepEqual(out['y'].dims, [1, 2]);
+    const y = out['y'].data as Float32Array;
+    assert.ok(Math.abs(y[0] - Math.tanh(4)) < 1e-6 && Math.abs(y[1] - Math.tanh(5)) < 1e-6, `got ${y}`);
     assert.deepEqual(out['n'], { dtype: 'int64', dims: [1], data: BigInt64Array.from([1n]) });
     const only = await session.run({ x: X }, { outputs: ['n'] });
     assert.deepEqual(Object.keys(only), ['n']);
@@ -73,7 +73,7 @@ describe('OrtBackend', () => {
     };
     const out = await (await backend.session(identityUnit())).run(feeds);
     for (const [name, t] of Object.entries(feeds)) {
-      const got = out[name.replace('in_', 'out_')]!;
+      const got = out[name.replace('in_', 'out_')];
       assert.equal(got.dtype, t.dtype);
       assert.deepEqual(got.dims, [2]);
       assert.equal(got.data.constructor, t.data.constructor, name);
@@ -98,7 +98,7 @@ describe('OrtBackend', () => {
     const a = await backend.session(unit);
     const b = await backend.session(unit);
     await a.release();
-    assert.equal((await b.run({ x: X }))['y']!.dims[1], 2);
+    assert.equal((await b.run({ x: X }))['y'].dims[1], 2);
     await b.release();
     await assertRejectsWith(b.run({ x: X }), 'RECUR_E_DISPOSED', 'dense');
     const fresh = await backend.session(unit);
@@ -111,9 +111,9 @@ describe('OrtBackend', () => {
     assert.deepEqual(session.executionProviders, ['cpu']);
     const warnings = logger.lines.filter((l) => l.level === 'warn');
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!.msg, /execution provider "cuda" is unavailable for unit "dense", falling back: .+/);
-    assert.equal(warnings[0]!.data?.['provider'], 'cuda');
-    assert.ok(String(warnings[0]!.data?.['reason']).length > 0);
+    assert.match(warnings[0].msg, /execution provider "cuda" is unavailable for unit "dense", falling back: .+/);
+    assert.equal(warnings[0].data?.['provider'], 'cuda');
+    assert.ok(String(warnings[0].data?.['reason']).length > 0);
     await session.run({ x: X });
   });
 
@@ -143,7 +143,7 @@ describe('OrtBackend', () => {
   it('drops a provider this build does not know without trying it, with a warning', async () => {
     const session = await backend.session(denseUnit(), { executionProviders: ['coreml'] });
     assert.deepEqual(session.executionProviders, ['cpu']);
-    assert.match(logger.lines[0]!.msg, /"coreml" is unavailable .*not in this onnxruntime-node build \(it has: cpu/);
+    assert.match(logger.lines[0].msg, /"coreml" is unavailable .*not in this onnxruntime-node build \(it has: cpu/);
   });
 
   it('reports every candidate in one error when no provider can create the session', async () => {
@@ -170,7 +170,7 @@ describe('OrtBackend', () => {
     const running = session.run({ x: X }, { signal: controller.signal });
     controller.abort(new Error('client went away'));
     await assertRejectsWith(running, 'RECUR_E_ABORTED', 'client went away');
-    assert.equal((await session.run({ x: X }, { signal: new AbortController().signal }))['y']!.dims[0], 1);
+    assert.equal((await session.run({ x: X }, { signal: new AbortController().signal }))['y'].dims[0], 1);
   });
 
   it("wraps ONNX Runtime's run errors in RECUR_E_BACKEND_FAILED with its words", async () => {

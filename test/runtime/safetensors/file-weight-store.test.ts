@@ -13,7 +13,9 @@ describe('safetensors: FileWeightStore (header read, tensors on demand)', () => 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'recur-fws-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('answers names, dtypes and shapes from the header, reads values on demand, and says where each tensor lies', async () => {
     const path = join(dir, 'w.safetensors');

@@ -31,8 +31,8 @@ describe('int8 weights: per-row symmetric quantization', () => {
     const back = dequantizeInt8(values, scale);
     const src = W.data as Float32Array;
     for (let i = 0; i < src.length; i++) {
-      const step = (scale.data as Float32Array)[Math.floor(i / 4)]!;
-      assert.ok(Math.abs(back[i]! - src[i]!) <= step / 2 + 1e-7, `element ${i}: ${back[i]} vs ${src[i]}`);
+      const step = (scale.data as Float32Array)[Math.floor(i / 4)];
+      assert.ok(Math.abs(back[i] - src[i]) <= step / 2 + 1e-7, `element ${i}: ${back[i]} vs ${src[i]}`);
     }
   });
 

@@ -55,10 +55,7 @@ describe('non-finite weights', () => {
     ['float64 NaN', { d: f64(0, NaN) }, 'd', 1],
   ] as const) {
     it(`refuses ${dtype} at load, naming the tensor and the count`, async () => {
-      const path = await file(
-        `${tensor}-${dtype.replace(/\W/g, '')}.safetensors`,
-        tensors as Record<string, TensorData>,
-      );
+      const path = await file(`${tensor}-${dtype.replace(/\W/g, '')}.safetensors`, tensors);
       const err = await assertRejectsWith(
         FileWeightStore.open(path),
         'RECUR_E_WEIGHTS_NON_FINITE',
@@ -103,8 +100,8 @@ describe('non-finite weights', () => {
       const r = await runCli(['run', demo.spec, '--text', 'anything', '--json']);
       assert.equal(r.code, 1, r.stderr);
       const out = JSON.parse(r.stdout) as { errors: { code: string; message: string }[] };
-      assert.equal(out.errors[0]!.code, 'RECUR_E_WEIGHTS_NON_FINITE');
-      assert.match(out.errors[0]!.message, /embedding\.table: 80 values NaN or ±Infinity/);
+      assert.equal(out.errors[0].code, 'RECUR_E_WEIGHTS_NON_FINITE');
+      assert.match(out.errors[0].message, /embedding\.table: 80 values NaN or ±Infinity/);
     } finally {
       await demo.remove();
     }
@@ -127,8 +124,8 @@ describe('non-finite weights', () => {
         errors?: { code: string; message: string; pointer?: string }[];
       };
       assert.equal(r.code, 1, r.stdout);
-      assert.equal(out.errors![0]!.code, 'RECUR_E_OUTPUT_NON_FINITE');
-      assert.match(out.errors![0]!.message, /NaN at \/0\/\d+\/score/);
+      assert.equal(out.errors![0].code, 'RECUR_E_OUTPUT_NON_FINITE');
+      assert.match(out.errors![0].message, /NaN at \/0\/\d+\/score/);
     } finally {
       await demo.remove();
     }

@@ -44,16 +44,16 @@ describe('safetensors round trip', () => {
   });
 
   it('pads the header with spaces to 8 bytes and lays tensors out largest element first, so reads need no copy', () => {
-    const bytes = serializeSafetensors({ a: EVERY_DTYPE['u8']!, b: EVERY_DTYPE['i64']!, c: EVERY_DTYPE['f32']! });
+    const bytes = serializeSafetensors({ a: EVERY_DTYPE['u8'], b: EVERY_DTYPE['i64'], c: EVERY_DTYPE['f32'] });
     const { length, text } = headerOf(bytes);
     assert.equal(length % 8, 0);
     assert.match(text, /^\{.*\} *$/);
     const header = JSON.parse(text) as Record<string, { data_offsets: [number, number]; dtype: string }>;
     assert.deepEqual(Object.keys(header), ['b', 'c', 'a']);
-    assert.deepEqual(header['b']!.data_offsets, [0, 16]);
-    assert.deepEqual(header['c']!.data_offsets, [16, 40]);
-    assert.deepEqual(header['a']!.data_offsets, [40, 41]);
-    assert.equal(header['b']!.dtype, 'I64');
+    assert.deepEqual(header['b'].data_offsets, [0, 16]);
+    assert.deepEqual(header['c'].data_offsets, [16, 40]);
+    assert.deepEqual(header['a'].data_offsets, [40, 41]);
+    assert.equal(header['b'].dtype, 'I64');
     const store = parseSafetensors(bytes, 'm');
     assert.equal(store.get('b')!.data.buffer, bytes.buffer, 'aligned tensors are views, not copies');
   });
@@ -73,7 +73,7 @@ describe('safetensors round trip', () => {
   });
 
   it('reads a slice of a larger buffer (non-zero byteOffset)', () => {
-    const inner = serializeSafetensors({ x: EVERY_DTYPE['f64']! });
+    const inner = serializeSafetensors({ x: EVERY_DTYPE['f64'] });
     const outer = new Uint8Array(inner.byteLength + 3);
     outer.set(inner, 3);
     const store = parseSafetensors(outer.subarray(3), 'm');
@@ -88,7 +88,7 @@ describe('safetensors round trip', () => {
   });
 
   it('accepts a Map and an empty tensor set', () => {
-    const store = parseSafetensors(serializeSafetensors(new Map([['m', EVERY_DTYPE['i8']!]])), 'm');
+    const store = parseSafetensors(serializeSafetensors(new Map([['m', EVERY_DTYPE['i8']]])), 'm');
     assert.deepEqual(store.names(), ['m']);
     const empty = parseSafetensors(serializeSafetensors({}), 'e');
     assert.deepEqual(empty.names(), []);
@@ -116,7 +116,7 @@ describe('safetensors round trip', () => {
     assert.equal(lengths.dtype, 'int64');
     assert.deepEqual(Array.from(lengths.data as BigInt64Array), [5n, 2n, 5n]);
     const w = store.get('param.weight_ih_l0')!.data as Float32Array;
-    assert.ok(Math.abs(w[0]! - 0.09821786731481552) < 1e-7 && Math.abs(w[1]! - -0.14114858210086823) < 1e-7);
+    assert.ok(Math.abs(w[0] - 0.09821786731481552) < 1e-7 && Math.abs(w[1] - -0.14114858210086823) < 1e-7);
     // PyTorch's packed-sequence semantics tie two tensors together: h_n[0, b] = y[len_b - 1, b],
     // and y is zero past each sequence's end. Both only hold if every offset was applied right.
     const y = store.get('output.y')!.data as Float32Array;
@@ -129,8 +129,8 @@ describe('safetensors round trip', () => {
   });
 
   it('writes the same bytes for the same tensors in any insertion order', () => {
-    const a = serializeSafetensors({ x: EVERY_DTYPE['f32']!, y: EVERY_DTYPE['i32']! }, { k: 'v', a: 'b' });
-    const b = serializeSafetensors({ y: EVERY_DTYPE['i32']!, x: EVERY_DTYPE['f32']! }, { a: 'b', k: 'v' });
+    const a = serializeSafetensors({ x: EVERY_DTYPE['f32'], y: EVERY_DTYPE['i32'] }, { k: 'v', a: 'b' });
+    const b = serializeSafetensors({ y: EVERY_DTYPE['i32'], x: EVERY_DTYPE['f32'] }, { a: 'b', k: 'v' });
     assert.deepEqual(a, b);
   });
 });

@@ -32,7 +32,9 @@ describe('safetensors: files on disk', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'recur-st-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('writes a file that reads back, leaving no temporary file', async () => {
     const path = join(dir, 'weights.safetensors');
@@ -191,7 +193,7 @@ describe('provenance metadata', () => {
       training_data: '{"rows":10,"train":"a.jsonl"}',
       created: '2025-01-02T03:04:05.000Z',
     });
-    assert.match(meta['spec_sha256']!, /^[0-9a-f]{64}$/);
+    assert.match(meta['spec_sha256'], /^[0-9a-f]{64}$/);
     // The model hash leaves out what does not shape the weights: the name here.
     assert.equal(modelHash(spec), modelHash({ ...spec, name: 'renamed', description: 'x', runtime: { threads: 2 } }));
     assert.notEqual(modelHash(spec), modelHash({ ...spec, encoder: { type: 'recurrent', hidden: 9 } }));
@@ -230,10 +232,10 @@ describe('provenance metadata', () => {
     });
     assert.equal(warnings.length, 2);
     assert.match(
-      warnings[0]!,
+      warnings[0],
       /w\.safetensors: the weights were made with another spec \(spec_sha256 [0-9a-f]{12}, loading [0-9a-f]{12}\)/,
     );
-    assert.match(warnings[1]!, /another tokenizer file/);
+    assert.match(warnings[1], /another tokenizer file/);
     assert.deepEqual(checkProvenance(store({ w: W }), { specHash: 'x', tokenizerHash: 'y' }), []);
     assert.equal(checkProvenance(store({ w: W }, { recur_version: '7.0.0' }), {}).length, 1);
   });

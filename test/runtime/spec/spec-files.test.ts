@@ -95,7 +95,7 @@ describe('spec file references', () => {
     await fs.symlink(join(layout.outside, 'secret.json'), join(layout.specDir, 'link.json'));
     const result = await run(withTokenizer('link.json'));
     expectOneError(result, 'RECUR_E_PATH_OUTSIDE_ROOT', '/tokenizer/path');
-    assert.equal(result.files[0]!.path, join(layout.outside, 'secret.json'), 'the real path is reported');
+    assert.equal(result.files[0].path, join(layout.outside, 'secret.json'), 'the real path is reported');
   });
 
   it('refuses a path through a symlinked folder that points out', async () => {
@@ -125,7 +125,7 @@ describe('spec file references', () => {
     await fs.symlink(join(layout.specDir, 'sub', 'tok.json'), join(layout.specDir, 'inner-link.json'));
     const result = await run(withTokenizer('inner-link.json'));
     assert.deepEqual(result.errors, []);
-    assert.equal(result.files[0]!.path, join(layout.specDir, 'sub', 'tok.json'));
+    assert.equal(result.files[0].path, join(layout.specDir, 'sub', 'tok.json'));
   });
 
   it('resolves the spec folder itself through symlinks', async () => {
@@ -193,9 +193,9 @@ describe('spec file references', () => {
       assert.deepEqual(result.errors, []);
       assert.equal(result.ok, true);
       assert.equal(result.warnings.length, 1);
-      assert.equal(result.warnings[0]!.code, 'RECUR_E_WEIGHTS_MISSING');
-      assert.equal(result.warnings[0]!.pointer, '/weights');
-      assert.match(result.warnings[0]!.message, /weights do not exist yet; run recur train/);
+      assert.equal(result.warnings[0].code, 'RECUR_E_WEIGHTS_MISSING');
+      assert.equal(result.warnings[0].pointer, '/weights');
+      assert.match(result.warnings[0].message, /weights do not exist yet; run recur train/);
       assert.deepEqual(
         result.files.find((f) => f.pointer === '/weights'),
         {

@@ -128,7 +128,7 @@ describe('spec parsing: size and depth limits', () => {
     (spec['encoder'] as Record<string, unknown>)['self'] = spec;
     const result = await check(spec);
     assert.equal(result.ok, false);
-    assert.equal(result.errors[0]!.code, 'RECUR_E_SPEC_TOO_LARGE');
+    assert.equal(result.errors[0].code, 'RECUR_E_SPEC_TOO_LARGE');
   });
 
   it('refuses a multi-megabyte spec by its byte size before parsing', async () => {
@@ -172,7 +172,7 @@ describe('spec parsing: size and depth limits', () => {
   it('refuses more keys than the key cap', async () => {
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
     const result = await check({ ...classifierSpec(), train: many }, { limits: { maxKeys: 40 } });
-    assert.equal(result.errors[0]!.code, 'RECUR_E_SPEC_TOO_LARGE');
+    assert.equal(result.errors[0].code, 'RECUR_E_SPEC_TOO_LARGE');
     assert.equal(result.errors.length, 1);
   });
 
@@ -192,7 +192,7 @@ describe('spec parsing: size and depth limits', () => {
       // Latin-1 "é" (one byte 0xE9) inside the third line's string: not UTF-8.
       const bytes = Buffer.concat([
         Buffer.from(text.slice(0, 2).join('\n') + '\n'),
-        Buffer.from(text[2]!.replace('"', '"caf\u0000'), 'latin1').map((b) => (b === 0 ? 0xe9 : b)),
+        Buffer.from(text[2].replace('"', '"caf\u0000'), 'latin1').map((b) => (b === 0 ? 0xe9 : b)),
         Buffer.from('\n' + text.slice(3).join('\n')),
       ]);
       await writeFile(file, bytes);
@@ -236,7 +236,7 @@ describe('spec parsing: forbidden and duplicate keys', () => {
       const result = await check(text);
       const forbidden = result.errors.filter((e) => e.code === 'RECUR_E_SPEC_FORBIDDEN_KEY');
       assert.ok(forbidden.length >= 1, result.errors.map((e) => e.message).join('\n'));
-      assert.equal(forbidden[0]!.pointer, pointer);
+      assert.equal(forbidden[0].pointer, pointer);
       assert.equal(
         JSON.stringify(result.spec ?? {}).includes('polluted'),
         false,
@@ -320,8 +320,8 @@ describe('spec files', () => {
     it(`reports ${file} as ${code}`, async () => {
       const result = await validateSpecFile(join(FIXTURES, file), { registry });
       assert.equal(result.ok, false);
-      assert.equal(result.errors[0]!.code, code, result.errors.map((e) => e.message).join('\n'));
-      assert.equal(typeof result.errors[0]!.pointer, 'string');
+      assert.equal(result.errors[0].code, code, result.errors.map((e) => e.message).join('\n'));
+      assert.equal(typeof result.errors[0].pointer, 'string');
       assert.ok(RecurError.is(result.errors[0]));
     });
   }

@@ -57,23 +57,27 @@ function at(root: unknown, pointer: string): Record<string, unknown> {
 describe('spec validation: properties (fast-check)', () => {
   it('answers any JSON value with coded errors, never an exception', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), async (value) => assertWellFormed(await check(value as object))),
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        assertWellFormed(await check(value as object));
+      }),
       RUNS,
     );
   });
 
   it('answers any JSON text of any value the same way', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), async (value) => assertWellFormed(await check(JSON.stringify(value) ?? 'null'))),
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        assertWellFormed(await check(JSON.stringify(value) ?? 'null'));
+      }),
       RUNS,
     );
   });
 
   it('answers any text, however broken, with coded errors', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) =>
-        assertWellFormed(await check(text)),
-      ),
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) => {
+        assertWellFormed(await check(text));
+      }),
       RUNS,
     );
   });
@@ -217,7 +221,7 @@ describe('spec validation: properties (fast-check)', () => {
           applyOverrides(classifierSpec(), overrides);
         } catch (error) {
           assert.ok(RecurError.is(error), `applyOverrides threw ${String(error)}`);
-          assert.equal((error as RecurError).exitCode, 2);
+          assert.equal(error.exitCode, 2);
         }
         assertPrototypeClean();
       }),

@@ -59,12 +59,12 @@ describe('spec schema: assembly', () => {
 
   it('puts each plugin in $defs and discriminates each kind by type (versioned names, bare aliases, aliases)', () => {
     assert.ok(defs['plugin.cell.cellx.v1'] && defs['plugin.cell.cellx.v2'] && defs['plugin.encoder.recurrent.v1']);
-    const cellType = (defs['part.cell']!['properties'] as Record<string, JsonSchema>)['type']!;
+    const cellType = (defs['part.cell']['properties'] as Record<string, JsonSchema>)['type'];
     assert.deepEqual(cellType['enum'], ['cellx', 'cellx.v1', 'cellx.v2']);
-    const taskEnum = ((schema['properties'] as Record<string, JsonSchema>)['task'] as JsonSchema)['enum'] as string[];
+    const taskEnum = (schema['properties'] as Record<string, JsonSchema>)['task']['enum'] as string[];
     assert.ok(taskEnum.includes('sentiment-analysis') && taskEnum.includes('text-classification.v1'));
     // The bare name selects the newest version's schema only.
-    const branches = defs['part.cell']!['allOf'] as { if: { properties: { type: { enum: string[] } } } }[];
+    const branches = defs['part.cell']['allOf'] as { if: { properties: { type: { enum: string[] } } } }[];
     assert.deepEqual(
       branches.map((b) => b.if.properties.type.enum),
       [['cellx.v1'], ['cellx', 'cellx.v2']],
@@ -72,11 +72,8 @@ describe('spec schema: assembly', () => {
   });
 
   it('lets plugins nest parts through partSchema', () => {
-    const encoder = defs['plugin.encoder.recurrent.v1']!;
-    assert.equal(
-      ((encoder['properties'] as Record<string, JsonSchema>)['cell'] as JsonSchema)['$ref'],
-      '#/$defs/part.cell',
-    );
+    const encoder = defs['plugin.encoder.recurrent.v1'];
+    assert.equal((encoder['properties'] as Record<string, JsonSchema>)['cell']['$ref'], '#/$defs/part.cell');
   });
 
   it('gives every core property a description', () => {
@@ -157,11 +154,11 @@ describe('spec schema: valid specs', () => {
     assert.equal(result.spec!.tokenizer!.type, 'tok.v1');
     const encoder = result.spec!.encoder as Record<string, Record<string, unknown>>;
     assert.equal(encoder['type'], 'recurrent.v1');
-    assert.equal(encoder['cell']!['type'], 'cellx.v1', 'an explicit older version stays');
+    assert.equal(encoder['cell']['type'], 'cellx.v1', 'an explicit older version stays');
     const translation = await validateSpecFile(join(FIXTURES, 'translation.json'), { registry });
     const source = translation.spec!.source!.encoder as Record<string, Record<string, unknown>>;
-    assert.equal(source['cell']!['type'], 'cellx.v2', 'the bare name means the newest version');
-    assert.equal((translation.spec!.decoder as Record<string, Record<string, unknown>>)['cell']!['type'], 'cellx.v2');
+    assert.equal(source['cell']['type'], 'cellx.v2', 'the bare name means the newest version');
+    assert.equal((translation.spec!.decoder as Record<string, Record<string, unknown>>)['cell']['type'], 'cellx.v2');
   });
 
   it('fillSpec writes every default out and versions every type name, leaving the input alone', () => {
@@ -196,14 +193,14 @@ describe('spec schema: valid specs', () => {
       string,
       Record<string, unknown>
     >;
-    assert.deepEqual(filled['train']!['optimizer'], {
+    assert.deepEqual(filled['train']['optimizer'], {
       type: 'adamw',
       lr: 0.001,
       betas: [0.9, 0.999],
       eps: 1e-8,
       weightDecay: 0,
     });
-    assert.equal(filled['train']!['epochs'], 10);
+    assert.equal(filled['train']['epochs'], 10);
   });
 
   it('fillSpec throws RECUR_E_SPEC_INVALID listing every problem', () => {
@@ -426,7 +423,7 @@ describe('spec schema: values', () => {
         ['/tokenizer', 'RECUR_E_SPEC_INVALID'],
       ],
     );
-    assert.match(result.errors[0]!.message, /the task "text-classification.v1" needs "embedding"/);
+    assert.match(result.errors[0].message, /the task "text-classification.v1" needs "embedding"/);
   });
 
   it('requires the slots of the task: a translator needs source, target and decoder', async () => {
@@ -498,13 +495,13 @@ describe('spec schema: values', () => {
       ['/head/labels/0', '/head/labels/1', '/head/labels/2'],
       'indices in numeric order',
     );
-    assert.equal(result.errors[100]!.details['omitted'], 900);
-    assert.match(result.errors[100]!.message, /900 more problems/);
+    assert.equal(result.errors[100].details['omitted'], 900);
+    assert.match(result.errors[100].message, /900 more problems/);
   });
 
   it('says what is wrong in the JSON form the CLI prints', async () => {
     const result = await check(spec({ embedding: { type: 'lookup', dim: 0 } }));
-    const json = result.errors[0]!.toJSON();
+    const json = result.errors[0].toJSON();
     assert.equal(json['code'], 'RECUR_E_SPEC_INVALID');
     assert.equal(json['pointer'], '/embedding/dim');
     assert.equal(json['expected'], 'integer >= 1 and <= 4096');

@@ -14,7 +14,7 @@ function someLengths(n: number, salt = 1): number[] {
 
 const padWaste = (batches: Batch[], lengths: number[]) =>
   batches.reduce(
-    (sum, b) => sum + b.paddedLength * b.indices.length - b.indices.reduce((s, i) => s + lengths[i]!, 0),
+    (sum, b) => sum + b.paddedLength * b.indices.length - b.indices.reduce((s, i) => s + lengths[i], 0),
     0,
   );
 
@@ -38,12 +38,12 @@ describe('data: length-bucketed batching', () => {
           );
           for (const b of batches) {
             assert.ok(b.indices.length >= 1 && b.indices.length <= batchSize);
-            assert.equal(b.maxLength, Math.max(...b.indices.map((i) => lengths[i]!)));
+            assert.equal(b.maxLength, Math.max(...b.indices.map((i) => lengths[i])));
             assert.ok(b.paddedLength >= b.maxLength);
             if (byBoundaries && b.maxLength <= 64) assert.ok([8, 16, 32, 64].includes(b.paddedLength));
             if (byBoundaries && b.maxLength <= 64)
               assert.ok(
-                b.indices.every((i) => lengths[i]! > [0, 8, 16, 32, 64][[8, 16, 32, 64].indexOf(b.paddedLength)]!),
+                b.indices.every((i) => lengths[i] > [0, 8, 16, 32, 64][[8, 16, 32, 64].indexOf(b.paddedLength)]),
                 'a sequence sits in the first boundary that holds it',
               );
             if (!byBoundaries) assert.equal(b.paddedLength % 4, 0);
@@ -96,12 +96,12 @@ describe('data: length-bucketed batching', () => {
     const options = { batchSize: 10, seed: 5, bucketing: { kind: 'boundaries' as const, boundaries: [10, 20, 40] } };
     const first = new BatchSampler(lengths, options);
     const all = Array.from({ length: 40 }, () => first.next());
-    assert.equal(all[0]!.epoch, 0);
+    assert.equal(all[0].epoch, 0);
     assert.ok(
       all.some((b) => b.epoch === 2),
       'the run crosses two epoch ends',
     );
-    for (const stop of [0, 1, 7, all[0]!.stepsInEpoch - 1, all[0]!.stepsInEpoch, 25]) {
+    for (const stop of [0, 1, 7, all[0].stepsInEpoch - 1, all[0].stepsInEpoch, 25]) {
       const run = new BatchSampler(lengths, options);
       for (let i = 0; i < stop; i++) run.next();
       const saved = JSON.parse(JSON.stringify(run.cursor())) as BatchCursor;
@@ -118,7 +118,7 @@ describe('data: length-bucketed batching', () => {
     const sampler = new BatchSampler(someLengths(50), { batchSize: 8, seed: 1 });
     sampler.next();
     const rest = [...sampler.restOfEpoch()];
-    assert.equal(rest.length, rest[0]!.stepsInEpoch - 1);
+    assert.equal(rest.length, rest[0].stepsInEpoch - 1);
     assert.deepEqual(
       rest.map((b) => b.step),
       rest.map((_, i) => i + 1),

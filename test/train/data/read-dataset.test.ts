@@ -32,9 +32,9 @@ describe('data: readDataset picks the reader for the task and the format', () =>
     });
     assert.equal(two.kind === 'pairs' && two.data.records.length, 3);
     const tsv = await readDataset({ task: 'translation', files: [trainData('pairs.tsv')] });
-    assert.equal(tsv.kind === 'pairs' && tsv.data.records[0]!.target, 'A dog runs.');
+    assert.equal(tsv.kind === 'pairs' && tsv.data.records[0].target, 'A dog runs.');
     const jsonl = await readDataset({ task: 'translation', files: [trainData('pairs.jsonl')] });
-    assert.equal(jsonl.kind === 'pairs' && jsonl.data.records[1]!.source, 'Danke!');
+    assert.equal(jsonl.kind === 'pairs' && jsonl.data.records[1].source, 'Danke!');
   });
 
   it('text generation: one stream; an unknown task is RECUR_E_DATA_OPTIONS', async () => {

@@ -78,7 +78,7 @@ describe('data: classification TSV', () => {
   it('header handling: auto, forced, named columns, out-of-range labels', () => {
     // "0" and "1" are indices: a first row with a valid label is data, not a header.
     assert.equal(
-      parseClassificationTsv(lines('label\tsentence\n1\tgood\n'), { labels: LABELS }).records[0]!.text,
+      parseClassificationTsv(lines('label\tsentence\n1\tgood\n'), { labels: LABELS }).records[0].text,
       'good',
     );
     assert.equal(parseClassificationTsv(lines('first line\t1\n'), { labels: LABELS, header: false }).records.length, 1);

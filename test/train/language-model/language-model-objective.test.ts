@@ -67,17 +67,17 @@ async function stepByStepNatsPerChar(spec: string, ids: readonly number[]): Prom
   try {
     for (let t = 0; t + 1 < ids.length; t++) {
       const out = await session.run({
-        ids: { dtype: 'int64', dims: [1, 1], data: BigInt64Array.of(BigInt(ids[t]!)) },
+        ids: { dtype: 'int64', dims: [1, 1], data: BigInt64Array.of(BigInt(ids[t])) },
         lengths: { dtype: 'int32', dims: [1], data: Int32Array.of(1) },
         ...state,
       });
-      const logits = out['logits']!.data as Float32Array;
+      const logits = out['logits'].data as Float32Array;
       let max = -Infinity;
       for (const v of logits) max = Math.max(max, v);
       let sum = 0;
       for (const v of logits) sum += Math.exp(v - max);
-      nll -= logits[ids[t + 1]!]! - max - Math.log(sum);
-      state = { state_h: out['next_h']!, state_c: out['next_c']! };
+      nll -= logits[ids[t + 1]] - max - Math.log(sum);
+      state = { state_h: out['next_h'], state_c: out['next_c'] };
     }
   } finally {
     await session.release();
@@ -113,14 +113,14 @@ describe('language-model objective (recur train on a text-generation spec)', fun
       `training loss ${mean(steps.slice(0, 3))} -> ${mean(steps.slice(-3))}`,
     );
     assert.equal(dev.length, 3);
-    assert.equal(dev[0]!.metric, 'nats_per_char');
+    assert.equal(dev[0].metric, 'nats_per_char');
     const uniform = Math.log(vocab.length);
     assert.ok(
-      dev[2]!.value < dev[0]!.value && dev[2]!.value < uniform - 0.5,
+      dev[2].value < dev[0].value && dev[2].value < uniform - 0.5,
       `dev nats/char ${dev.map((d) => d.value.toFixed(3)).join(' -> ')} (uniform ${uniform.toFixed(3)})`,
     );
     // A character model's perplexity is e^(nats per char).
-    assert.ok(Math.abs(dev[2]!.details.perplexity - Math.exp(dev[2]!.value)) < 1e-6 * dev[2]!.details.perplexity);
+    assert.ok(Math.abs(dev[2].details.perplexity - Math.exp(dev[2].value)) < 1e-6 * dev[2].details.perplexity);
     assert.equal(run.result.best.metric, 'nats_per_char');
     assert.equal(run.result.best.value, Math.min(...dev.map((d) => d.value)));
   });
@@ -147,7 +147,7 @@ describe('language-model objective (recur train on a text-generation spec)', fun
       model: { vocab: Record<string, number> };
     };
     await pipeline.dispose();
-    const ids = Array.from(text, (ch) => tokenizer.model.vocab[ch]!);
+    const ids = Array.from(text, (ch) => tokenizer.model.vocab[ch]);
     const expected = await stepByStepNatsPerChar(run.spec, ids);
     const r = await runCli(['eval', run.spec, '--data', run.data, '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -182,6 +182,6 @@ describe('language-model objective (recur train on a text-generation spec)', fun
       `${resumed.steps} steps for 2 epochs of ~${stepsPerEpoch}`,
     );
     assert.equal(dev.length, 2);
-    assert.ok(resumed.best.value < dev[0]!.value + 1e-9);
+    assert.ok(resumed.best.value < dev[0].value + 1e-9);
   });
 });

@@ -62,7 +62,7 @@ async function train(specJson: Json, extra: readonly string[] = [], dir?: string
     dir: folder,
     specPath,
     data,
-    log: readMetricsLog(join(folder, 'model/training/metrics.jsonl')) as Json[],
+    log: readMetricsLog(join(folder, 'model/training/metrics.jsonl')),
     result: JSON.parse(r.stdout) as Run['result'],
   };
 }
@@ -106,7 +106,7 @@ describe('language-model objective: the dev split and the regularisation', funct
     const plain = await train(spec({ epochs: 1 }));
     const dropped = await train(spec({ epochs: 1 }, { dropout: 0.5 }));
     const [lossPlain, lossDropped] = [plain, dropped].map((r) => steps(r.log).map((s) => s.loss));
-    assert.equal(lossPlain!.length, lossDropped!.length);
+    assert.equal(lossPlain.length, lossDropped.length);
     assert.notDeepEqual(lossDropped, lossPlain);
   });
 

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { BleuAccumulator, bleuTokens, corpusBleu } from '@recur/train';
 import { throwsWithCode } from '../data/assert-coded.js';
 
-const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, what: string) => {
+  assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
+};
 
 describe('metrics: BLEU', () => {
   it('tokens: lowercased Unicode words and single symbols (JS \\w would split Männer)', () => {
@@ -53,8 +55,8 @@ describe('metrics: BLEU', () => {
     assert.deepEqual(r.totals, [9, 7, 5, 3]);
     close(r.bleu, 100 * Math.exp(1 - 11 / 9), 'BLEU');
     const acc = new BleuAccumulator();
-    acc.add(hyps[0]!, refs[0]!);
-    acc.add(hyps[1]!, refs[1]!);
+    acc.add(hyps[0], refs[0]);
+    acc.add(hyps[1], refs[1]);
     assert.deepEqual(acc.result(), r);
   });
 

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { classificationReport, ConfusionMatrix } from '@recur/train';
 import { throwsWithCode } from '../data/assert-coded.js';
 
-const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
+const close = (a: number, b: number, what: string) => {
+  assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
+};
 
 describe('metrics: classification', () => {
   it('accuracy, per-label precision/recall/F1, macro averages and the confusion matrix, checked by hand', () => {
@@ -30,9 +32,9 @@ describe('metrics: classification', () => {
       [0.5, 1, 2 / 3],
     ];
     r.perLabel.forEach((s, k) => {
-      close(s.precision, expected[k]![0]!, `${s.label} precision`);
-      close(s.recall, expected[k]![1]!, `${s.label} recall`);
-      close(s.f1, expected[k]![2]!, `${s.label} f1`);
+      close(s.precision, expected[k][0], `${s.label} precision`);
+      close(s.recall, expected[k][1], `${s.label} recall`);
+      close(s.f1, expected[k][2], `${s.label} f1`);
     });
     close(r.macroF1, (0.8 + 0.5 + 2 / 3) / 3, 'macro F1');
     close(r.macroPrecision, 2 / 3, 'macro precision');

@@ -21,9 +21,11 @@ describe('metrics log (JSONL)', () => {
       { ...records[0], time: undefined },
       { kind: 'step', epoch: 0, step: 1, loss: 0.69, time: undefined },
     );
-    assert.match(String(records[0]!['time']), /^\d{4}-\d\d-\d\dT/);
-    assert.equal(records[1]!['loss'], null, 'NaN is written as null');
-    throwsWithCode(() => log.write({ kind: 'step' }), 'RECUR_E_IO');
+    assert.match(String(records[0]['time']), /^\d{4}-\d\d-\d\dT/);
+    assert.equal(records[1]['loss'], null, 'NaN is written as null');
+    throwsWithCode(() => {
+      log.write({ kind: 'step' });
+    }, 'RECUR_E_IO');
   });
 
   it('a resumed run appends to the same file; a line cut short by a kill is skipped when read back', () => {

@@ -61,7 +61,7 @@ describe('progress bar', () => {
     bar.update({ epoch: 0, step: 4, steps: 4, tokens: 10 }); // end of epoch: always drawn
     assert.equal(stream.out.length, 3);
     assert.ok(stream.out.every((w) => w.startsWith('\r') && w.endsWith('\x1b[K') && !w.includes('\n')));
-    assert.match(stream.out[2]!, /4\/4 100%/);
+    assert.match(stream.out[2], /4\/4 100%/);
     bar.log('epoch 1: dev acc 0.8');
     assert.deepEqual(stream.out.slice(3), ['\r\x1b[K', 'epoch 1: dev acc 0.8\n']);
     now = 400;
@@ -81,7 +81,7 @@ describe('progress bar', () => {
     // Drawn at 1 s (first update), 11 s, 21 s, and at the end of the epoch (30 s).
     assert.equal(stream.out.length, 4);
     assert.ok(stream.out.every((w) => w.endsWith('\n') && !w.includes('\r')));
-    assert.match(stream.out[3]!, /30\/30 100%/);
+    assert.match(stream.out[3], /30\/30 100%/);
     bar.done();
     assert.equal(stream.out.length, 4, 'done() adds nothing to a log');
   });

@@ -45,11 +45,11 @@ describe('classification objective', () => {
     const params = ParamSet.fromTensors(graph.params, (name) => weights.get(name));
     const session = await TrainSession.create(graph, params, { threads: 1 });
     const [batch] = objective.epoch(0);
-    const { loss } = await session.step(batch!.feeds);
+    const { loss } = await session.step(batch.feeds);
     await session.release();
 
     const inference = await run.setup.loadInference(weights);
-    const texts = rows.slice(1).map((r) => r.split('\t')[0]!);
+    const texts = rows.slice(1).map((r) => r.split('\t')[0]);
     const gold = rows.slice(1).map((r) => (r.endsWith('1') ? 'positive' : 'negative'));
     const scored = (await inference.run(texts, { topK: null })) as { label: string; score: number }[][];
     await inference.dispose();

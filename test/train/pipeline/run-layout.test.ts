@@ -34,7 +34,11 @@ function writeSpec(dir: string, file: string, weights: string, name: string): vo
 
 describe('the layout of a run: folders made before work, one run per folder', () => {
   const dirs: string[] = [];
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  after(() => {
+    dirs.forEach((d) => {
+      rmSync(d, { recursive: true, force: true });
+    });
+  });
 
   it('recur init and recur train create a missing weights folder and --out folder before the first step', async () => {
     const dir = specFolder('models/new/weights.safetensors');

@@ -63,13 +63,13 @@ describe('recur train (classification, from the command line)', () => {
     const steps = readMetricsLog(join(dir, 'model/training/metrics.jsonl')).filter(
       (m) => m.kind === 'step',
     ) as unknown as { loss: number }[];
-    assert.ok(steps[steps.length - 1]!.loss < steps[0]!.loss, 'loss falls');
+    assert.ok(steps[steps.length - 1].loss < steps[0].loss, 'loss falls');
     const weights = await readSafetensors(join(dir, 'model/weights.safetensors'));
     assert.ok(weights.names().includes('embedding.table'));
     assert.match(weights.metadata['training_command'] ?? '', /recur train/);
     const run = await runCli(['run', spec, '--text', 'a lovely film', '--strict-provenance']);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal((JSON.parse(run.stdout) as { label: string }[])[0]!.label, 'positive');
+    assert.equal((JSON.parse(run.stdout) as { label: string }[])[0].label, 'positive');
     const ev = await runCli(['eval', spec, '--data', join(dir, 'dev.tsv'), '--json']);
     assert.equal(ev.code, 0, ev.stderr);
     assert.equal((JSON.parse(ev.stdout) as { metric: string; value: number }).value, result.best.value);
@@ -153,7 +153,7 @@ describe('recur train (classification, from the command line)', () => {
     await writeFile(bad, (await readFile(join(dir, 'train.tsv'), 'utf8')) + 'a film\tmaybe\n');
     const r = await runCli(['train', spec, '--data', bad, '--threads', '1', '--json']);
     assert.equal(r.code, 1);
-    const err = (JSON.parse(r.stdout) as { errors: { code: string; file: string; line: number }[] }).errors[0]!;
+    const err = (JSON.parse(r.stdout) as { errors: { code: string; file: string; line: number }[] }).errors[0];
     assert.equal(err.code, 'RECUR_E_DATA_LABEL_UNKNOWN');
     assert.equal(err.line, 98);
     const skipped = await runCli([
@@ -169,7 +169,7 @@ describe('recur train (classification, from the command line)', () => {
       '--json',
     ]);
     assert.equal(skipped.code, 0, skipped.stderr);
-    void RecurError;
+    RecurError;
   });
 
   it('refuses train.data.devBoundary "cast-change" (a cut in a language model\'s text) for a classification spec', async () => {
@@ -186,7 +186,7 @@ describe('recur train (classification, from the command line)', () => {
       '--json',
     ]);
     assert.equal(r.code, 1, r.stderr);
-    const err = (JSON.parse(r.stdout) as { errors: { code: string; pointer: string }[] }).errors[0]!;
+    const err = (JSON.parse(r.stdout) as { errors: { code: string; pointer: string }[] }).errors[0];
     assert.equal(err.code, 'RECUR_E_DATA_OPTIONS');
     assert.equal(err.pointer, '/train/data/devBoundary');
   });
@@ -207,8 +207,12 @@ describe('recur train (classification, from the command line)', () => {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((done) =>
+      child.on('exit', (code) => {
+        done(code);
+      }),
+    );
     // Training has started once the first epoch's checkpoint is on disk.
     const checkpoint = join(dir, 'model', 'training', 'checkpoint.safetensors');
     for (let i = 0; i < 600 && !existsSync(checkpoint); i++) await new Promise((r) => setTimeout(r, 50));

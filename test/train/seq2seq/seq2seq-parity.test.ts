@@ -35,8 +35,8 @@ async function forcedLogProbs(
     };
     for (const s of stateNames) feeds[`state_${s}`] = state[s]!;
     const result = await step.run(feeds);
-    out.push(result['log_probs']!.data as Float32Array);
-    state = Object.fromEntries(stateNames.map((s) => [s, result[`next_${s}`]!]));
+    out.push(result['log_probs'].data as Float32Array);
+    state = Object.fromEntries(stateNames.map((s) => [s, result[`next_${s}`]]));
   }
   return out;
 }
@@ -89,7 +89,7 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
         const session = await TrainSession.create(graph, params, { threads: 1 });
         const batches = objective.epoch(0);
         assert.equal(batches.length, 1);
-        const { loss } = await session.step(batches[0]!.feeds);
+        const { loss } = await session.step(batches[0].feeds);
         await session.release();
 
         const weights = new MemoryWeightStore(new Map(Object.entries(params.tensors())), {}, 'training parameters');
@@ -110,7 +110,7 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
             const steps = await forcedLogProbs(units.step, source, sizes.stateNames, [BOS, ...target.slice(0, -1)]);
             steps.forEach((lp, t) => {
               const uniform = lp.reduce((a, b) => a + b, 0) / lp.length;
-              total -= (1 - smoothing) * lp[target[t]!]! + smoothing * uniform;
+              total -= (1 - smoothing) * lp[target[t]] + smoothing * uniform;
             });
             tokens += target.length;
           }
@@ -118,7 +118,7 @@ describe('seq2seq objective: the teacher-forced training graph is the inference 
             Math.abs(loss - total / tokens) < 1e-5 * Math.max(1, total / tokens),
             `training loss ${loss}, inference ${total / tokens}`,
           );
-          assert.equal(batches[0]!.tokens, tokens);
+          assert.equal(batches[0].tokens, tokens);
         } finally {
           await pipeline.dispose();
           await inferBackend.dispose();

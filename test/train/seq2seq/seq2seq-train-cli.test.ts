@@ -16,8 +16,8 @@ async function reverseTask(): Promise<{ dir: string; spec: string; train: string
   const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-seq2seq-cli-'));
   const write = async (name: string, pairs: readonly { source: string; target: string }[]) => {
     const files = [join(dir, `${name}.src`), join(dir, `${name}.tgt`)];
-    await writeFile(files[0]!, pairs.map((p) => p.source).join('\n') + '\n');
-    await writeFile(files[1]!, pairs.map((p) => p.target).join('\n') + '\n');
+    await writeFile(files[0], pairs.map((p) => p.source).join('\n') + '\n');
+    await writeFile(files[1], pairs.map((p) => p.target).join('\n') + '\n');
     return files;
   };
   const train = await write('train', spaced(reversePairs(320, 11)));
@@ -42,13 +42,13 @@ describe('recur train (seq2seq, from the command line)', () => {
       'train',
       spec,
       '--data',
-      train[0]!,
+      train[0],
       '--data',
-      train[1]!,
+      train[1],
       '--dev',
-      dev[0]!,
+      dev[0],
       '--dev',
-      dev[1]!,
+      dev[1],
       '--threads',
       '1',
       '--json',
@@ -73,7 +73,7 @@ describe('recur train (seq2seq, from the command line)', () => {
 
     const log = readMetricsLog(join(dir, 'model/training/metrics.jsonl'));
     const losses = log.filter((m) => m.kind === 'step').map((m) => (m as unknown as { loss: number }).loss);
-    assert.ok(losses[losses.length - 1]! < losses[0]! / 4, `loss ${losses[0]} -> ${losses[losses.length - 1]}`);
+    assert.ok(losses[losses.length - 1] < losses[0] / 4, `loss ${losses[0]} -> ${losses[losses.length - 1]}`);
     assert.ok((await readSafetensors(join(dir, 'model/weights.safetensors'))).names().includes('decoder.attention.Wa'));
 
     const run = await runCli(['run', spec, '--text', 'a b c d e']);
@@ -84,9 +84,9 @@ describe('recur train (seq2seq, from the command line)', () => {
       'eval',
       spec,
       '--data',
-      dev[0]!,
+      dev[0],
       '--data',
-      dev[1]!,
+      dev[1],
       '--json',
       '--set',
       'head.search.beam=1',
@@ -100,9 +100,9 @@ describe('recur train (seq2seq, from the command line)', () => {
     const text = JSON.parse(await readFile(spec, 'utf8')) as { train: Record<string, unknown> };
     text.train['teacherForcing'] = 0.5;
     await writeFile(spec, JSON.stringify(text));
-    const r = await runCli(['train', spec, '--data', train[0]!, '--data', train[1]!, '--threads', '1', '--json']);
+    const r = await runCli(['train', spec, '--data', train[0], '--data', train[1], '--threads', '1', '--json']);
     assert.notEqual(r.code, 0);
-    const err = (JSON.parse(r.stdout) as { errors: { code: string; pointer: string }[] }).errors[0]!;
+    const err = (JSON.parse(r.stdout) as { errors: { code: string; pointer: string }[] }).errors[0];
     assert.deepEqual([err.code, err.pointer], ['RECUR_E_SPEC_INVALID', '/train/teacherForcing']);
     assert.ok(!existsSync(join(resolve(spec, '..'), 'model/weights.safetensors')));
   });

@@ -17,7 +17,7 @@ export function reversePairs(count: number, seed = 1): { source: string; target:
   const random = mulberry32(seed);
   const next = (n: number) => Math.floor(random() * n);
   return Array.from({ length: count }, () => {
-    const source = Array.from({ length: 2 + next(5) }, () => ALPHABET[next(ALPHABET.length)]!).join('');
+    const source = Array.from({ length: 2 + next(5) }, () => ALPHABET[next(ALPHABET.length)]).join('');
     return { source, target: [...source].reverse().join('') };
   });
 }
@@ -109,7 +109,7 @@ export async function tinyObjective(
     threads: 1,
     loadInference: () => Promise.reject(new Error('not used in this test')),
   };
-  return { objective: await OBJECTIVES['seq2seq']!.create(setup), backend };
+  return { objective: await OBJECTIVES['seq2seq'].create(setup), backend };
 }
 
 /** A float tensor's values as a plain array. */

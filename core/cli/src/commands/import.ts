@@ -97,7 +97,7 @@ function parseMaps(entries: readonly string[]): Record<string, string> {
 
 /** `encoder.` -> encoder for every top-level part that names a prefix of the state dict. */
 function identityMaps(names: readonly string[], params: Iterable<string>): Record<string, string> {
-  const parts = new Set([...params].map((n) => n.split('.')[0]!));
+  const parts = new Set([...params].map((n) => n.split('.')[0]));
   const map: Record<string, string> = {};
   for (const part of parts) if (names.some((n) => n.startsWith(`${part}.`))) map[`${part}.`] = part;
   if (Object.keys(map).length === 0) {

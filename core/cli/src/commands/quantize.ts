@@ -54,7 +54,7 @@ export async function quantizeCommand(
       if (t.dtype === 'float32') {
         const src = t.data as Float32Array;
         const half = new Uint16Array(src.length);
-        for (let i = 0; i < src.length; i++) half[i] = floatToHalf(src[i]!);
+        for (let i = 0; i < src.length; i++) half[i] = floatToHalf(src[i]);
         out[name] = { dtype: 'float16', dims: t.dims, data: half };
         count.converted++;
       } else {
@@ -62,7 +62,7 @@ export async function quantizeCommand(
         if (t.dtype === 'float16') count.half++;
         else count.other++;
       }
-      after += out[name]!.data.byteLength;
+      after += out[name].data.byteLength;
     }
     await writeSafetensors(resolve(io.cwd, values.output), out, {
       ...store.metadata,

@@ -52,7 +52,9 @@ export async function serveCommand(argv: readonly string[], io: CommandIO, _regi
   });
   io.stderr.write(`recur serve: listening on ${server.url}\n`);
   const signal = await new Promise<string>((done) => {
-    const on = (name: string) => () => done(name);
+    const on = (name: string) => () => {
+      done(name);
+    };
     process.once('SIGTERM', on('SIGTERM'));
     process.once('SIGINT', on('SIGINT'));
   });

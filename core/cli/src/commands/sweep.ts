@@ -90,7 +90,7 @@ export async function sweepCommand(argv: readonly string[], io: CommandIO, regis
   else io.stdout.write(renderLeaderboard(ranked) + (best ? `winning spec: ${best}\n` : ''));
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
-    const first = failed[0] as Extract<TrialOutcome, { ok: false }>;
+    const first = failed[0];
     throw E.TRIAL_FAILED(
       `${failed.length} of ${outcomes.length} trials failed; trial ${first.index} (${describeSetting(first.setting)}): ${first.code} ${first.message}`,
       { trial: first.index, cause: first.code },

@@ -62,7 +62,7 @@ export async function trainCommand(argv: readonly string[], io: CommandIO, regis
       registry,
       cwd: io.cwd,
       logger: consoleLogger('info', io.stderr),
-      progress: io.stderr as NodeJS.WriteStream,
+      progress: io.stderr,
       signal: controller.signal,
       command: `recur train ${argv.join(' ')}`,
       allowPlugins: values['allow-plugin'] ?? [],

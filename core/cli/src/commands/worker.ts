@@ -67,8 +67,12 @@ export async function workerCommand(argv: readonly string[], io: CommandIO, regi
     });
     io.stderr.write(`recur worker: taking jobs from ${address.label} for ${[...pipelines.keys()].join(', ')}\n`);
     const signal = await new Promise<string>((done) => {
-      process.once('SIGTERM', () => done('SIGTERM'));
-      process.once('SIGINT', () => done('SIGINT'));
+      process.once('SIGTERM', () => {
+        done('SIGTERM');
+      });
+      process.once('SIGINT', () => {
+        done('SIGINT');
+      });
     });
     io.stderr.write(`recur worker: ${signal}: finishing the current job, then stopping\n`);
     await worker.close();

@@ -37,6 +37,8 @@ export function fileSha256(path: string): Promise<string> {
     createReadStream(path)
       .on('data', (d) => hash.update(d))
       .on('error', fail)
-      .on('end', () => done(hash.digest('hex')));
+      .on('end', () => {
+        done(hash.digest('hex'));
+      });
   });
 }

@@ -15,7 +15,9 @@ export async function openQueue(name: string, address: QueueAddress): Promise<Qu
     await Promise.race([
       queue.waitUntilReady(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), CONNECT_TIMEOUT_MS);
+        timer = setTimeout(() => {
+          reject(new Error('timeout'));
+        }, CONNECT_TIMEOUT_MS);
       }),
     ]);
   } catch {

@@ -108,7 +108,7 @@ export async function runOnQueue(o: QueueRunOptions): Promise<number> {
     if (errors.length > 0) {
       o.progress.write(`${completed} of ${totalChunks} chunks completed; ${errors.length} failed\n`);
       await files.remove();
-      throw errors[0]!;
+      throw errors[0];
     }
     await rename(files.partial, o.output);
     await files.remove();

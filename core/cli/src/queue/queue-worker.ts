@@ -53,7 +53,11 @@ export function startQueueWorker(options: QueueWorkerOptions): { close(): Promis
       await job.log(message);
       await job.moveToDelayed(Date.now() + REFUSAL_DELAY_MS, token);
       // Stop taking jobs from this queue for a while (this worker only), then take them again.
-      void worker.pause(true).then(() => setTimeout(() => worker.resume(), REFUSAL_PAUSE_MS).unref());
+      void worker.pause(true).then(() =>
+        setTimeout(() => {
+          worker.resume();
+        }, REFUSAL_PAUSE_MS).unref(),
+      );
       throw new DelayedError();
     };
     const worker: Worker = new Worker(name, (job, token) => process(job, token, refuse), {

@@ -47,7 +47,7 @@ export function sweepSettings(
   const pool = [...settings];
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    [pool[i], pool[j]] = [pool[j], pool[i]];
   }
   return pool.slice(0, Math.min(random.count, pool.length));
 }

@@ -104,7 +104,7 @@ function setPointer(target: Record<string, unknown>, pointer: string, value: str
     .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
-  node[keys[keys.length - 1]!] = value;
+  node[keys[keys.length - 1]] = value;
 }
 
 /** A trial's row in the leaderboard when it failed with a coded error. */

@@ -111,5 +111,14 @@ export async function runTrial(specPath: string, trial: TrialSpec, env: TrialEnv
 /** The trainer's warnings and errors go to the log; its info lines (one per epoch) stay out of it. */
 function quietLogger(log: (line: string) => void): Logger {
   const none = () => undefined;
-  return { debug: none, info: none, warn: (m) => log(`warning: ${m}`), error: (m) => log(`error: ${m}`) };
+  return {
+    debug: none,
+    info: none,
+    warn: (m) => {
+      log(`warning: ${m}`);
+    },
+    error: (m) => {
+      log(`error: ${m}`);
+    },
+  };
 }

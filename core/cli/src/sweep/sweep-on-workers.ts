@@ -23,7 +23,7 @@ export async function runOnWorkers(
     const ids = trials.map((t) => `${t.sweepId}-${t.index}`);
     for (const [i, trial] of trials.entries()) {
       await queue.add(`trial ${trial.index}`, trial, {
-        jobId: ids[i]!,
+        jobId: ids[i],
         attempts: 2,
         removeOnComplete: false,
         removeOnFail: false,
@@ -33,9 +33,9 @@ export async function runOnWorkers(
     while (outcomes.size < trials.length) {
       for (const [i, trial] of trials.entries()) {
         if (outcomes.has(i)) continue;
-        const state = await queue.getJobState(ids[i]!);
+        const state = await queue.getJobState(ids[i]);
         if (state !== 'completed' && state !== 'failed') continue;
-        const job = await Job.fromId(queue, ids[i]!);
+        const job = await Job.fromId(queue, ids[i]);
         const outcome: TrialOutcome =
           state === 'completed' && job
             ? { ok: true, result: job.returnvalue }

@@ -144,7 +144,7 @@ export class OrtBackend implements Backend {
             : {}),
         });
       } catch (err) {
-        const failure = { provider: remaining[0]!, reason: oneLine(err) };
+        const failure = { provider: remaining[0], reason: oneLine(err) };
         if (remaining.length === 1) {
           failures.push(failure);
           const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
@@ -189,5 +189,5 @@ function sha256(bytes: Uint8Array): string {
 
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.trim();
+  return text.split('\n')[0].trim();
 }

@@ -72,7 +72,7 @@ export class OrtSession implements Session {
     }
     const out: Record<string, TensorData> = {};
     for (const [name, value] of Object.entries(results)) {
-      const converted = fromOrtTensor(value as ort.Tensor);
+      const converted = fromOrtTensor(value);
       if (typeof converted === 'string')
         throw E.BACKEND_FAILED(`unit "${this.unitName}": output "${name}" has ${converted}`, {
           pointer: this.unitName,
@@ -109,7 +109,9 @@ function aborted(unit: string, signal: AbortSignal): Error {
  */
 function raceAbort<T>(running: Promise<T>, signal: AbortSignal, unit: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted(unit, signal));
+    const onAbort = () => {
+      reject(aborted(unit, signal));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     running.then(
       (value) => {

@@ -90,5 +90,5 @@ const FIELD_OF_TYPE: Readonly<Record<number, keyof OnnxAttribute>> = {
  */
 function onlyTypedField(a: OnnxAttribute): OnnxAttribute {
   const field = FIELD_OF_TYPE[a.type];
-  return field ? ({ name: a.name, type: a.type, [field]: a[field] } as OnnxAttribute) : a;
+  return field ? { name: a.name, type: a.type, [field]: a[field] } : a;
 }

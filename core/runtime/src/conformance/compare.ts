@@ -36,9 +36,9 @@ export function compareTensors(
   let worst = -1;
   let worstExcess = 0;
   for (let i = 0; i < e.length; i++) {
-    const diff = Math.abs(a[i]! - e[i]!);
+    const diff = Math.abs(a[i] - e[i]);
     if (!(diff <= maxAbs)) maxAbs = diff; // also catches NaN
-    const excess = diff - (tolerance.atol + tolerance.rtol * Math.abs(e[i]!));
+    const excess = diff - (tolerance.atol + tolerance.rtol * Math.abs(e[i]));
     if (!(excess <= worstExcess)) {
       worstExcess = Number.isNaN(excess) ? Infinity : excess;
       worst = i;
@@ -48,6 +48,6 @@ export function compareTensors(
   return {
     ok: false,
     maxAbs,
-    problem: `element ${worst} is ${a[worst]}, expected ${e[worst]} (|err| ${Math.abs(a[worst]! - e[worst]!).toExponential(2)})`,
+    problem: `element ${worst} is ${a[worst]}, expected ${e[worst]} (|err| ${Math.abs(a[worst] - e[worst]).toExponential(2)})`,
   };
 }

@@ -58,8 +58,8 @@ export const onnxNodeTestHandler: ConformanceHandler = {
       const got = await session.run(feeds);
       let maxAbs = 0;
       for (let i = 0; i < outputNames.length; i++) {
-        const name = outputNames[i]!;
-        const c = compareTensors(got[name]!, expected[i]!, DEFAULT_TOLERANCE);
+        const name = outputNames[i];
+        const c = compareTensors(got[name], expected[i], DEFAULT_TOLERANCE);
         if (!c.ok) return [{ name: testCase.name, status: 'failed', detail: `${name}: ${c.problem}` }];
         maxAbs = Math.max(maxAbs, c.maxAbs);
       }

@@ -111,7 +111,7 @@ export function renderSpecReference(registry: PluginRegistry): string {
     const plugins = registry.list(kind);
     if (plugins.length === 0) out.push(`No ${kind} is registered.`, '');
     for (const plugin of plugins) {
-      const def = defs[pluginDefName(plugin)]!;
+      const def = defs[pluginDefName(plugin)];
       out.push(
         `#### ${code(plugin.type)}`,
         '',

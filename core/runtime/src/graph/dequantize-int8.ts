@@ -36,7 +36,7 @@ export function dequantizeInt8(nodes: readonly OnnxNode[], name: string, values:
       out.push(n);
       continue;
     }
-    const rows = n.output[0]!;
+    const rows = n.output[0];
     const indices = n.input.slice(1);
     out.push({ ...n, input: [values, ...indices], output: [`${rows}::int8`, ...n.output.slice(1)] });
     out.push({ ...n, name: `${n.name ?? rows}::scale`, input: [scale, ...indices], output: [`${rows}::scale`] });

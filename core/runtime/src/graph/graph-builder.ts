@@ -243,7 +243,7 @@ export class GraphBuilder {
     inputs: readonly (Value | null | undefined)[],
     attrs: Record<string, AttrValue | undefined> = {},
   ): Value {
-    return this.op(opType, inputs, attrs, 1)[0]!;
+    return this.op(opType, inputs, attrs, 1)[0];
   }
 
   /** A constant tensor, stored once per graph. */

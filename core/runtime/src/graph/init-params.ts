@@ -54,8 +54,8 @@ function fill(data: Float32Array, init: Initializer, dims: readonly number[], ra
       for (let i = 0; i < data.length; i++) data[i] = gaussian(rand) * init.std;
       return;
     case 'xavier': {
-      const fanOut = dims.length >= 2 ? dims[dims.length - 2]! : (dims[0] ?? 1);
-      const fanIn = dims.length >= 2 ? dims[dims.length - 1]! : (dims[0] ?? 1);
+      const fanOut = dims.length >= 2 ? dims[dims.length - 2] : (dims[0] ?? 1);
+      const fanIn = dims.length >= 2 ? dims[dims.length - 1] : (dims[0] ?? 1);
       const bound = Math.sqrt(6 / (fanIn + fanOut));
       for (let i = 0; i < data.length; i++) data[i] = (rand() * 2 - 1) * bound;
       return;

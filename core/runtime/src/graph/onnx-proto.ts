@@ -179,5 +179,5 @@ export function protoToTensor(obj: OnnxTensor, where = 'tensor'): TensorData {
   else throw E.ONNX_INVALID(`${where}: ${dtype} tensor without raw data is not supported`, { file: where });
   if (data.length !== size)
     throw E.ONNX_INVALID(`${where}: ${data.length} values for shape [${dims.join(', ')}]`, { file: where });
-  return { dtype, dims, data } as TensorData;
+  return { dtype, dims, data };
 }

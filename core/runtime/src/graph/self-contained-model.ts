@@ -2,7 +2,6 @@ import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { E } from '../errors/runtime-errors.js';
 import type { ComputeUnit } from '../plugins/task-contract.js';
 import { readFileRange } from '../safetensors/file-range.js';
-import type protobuf from 'protobufjs';
 import { DATA_LOCATION_EXTERNAL, ModelProto, type OnnxGraph, type OnnxTensor } from './onnx-proto.js';
 
 /**
@@ -24,7 +23,7 @@ export async function selfContainedModel(unit: ComputeUnit): Promise<Uint8Array>
     );
   }
   inlineGraph(model.graph, dirname(unit.externalData.path), unit.name);
-  return ModelProto.encode(model as unknown as protobuf.Message).finish();
+  return ModelProto.encode(model).finish();
 }
 
 function inlineGraph(graph: OnnxGraph, dir: string, where: string): void {

@@ -150,7 +150,7 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
         (node.inputs[1] ? scope.ints(node.inputs[1]) : undefined) ?? (attrs['split'] as number[] | undefined);
       const whole = a.dims[axis]!;
       return node.outputs.map((_, i) => {
-        const size: InfoDim = sizes ? sizes[i]! : typeof whole === 'number' ? whole / node.outputs.length : null;
+        const size: InfoDim = sizes ? sizes[i] : typeof whole === 'number' ? whole / node.outputs.length : null;
         return { dtype: a.dtype, dims: a.dims!.map((d, j) => (j === axis ? size : d)) };
       });
     }
@@ -184,7 +184,7 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
     case 'ConstantOfShape': {
       const value = attrs['value'] as TensorData | undefined;
       const dtype: DType = value?.dtype ?? 'float32';
-      const shape = scope.ints(node.inputs[0]!);
+      const shape = scope.ints(node.inputs[0]);
       if (shape) return one({ dtype, dims: shape });
       const len = a.dims?.[0];
       return one({ dtype, ...(typeof len === 'number' ? { dims: Array.from({ length: len }, () => null) } : {}) });
@@ -206,7 +206,7 @@ export function inferNode(node: NodeRecord, scope: Scope): (ValueInfo | undefine
     case 'OneHot': {
       const values = ins[2];
       if (!a.dims) return one({ dtype: values?.dtype ?? 'float32' });
-      const depth = scope.ints(node.inputs[1]!)?.[0] ?? null;
+      const depth = scope.ints(node.inputs[1])?.[0] ?? null;
       const rank = a.dims.length + 1;
       const axis = normAxis((attrs['axis'] as number | undefined) ?? -1, rank);
       const out = [...a.dims];
@@ -237,12 +237,12 @@ function inferScan(node: NodeRecord, scope: Scope): (ValueInfo | undefined)[] {
   const m = node.attrs['num_scan_inputs'] as number;
   const n = node.inputs.length - m;
   const bodyScope = inferBody(body, scope);
-  const firstScan = scope.get(node.inputs[n]!);
+  const firstScan = scope.get(node.inputs[n]);
   const steps: InfoDim = firstScan?.dims?.[0] ?? null;
   return node.outputs.map((_, i) => {
     const out = body.outputs[i];
     const info = out ? (bodyScope.get(out.name) ?? (out.dtype ? { dtype: out.dtype } : undefined)) : undefined;
-    if (i < n) return scope.get(node.inputs[i]!) ?? info;
+    if (i < n) return scope.get(node.inputs[i]) ?? info;
     if (!info) return undefined;
     return { dtype: info.dtype, ...(info.dims ? { dims: [steps, ...info.dims] } : {}) };
   });
@@ -371,15 +371,15 @@ function sliceDims(input: readonly InfoDim[] | undefined, node: NodeRecord, scop
       out[axis] = null;
       return;
     }
-    const step = steps[k]!;
+    const step = steps[k];
     const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
     if (step > 0) {
-      const b = clamp(starts[k]!, 0, dim);
-      const en = clamp(ends[k]!, 0, dim);
+      const b = clamp(starts[k], 0, dim);
+      const en = clamp(ends[k], 0, dim);
       out[axis] = Math.max(0, Math.ceil((en - b) / step));
     } else {
-      const b = clamp(starts[k]!, -1, dim - 1);
-      const en = clamp(ends[k]!, -1, dim - 1);
+      const b = clamp(starts[k], -1, dim - 1);
+      const en = clamp(ends[k], -1, dim - 1);
       out[axis] = Math.max(0, Math.ceil((en - b) / step));
     }
   });

@@ -39,20 +39,20 @@ type TypedArrayCtor = {
 export function typedArrayFor(dtype: DType): TypedArrayCtor {
   switch (dtype) {
     case 'float32':
-      return Float32Array as unknown as TypedArrayCtor;
+      return Float32Array;
     case 'float64':
-      return Float64Array as unknown as TypedArrayCtor;
+      return Float64Array;
     case 'float16':
-      return Uint16Array as unknown as TypedArrayCtor;
+      return Uint16Array;
     case 'int32':
-      return Int32Array as unknown as TypedArrayCtor;
+      return Int32Array;
     case 'int64':
-      return BigInt64Array as unknown as TypedArrayCtor;
+      return BigInt64Array;
     case 'int8':
-      return Int8Array as unknown as TypedArrayCtor;
+      return Int8Array;
     case 'uint8':
     case 'bool':
-      return Uint8Array as unknown as TypedArrayCtor;
+      return Uint8Array;
   }
 }
 
@@ -83,7 +83,7 @@ const u32 = new Uint32Array(f32.buffer);
 /** single -> IEEE half with round-to-nearest-even, for `recur quantize`. */
 export function floatToHalf(value: number): number {
   f32[0] = value;
-  const x = u32[0]!;
+  const x = u32[0];
   const sign = (x >>> 16) & 0x8000;
   let exp = ((x >>> 23) & 0xff) - 127 + 15;
   let mant = x & 0x7fffff;
@@ -120,7 +120,7 @@ export function halfArrayToFloat(bits: Uint16Array): Float32Array {
   }
   const table = halfTable;
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]]!;
   return out;
 }
 

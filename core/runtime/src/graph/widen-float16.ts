@@ -21,7 +21,7 @@ export function widenFloat16(nodes: readonly OnnxNode[], name: string, half: str
       out.push(n);
       continue;
     }
-    const rows = n.output[0]!;
+    const rows = n.output[0];
     const halfRows = `${rows}::float16`;
     out.push({ ...n, input: [half, ...n.input.slice(1)], output: [halfRows, ...n.output.slice(1)] });
     out.push(castNode(halfRows, rows, `${rows}::widen`));

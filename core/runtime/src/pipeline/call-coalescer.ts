@@ -92,11 +92,19 @@ export class CallCoalescer {
   /** Idle: flush after the calls of this tick have joined. Busy: after maxWaitMs at most. */
   private scheduleFlush(key: string): () => void {
     if (this.running === 0) {
-      const immediate = setImmediate(() => this.flush(key));
-      return () => clearImmediate(immediate);
+      const immediate = setImmediate(() => {
+        this.flush(key);
+      });
+      return () => {
+        clearImmediate(immediate);
+      };
     }
-    const timer = setTimeout(() => this.flush(key), this.settings.maxWaitMs);
-    return () => clearTimeout(timer);
+    const timer = setTimeout(() => {
+      this.flush(key);
+    }, this.settings.maxWaitMs);
+    return () => {
+      clearTimeout(timer);
+    };
   }
 
   /** A batch returned: when nothing else runs, the queues that gathered behind it go now. */
@@ -112,11 +120,15 @@ export class CallCoalescer {
     queue.cancel();
     const calls = queue.calls;
     if (calls.length === 0) return;
-    const { signal: _signal, ...shared } = calls[0]!.options;
+    const { signal: _signal, ...shared } = calls[0].options;
     const inputs = calls.flatMap((c) => c.inputs);
     this.running++;
     const execution = this.execute(inputs, shared);
-    execution.finally(() => this.batchDone()).catch(() => undefined);
+    execution
+      .finally(() => {
+        this.batchDone();
+      })
+      .catch(() => undefined);
     execution.then(
       (results) => {
         let at = 0;

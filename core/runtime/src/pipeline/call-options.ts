@@ -91,7 +91,7 @@ export function checkCallOptions(plugin: AnyPluginDefinition, options: unknown):
   const problems = (validate.errors ?? []).map((e) => translate(e, properties, known, plugin.type));
   const seen = new Set<string>();
   const unique = problems.filter((p) => (seen.has(p.pointer ?? '') ? false : (seen.add(p.pointer ?? ''), true)));
-  const first = unique[0]!;
+  const first = unique[0];
   if (unique.length === 1) throw first;
   const others = unique
     .slice(1)

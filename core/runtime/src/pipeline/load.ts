@@ -73,7 +73,9 @@ export async function loadFor(
       container,
       options.backend ? undefined : backend,
       ctx,
-      (o) => checkCallOptions(taskPlugin, o),
+      (o) => {
+        checkCallOptions(taskPlugin, o);
+      },
     );
   } catch (err) {
     if (!options.backend) await backend.dispose();

@@ -102,7 +102,7 @@ const TYPE_PATTERN = /^([a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*?)\.v([1-9][0-9]*)$/;
 
 export function parseTypeName(type: string): { baseName: string; version: number } | undefined {
   const m = TYPE_PATTERN.exec(type);
-  return m ? { baseName: m[1]!, version: Number(m[2]) } : undefined;
+  return m ? { baseName: m[1], version: Number(m[2]) } : undefined;
 }
 
 /**

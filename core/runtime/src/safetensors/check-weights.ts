@@ -105,7 +105,7 @@ export function checkWeights(
     const hidden = rest.length > 10 ? `\n  ... and ${rest.length - 10} more` : '';
     throw E.WEIGHTS_MISMATCH(`${first} (weights ${store.source})${shown}${hidden}`, {
       file: store.source,
-      tensor: problems[0]!.tensor,
+      tensor: problems[0].tensor,
       problems,
     });
   }

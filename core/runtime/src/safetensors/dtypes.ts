@@ -61,5 +61,5 @@ export function dtypeToFileDtype(dtype: DType): string {
 
 /** Bytes per element of a TensorData dtype. */
 export function dtypeSize(dtype: DType): number {
-  return FILE_DTYPE_SIZE[DTYPE_TO_FILE[dtype]]!;
+  return FILE_DTYPE_SIZE[DTYPE_TO_FILE[dtype]];
 }

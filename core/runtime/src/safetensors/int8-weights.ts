@@ -37,17 +37,17 @@ export function quantizeInt8(t: TensorData): Int8Weight {
   if (t.dims.length < 2)
     throw new RangeError(`quantizeInt8: a tensor of rank >= 2 is needed, got [${t.dims.join(', ')}]`);
   const src = toFloat32(t);
-  const width = t.dims[t.dims.length - 1]!;
+  const width = t.dims[t.dims.length - 1];
   const rows = width === 0 ? 0 : src.length / width;
   const q = new Int8Array(src.length);
   const scale = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let max = 0;
-    for (let j = r * width; j < (r + 1) * width; j++) max = Math.max(max, Math.abs(src[j]!));
+    for (let j = r * width; j < (r + 1) * width; j++) max = Math.max(max, Math.abs(src[j]));
     // Math.fround: the scale that is stored, so that rounding below divides by exactly what loading multiplies by.
     const s = max > 0 ? Math.fround(max / 127) : 1;
     scale[r] = s;
-    for (let j = r * width; j < (r + 1) * width; j++) q[j] = Math.max(-127, Math.min(127, Math.round(src[j]! / s)));
+    for (let j = r * width; j < (r + 1) * width; j++) q[j] = Math.max(-127, Math.min(127, Math.round(src[j] / s)));
   }
   return {
     values: { dtype: 'int8', dims: [...t.dims], data: q },
@@ -61,7 +61,7 @@ export function dequantizeInt8(values: TensorData, scale: TensorData): Float32Ar
   const s = toFloat32(scale);
   const width = values.dims[values.dims.length - 1] ?? 1;
   const out = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) out[i] = q[i]! * s[Math.floor(i / width)]!;
+  for (let i = 0; i < q.length; i++) out[i] = q[i] * s[Math.floor(i / width)];
   return out;
 }
 

@@ -54,7 +54,7 @@ function counterFor(fileDtype: string): Counter | undefined {
       return (buffer, bytes) => {
         const values = new Float64Array(buffer, 0, bytes >>> 3);
         let n = 0;
-        for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) n++;
+        for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) n++;
         return n;
       };
     default:
@@ -65,7 +65,7 @@ function counterFor(fileDtype: string): Counter | undefined {
 /** How many elements have every bit of `mask` set (all exponent bits: NaN or ±Infinity). */
 function countMasked(values: Uint32Array | Uint16Array, mask: number): number {
   let n = 0;
-  for (let i = 0; i < values.length; i++) if ((values[i]! & mask) === mask) n++;
+  for (let i = 0; i < values.length; i++) if ((values[i] & mask) === mask) n++;
   return n;
 }
 
@@ -83,8 +83,8 @@ export function nonFiniteError(path: string, found: ReadonlyMap<string, number>)
     `${first} (weights ${path}); a model with non-finite weights gives meaningless answers, so it is refused${shown}${hidden}`,
     {
       file: path,
-      tensor: problems[0]!.tensor,
-      count: problems[0]!.count,
+      tensor: problems[0].tensor,
+      count: problems[0].count,
       problems,
       expected: 'finite weights: retrain, or restore the file from a good checkpoint',
     },

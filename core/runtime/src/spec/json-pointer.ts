@@ -35,8 +35,8 @@ export function comparePointers(a: string, b: string): number {
   const left = a.split('/');
   const right = b.split('/');
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i]!;
-    const y = right[i]!;
+    const x = left[i];
+    const y = right[i];
     if (x === y) continue;
     if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y);
     return x < y ? -1 : 1;

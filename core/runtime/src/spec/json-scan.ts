@@ -69,11 +69,14 @@ function describeChar(text: string, at: number): string {
   return /[\s\p{Cf}]/u.test(char) ? `invisible character ${code}` : JSON.stringify(char);
 }
 
-class SyntaxProblem {
+/** Thrown inside the scanner to stop at the first syntax problem; caught and reported below. */
+class SyntaxProblem extends Error {
   constructor(
     readonly offset: number,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -291,7 +294,7 @@ export function scanJsonText(text: string, limits: SpecLimits): RecurError[] {
           i++;
         } else if (c === 0x22) {
           const end = readString(i);
-          if (!readKey(i, end, top!)) break;
+          if (!readKey(i, end, top)) break;
           i = end;
           state = 'colon';
         } else if (c === 0x7d) {

@@ -53,7 +53,7 @@ function setAt(
 ): RecurError | undefined {
   let node: unknown = root;
   for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
+    const segment = segments[i];
     const last = i === segments.length - 1;
     const here = toPointer(segments.slice(0, i + 1));
     const fail = (message: string): RecurError =>
@@ -134,7 +134,7 @@ export function applyOverrides(
     });
   }
   const { spec: out, errors } = collectOverrides(copy.value as Record<string, unknown>, overrides, caps);
-  if (errors.length === 1) throw errors[0]!;
+  if (errors.length === 1) throw errors[0];
   if (errors.length > 1)
     throw aggregateErrors(E.SPEC_OVERRIDE.code, `${errors.length} overrides are malformed:`, errors);
   return out;

@@ -118,7 +118,7 @@ export function sanitizeJsonValue(input: unknown, limits: SpecLimits): Sanitized
           assign(copy);
           const own = Object.keys(source);
           for (let k = own.length - 1; k >= 0; k--) {
-            const key = own[k]!;
+            const key = own[k];
             const at = childPointer(pointer, key);
             budget -= key.length + 3;
             if (++keys > limits.maxKeys) {

@@ -29,7 +29,7 @@ export function showValue(value: unknown): string {
 }
 
 function parentSchemaOf(error: ErrorObject): JsonSchema {
-  return (error.parentSchema ?? {}) as JsonSchema;
+  return error.parentSchema ?? {};
 }
 
 function unknownName(kind: string, value: unknown, pointer: string, registry: PluginRegistry): RecurError {

@@ -18,7 +18,7 @@ abstract class Metric {
 function labelKey(labels: Labels): string {
   return Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${escapeLabel(labels[k]!)}"`)
+    .map((k) => `${k}="${escapeLabel(labels[k])}"`)
     .join(',');
 }
 
@@ -86,7 +86,7 @@ export class Histogram extends Metric {
       d = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
       this.data.set(key, d);
     }
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) d.counts[i]! += 1;
+    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]) d.counts[i] += 1;
     d.sum += value;
     d.count += 1;
   }

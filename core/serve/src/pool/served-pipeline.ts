@@ -39,7 +39,9 @@ export class ServedPipeline {
     private readonly logger: Logger,
   ) {
     this.replicas = [...first];
-    first.forEach((w, i) => this.attach(w, i));
+    first.forEach((w, i) => {
+      this.attach(w, i);
+    });
     const labels = { pipeline: name };
     metrics.queueLength.collect(labels, () => this.queue.length);
     metrics.inFlight.collect(labels, () => this.replicas.reduce((n, w) => n + (w?.inFlight ?? 0), 0));
@@ -61,7 +63,7 @@ export class ServedPipeline {
       await Promise.all(workers.map((w) => w.close()));
       throw failure.reason;
     }
-    const info = workers[0]!.info;
+    const info = workers[0].info;
     return new ServedPipeline(config.name ?? info.name, info, config, init, workers, limits, metrics, logger);
   }
 
@@ -161,8 +163,12 @@ export class ServedPipeline {
   }
 
   private attach(w: PipelineWorker, slot: number): void {
-    w.onSettled = () => this.pump();
-    w.onBatch = (size) => this.metrics.batchSize.observe({ pipeline: this.name }, size);
+    w.onSettled = () => {
+      this.pump();
+    };
+    w.onBatch = (size) => {
+      this.metrics.batchSize.observe({ pipeline: this.name }, size);
+    };
     w.onCrash = (err) => {
       this.logger.error('pipeline worker stopped; restarting it', { pipeline: this.name, error: err.message });
       this.replicas[slot] = undefined;
@@ -172,7 +178,7 @@ export class ServedPipeline {
   }
 
   private restart(slot: number): void {
-    const delay = RESTART_DELAYS_MS[Math.min(this.restarts++, RESTART_DELAYS_MS.length - 1)]!;
+    const delay = RESTART_DELAYS_MS[Math.min(this.restarts++, RESTART_DELAYS_MS.length - 1)];
     const timer = setTimeout(() => {
       if (this.closed) return;
       PipelineWorker.start(this.init, this.logger).then(

@@ -38,7 +38,10 @@ function receiveTimeout(receiveMs: number, what: string): RecurError {
 export function clientErrorHandler(receiveMs: number) {
   return (err: NodeJS.ErrnoException, socket: Socket): void => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return answerAndClose(socket, receiveTimeout(receiveMs, 'headers'));
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      answerAndClose(socket, receiveTimeout(receiveMs, 'headers'));
+      return;
+    }
     const overflow = err.code === 'HPE_HEADER_OVERFLOW';
     answerAndClose(
       socket,
@@ -60,7 +63,10 @@ export function clientErrorHandler(receiveMs: number) {
 export function bodyReceiveDeadline(app: FastifyInstance, receiveMs: number): void {
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;
-    if (raw.complete) return done();
+    if (raw.complete) {
+      done();
+      return;
+    }
     const timer = setTimeout(() => {
       if (raw.complete || raw.socket.destroyed) return;
       // Answered already (a refusal that did not wait for the body): only the connection is left to close.
@@ -68,7 +74,9 @@ export function bodyReceiveDeadline(app: FastifyInstance, receiveMs: number): vo
       else answerAndClose(raw.socket, receiveTimeout(receiveMs, 'body'));
     }, receiveMs);
     timer.unref();
-    const clear = () => clearTimeout(timer);
+    const clear = () => {
+      clearTimeout(timer);
+    };
     raw.once('end', clear);
     raw.once('close', clear);
     done();

@@ -35,12 +35,11 @@ export function toHttpError(
   const recur = asRecurError(err, bodyLimit);
   const status = (recur as RecurError & { httpStatus?: number }).httpStatus ?? httpStatusOf(recur.code);
   const { code: _c, message: _m, ...details } = recur.toJSON();
-  const pointer = typeof details['pointer'] === 'string' ? (details['pointer'] as string) : undefined;
-  const param =
-    typeof details['param'] === 'string' ? (details['param'] as string) : pointer ? pointerToParam(pointer) : null;
-  const message = recur instanceof RecurAggregateError ? recur.message : recur.message.split('\n')[0]!;
+  const pointer = typeof details['pointer'] === 'string' ? details['pointer'] : undefined;
+  const param = typeof details['param'] === 'string' ? details['param'] : pointer ? pointerToParam(pointer) : null;
+  const message = recur instanceof RecurAggregateError ? recur.message : recur.message.split('\n')[0];
   const type = TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
-  const retryAfter = typeof details['retryAfter'] === 'number' ? (details['retryAfter'] as number) : undefined;
+  const retryAfter = typeof details['retryAfter'] === 'number' ? details['retryAfter'] : undefined;
   return {
     status,
     body: { error: { ...details, message, type, param, code: recur.code } },
@@ -83,7 +82,7 @@ function asRecurError(err: unknown, bodyLimit?: number): RecurError {
     validationContext?: string;
   };
   if (e.validation && e.validation.length > 0) {
-    const v = e.validation[0]!;
+    const v = e.validation[0];
     const missing = v.keyword === 'required' ? `/${String(v.params['missingProperty'])}` : '';
     const extra = v.keyword === 'additionalProperties' ? `/${String(v.params['additionalProperty'])}` : '';
     const pointer = `${v.instancePath}${missing}${extra}`;

@@ -53,6 +53,7 @@ export function boundedJsonBodies(app: FastifyInstance, maxDepth = MAX_BODY_DEPT
       );
       return;
     }
-    parse(request, text, done);
+    // Callback style: the parser reports through `done`, so its return value carries nothing.
+    void parse(request, text, done);
   });
 }

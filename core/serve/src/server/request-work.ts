@@ -27,13 +27,17 @@ export class RequestWork {
     this.onClose = () => {
       if (!reply.raw.writableFinished) this.cancel('disconnect');
     };
-    this.onShutdown = () => this.cancel('shutdown');
+    this.onShutdown = () => {
+      this.cancel('shutdown');
+    };
     // Each choice of an `n` request listens to this signal.
     setMaxListeners(0, this.controller.signal);
     reply.raw.on('close', this.onClose);
     shutdown.addEventListener('abort', this.onShutdown, { once: true });
     if (shutdown.aborted) this.cancel('shutdown');
-    this.timer = setTimeout(() => this.cancel('timeout'), requestMs);
+    this.timer = setTimeout(() => {
+      this.cancel('timeout');
+    }, requestMs);
     this.timer.unref();
   }
 

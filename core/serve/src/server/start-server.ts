@@ -173,8 +173,8 @@ async function loadPipelines(
     if (failed >= 0) {
       const reason = (started[failed] as PromiseRejectedResult).reason as Error & { code?: string };
       throw E.LOAD_FAILED(
-        `pipeline ${config.pipelines[failed]!.spec} did not load: ${reason.code ? `${reason.code} ` : ''}${reason.message}`,
-        { file: config.pipelines[failed]!.spec, cause: reason.code },
+        `pipeline ${config.pipelines[failed].spec} did not load: ${reason.code ? `${reason.code} ` : ''}${reason.message}`,
+        { file: config.pipelines[failed].spec, cause: reason.code },
         { cause: reason },
       );
     }
@@ -207,7 +207,8 @@ async function shutdown(ctx: ServeContext, app: FastifyInstance, log: PinoLogger
 
 /** The runtime's Logger surface on top of pino (worker messages, pipeline warnings). */
 function recurLogger(log: PinoLogger): Logger {
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, data?: Record<string, unknown>) =>
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, data?: Record<string, unknown>) => {
     log[level](data ?? {}, msg);
+  };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

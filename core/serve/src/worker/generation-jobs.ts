@@ -95,7 +95,10 @@ export class GenerationJobs {
    * main thread as one message, which keeps the main thread's cost per token small.
    */
   private queuePiece(piece: GeneratedPiece): void {
-    if (this.pending.length === 0) setImmediate(() => this.flush());
+    if (this.pending.length === 0)
+      setImmediate(() => {
+        this.flush();
+      });
     this.pending.push(piece);
   }
 

@@ -56,9 +56,15 @@ export class PipelineWorker {
     readonly info: PipelineInfo,
     private readonly logger: Logger,
   ) {
-    worker.on('message', (m: FromWorker) => this.onMessage(m));
-    worker.on('error', (err) => this.onExit(err));
-    worker.on('exit', (code) => this.onExit(new Error(`worker exited with code ${code}`)));
+    worker.on('message', (m: FromWorker) => {
+      this.onMessage(m);
+    });
+    worker.on('error', (err) => {
+      this.onExit(err);
+    });
+    worker.on('exit', (code) => {
+      this.onExit(new Error(`worker exited with code ${code}`));
+    });
   }
 
   /** Starts a worker and waits until its pipeline is loaded; rejects with the loader's error. */
@@ -86,7 +92,9 @@ export class PipelineWorker {
           ),
         );
       };
-      const exited = (code: number) => failed(new Error(`exit code ${code}`));
+      const exited = (code: number) => {
+        failed(new Error(`exit code ${code}`));
+      };
       const cleanup = () => {
         worker.off('message', early);
         worker.off('error', failed);
@@ -127,7 +135,10 @@ export class PipelineWorker {
    */
   close(timeoutMs = 5000): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      if (this.exited) return resolve();
+      if (this.exited) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(() => void this.worker.terminate(), timeoutMs);
       this.worker.once('exit', () => {
         clearTimeout(timer);
@@ -195,19 +206,23 @@ export class PipelineWorker {
         this.onBatch(m.items.length);
         break;
       case 'result':
-        this.finish(m.id, (p) => p.resolve(m.value));
+        this.finish(m.id, (p) => {
+          p.resolve(m.value);
+        });
         break;
       case 'generated':
-        this.finish(m.id, (p) =>
+        this.finish(m.id, (p) => {
           p.resolve({
             finishReason: m.finishReason,
             promptTokens: m.promptTokens,
             completionTokens: m.completionTokens,
-          } satisfies GenerationSummary),
-        );
+          } satisfies GenerationSummary);
+        });
         break;
       case 'failed':
-        this.finish(m.id, (p) => p.reject(deserializeError(m.error)));
+        this.finish(m.id, (p) => {
+          p.reject(deserializeError(m.error));
+        });
         break;
       case 'batch':
         this.onBatch(m.size);

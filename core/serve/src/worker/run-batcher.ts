@@ -70,11 +70,11 @@ export class RunBatcher {
       this.start(this.queue.splice(0));
       return;
     }
-    const key = this.queue[0]!.key;
+    const key = this.queue[0].key;
     const batch: RunCall[] = [];
     let size = 0;
     for (let i = 0; i < this.queue.length;) {
-      const call = this.queue[i]!;
+      const call = this.queue[i];
       if (call.key !== key || (batch.length > 0 && size + call.size > this.maxBatch)) {
         i++;
         continue;
@@ -94,12 +94,19 @@ export class RunBatcher {
       this.pipeline
         .run(call.input, { ...call.options, signal: call.controller.signal })
         .then(
-          (value) => this.post({ type: 'result', id: call.id, value }),
-          (err: unknown) => this.post({ type: 'failed', id: call.id, error: serializeError(err) }),
+          (value) => {
+            this.post({ type: 'result', id: call.id, value });
+          },
+          (err: unknown) => {
+            this.post({ type: 'failed', id: call.id, error: serializeError(err) });
+          },
         )
         .finally(() => this.running.delete(call.id)),
     );
-    if (!this.immediate) void Promise.allSettled(done).then(() => this.pump());
+    if (!this.immediate)
+      void Promise.allSettled(done).then(() => {
+        this.pump();
+      });
   }
 }
 

@@ -23,7 +23,7 @@ export function serializeError(err: unknown): SerializedError {
       message: _message,
       ...details
     } = JSON.parse(JSON.stringify(err.toJSON())) as Record<string, unknown>;
-    return { code: err.code, message: err.message.split('\n')[0]!, httpStatus: httpStatusOf(err.code), details };
+    return { code: err.code, message: err.message.split('\n')[0], httpStatus: httpStatusOf(err.code), details };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'RECUR_E_INTERNAL', message, httpStatus: 500, details: {} };

@@ -28,10 +28,18 @@ const post = (m: FromWorker): void => {
 
 /** Pipeline warnings (execution-provider fallback, ...) go to the server's log. */
 const logger: Logger = {
-  debug: (msg, data) => post({ type: 'log', level: 'debug', msg, ...(data ? { data } : {}) }),
-  info: (msg, data) => post({ type: 'log', level: 'info', msg, ...(data ? { data } : {}) }),
-  warn: (msg, data) => post({ type: 'log', level: 'warn', msg, ...(data ? { data } : {}) }),
-  error: (msg, data) => post({ type: 'log', level: 'error', msg, ...(data ? { data } : {}) }),
+  debug: (msg, data) => {
+    post({ type: 'log', level: 'debug', msg, ...(data ? { data } : {}) });
+  },
+  info: (msg, data) => {
+    post({ type: 'log', level: 'info', msg, ...(data ? { data } : {}) });
+  },
+  warn: (msg, data) => {
+    post({ type: 'log', level: 'warn', msg, ...(data ? { data } : {}) });
+  },
+  error: (msg, data) => {
+    post({ type: 'log', level: 'error', msg, ...(data ? { data } : {}) });
+  },
 };
 
 /**

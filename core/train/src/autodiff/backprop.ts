@@ -6,7 +6,7 @@
  */
 import { GraphBuilder, type NodeRecord, type Value } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
-import { isDeferred, isSparse, sumContributions, type Contribution, type DeferredMatMul } from './contribution.js';
+import { isDeferred, isSparse, sumContributions, type Contribution } from './contribution.js';
 import { normAxis, isFloat, type Scope } from '@recur/runtime/internal';
 import { GradContext } from './grad-context.js';
 import { gradRule, NON_DIFFERENTIABLE } from './rules/index.js';
@@ -41,7 +41,7 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
   const ctx = new GradContext(builder, scope);
 
   for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i]!;
+    const node = nodes[i];
     if (!node.outputs.some((o) => grads.has(o))) continue;
     const needs = node.inputs.map((n) => n !== '' && active.has(n) && isFloat(scope.get(n)));
     const outer = implicitInputs(node);
@@ -55,7 +55,7 @@ export function backprop(request: BackpropRequest): Map<string, Contribution[]> 
       ? { inputs: out as readonly (Contribution | undefined)[] }
       : (out as RuleResult);
     result.inputs.forEach((c, k) => {
-      if (needs[k]) add(node.inputs[k]!, c);
+      if (needs[k]) add(node.inputs[k], c);
     });
     if (result.outer)
       for (const [name, list] of result.outer) if (needsOuter.has(name)) for (const c of list) add(name, c);
@@ -98,7 +98,7 @@ function missingRule(
   const needed = new Set(seeds);
   const missing: NodeRecord[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i]!;
+    const node = nodes[i];
     if (!node.outputs.some((o) => needed.has(o)) || NON_DIFFERENTIABLE.has(node.opType)) continue;
     const reads = [...node.inputs, ...implicitInputs(node)];
     if (!reads.some((n) => active.has(n))) continue;
@@ -136,9 +136,9 @@ function passTransposedFactors(
   if (node.opType !== 'Transpose') return false;
   const perm = node.attrs['perm'] as number[] | undefined;
   if (!perm || perm.length !== 2 || perm[0] !== 1) return false;
-  const list = grads.get(node.outputs[0]!) ?? [];
+  const list = grads.get(node.outputs[0]) ?? [];
   if (list.length === 0 || !list.every(isDeferred)) return false;
-  for (const c of list as DeferredMatMul[]) add(node.inputs[0]!, { ...c, transposed: !c.transposed });
+  for (const c of list) add(node.inputs[0], { ...c, transposed: !c.transposed });
   return true;
 }
 
@@ -154,16 +154,16 @@ function fuseLogSoftmaxScatter(
   ctx: GradContext,
 ): boolean {
   if (node.opType !== 'LogSoftmax') return false;
-  const list = grads.get(node.outputs[0]!) ?? [];
+  const list = grads.get(node.outputs[0]) ?? [];
   const sparse = list[0];
   if (list.length !== 1 || !sparse || !isSparse(sparse) || sparse.like !== node.outputs[0]) return false;
-  const rank = ctx.rank(node.inputs[0]!, node);
+  const rank = ctx.rank(node.inputs[0], node);
   const axis = normAxis((node.attrs['axis'] as number | undefined) ?? -1, rank);
   if (normAxis(sparse.axis, rank) !== axis) return false;
   const g = ctx.g;
   const rowSum = g.reduceSum(sparse.updates, [axis], true);
-  const base = g.mul(g.exp({ name: node.outputs[0]! }), g.neg(rowSum));
-  add(node.inputs[0]!, g.op1('ScatterElements', [base, sparse.indices, sparse.updates], { axis, reduction: 'add' }));
+  const base = g.mul(g.exp({ name: node.outputs[0] }), g.neg(rowSum));
+  add(node.inputs[0], g.op1('ScatterElements', [base, sparse.indices, sparse.updates], { axis, reduction: 'add' }));
   return true;
 }
 

@@ -55,14 +55,14 @@ export function sumContributions(g: GraphBuilder, list: readonly Contribution[] 
     if (group.length === 0) continue;
     const a =
       group.length === 1
-        ? group[0]!.a
+        ? group[0].a
         : g.concat(
             group.map((c) => c.a),
             0,
           );
     const b =
       group.length === 1
-        ? group[0]!.b
+        ? group[0].b
         : g.concat(
             group.map((c) => c.b),
             0,
@@ -76,7 +76,7 @@ export function sumContributions(g: GraphBuilder, list: readonly Contribution[] 
       values.push(g.op1('ScatterElements', [zeros, c.indices, c.updates], { axis: c.axis, reduction: 'add' }));
     } else values.push(c);
   }
-  if (values.length === 1) return values[0]!;
-  if (values.length === 2) return g.add(values[0]!, values[1]!);
+  if (values.length === 1) return values[0];
+  if (values.length === 2) return g.add(values[0], values[1]);
   return g.op1('Sum', values);
 }

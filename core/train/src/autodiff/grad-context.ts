@@ -52,7 +52,7 @@ export class GradContext {
 
   shape(name: string): Value {
     const dims = this.info(name)?.dims;
-    if (dims && dims.every((d) => typeof d === 'number')) return this.g.ints(dims as number[]);
+    if (dims && dims.every((d) => typeof d === 'number')) return this.g.ints(dims);
     return this.g.shape(this.v(name));
   }
 

@@ -39,12 +39,12 @@ export function parseLmCase(raw: Readonly<Record<string, unknown>>): LmTrainCase
     throw TrainErrors.FIXTURE_INVALID(`train case ${name}: "optimizer.name" is missing`, {
       pointer: `/train/${name}/optimizer`,
     });
-  const optNum = (key: string): number | undefined => (typeof opt[key] === 'number' ? (opt[key] as number) : undefined);
+  const optNum = (key: string): number | undefined => (typeof opt[key] === 'number' ? opt[key] : undefined);
   const betas = Array.isArray(opt['betas']) ? (opt['betas'] as number[]) : undefined;
   const optimizer: OptimizerConfig = {
     name: opt['name'],
     lr: optNum('lr') ?? 1e-3,
-    ...(betas ? { betas: [betas[0]!, betas[1]!] as const } : {}),
+    ...(betas ? { betas: [betas[0], betas[1]] as const } : {}),
     ...(optNum('eps') !== undefined ? { eps: optNum('eps')! } : {}),
     ...(optNum('weight_decay') !== undefined ? { weightDecay: optNum('weight_decay')! } : {}),
     ...(optNum('momentum') !== undefined ? { momentum: optNum('momentum')! } : {}),

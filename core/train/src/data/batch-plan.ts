@@ -76,7 +76,7 @@ function chunkBatches(
   const batches: Batch[] = [];
   for (let start = 0; start < order.length; start += chunkSize) {
     // Array.prototype.sort is stable: equal lengths keep their shuffled order.
-    const chunk = order.slice(start, start + chunkSize).sort((a, b) => lengths[a]! - lengths[b]!);
+    const chunk = order.slice(start, start + chunkSize).sort((a, b) => lengths[a] - lengths[b]);
     for (let at = 0; at < chunk.length; at += batchSize) {
       const indices = chunk.slice(at, at + batchSize);
       const maxLength = maxOf(indices, lengths);
@@ -94,15 +94,15 @@ function boundaryBatches(
 ): Batch[] {
   const buckets: number[][] = Array.from({ length: boundaries.length + 1 }, () => []);
   for (const i of order) {
-    const b = boundaries.findIndex((limit) => lengths[i]! <= limit);
-    buckets[b < 0 ? boundaries.length : b]!.push(i);
+    const b = boundaries.findIndex((limit) => lengths[i] <= limit);
+    buckets[b < 0 ? boundaries.length : b].push(i);
   }
   const batches: Batch[] = [];
   buckets.forEach((bucket, b) => {
     for (let at = 0; at < bucket.length; at += batchSize) {
       const indices = bucket.slice(at, at + batchSize);
       const maxLength = maxOf(indices, lengths);
-      batches.push({ indices, maxLength, paddedLength: b < boundaries.length ? boundaries[b]! : maxLength });
+      batches.push({ indices, maxLength, paddedLength: b < boundaries.length ? boundaries[b] : maxLength });
     }
   });
   return batches;
@@ -110,7 +110,7 @@ function boundaryBatches(
 
 function maxOf(indices: readonly number[], lengths: ArrayLike<number>): number {
   let max = 0;
-  for (const i of indices) if (lengths[i]! > max) max = lengths[i]!;
+  for (const i of indices) if (lengths[i] > max) max = lengths[i]!;
   return max;
 }
 
@@ -125,7 +125,7 @@ function checkOptions(options: BatchPlanOptions): void {
   const bucketing = options.bucketing;
   if (bucketing?.kind === 'boundaries') {
     const b = bucketing.boundaries;
-    if (b.length === 0 || b.some((x, i) => !Number.isInteger(x) || x < 1 || (i > 0 && x <= b[i - 1]!))) {
+    if (b.length === 0 || b.some((x, i) => !Number.isInteger(x) || x < 1 || (i > 0 && x <= b[i - 1]))) {
       throw TrainErrors.DATA_OPTIONS(
         `length bucket boundaries must be increasing positive integers, got [${b.join(', ')}]`,
         { expected: 'e.g. [16, 32, 64]' },

@@ -72,7 +72,7 @@ export class BatchSampler {
   /** The next batch; after the last batch of an epoch the cursor moves to batch 0 of the next. */
   next(): SampledBatch {
     const batches = this.batchesOf(this.currentEpoch);
-    const batch = batches[this.position]!;
+    const batch = batches[this.position];
     const out: SampledBatch = { ...batch, epoch: this.currentEpoch, step: this.position, stepsInEpoch: batches.length };
     this.position += 1;
     if (this.position >= batches.length) {

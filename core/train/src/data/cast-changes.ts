@@ -20,8 +20,8 @@ export interface Speech {
 
 export function speechesOf(text: string): Speech[] {
   return [...text.matchAll(SPEECH_HEADING)].map((m) => ({
-    at: m.index + m[0].length - m[1]!.length - 2,
-    speaker: m[1]!,
+    at: m.index + m[0].length - m[1].length - 2,
+    speaker: m[1],
   }));
 }
 
@@ -43,7 +43,7 @@ export function castChanges(text: string): number[] {
     const after = speakers(i, i + CAST_FAR);
     const shared = (near: Set<string>, far: Set<string>) => [...near].some((s) => far.has(s));
     if (!shared(speakers(i, i + CAST_NEAR), before) && !shared(speakers(i - CAST_NEAR, i), after))
-      out.push(speeches[i]!.at);
+      out.push(speeches[i].at);
   }
   return out;
 }

@@ -33,7 +33,7 @@ export function padTimeMajor(
       throw TrainErrors.DATA_OPTIONS(`batch index ${index} is outside the ${sequences.length} sequences`);
     const n = Math.min(seq.length, time);
     lengths[b] = n;
-    for (let t = 0; t < n; t++) ids[t * batch + b] = BigInt(seq[t]!);
+    for (let t = 0; t < n; t++) ids[t * batch + b] = BigInt(seq[t]);
   });
   return { ids, lengths, time, batch };
 }

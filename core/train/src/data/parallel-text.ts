@@ -34,8 +34,8 @@ export function pairLines(source: DataLines, target: DataLines, options: CommonR
   for (let i = 0; i < source.lines.length; i++) {
     const line = i + 1;
     if (!checkLine(source, i, badSource) || !checkLine(target, i, badTarget)) continue;
-    const s = source.lines[i]!;
-    const t = target.lines[i]!;
+    const s = source.lines[i];
+    const t = target.lines[i];
     records.push({ source: trim ? s.trim() : s, target: trim ? t.trim() : t, line });
   }
   const skipped = mergeCounts(badSource.skipped, badTarget.skipped);
@@ -47,7 +47,7 @@ function checkLine(data: DataLines, i: number, bad: BadRecords): boolean {
     bad.report('encoding', i + 1, 'not valid UTF-8');
     return false;
   }
-  if (isBlank(data.lines[i]!)) {
+  if (isBlank(data.lines[i])) {
     bad.report('empty-line', i + 1, 'empty line (each line of a parallel corpus needs its translation)');
     return false;
   }
@@ -98,7 +98,7 @@ export function parseParallelTsv(data: DataLines, options: ParallelTsvOptions = 
   const { file, lines, invalidUtf8 } = data;
   const trim = options.trim ?? true;
   const bad = new BadRecords(file, options.onBadRecord);
-  const firstRow = lines.length > 0 && !invalidUtf8.has(0) && !isBlank(lines[0]!) ? lines[0]!.split('\t') : undefined;
+  const firstRow = lines.length > 0 && !invalidUtf8.has(0) && !isBlank(lines[0]) ? lines[0].split('\t') : undefined;
   const named = typeof options.sourceColumn === 'string' || typeof options.targetColumn === 'string';
   const mode = options.header ?? 'auto';
   const hasHeader = mode === 'auto' ? named || (firstRow !== undefined && firstRow.every(isHeaderName)) : mode;
@@ -112,7 +112,7 @@ export function parseParallelTsv(data: DataLines, options: ParallelTsvOptions = 
   const records: TextPair[] = [];
   const columnLine = header ? 0 : firstDataLine(data, start);
   if (columnLine === undefined) return requireRecords({ file, records, skipped: bad.skipped });
-  const columnCount = lines[columnLine]!.split('\t').length;
+  const columnCount = lines[columnLine].split('\t').length;
   const sourceAt = resolveColumn(
     options.sourceColumn,
     header,
@@ -134,7 +134,7 @@ export function parseParallelTsv(data: DataLines, options: ParallelTsvOptions = 
 
   for (let i = start; i < lines.length; i++) {
     const line = i + 1;
-    const raw = lines[i]!;
+    const raw = lines[i];
     if (invalidUtf8.has(i)) {
       bad.report('encoding', line, 'not valid UTF-8');
       continue;
@@ -150,8 +150,8 @@ export function parseParallelTsv(data: DataLines, options: ParallelTsvOptions = 
       });
       continue;
     }
-    const source = trim ? cells[sourceAt]!.trim() : cells[sourceAt]!;
-    const target = trim ? cells[targetAt]!.trim() : cells[targetAt]!;
+    const source = trim ? cells[sourceAt].trim() : cells[sourceAt];
+    const target = trim ? cells[targetAt].trim() : cells[targetAt];
     if (isBlank(source) || isBlank(target)) {
       bad.report('empty-field', line, `the ${isBlank(source) ? 'source' : 'target'} text is empty`);
       continue;

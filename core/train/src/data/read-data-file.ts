@@ -120,7 +120,7 @@ export function splitText(text: string): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
   }
   return lines;

@@ -50,7 +50,7 @@ export async function readDataset(request: DatasetRequest): Promise<Dataset> {
     case 'translation': {
       if (request.files.length === 2) {
         const [source, target] = await Promise.all(request.files.map((f) => readDataLines(f)));
-        return { kind: 'pairs', data: pairLines(source!, target!, { onBadRecord }) };
+        return { kind: 'pairs', data: pairLines(source, target, { onBadRecord }) };
       }
       const lines = await readDataLines(request.files[0]);
       return {

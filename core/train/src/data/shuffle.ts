@@ -13,7 +13,7 @@ export function epochRandom(seed: number, epoch: number, purpose = 0): () => num
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const tmp = items[i]!;
+    const tmp = items[i];
     items[i] = items[j]!;
     items[j] = tmp;
   }
@@ -24,7 +24,7 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
 export function fingerprintLengths(lengths: ArrayLike<number>): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < lengths.length; i++) {
-    let v = lengths[i]! >>> 0;
+    let v = lengths[i] >>> 0;
     for (let k = 0; k < 4; k++) {
       h ^= v & 0xff;
       h = Math.imul(h, 0x01000193);

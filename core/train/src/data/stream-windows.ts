@@ -103,8 +103,8 @@ export class StreamWindows {
     for (let b = 0; b < lanes; b++) {
       const base = offset + b * laneLength + from;
       for (let t = 0; t < time; t++) {
-        inputs[t * lanes + b] = BigInt(this.ids[base + t]!);
-        targets[t * lanes + b] = BigInt(this.ids[base + t + 1]!);
+        inputs[t * lanes + b] = BigInt(this.ids[base + t]);
+        targets[t * lanes + b] = BigInt(this.ids[base + t + 1]);
       }
     }
     const out: StreamWindow = {

@@ -47,7 +47,7 @@ export function parseClassificationTsv(data: DataLines, options: ClassificationT
   const trim = options.trim ?? true;
   const bad = new BadRecords(file, options.onBadRecord);
 
-  const firstRow = lines.length > 0 && !invalidUtf8.has(0) && !isBlank(lines[0]!) ? lines[0]!.split('\t') : undefined;
+  const firstRow = lines.length > 0 && !invalidUtf8.has(0) && !isBlank(lines[0]) ? lines[0].split('\t') : undefined;
   const guessLabelColumn = typeof options.labelColumn === 'number' ? options.labelColumn : 1;
   const named = typeof options.textColumn === 'string' || typeof options.labelColumn === 'string';
   // A first row is data when its label cell is a label, or a near miss of one (a typo is data with a bad label, not a header).
@@ -70,7 +70,7 @@ export function parseClassificationTsv(data: DataLines, options: ClassificationT
   const columnLine = header ? 0 : firstDataLine(data, start);
   const records: LabeledText[] = [];
   if (columnLine === undefined) return requireRecords({ file, records, skipped: bad.skipped });
-  const columnCount = lines[columnLine]!.split('\t').length;
+  const columnCount = lines[columnLine].split('\t').length;
   const textAt = resolveColumn(options.textColumn, header, TEXT_NAMES, 0, columnCount, file, 'text');
   const labelAt = resolveColumn(
     options.labelColumn,
@@ -84,7 +84,7 @@ export function parseClassificationTsv(data: DataLines, options: ClassificationT
 
   for (let i = start; i < lines.length; i++) {
     const line = i + 1;
-    const raw = lines[i]!;
+    const raw = lines[i];
     if (invalidUtf8.has(i)) {
       bad.report('encoding', line, 'not valid UTF-8');
       continue;
@@ -103,14 +103,14 @@ export function parseClassificationTsv(data: DataLines, options: ClassificationT
       );
       continue;
     }
-    const text = trim ? cells[textAt]!.trim() : cells[textAt]!;
+    const text = trim ? cells[textAt].trim() : cells[textAt];
     if (isBlank(text)) {
       bad.report('empty-field', line, 'the text is empty');
       continue;
     }
-    const label = labels.resolve(cells[labelAt]!);
+    const label = labels.resolve(cells[labelAt]);
     if (label === undefined) {
-      const { message, expected, suggestions } = labels.describeUnknown(cells[labelAt]!.trim());
+      const { message, expected, suggestions } = labels.describeUnknown(cells[labelAt].trim());
       bad.report('label', line, message, { expected, suggestions });
       continue;
     }

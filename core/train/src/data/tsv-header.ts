@@ -70,7 +70,7 @@ export function resolveColumn(
 /** The first line from `start` that is valid UTF-8 and not blank: it fixes the column count of a headerless file. */
 export function firstDataLine(data: DataLines, start: number): number | undefined {
   for (let i = start; i < data.lines.length; i++) {
-    if (!data.invalidUtf8.has(i) && !isBlank(data.lines[i]!)) return i;
+    if (!data.invalidUtf8.has(i) && !isBlank(data.lines[i])) return i;
   }
   return undefined;
 }

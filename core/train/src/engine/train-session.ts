@@ -80,8 +80,8 @@ export class TrainSession {
       );
     }
     const outputs: Record<string, TensorData> = {};
-    for (const name of this.graph.extraOutputs) outputs[name] = fromOrt(out[name] as ort.Tensor);
-    return { loss: Number((out[LOSS_OUTPUT] as ort.Tensor).data[0]), outputs };
+    for (const name of this.graph.extraOutputs) outputs[name] = fromOrt(out[name]);
+    return { loss: Number(out[LOSS_OUTPUT].data[0]), outputs };
   }
 
   async release(): Promise<void> {
@@ -91,7 +91,7 @@ export class TrainSession {
 
 function toOrt(t: TensorData): ort.Tensor {
   const type = t.dtype === 'float16' ? 'float16' : t.dtype;
-  return new ort.Tensor(type as ort.Tensor.Type, t.data as ort.Tensor.DataType, [...t.dims]);
+  return new ort.Tensor(type, t.data as ort.Tensor.DataType, [...t.dims]);
 }
 
 function fromOrt(t: ort.Tensor): TensorData {

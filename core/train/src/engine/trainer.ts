@@ -88,7 +88,7 @@ export class Trainer {
         throw TrainErrors.GRAPH_UNSUPPORTED(
           `dropout mask ${m.name} has dimensions [${m.dims.join(', ')}]; the batch gives ${JSON.stringify(batchDims)}`,
         );
-      feeds[m.name] = dropoutMask(this.rng, dims as number[], m.rate);
+      feeds[m.name] = dropoutMask(this.rng, dims, m.rate);
     }
     const { loss, outputs } = await this.session.step(feeds);
     if (!Number.isFinite(loss))

@@ -33,7 +33,7 @@ export function unrollScans(g: GraphBuilder, steps: number): void {
     }
     for (const [name, t] of body.constants) g.constants.set(name, t);
     const emit = (opType: string, inputs: string[], attrs: NodeRecord['attrs'], outputs: string[]): void => {
-      out.push({ opType, inputs, outputs, attrs, domain: '', name: outputs[0]! });
+      out.push({ opType, inputs, outputs, attrs, domain: '', name: outputs[0] });
     };
     const ones = fresh('unroll_ones');
     g.constants.set(ones, { dtype: 'int64', dims: [steps], data: new BigInt64Array(steps).fill(1n) });
@@ -44,7 +44,7 @@ export function unrollScans(g: GraphBuilder, steps: number): void {
     const perStep: string[][] = [];
     for (let i = 0; i < m; i++) {
       const pieces = Array.from({ length: steps }, () => fresh('unroll_piece'));
-      emit('Split', [node.inputs[n + i]!, ones], { axis: 0 }, pieces);
+      emit('Split', [node.inputs[n + i], ones], { axis: 0 }, pieces);
       const squeezed = pieces.map((p) => {
         const s = fresh('unroll_step');
         emit('Squeeze', [p, axis0], {}, [s]);
@@ -57,7 +57,7 @@ export function unrollScans(g: GraphBuilder, steps: number): void {
     const collected: string[][] = Array.from({ length: k }, () => []);
     for (let t = 0; t < steps; t++) {
       const rename = new Map<string, string>();
-      body.inputs.forEach((v, i) => rename.set(v.name, i < n ? state[i]! : perStep[i - n]![t]!));
+      body.inputs.forEach((v, i) => rename.set(v.name, i < n ? state[i] : perStep[i - n][t]));
       const local = (name: string): string => {
         if (!name) return name;
         const known = rename.get(name);
@@ -74,19 +74,19 @@ export function unrollScans(g: GraphBuilder, steps: number): void {
       }
       const results = body.outputs.map((o) => local(o.name));
       state = results.slice(0, n);
-      for (let j = 0; j < k; j++) collected[j]!.push(results[n + j]!);
+      for (let j = 0; j < k; j++) collected[j].push(results[n + j]);
     }
 
     // Final states under the Scan's own output names; scan outputs stacked along a new axis 0.
-    for (let i = 0; i < n; i++) emit('Identity', [state[i]!], {}, [node.outputs[i]!]);
+    for (let i = 0; i < n; i++) emit('Identity', [state[i]], {}, [node.outputs[i]]);
     for (let j = 0; j < k; j++) {
-      const order = outDirs[j] === 1 ? [...collected[j]!].reverse() : collected[j]!;
+      const order = outDirs[j] === 1 ? [...collected[j]].reverse() : collected[j];
       const expanded = order.map((v) => {
         const u = fresh('unroll_unsq');
         emit('Unsqueeze', [v, axis0], {}, [u]);
         return u;
       });
-      emit('Concat', expanded, { axis: 0 }, [node.outputs[n + j]!]);
+      emit('Concat', expanded, { axis: 0 }, [node.outputs[n + j]]);
     }
   }
   if (count > 0) g.nodes.splice(0, g.nodes.length, ...out);

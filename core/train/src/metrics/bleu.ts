@@ -59,15 +59,15 @@ export class BleuAccumulator {
     for (let n = 1; n <= MAX_ORDER; n++) {
       const refCounts = ngramCounts(ref, n);
       const hypCounts = ngramCounts(hyp, n);
-      for (const [gram, count] of hypCounts) this.matches[n - 1]! += Math.min(count, refCounts.get(gram) ?? 0);
-      this.totals[n - 1]! += Math.max(0, hyp.length - n + 1);
+      for (const [gram, count] of hypCounts) this.matches[n - 1] += Math.min(count, refCounts.get(gram) ?? 0);
+      this.totals[n - 1] += Math.max(0, hyp.length - n + 1);
     }
   }
 
   result(): BleuResult {
     const c = this.hypLength;
     const r = this.refLength;
-    const precisions = this.matches.map((m, i) => (this.totals[i]! > 0 ? m / this.totals[i]! : 0));
+    const precisions = this.matches.map((m, i) => (this.totals[i] > 0 ? m / this.totals[i] : 0));
     const brevityPenalty = c === 0 ? 0 : c < r ? Math.exp(1 - r / c) : 1;
     const logMean = precisions.every((p) => p > 0)
       ? precisions.reduce((a, p) => a + Math.log(p), 0) / MAX_ORDER
@@ -94,7 +94,9 @@ export function corpusBleu(hypotheses: readonly string[], references: readonly s
     );
   }
   const acc = new BleuAccumulator();
-  hypotheses.forEach((h, i) => acc.add(h, references[i]!));
+  hypotheses.forEach((h, i) => {
+    acc.add(h, references[i]);
+  });
   return acc.result();
 }
 

@@ -44,7 +44,7 @@ export class ConfusionMatrix {
   add(gold: number, predicted: number): void {
     this.check(gold, 'gold');
     this.check(predicted, 'predicted');
-    this.counts[gold]![predicted]! += 1;
+    this.counts[gold][predicted] += 1;
     this.total += 1;
   }
 
@@ -55,7 +55,9 @@ export class ConfusionMatrix {
         expected: 'one prediction per gold label',
       });
     }
-    gold.forEach((g, i) => this.add(g, predicted[i]!));
+    gold.forEach((g, i) => {
+      this.add(g, predicted[i]);
+    });
   }
 
   report(): ClassificationReport {
@@ -63,10 +65,10 @@ export class ConfusionMatrix {
     const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
     let correct = 0;
     const perLabel: LabelScores[] = this.labels.map((label, k) => {
-      const tp = this.counts[k]![k]!;
+      const tp = this.counts[k][k];
       correct += tp;
-      const support = this.counts[k]!.reduce((a, b) => a + b, 0);
-      const predictedAs = this.counts.reduce((sum, row) => sum + row[k]!, 0);
+      const support = this.counts[k].reduce((a, b) => a + b, 0);
+      const predictedAs = this.counts.reduce((sum, row) => sum + row[k], 0);
       const precision = ratio(tp, predictedAs);
       const recall = ratio(tp, support);
       return { label, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support };

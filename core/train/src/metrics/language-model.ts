@@ -45,7 +45,7 @@ export class NllAccumulator {
   /** Adds the log-probabilities (natural log) of the true next tokens of a chunk, and the characters they spell. */
   addTargetLogProbs(logProbs: ArrayLike<number>, chars: number): void {
     let sum = 0;
-    for (let i = 0; i < logProbs.length; i++) sum -= logProbs[i]!;
+    for (let i = 0; i < logProbs.length; i++) sum -= logProbs[i];
     // A log-probability is <= 0; rounding in a log-softmax can give +1e-7.
     this.add(Math.max(0, sum), logProbs.length, chars);
   }
@@ -95,13 +95,13 @@ export function targetLogProbs(
   for (let r = 0; r < rows; r++) {
     const base = r * vocab;
     let max = -Infinity;
-    for (let k = 0; k < vocab; k++) if (logits[base + k]! > max) max = logits[base + k]!;
+    for (let k = 0; k < vocab; k++) if (logits[base + k] > max) max = logits[base + k]!;
     let sum = 0;
-    for (let k = 0; k < vocab; k++) sum += Math.exp(logits[base + k]! - max);
+    for (let k = 0; k < vocab; k++) sum += Math.exp(logits[base + k] - max);
     const t = Number(targets[r]);
     if (!Number.isInteger(t) || t < 0 || t >= vocab)
       throw TrainErrors.EVAL_INPUT_INVALID(`target ${t} is outside the vocabulary of ${vocab}`);
-    out[r] = logits[base + t]! - max - Math.log(sum);
+    out[r] = logits[base + t] - max - Math.log(sum);
   }
   return out;
 }

@@ -82,7 +82,7 @@ export class AdamOptimizer implements Optimizer {
         });
       const vmax = state[`adam.vmax.${name}`];
       this.moments.set(name, {
-        m: Float32Array.from(toFloat32(state[key]!)),
+        m: Float32Array.from(toFloat32(state[key])),
         v: Float32Array.from(toFloat32(v)),
         ...(vmax ? { vmax: Float32Array.from(toFloat32(vmax)) } : {}),
       });
@@ -91,7 +91,7 @@ export class AdamOptimizer implements Optimizer {
 }
 
 function scaleInPlace(x: Float32Array, s: number): void {
-  for (let i = 0; i < x.length; i++) x[i] = x[i]! * s;
+  for (let i = 0; i < x.length; i++) x[i] = x[i] * s;
 }
 
 /** The inner loops, kept free of branches and property lookups (they run over millions of values). */
@@ -113,23 +113,23 @@ function update(
     c2 = 1 - b2;
   if (wd === 0 && !mo.vmax) {
     for (let i = 0; i < n; i++) {
-      const gi = g[i]!;
-      const mi = b1 * m[i]! + c1 * gi;
-      const vi = b2 * v[i]! + c2 * gi * gi;
+      const gi = g[i];
+      const mi = b1 * m[i] + c1 * gi;
+      const vi = b2 * v[i] + c2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
       // m and v are read back as stored (float32), as PyTorch keeps them.
-      p[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) * invBc2Sqrt + eps);
+      p[i] = p[i] - (stepSize * m[i]) / (Math.sqrt(v[i]) * invBc2Sqrt + eps);
     }
     return;
   }
   const vmax = mo.vmax;
   for (let i = 0; i < n; i++) {
-    const gi = wd === 0 ? g[i]! : Math.fround(g[i]! + wd * p[i]!);
-    m[i] = b1 * m[i]! + c1 * gi;
-    v[i] = b2 * v[i]! + c2 * gi * gi;
-    let vi = v[i]!;
-    if (vmax) vi = vmax[i] = Math.max(vmax[i]!, vi);
-    p[i] = p[i]! - (stepSize * m[i]!) / (Math.sqrt(vi) * invBc2Sqrt + eps);
+    const gi = wd === 0 ? g[i] : Math.fround(g[i] + wd * p[i]);
+    m[i] = b1 * m[i] + c1 * gi;
+    v[i] = b2 * v[i] + c2 * gi * gi;
+    let vi = v[i];
+    if (vmax) vi = vmax[i] = Math.max(vmax[i], vi);
+    p[i] = p[i] - (stepSize * m[i]) / (Math.sqrt(vi) * invBc2Sqrt + eps);
   }
 }

@@ -6,7 +6,7 @@ export function gradientNorm(params: ParamSet): number {
   for (const p of params) {
     if (p.frozen) continue;
     const g = p.grad;
-    for (let i = 0; i < g.length; i++) sum += g[i]! * g[i]!;
+    for (let i = 0; i < g.length; i++) sum += g[i] * g[i];
   }
   return Math.sqrt(sum);
 }
@@ -23,7 +23,7 @@ export function clipGradientNorm(params: ParamSet, maxNorm: number): number {
     for (const p of params) {
       if (p.frozen) continue;
       const g = p.grad;
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
+      for (let i = 0; i < g.length; i++) g[i] = g[i] * coef;
     }
   }
   return norm;

@@ -34,12 +34,12 @@ export class SgdOptimizer implements Optimizer {
       const first = buf === undefined;
       if (mu !== 0 && !buf) this.buffers.set(p.name, (buf = new Float32Array(n)));
       for (let i = 0; i < n; i++) {
-        let d = wd === 0 ? g[i]! : Math.fround(g[i]! + wd * x[i]!);
+        let d = wd === 0 ? g[i] : Math.fround(g[i] + wd * x[i]);
         if (buf) {
-          const b = (buf[i] = first ? d : mu * buf[i]! + (1 - damp) * d);
+          const b = (buf[i] = first ? d : mu * buf[i] + (1 - damp) * d);
           d = nesterov ? Math.fround(d + mu * b) : b;
         }
-        x[i] = x[i]! - lr * d;
+        x[i] = x[i] - lr * d;
       }
     }
   }

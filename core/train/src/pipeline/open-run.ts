@@ -95,7 +95,7 @@ export async function openRun(
     );
   }
   const fromSpec = (key: string) =>
-    typeof dataBlock[key] === 'string' ? [fileAt(loaded, `/train/data/${key}`, specDir, dataBlock[key] as string)] : [];
+    typeof dataBlock[key] === 'string' ? [fileAt(loaded, `/train/data/${key}`, specDir, dataBlock[key])] : [];
   const given = options.data?.length ? options.data.map((f) => resolve(cwd, f)) : undefined;
   const trainFiles = mode === 'train' ? (given ?? fromSpec('train')) : [];
   const devFiles =
@@ -147,7 +147,9 @@ export async function openRun(
     onBadRecord,
     logger,
     threads,
-    onSkipped: (file, counts) => logger.warn(`skipped records in ${file}`, { ...counts }),
+    onSkipped: (file, counts) => {
+      logger.warn(`skipped records in ${file}`, { ...counts });
+    },
     loadInference: (weights) =>
       load(specFile, {
         registry: options.registry,

@@ -15,7 +15,6 @@ import { Trainer } from '../engine/trainer.js';
 import { buildTrainingGraph } from '../engine/training-graph.js';
 import { TrainErrors } from '../errors.js';
 import type { OptimizerConfig } from '../optim/optimizer.js';
-import type { ScheduleConfig } from '../optim/schedule.js';
 import { MetricsLog } from '../progress/metrics-log.js';
 import { ProgressBar } from '../progress/progress-bar.js';
 import type { DevResult } from './objective.js';
@@ -80,7 +79,7 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
   const optimizer = optimizerConfig((train['optimizer'] ?? {}) as Json);
   const trainer = await Trainer.create(graph, params, {
     optimizer,
-    schedule: (train['schedule'] ?? {}) as ScheduleConfig,
+    schedule: train['schedule'] ?? {},
     totalSteps: stepsPerEpoch * epochs,
     stepsPerEpoch,
     seed,
@@ -189,7 +188,7 @@ export async function trainPipeline(specPath: string, options: TrainPipelineOpti
           await checkpoint(epoch, b);
           break outer;
         }
-        const batch = batches[b]!;
+        const batch = batches[b];
         const report = await trainer.step(batch.feeds, batch.dims);
         stepsThisRun += 1;
         objective.afterStep?.(batch, report.outputs);

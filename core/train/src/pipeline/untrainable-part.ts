@@ -13,7 +13,7 @@ export function blameUntrainablePart(err: unknown, spec: Json): unknown {
   if (!RecurError.is(err) || err.code !== TrainErrors.NO_GRADIENT.code) return err;
   const node = String(err.details.pointer ?? '');
   const operator = String(err.details['operator'] ?? '');
-  const path = node.split('/')[0]!.split('.');
+  const path = node.split('/')[0].split('.');
   let block: Json | undefined;
   let pointer = '';
   let cursor: unknown = spec;

@@ -62,7 +62,7 @@ export class ProgressBar {
   /** Reports a finished step; draws when the throttle allows, and always at the end of an epoch. */
   update(update: ProgressUpdate): void {
     const time = this.now();
-    const last = this.recent[this.recent.length - 1]!;
+    const last = this.recent[this.recent.length - 1];
     this.recent.push({ time, tokens: last.tokens + (update.tokens ?? 0) });
     if (this.recent.length > WINDOW + 1) this.recent.shift();
     if (update.dev) this.dev = update.dev;
@@ -88,8 +88,8 @@ export class ProgressBar {
 
   /** The figures the bar would show for an update (exposed for `--json` progress and tests). */
   state(update: ProgressUpdate): ProgressState {
-    const first = this.recent[0]!;
-    const last = this.recent[this.recent.length - 1]!;
+    const first = this.recent[0];
+    const last = this.recent[this.recent.length - 1];
     const seconds = (last.time - first.time) / 1000;
     const stepsSeen = this.recent.length - 1;
     const secondsPerStep = stepsSeen > 0 && seconds > 0 ? seconds / stepsSeen : undefined;

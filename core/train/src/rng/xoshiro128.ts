@@ -28,14 +28,14 @@ export class Xoshiro128 {
   /** The next 32-bit unsigned integer. */
   nextUint32(): number {
     const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2] = (s[2]! ^ s[0]!) >>> 0;
-    s[3] = (s[3]! ^ s[1]!) >>> 0;
-    s[1] = (s[1]! ^ s[2]!) >>> 0;
-    s[0] = (s[0]! ^ s[3]!) >>> 0;
-    s[2] = (s[2]! ^ t) >>> 0;
-    s[3] = rotl(s[3]!, 11);
+    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1] << 9) >>> 0;
+    s[2] = (s[2] ^ s[0]) >>> 0;
+    s[3] = (s[3] ^ s[1]) >>> 0;
+    s[1] = (s[1] ^ s[2]) >>> 0;
+    s[0] = (s[0] ^ s[3]) >>> 0;
+    s[2] = (s[2] ^ t) >>> 0;
+    s[3] = rotl(s[3], 11);
     return result;
   }
 
@@ -53,7 +53,7 @@ export class Xoshiro128 {
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.below(i + 1);
-      [items[i], items[j]] = [items[j]!, items[i]!];
+      [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
   }

@@ -47,12 +47,11 @@ export function randomInput(dims: readonly number[], seed = 1, scale = 1): Tenso
 function ortTensor(spec: TensorSpec, data?: readonly number[]): ort.Tensor {
   const dtype = spec.dtype ?? 'float64';
   const values = data ?? spec.data;
-  if (dtype === 'int64')
-    return new ort.Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(v))), spec.dims as number[]);
-  if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(values), spec.dims as number[]);
-  if (dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(values), spec.dims as number[]);
-  if (dtype === 'float32') return new ort.Tensor('float32', Float32Array.from(values), spec.dims as number[]);
-  return new ort.Tensor('float64', Float64Array.from(values), spec.dims as number[]);
+  if (dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(v))), spec.dims);
+  if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(values), spec.dims);
+  if (dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(values), spec.dims);
+  if (dtype === 'float32') return new ort.Tensor('float32', Float32Array.from(values), spec.dims);
+  return new ort.Tensor('float64', Float64Array.from(values), spec.dims);
 }
 
 type Build = (g: GraphBuilder, x: Record<string, Value>) => Value;
@@ -84,7 +83,7 @@ export async function gradCheck(
   const probe = graph(build, inputs);
   probe.g.output(probe.y, '__probe_y', 'float64');
   const probeSession = await ort.InferenceSession.create(probe.g.toBytes());
-  const yShape = (await probeSession.run(feeds))['__probe_y']!.dims;
+  const yShape = (await probeSession.run(feeds))['__probe_y'].dims;
   const yCount = yShape.reduce((a, b) => a * b, 1);
 
   const { g, y } = graph(build, inputs);
@@ -103,18 +102,18 @@ export async function gradCheck(
   const out = await session.run(feeds);
 
   for (const name of wrt) {
-    const analytic = out[`grad.${name}`]!.data as Float64Array;
-    const spec = inputs[name]!;
-    assert.deepEqual([...out[`grad.${name}`]!.dims], [...spec.dims], `gradient of ${name} has the input's shape`);
+    const analytic = out[`grad.${name}`].data as Float64Array;
+    const spec = inputs[name];
+    assert.deepEqual([...out[`grad.${name}`].dims], [...spec.dims], `gradient of ${name} has the input's shape`);
     for (let i = 0; i < spec.data.length; i++) {
       const plus = [...spec.data];
-      plus[i]! += eps;
+      plus[i] += eps;
       const minus = [...spec.data];
-      minus[i]! -= eps;
-      const lp = (await session.run({ ...feeds, [name]: ortTensor(spec, plus) }, ['loss']))['loss']!.data[0] as number;
-      const lm = (await session.run({ ...feeds, [name]: ortTensor(spec, minus) }, ['loss']))['loss']!.data[0] as number;
+      minus[i] -= eps;
+      const lp = (await session.run({ ...feeds, [name]: ortTensor(spec, plus) }, ['loss']))['loss'].data[0] as number;
+      const lm = (await session.run({ ...feeds, [name]: ortTensor(spec, minus) }, ['loss']))['loss'].data[0] as number;
       const numeric = (lp - lm) / (2 * eps);
-      const got = analytic[i]!;
+      const got = analytic[i];
       assert.ok(
         Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric) + (1e-13 * Math.max(1, Math.abs(lp))) / eps,
         `d loss / d ${name}[${i}]: autodiff ${got}, finite differences ${numeric}`,

@@ -55,10 +55,10 @@ export async function checkParamGradients(
     for (const p of params) {
       const d = Float32Array.from(p.value, () => rng.next() * 2 - 1);
       let analytic = 0;
-      for (let i = 0; i < d.length; i++) analytic += p.grad[i]! * d[i]!;
+      for (let i = 0; i < d.length; i++) analytic += p.grad[i] * d[i];
       const saved = Float32Array.from(p.value);
       const lossAt = async (sign: number) => {
-        for (let i = 0; i < d.length; i++) p.value[i] = saved[i]! + sign * eps * d[i]!;
+        for (let i = 0; i < d.length; i++) p.value[i] = saved[i] + sign * eps * d[i];
         return (await session.step(feeds)).loss;
       };
       const numeric = ((await lossAt(1)) - (await lossAt(-1))) / (2 * eps);

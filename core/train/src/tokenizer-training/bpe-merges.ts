@@ -48,10 +48,10 @@ export function learnMerges(
   const pairCount = new Map<number, number>();
   const where = new Map<number, Set<number>>();
   const addPairs = (w: number, sign: 1 | -1, touched: Set<number>) => {
-    const seq = seqs[w]!;
+    const seq = seqs[w];
     for (let i = 0; i + 1 < seq.length; i++) {
-      const k = key(seq[i]!, seq[i + 1]!);
-      pairCount.set(k, (pairCount.get(k) ?? 0) + sign * counts[w]!);
+      const k = key(seq[i], seq[i + 1]);
+      pairCount.set(k, (pairCount.get(k) ?? 0) + sign * counts[w]);
       touched.add(k);
       if (sign > 0) {
         let set = where.get(k);
@@ -78,11 +78,11 @@ export function learnMerges(
     const a = Math.floor(top.key / SHIFT);
     const b = top.key % SHIFT;
     const merged = symbols.length;
-    symbols.push(symbols[a]! + symbols[b]!);
-    merges.push([symbols[a]!, symbols[b]!]);
+    symbols.push(symbols[a] + symbols[b]);
+    merges.push([symbols[a], symbols[b]]);
     const touched = new Set<number>();
     for (const w of where.get(top.key) ?? []) {
-      const seq = seqs[w]!;
+      const seq = seqs[w];
       if (!holdsPair(seq, a, b)) continue;
       addPairs(w, -1, touched);
       seqs[w] = mergeSeq(seq, a, b, merged);
@@ -110,7 +110,7 @@ function mergeSeq(seq: readonly number[], a: number, b: number, merged: number):
     if (i + 1 < seq.length && seq[i] === a && seq[i + 1] === b) {
       out.push(merged);
       i++;
-    } else out.push(seq[i]!);
+    } else out.push(seq[i]);
   }
   return out;
 }
@@ -135,7 +135,7 @@ class PairHeap {
   pop(): { count: number; key: number } | undefined {
     const n = this.counts.length;
     if (n === 0) return undefined;
-    const top = { count: this.counts[0]!, key: this.keys[0]! };
+    const top = { count: this.counts[0], key: this.keys[0] };
     this.swap(0, n - 1);
     this.counts.pop();
     this.keys.pop();
@@ -154,11 +154,11 @@ class PairHeap {
   }
 
   private before(i: number, j: number): boolean {
-    return this.counts[i]! > this.counts[j]! || (this.counts[i] === this.counts[j] && this.keys[i]! < this.keys[j]!);
+    return this.counts[i] > this.counts[j] || (this.counts[i] === this.counts[j] && this.keys[i] < this.keys[j]);
   }
 
   private swap(i: number, j: number): void {
-    [this.counts[i], this.counts[j]] = [this.counts[j]!, this.counts[i]!];
-    [this.keys[i], this.keys[j]] = [this.keys[j]!, this.keys[i]!];
+    [this.counts[i], this.counts[j]] = [this.counts[j], this.counts[i]];
+    [this.keys[i], this.keys[j]] = [this.keys[j], this.keys[i]];
   }
 }

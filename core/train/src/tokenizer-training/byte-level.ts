@@ -31,7 +31,7 @@ export function byteLevelWords(text: string): string[] {
   const pieces = text.match(BYTE_LEVEL_PATTERN) ?? [];
   return pieces.map((piece) => {
     let out = '';
-    for (const byte of encoder.encode(piece)) out += BYTE_TO_CHAR[byte]!;
+    for (const byte of encoder.encode(piece)) out += BYTE_TO_CHAR[byte];
     return out;
   });
 }

@@ -48,7 +48,7 @@ export function normalizerJson(options: NormalizationOptions = {}): NormalizerJs
   }
   if (options.lowercase) steps.push({ type: 'Lowercase' });
   if (steps.length === 0) return null;
-  return steps.length === 1 ? steps[0]! : { type: 'Sequence', normalizers: steps };
+  return steps.length === 1 ? steps[0] : { type: 'Sequence', normalizers: steps };
 }
 
 /** The JavaScript function equal to {@link normalizerJson}'s normalizers, for counting the training corpus. */

@@ -74,7 +74,7 @@ export function initEmbeddingRows(
     }
     found++;
     for (let k = 0; k < dim; k++) {
-      const v = vectors.data[row * dim + k]!;
+      const v = vectors.data[row * dim + k];
       table[id * dim + k] = v;
       sum += v;
       sumSq += v * v;
@@ -87,7 +87,7 @@ export function initEmbeddingRows(
     const random = mulberry32(options.seed ?? 0);
     for (const id of missingRows) for (let k = 0; k < dim; k++) table[id * dim + k] = (2 * random() - 1) * scale;
   }
-  return { table, dim, found, foundLowercase, missing: missingRows.map((id) => vocab[id]!) };
+  return { table, dim, found, foundLowercase, missing: missingRows.map((id) => vocab[id]) };
 }
 
 /** A `keep` filter for the vector readers: the vocabulary's words, and their lowercase forms. */

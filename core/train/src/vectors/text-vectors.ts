@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RecurError, RuntimeErrors } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
-import type { BadRecordPolicy, SkipCounts } from '../data/bad-records.js';
+import type { BadRecordPolicy } from '../data/bad-records.js';
 import { isGzip } from '../data/read-data-file.js';
 import { VectorRows, type KeepWord, type WordVectors } from './word-vectors.js';
 
@@ -57,7 +57,7 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
     const fields = text.trimEnd().split(' ');
     if (fields.length === 1 && fields[0] === '') return; // a blank line (word2vec files may end with one)
     if (rows === undefined) {
-      if (fields.length === 2 && /^\d+$/.test(fields[0]!) && /^\d+$/.test(fields[1]!)) {
+      if (fields.length === 2 && /^\d+$/.test(fields[0]) && /^\d+$/.test(fields[1])) {
         dim = Number(fields[1]);
         rows = new VectorRows(dim, Math.min(Number(fields[0]) || 1024, 1 << 20));
         return;
@@ -74,7 +74,7 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
       bad(lineNo, `${fields.length - 1} value(s), expected ${dim}`);
       return;
     }
-    const word = fields.length === dim + 1 ? fields[0]! : fields.slice(0, fields.length - dim).join(' ');
+    const word = fields.length === dim + 1 ? fields[0] : fields.slice(0, fields.length - dim).join(' ');
     if (options.keep && !options.keep(word)) return;
     const values = new Float64Array(dim);
     const first = fields.length - dim;
@@ -112,7 +112,7 @@ export async function readTextVectors(file: string, options: TextVectorOptions =
   if (rows === undefined || rows.words.length === 0) {
     throw TrainErrors.DATA_EMPTY(`${file}: no word vectors${options.keep ? ' for the words asked for' : ''}`, { file });
   }
-  return rows.finish(file, skipped as SkipCounts);
+  return rows.finish(file, skipped);
 }
 
 /** A read stream of the file, through gunzip when it starts with the gzip magic bytes. */

@@ -12,14 +12,14 @@ export function labelScores(
   topK: number | null,
 ): LabelScore[] {
   let max = -Infinity;
-  for (let j = 0; j < labels.length; j++) max = Math.max(max, logits[offset + j]!);
+  for (let j = 0; j < labels.length; j++) max = Math.max(max, logits[offset + j]);
   let total = 0;
   const exps = labels.map((_, j) => {
-    const e = Math.exp(logits[offset + j]! - max);
+    const e = Math.exp(logits[offset + j] - max);
     total += e;
     return e;
   });
-  const scored = labels.map((label, j) => ({ label, score: exps[j]! / total }));
+  const scored = labels.map((label, j) => ({ label, score: exps[j] / total }));
   scored.sort((a, b) => b.score - a.score);
   return topK === null ? scored : scored.slice(0, Math.max(1, topK));
 }

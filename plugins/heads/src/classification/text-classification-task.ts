@@ -61,7 +61,7 @@ export const textClassificationTask = definePlugin<'task'>({
         const x = embedding.build(g.scope('embedding'), ids);
         const encoded = encoder.build(g.scope('encoder'), x, lengths);
         const { logits } = head.build(g.scope('head'), encoded, lengths, encoder.outputDim);
-        g.output(logits!, 'logits', 'float32', ['batch', head.labels.length]);
+        g.output(logits, 'logits', 'float32', ['batch', head.labels.length]);
         const unit = await ctx.compileUnit('classifier', g);
         const session = await ctx.backend.session(unit, runtimeSessionOptions(ctx.spec));
         const maxBatch = numberOr((ctx.spec['runtime'] as Record<string, unknown> | undefined)?.['maxBatch'], 64);
@@ -91,7 +91,7 @@ export const textClassificationTask = definePlugin<'task'>({
                 { ids: batch.ids, lengths: batch.lengths },
                 options.signal ? { signal: options.signal } : {},
               );
-              const data = out['logits']!.data as Float32Array;
+              const data = out['logits'].data as Float32Array;
               for (let b = 0; b < batch.size; b++)
                 results.push(labelScores(data, b * head.labels.length, head.labels, topK));
             }

@@ -9,9 +9,9 @@ import { typedArrayFor, type TensorData, type TypedArray } from '@recur/runtime'
 function split(t: TensorData, axis: number): { outer: number; batch: number; inner: number } {
   let outer = 1;
   let inner = 1;
-  for (let i = 0; i < axis; i++) outer *= t.dims[i]!;
-  for (let i = axis + 1; i < t.dims.length; i++) inner *= t.dims[i]!;
-  return { outer, batch: t.dims[axis]!, inner };
+  for (let i = 0; i < axis; i++) outer *= t.dims[i];
+  for (let i = axis + 1; i < t.dims.length; i++) inner *= t.dims[i];
+  return { outer, batch: t.dims[axis], inner };
 }
 
 /**
@@ -28,7 +28,7 @@ export function selectRows(t: TensorData, axis: number, rows: readonly number[],
   const src = t.data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < rows.length; i++) {
-      const from = (o * batch + rows[i]!) * inner;
+      const from = (o * batch + rows[i]) * inner;
       out.set(src.subarray(from, from + inner) as never, (o * rows.length + i) * inner);
     }
   }
@@ -80,7 +80,7 @@ export function paddedBatch(
   const lengths = new Int32Array(B);
   sequences.forEach((seq, b) => {
     lengths[b] = seq.length;
-    for (let t = 0; t < seq.length; t++) ids[t * B + b] = BigInt(seq[t]!);
+    for (let t = 0; t < seq.length; t++) ids[t * B + b] = BigInt(seq[t]);
   });
   return { ids: { dtype: 'int64', dims: [T, B], data: ids }, lengths: { dtype: 'int32', dims: [B], data: lengths } };
 }

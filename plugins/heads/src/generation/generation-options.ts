@@ -160,8 +160,7 @@ export function resolveGeneration(defaults: GenerateSettings, options: Generatio
   const pick = <K extends keyof GenerateSettings>(
     key: K,
     fallback: NonNullable<GenerateSettings[K]>,
-  ): NonNullable<GenerateSettings[K]> =>
-    (options[key] ?? defaults[key] ?? fallback) as NonNullable<GenerateSettings[K]>;
+  ): NonNullable<GenerateSettings[K]> => options[key] ?? defaults[key] ?? fallback;
   const maxNewTokens = pick('maxNewTokens', 50);
   // A spec default above a call's smaller maxNewTokens gives way; a call asking for both is refused.
   const minNewTokens = options.minNewTokens ?? Math.min(defaults.minNewTokens ?? 0, maxNewTokens);

@@ -57,9 +57,13 @@ export class GenerationScheduler {
     if (sequence.failIfAborted()) return;
     const signal = sequence.signal;
     if (signal) {
-      const onAbort = () => this.onAbort(sequence);
+      const onAbort = () => {
+        this.onAbort(sequence);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
-      sequence.onSettled(() => signal.removeEventListener('abort', onAbort));
+      sequence.onSettled(() => {
+        signal.removeEventListener('abort', onAbort);
+      });
     }
     this.waiting.push(sequence);
     this.loop ??= this.runLoop();
@@ -148,7 +152,7 @@ export class GenerationScheduler {
       if (!s.done) keep.push(i);
     });
     if (keep.length === this.active.length) return;
-    this.active = keep.map((i) => this.active[i]!);
+    this.active = keep.map((i) => this.active[i]);
     this.state = keep.length === 0 || !this.state ? undefined : mapState(this.state, (t) => selectRows(t, 1, keep));
   }
 
@@ -181,6 +185,6 @@ function mapState(state: BatchState, f: (t: BatchState[string]) => BatchState[st
 
 function joinState(a: BatchState, b: BatchState): BatchState {
   const out: Record<string, BatchState[string]> = {};
-  for (const name of Object.keys(a)) out[name] = concatRows(a[name]!, b[name]!, 1);
+  for (const name of Object.keys(a)) out[name] = concatRows(a[name], b[name], 1);
   return out;
 }

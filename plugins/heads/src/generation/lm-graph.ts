@@ -48,7 +48,7 @@ export function buildLanguageModelGraph(
   const x = embedding.build(g.scope('embedding'), ids);
   const encoded = encoder.build(g.scope('encoder'), x, lengths, initial);
   const { logits } = head.build(g.scope('head'), encoded, lengths, encoder.outputDim);
-  g.output(logits!, LM_UNIT.logits, 'float32', ['batch', head.vocabSize]);
+  g.output(logits, LM_UNIT.logits, 'float32', ['batch', head.vocabSize]);
   for (const s of state.names) {
     const final = encoded.final[s];
     if (!final) throw E.INTERNAL(`the encoder returned no final state "${s}"`, { pointer: '/encoder' });

@@ -43,6 +43,6 @@ export class LanguageModelSession {
     const out = await this.session.run(feeds);
     const next: Record<string, TensorData> = {};
     for (const s of this.state.names) next[s] = out[LM_UNIT.stateOut(s)]!;
-    return { logits: out[LM_UNIT.logits]!.data as Float32Array, state: next };
+    return { logits: out[LM_UNIT.logits].data as Float32Array, state: next };
   }
 }

@@ -64,6 +64,6 @@ export function encodePrompt(
 function startToken(tokenizer: TokenizerPart): number {
   if (tokenizer.special.bos !== undefined) return tokenizer.special.bos;
   const newline = tokenizer.encode('\n');
-  if (newline.length > 0) return newline[newline.length - 1]!;
+  if (newline.length > 0) return newline[newline.length - 1];
   return tokenizer.special.unk ?? tokenizer.special.pad ?? 0;
 }

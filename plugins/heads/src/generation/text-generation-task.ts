@@ -126,9 +126,11 @@ class TextGenerationRunner implements TaskRunner {
   async *stream(input: unknown, options: GenerationOptions): AsyncIterable<string> {
     const [prompt] = readTextInputs([input]);
     const queue = new AsyncQueue<string>();
-    const prepared = this.prepare(prompt!, 0, options);
+    const prepared = this.prepare(prompt, 0, options);
     const sequence = prepared.make({
-      piece: (text) => queue.push(text),
+      piece: (text) => {
+        queue.push(text);
+      },
       end: (_text, reason) => {
         reportEnd(
           options,
@@ -137,7 +139,9 @@ class TextGenerationRunner implements TaskRunner {
         );
         queue.end();
       },
-      fail: (err) => queue.fail(err),
+      fail: (err) => {
+        queue.fail(err);
+      },
     });
     this.scheduler.submit(sequence);
     try {

@@ -8,7 +8,7 @@ import { RuntimeErrors } from '@recur/runtime';
  */
 export function assertFiniteScores(values: ArrayLike<number>, what: string): void {
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (Number.isNaN(v) || v === Infinity) {
       throw RuntimeErrors.OUTPUT_NON_FINITE(
         `the model produced ${v} as the ${what} of token ${i}; its weights or graph yield non-finite values, so this call fails rather than choose a token from them`,

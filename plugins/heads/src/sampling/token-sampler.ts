@@ -40,7 +40,7 @@ export class SeenTokens {
 export function applyRepetitionPenalty(logits: Float32Array, seen: SeenTokens, penalty: number): void {
   if (penalty === 1) return;
   for (const id of seen.ids) {
-    const v = logits[id]!;
+    const v = logits[id];
     logits[id] = v > 0 ? v / penalty : v * penalty;
   }
 }
@@ -71,11 +71,11 @@ export function chooseToken(
   if (candidates.length === 0) return argMax(logits);
   // Softmax weights over the candidates of logits / temperature, stabilised by the largest one.
   let max = -Infinity;
-  for (let i = 0; i < candidates.length; i++) max = Math.max(max, logits[candidates[i]!]!);
+  for (let i = 0; i < candidates.length; i++) max = Math.max(max, logits[candidates[i]]);
   const weights: number[] = new Array<number>(candidates.length);
   let total = 0;
   for (let i = 0; i < candidates.length; i++) {
-    const w = Math.exp((logits[candidates[i]!]! - max) / params.temperature);
+    const w = Math.exp((logits[candidates[i]] - max) / params.temperature);
     weights[i] = w;
     total += w;
   }
@@ -89,10 +89,10 @@ export function chooseToken(
   const sorted = sortScratch.subarray(0, weights.length);
   for (let i = 0; i < weights.length; i++) sorted[i] = weights[i]!;
   sorted.sort();
-  let cutoff = sorted[sorted.length - 1]!;
+  let cutoff = sorted[sorted.length - 1];
   let share = 0;
   for (let i = sorted.length - 1; i >= 0; i--) {
-    share += sorted[i]!;
+    share += sorted[i];
     cutoff = sorted[i]!;
     if (share >= target) break;
   }
@@ -100,13 +100,13 @@ export function chooseToken(
   const keptWeights: number[] = [];
   let keptTotal = 0;
   const keep = (i: number) => {
-    kept.push(candidates[i]!);
-    keptWeights.push(weights[i]!);
-    keptTotal += weights[i]!;
+    kept.push(candidates[i]);
+    keptWeights.push(weights[i]);
+    keptTotal += weights[i];
   };
-  for (let i = 0; i < candidates.length; i++) if (weights[i]! > cutoff) keep(i);
+  for (let i = 0; i < candidates.length; i++) if (weights[i] > cutoff) keep(i);
   for (let i = 0; i < candidates.length && (keptTotal < target || kept.length === 0); i++)
-    if (weights[i]! === cutoff) keep(i);
+    if (weights[i] === cutoff) keep(i);
   return draw(kept, keptWeights, keptTotal, random);
 }
 
@@ -115,7 +115,7 @@ let sortScratch = new Float64Array(0);
 /** Every index whose logit is not NaN (a suppressed token is -Infinity and gets weight 0). */
 function finiteIndices(logits: Float32Array): number[] {
   const out: number[] = [];
-  for (let i = 0; i < logits.length; i++) if (!Number.isNaN(logits[i]!)) out.push(i);
+  for (let i = 0; i < logits.length; i++) if (!Number.isNaN(logits[i])) out.push(i);
   return out;
 }
 
@@ -123,10 +123,10 @@ function finiteIndices(logits: Float32Array): number[] {
 function draw(ids: readonly number[], weights: readonly number[], total: number, random: () => number): number {
   let r = random() * total;
   for (let i = 0; i < ids.length; i++) {
-    r -= weights[i]!;
-    if (r < 0) return ids[i]!;
+    r -= weights[i];
+    if (r < 0) return ids[i];
   }
   // Rounding left r just above zero: the last candidate with any weight.
-  for (let i = ids.length - 1; i >= 0; i--) if (weights[i]! > 0) return ids[i]!;
-  return ids[ids.length - 1]!;
+  for (let i = ids.length - 1; i >= 0; i--) if (weights[i] > 0) return ids[i];
+  return ids[ids.length - 1];
 }

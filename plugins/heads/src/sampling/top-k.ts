@@ -14,12 +14,12 @@ function bufferedTopK(row: ArrayLike<number>, n: number, length: number): number
   const idx: number[] = [];
   const val: number[] = [];
   for (let i = 0; i < length; i++) {
-    const v = row[i]!;
+    const v = row[i];
     if (Number.isNaN(v)) continue;
-    if (idx.length === n && v <= val[n - 1]!) continue;
+    if (idx.length === n && v <= val[n - 1]) continue;
     // Insertion point in the descending buffer; equal values keep their earlier index first.
     let at = idx.length === n ? n - 1 : idx.length;
-    while (at > 0 && val[at - 1]! < v) at--;
+    while (at > 0 && val[at - 1] < v) at--;
     if (idx.length === n) {
       idx.pop();
       val.pop();
@@ -31,7 +31,7 @@ function bufferedTopK(row: ArrayLike<number>, n: number, length: number): number
 }
 
 function thresholdTopK(row: ArrayLike<number>, n: number, length: number): number[] {
-  return topKSet(row, n, length).sort((a, b) => row[b]! - row[a]! || a - b);
+  return topKSet(row, n, length).sort((a, b) => row[b] - row[a] || a - b);
 }
 
 let scratch = new Float64Array(0);
@@ -45,19 +45,19 @@ export function topKSet(row: ArrayLike<number>, n: number, length = row.length):
   const values = scratch;
   let valid = 0;
   for (let i = 0; i < length; i++) {
-    const v = row[i]!;
+    const v = row[i];
     if (!Number.isNaN(v)) values[valid++] = v;
   }
   const sorted = values.subarray(0, valid).sort(); // ascending, native
   const count = Math.min(n, valid);
   if (count <= 0) return [];
-  const threshold = sorted[valid - count]!;
+  const threshold = sorted[valid - count];
   let above = 0;
-  for (let i = valid - count; i < valid; i++) if (sorted[i]! > threshold) above++;
+  for (let i = valid - count; i < valid; i++) if (sorted[i] > threshold) above++;
   let ties = count - above;
   const chosen: number[] = [];
   for (let i = 0; i < length; i++) {
-    const v = row[i]!;
+    const v = row[i];
     if (v > threshold) chosen.push(i);
     else if (v === threshold && ties > 0) {
       chosen.push(i);
@@ -72,7 +72,7 @@ export function argMax(row: ArrayLike<number>, length = row.length): number {
   let best = -1;
   let bestValue = -Infinity;
   for (let i = 0; i < length; i++) {
-    const v = row[i]!;
+    const v = row[i];
     if (v > bestValue || best === -1) {
       if (Number.isNaN(v)) continue;
       best = i;

@@ -181,19 +181,19 @@ function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig):
     let x = input;
     for (let l = 0; l < layers; l++) {
       const layerState: Record<string, Value> = {};
-      for (const s of stateNames) layerState[s] = g.gather(state[s]!, g.scalar(l, 'int64'), 0); // [B, H]
-      const step = steps[l]!;
+      for (const s of stateNames) layerState[s] = g.gather(state[s], g.scalar(l, 'int64'), 0); // [B, H]
+      const step = steps[l];
       const next = step.step(g, step.project ? step.project(g, x) : x, layerState);
       perLayer.push(next);
-      x = next[stateNames[0]!]!;
+      x = next[stateNames[0]]!;
     }
     const next: Record<string, Value> = {};
     for (const s of stateNames)
       next[s] =
         layers === 1
-          ? g.unsqueeze(perLayer[0]![s]!, [0])
+          ? g.unsqueeze(perLayer[0][s], [0])
           : g.concat(
-              perLayer.map((st) => g.unsqueeze(st[s]!, [0])),
+              perLayer.map((st) => g.unsqueeze(st[s], [0])),
               0,
             );
     return { top: x, next };
@@ -209,19 +209,19 @@ function declareDecoder(p: GraphBuilder, sizes: DecoderSizes, c: DecoderConfig):
       const b = p.param('bridge.b', [layers * hidden], { kind: 'zeros' });
       const bridged = g.tanh(g.gemm(summary, W, b, { transB: true })); // [B, layers*H]
       const h0 = g.transpose(g.reshape(bridged, [0, layers, hidden]), [1, 0, 2]); // [layers, B, H]
-      const state: Record<string, Value> = { [stateNames[0]!]: h0 };
+      const state: Record<string, Value> = { [stateNames[0]]: h0 };
       for (const s of stateNames.slice(1)) state[s] = g.op1('ConstantOfShape', [g.shape(h0)]);
       if (luong) state[FEED] = g.op1('ConstantOfShape', [g.concat([g.ints([1]), g.shape(h0, 1, 3)], 0)]);
       return state;
     },
     step(g, input, state, source) {
       if (!luong) {
-        const query = g.gather(state[stateNames[0]!]!, g.scalar(layers - 1, 'int64'), 0); // s_{t-1}^top [B, H]
+        const query = g.gather(state[stateNames[0]], g.scalar(layers - 1, 'int64'), 0); // s_{t-1}^top [B, H]
         const { weights, context } = attend(g, attention.score(g, query, source.keys), source.memory, source.mask);
         const { top, next } = runLayers(g, g.concat([input, context], 1), state);
         return { state: next, output: g.concat([top, context, input], 1), attention: g.transpose(weights, [1, 0]) };
       }
-      const feed = g.squeeze(state[FEED]!, [0]);
+      const feed = g.squeeze(state[FEED], [0]);
       const { top, next } = runLayers(g, g.concat([input, feed], 1), state);
       const { weights, context } = attend(g, attention.score(g, top, source.keys), source.memory, source.mask);
       const Wc = p.param('combine.W', [hidden, M + hidden], { kind: 'xavier' });

@@ -32,7 +32,7 @@ class SentenceBeams {
   }
 
   get worstFinished(): number {
-    return this.finished.length === 0 ? -Infinity : this.finished[this.finished.length - 1]!.score;
+    return this.finished.length === 0 ? -Infinity : this.finished[this.finished.length - 1].score;
   }
 }
 
@@ -62,7 +62,7 @@ export async function beamSearch(model: StepModel, sentences: number, settings: 
     const best = await bestExtensions(model, feed, parents, 2 * K);
     const candidates = new Map<number, Candidate[]>();
     owners.forEach((owner, row) => {
-      const beam = search[owner.sentence]!.live[owner.beam]!;
+      const beam = search[owner.sentence].live[owner.beam];
       const list = candidates.get(owner.sentence) ?? [];
       best(row, (token, logProb) => list.push({ logProb: beam.logProb + logProb, row, beam: owner.beam, token }));
       candidates.set(owner.sentence, list);
@@ -72,12 +72,12 @@ export async function beamSearch(model: StepModel, sentences: number, settings: 
     const nextFeed: number[] = [];
     const nextParents: number[] = [];
     for (const [s, list] of candidates) {
-      const sentence = search[s]!;
+      const sentence = search[s];
       list.sort((a, b) => b.logProb - a.logProb || a.row - b.row || a.token - b.token);
       const live: Beam[] = [];
       for (let rank = 0; rank < list.length && live.length < K; rank++) {
-        const c = list[rank]!;
-        const from = sentence.live[c.beam]!;
+        const c = list[rank];
+        const from = sentence.live[c.beam];
         if (c.token === settings.eos) {
           if (rank < K)
             sentence.addFinished({
@@ -102,14 +102,14 @@ export async function beamSearch(model: StepModel, sentences: number, settings: 
         sentence.done = true;
       } else if (
         sentence.finished.length >= K &&
-        sentence.worstFinished >= normalisedScore(live[0]!.logProb, length, settings.lengthPenalty)
+        sentence.worstFinished >= normalisedScore(live[0].logProb, length, settings.lengthPenalty)
       ) {
         sentence.done = true;
       }
       if (sentence.done) continue;
       live.forEach((b, k) => {
         nextOwners.push({ sentence: s, beam: k });
-        nextFeed.push(b.tokens[b.tokens.length - 1]!);
+        nextFeed.push(b.tokens[b.tokens.length - 1]);
         nextParents.push(b.parentRow);
       });
     }
@@ -137,10 +137,10 @@ async function bestExtensions(
     const take = Math.min(n, top.k);
     return (row, visit) => {
       // A best extension that is NaN means broken scores (NaN weights make every score NaN).
-      if (take > 0) assertFiniteScores([top.logProbs[row * top.k]!], 'log-probability');
+      if (take > 0) assertFiniteScores([top.logProbs[row * top.k]], 'log-probability');
       for (let j = 0; j < take; j++) {
-        const v = top.logProbs[row * top.k + j]!;
-        if (!Number.isNaN(v)) visit(top.ids[row * top.k + j]!, v);
+        const v = top.logProbs[row * top.k + j];
+        if (!Number.isNaN(v)) visit(top.ids[row * top.k + j], v);
       }
     };
   }
@@ -149,6 +149,6 @@ async function bestExtensions(
   return (row, visit) => {
     const rowLp = lp.subarray(row * V, (row + 1) * V);
     assertFiniteScores(rowLp, 'log-probability');
-    for (const token of topKIndices(rowLp, n)) visit(token, rowLp[token]!);
+    for (const token of topKIndices(rowLp, n)) visit(token, rowLp[token]);
   };
 }

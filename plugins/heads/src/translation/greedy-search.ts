@@ -30,13 +30,13 @@ export async function greedySearch(
       assertFiniteScores([logProb], 'log-probability');
       logProbs[s] += logProb;
       const ended = t === settings.eos;
-      if (!ended) tokens[s]!.push(t);
+      if (!ended) tokens[s].push(t);
       if (ended || length >= settings.maxLength) {
         results[s] = {
-          tokens: tokens[s]!,
-          logProb: logProbs[s]!,
+          tokens: tokens[s],
+          logProb: logProbs[s],
           ended,
-          score: normalisedScore(logProbs[s]!, length, settings.lengthPenalty),
+          score: normalisedScore(logProbs[s], length, settings.lengthPenalty),
         };
       } else {
         nextRows.push(s);
@@ -59,13 +59,13 @@ async function bestTokens(
 ): Promise<(row: number) => [number, number]> {
   if (model.stepTop) {
     const top = await model.stepTop(feed, parents, 1);
-    return (row) => [top.ids[row * top.k]!, top.logProbs[row * top.k]!];
+    return (row) => [top.ids[row * top.k], top.logProbs[row * top.k]];
   }
   const V = model.vocabSize;
   const lp = await model.step(feed, parents);
   return (row) => {
     const values = lp.subarray(row * V, (row + 1) * V);
     const t = argMax(values);
-    return [t, values[t]!];
+    return [t, values[t]];
   };
 }

@@ -40,18 +40,18 @@ export class OnnxStepModel implements StepModel {
     private readonly sources: EncodedSources,
   ) {
     this.state = sources.state;
-    this.rowSentence = Array.from({ length: sources.lengths.dims[0]! }, (_, i) => i);
+    this.rowSentence = Array.from({ length: sources.lengths.dims[0] }, (_, i) => i);
     this.rowSource = { memory: sources.memory, keys: sources.keys, lengths: sources.lengths };
   }
 
   async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
-    return (await this.run(tokens, parents, [U.logProbs], 1))[U.logProbs]!.data as Float32Array;
+    return (await this.run(tokens, parents, [U.logProbs], 1))[U.logProbs].data as Float32Array;
   }
 
   async stepTop(tokens: readonly number[], parents: readonly number[], k: number): Promise<TopCandidates> {
     const top = Math.max(1, Math.min(k, this.vocabSize));
     const out = await this.run(tokens, parents, [U.topLogProbs, U.topIds], top);
-    return { k: top, logProbs: out[U.topLogProbs]!.data as Float32Array, ids: out[U.topIds]!.data as Int32Array };
+    return { k: top, logProbs: out[U.topLogProbs].data as Float32Array, ids: out[U.topIds].data as Int32Array };
   }
 
   /** One step; `topK` candidates are ranked (the cheapest, 1, when only log_probs are wanted). */
@@ -61,7 +61,7 @@ export class OnnxStepModel implements StepModel {
     wanted: readonly string[],
     topK: number,
   ): Promise<Record<string, TensorData>> {
-    const sentences = parents.map((p) => this.rowSentence[p]!);
+    const sentences = parents.map((p) => this.rowSentence[p]);
     if (!sameRows(sentences, this.rowSentence)) {
       const memory = selectRows(this.sources.memory, 1, sentences, this.scratch.memory);
       const keys = selectRows(this.sources.keys, 1, sentences, this.scratch.keys);
@@ -79,7 +79,7 @@ export class OnnxStepModel implements StepModel {
       [U.topK]: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(topK)) },
     };
     for (const s of this.stateNames)
-      feeds[U.stateIn(s)] = keepRows ? this.state[s]! : selectRows(this.state[s]!, 1, parents);
+      feeds[U.stateIn(s)] = keepRows ? this.state[s] : selectRows(this.state[s], 1, parents);
     const out = await this.session.run(feeds, { outputs: [...wanted, ...this.stateNames.map(U.stateOut)] });
     const next: Record<string, TensorData> = {};
     for (const s of this.stateNames) next[s] = out[U.stateOut(s)]!;

@@ -53,7 +53,7 @@ export function buildEncoderGraph(parts: TranslationParts): GraphBuilder {
   g.output(decoder.keys(g, encoded.sequence), U.keys, 'float32', ['src_time', 'batch', 'attention']);
   const initial = decoder.initialState(g, encoded, lengths);
   for (const s of parts.decoder.stateNames)
-    g.output(initial[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
+    g.output(initial[s], U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
   return g;
 }
 
@@ -91,7 +91,7 @@ export function buildDecoderStepGraph(parts: TranslationParts): GraphBuilder {
   g.output(topValues, U.topLogProbs, 'float32', ['batch', 'k']);
   g.output(g.cast(topIds, 'int32'), U.topIds, 'int32', ['batch', 'k']);
   for (const s of parts.decoder.stateNames)
-    g.output(step.state[s]!, U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
+    g.output(step.state[s], U.stateOut(s), 'float32', [`${s}_rows`, 'batch', `${s}_size`]);
   g.output(step.attention, U.attention, 'float32', ['batch', 'src_time']);
   return g;
 }

@@ -137,7 +137,7 @@ class TranslationRunner implements TaskRunner {
     const search = resolveSearch(this.t.head.search, options);
     // Blank inputs answer "" without a model run; the others keep their positions.
     const positions = all.flatMap((text, i) => (text.trim() === '' ? [] : [i]));
-    const texts = positions.map((i) => all[i]!);
+    const texts = positions.map((i) => all[i]);
     const results: TranslationResult[][] = [];
     for (let start = 0; start < texts.length; start += this.t.maxBatch) {
       if (options.signal?.aborted) throw E.ABORTED('translation was aborted', { pointer: '/signal' });
@@ -147,7 +147,7 @@ class TranslationRunner implements TaskRunner {
         options,
         this.spec,
         this.logger,
-        (b) => positions[start + b]!,
+        (b) => positions[start + b],
       );
       const sources = await this.encode(batch.ids, batch.lengths, options.signal);
       const model = new OnnxStepModel(this.t.stepSession, this.t.head.vocabSize, this.t.stateNames, sources);
@@ -191,6 +191,6 @@ class TranslationRunner implements TaskRunner {
     );
     const state: Record<string, TensorData> = {};
     for (const s of this.t.stateNames) state[s] = out[U.stateOut(s)]!;
-    return { memory: out[U.memory]!, keys: out[U.keys]!, lengths, state };
+    return { memory: out[U.memory], keys: out[U.keys], lengths, state };
   }
 }

@@ -103,7 +103,7 @@ function copyGraph(
     for (const a of node.attribute ?? []) attrs[a.name] = convertAttribute(b, a, chain, opset, where);
     const outputs = b.op(node.opType, inputs, attrs, node.output.length);
     node.output.forEach((name, i) => {
-      if (name !== '') scope.set(name, outputs[i]!);
+      if (name !== '') scope.set(name, outputs[i]);
     });
   }
 }

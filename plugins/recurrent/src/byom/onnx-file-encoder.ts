@@ -130,7 +130,7 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
         const produced = inlineModel(g, model, feeds, file);
         const final: Record<string, Value> = {};
         for (const [role, name] of Object.entries(outputs)) if (role !== 'sequence') final[role] = produced[name]!;
-        return { sequence: produced[outputs.sequence]!, final };
+        return { sequence: produced[outputs.sequence], final };
       },
     };
   },

@@ -23,13 +23,13 @@ export const gruCell = definePlugin<'cell'>({
         // Rbh is multiplied by r inside the step, so only Wb is hoisted with the projection.
         project: (g, x) => projectInput(g, x, p, false),
         step(g, xt, { h }) {
-          const recurrent = g.gemm(h!, p.R, p.biases()[1], { transB: true });
+          const recurrent = g.gemm(h, p.R, p.biases()[1], { transB: true });
           const [xzr, xh] = g.split(xt, [2 * H, H], 1) as [Value, Value];
           const [hzr, hh] = g.split(recurrent, [2 * H, H], 1) as [Value, Value];
           const [z, r] = g.split(g.sigmoid(g.add(xzr, hzr)), [H, H], 1) as [Value, Value];
           const n = g.tanh(g.add(xh, g.mul(r, hh)));
           // (1 - z) * n + z * h, with one multiplication.
-          return { h: g.add(n, g.mul(z, g.sub(h!, n))) };
+          return { h: g.add(n, g.mul(z, g.sub(h, n))) };
         },
       };
     },

@@ -21,10 +21,10 @@ export const lstmCell = definePlugin<'cell'>({
         // Both biases are added before the nonlinearity, so they join the hoisted projection.
         project: (g, x) => projectInput(g, x, p, true),
         step(g, xt, { h, c }) {
-          const gates = g.gemm(h!, p.R, xt, { transB: true });
+          const gates = g.gemm(h, p.R, xt, { transB: true });
           const [sigmoidPart, candidate] = g.split(gates, [3 * H, H], 1) as [typeof gates, typeof gates];
           const [i, o, f] = g.split(g.sigmoid(sigmoidPart), [H, H, H], 1) as [typeof gates, typeof gates, typeof gates];
-          const cNext = g.add(g.mul(f, c!), g.mul(i, g.tanh(candidate)));
+          const cNext = g.add(g.mul(f, c), g.mul(i, g.tanh(candidate)));
           return { h: g.mul(o, g.tanh(cNext)), c: cNext };
         },
       };

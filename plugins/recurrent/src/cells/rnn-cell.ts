@@ -36,7 +36,7 @@ export const rnnCell = definePlugin<'cell', RnnCellOptions>({
         return {
           project: (g, x) => projectInput(g, x, p, true),
           step(g, xt, { h }) {
-            const pre = g.gemm(h!, p.R, xt, { transB: true });
+            const pre = g.gemm(h, p.R, xt, { transB: true });
             return { h: relu ? g.relu(pre) : g.tanh(pre) };
           },
         };

@@ -104,7 +104,7 @@ export async function runEncoder(
     const out = await session.run(feeds);
     const final: Record<string, TensorData> = {};
     for (const [name, t] of Object.entries(out)) if (name.startsWith('final_')) final[name.slice('final_'.length)] = t;
-    return { y: out[ENCODER_GRAPH_IO.sequence]!, final };
+    return { y: out[ENCODER_GRAPH_IO.sequence], final };
   } finally {
     await session.release();
   }

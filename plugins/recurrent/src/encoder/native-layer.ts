@@ -12,7 +12,7 @@ export function buildNativeLayer(g: GraphBuilder, layer: LayerInput): LayerOutpu
   const dirs = directions.length;
   const stackDirs = (name: string, dims: readonly number[]): Value => {
     const perDirection = directions.map((d) => g.unsqueeze(d.scope.param(name, dims), [0]));
-    return dirs === 1 ? perDirection[0]! : g.concat(perDirection, 0);
+    return dirs === 1 ? perDirection[0] : g.concat(perDirection, 0);
   };
   const gh = native.gates * hidden;
   const W = stackDirs('W', [gh, inputSize]);
@@ -35,7 +35,7 @@ export function buildNativeLayer(g: GraphBuilder, layer: LayerInput): LayerOutpu
 
   // Y is [T, dirs, B, H]; the encoder's sequence is [T, B, dirs*H].
   const sequence = dirs === 1 ? g.squeeze(Y, [1]) : g.reshape(g.transpose(Y, [0, 2, 1, 3]), [0, 0, dirs * hidden]);
-  const final: Record<string, Value> = { [layer.stateNames[0]!]: Yh };
+  const final: Record<string, Value> = { [layer.stateNames[0]]: Yh };
   if (Yc && layer.stateNames[1]) final[layer.stateNames[1]] = Yc;
   return { sequence, final };
 }

@@ -158,7 +158,7 @@ export const recurrentEncoder = definePlugin<'encoder', RecurrentEncoderOptions>
             : buildStack(g, g, config, path, x, lengths, initial, hooks);
         if (pooling === 'none') return out;
         // The top layer's final states are the last `directions` rows.
-        const h = out.final[cell.stateNames[0]!]!;
+        const h = out.final[cell.stateNames[0]];
         const top = layers === 1 ? h : g.slice(h, [(layers - 1) * directions], [layers * directions], [0]);
         return {
           ...out,

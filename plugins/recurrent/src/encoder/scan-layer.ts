@@ -43,14 +43,14 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
 
   const nextStates: Value[] = [];
   directions.forEach((direction, d) => {
-    const next = direction.step.step(body, bodyInputs[d]!, bodyStates[d]!);
+    const next = direction.step.step(body, bodyInputs[d], bodyStates[d]);
     for (const s of stateNames) {
       if (!next[s])
         throw RuntimeErrors.PLUGIN_CONTRACT(`the cell's step returned no state "${s}"`, {
           state: s,
           expected: stateNames.join(', '),
         });
-      nextStates.push(next[s]!);
+      nextStates.push(next[s]);
     }
   });
   // Loop-carried states, then the same values again as per-step scan outputs. Graph outputs need
@@ -63,7 +63,7 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
       ? v.name
       : body.fresh('state_out'),
   );
-  nextStates.forEach((v, i) => body.output(v, carried[i]!, 'float32', ['batch', hidden]));
+  nextStates.forEach((v, i) => body.output(v, carried[i], 'float32', ['batch', hidden]));
   for (const v of nextStates) body.output(v, body.fresh('step_out'), 'float32', ['batch', hidden]);
 
   const outputs = g.op(
@@ -79,18 +79,18 @@ export function buildScanLayer(g: GraphBuilder, layer: LayerInput): LayerOutput 
   stateNames.forEach((s, i) => {
     const perDirection = directions.map((_, d) => {
       const k = d * stateNames.length + i;
-      const atLast = g.op1('GatherElements', [perStep[k]!, last.index], { axis: 0 }); // [1, B, H]
-      return g.where(last.nonEmpty, atLast, g.unsqueeze(initialStates[k]!, [0]));
+      const atLast = g.op1('GatherElements', [perStep[k], last.index], { axis: 0 }); // [1, B, H]
+      return g.where(last.nonEmpty, atLast, g.unsqueeze(initialStates[k], [0]));
     });
-    final[s] = dirs === 1 ? perDirection[0]! : g.concat(perDirection, 0);
+    final[s] = dirs === 1 ? perDirection[0] : g.concat(perDirection, 0);
   });
   const outputsPerDirection = directions.map((_, d) => {
-    const y = perStep[d * stateNames.length]!;
+    const y = perStep[d * stateNames.length];
     return d === 1 ? reverse(y) : y;
   });
   const sequence = g.where(
     layer.mask(),
-    dirs === 1 ? outputsPerDirection[0]! : g.concat(outputsPerDirection, 2),
+    dirs === 1 ? outputsPerDirection[0] : g.concat(outputsPerDirection, 2),
     g.scalar(0),
   );
   return { sequence, final };

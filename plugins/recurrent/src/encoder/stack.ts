@@ -65,9 +65,9 @@ export function buildStack(
   for (const s of cell.stateNames)
     final[s] =
       layers === 1
-        ? finals[0]![s]!
+        ? finals[0][s]
         : ops.concat(
-            finals.map((f) => f[s]!),
+            finals.map((f) => f[s]),
             0,
           );
   return { sequence: input, final };
@@ -109,7 +109,7 @@ export function buildDispatchedStack(
       path === 'scan' ? firstProjected : undefined,
     );
     b.output(out.sequence, b.fresh('sequence'), 'float32');
-    for (const s of config.cell.stateNames) b.output(out.final[s]!, b.fresh(`final_${s}`), 'float32');
+    for (const s of config.cell.stateNames) b.output(out.final[s], b.fresh(`final_${s}`), 'float32');
     return b;
   };
   const outputs = g.op(
@@ -120,7 +120,7 @@ export function buildDispatchedStack(
   );
   const final: Record<string, Value> = {};
   config.cell.stateNames.forEach((s, i) => (final[s] = outputs[i + 1]!));
-  return { sequence: outputs[0]!, final };
+  return { sequence: outputs[0], final };
 }
 
 /** Rows [l*dirs, (l+1)*dirs) of each initial state [layers*dirs, B, H]. */

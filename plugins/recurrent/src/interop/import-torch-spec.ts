@@ -188,7 +188,7 @@ function importLinear(
       );
     out[name] = t;
   };
-  take('weight', matrices[0]!);
+  take('weight', matrices[0]);
   if (vectors[0]) take('bias', vectors[0]);
   const extra = Object.keys(sub).filter((n) => n !== 'weight' && !(n === 'bias' && vectors[0]));
   if (extra.length > 0) {
@@ -224,7 +224,7 @@ function blockAt(spec: Readonly<Record<string, unknown>>, part: string): Readonl
 function partsOf(spec: Readonly<Record<string, unknown>>, names: Iterable<string>): string[] {
   const parts = [...names].map((n) => {
     const segments = n.split('.');
-    let owner = segments[0]!;
+    let owner = segments[0];
     for (let k = 1; k < segments.length; k++)
       if (blockAt(spec, segments.slice(0, k).join('.'))) owner = segments.slice(0, k).join('.');
     return owner;

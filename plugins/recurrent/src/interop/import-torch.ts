@@ -92,11 +92,11 @@ export function importTorchRecurrent(
     return toFloat32(t);
   };
 
-  const hidden = config.hidden ?? require('weight_hh_l0').dims[1]!;
+  const hidden = config.hidden ?? require('weight_hh_l0').dims[1];
   const out: Record<string, TensorData> = {};
   const dirs = config.bidirectional ? 2 : 1;
   for (let l = 0; l < config.layers; l++) {
-    const inputSize = l === 0 ? require('weight_ih_l0').dims[1]! : dirs * hidden;
+    const inputSize = l === 0 ? require('weight_ih_l0').dims[1] : dirs * hidden;
     for (let d = 0; d < dirs; d++) {
       const suffix = `_l${l}${d === 1 ? '_reverse' : ''}`;
       const rows = gates * hidden;
@@ -163,8 +163,8 @@ function checkLayout(
   if (config.bias === false && biased)
     throw mismatch('has biases', 'bias_ih/bias_hh tensors', 'bias: false (biases would be dropped)');
   const hh = dimsOf(from + 'weight_hh_l0');
-  if (hh && hh.length === 2 && hh[1]! > 0) {
-    const dictGates = hh[0]! / hh[1]!;
+  if (hh && hh.length === 2 && hh[1] > 0) {
+    const dictGates = hh[0] / hh[1];
     if (dictGates !== gates) {
       const kind =
         dictGates === 4
@@ -192,7 +192,9 @@ function listNames(names: readonly string[]): string {
 /** Rearranges consecutive gate blocks of `blockSize` values: block k of the result is block order[k] of `src`. */
 function reorderGates(src: Float32Array, order: readonly number[], blockSize: number): Float32Array {
   const out = new Float32Array(src.length);
-  order.forEach((from, k) => out.set(src.subarray(from * blockSize, (from + 1) * blockSize), k * blockSize));
+  order.forEach((from, k) => {
+    out.set(src.subarray(from * blockSize, (from + 1) * blockSize), k * blockSize);
+  });
   return out;
 }
 

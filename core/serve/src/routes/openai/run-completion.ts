@@ -64,7 +64,9 @@ export async function runCompletion(job: CompletionJob, reply: FastifyReply, ctx
             ctx.metrics.promptTokens.inc({ model: served.name }, promptTokens);
             events.push({ kind: 'end', index, summary: { ...summary, promptTokens } });
           },
-          (error: unknown) => events.push({ kind: 'error', index, error }),
+          (error: unknown) => {
+            events.push({ kind: 'error', index, error });
+          },
         );
     }
   });
@@ -96,7 +98,7 @@ export async function runCompletion(job: CompletionJob, reply: FastifyReply, ctx
         object: shape.object,
         created,
         model: served.name,
-        choices: texts.map((text, i) => shape.choice(i, text, summaries[i]!.finishReason)),
+        choices: texts.map((text, i) => shape.choice(i, text, summaries[i].finishReason)),
         usage: usage(),
         system_fingerprint: null,
       });

@@ -3,14 +3,14 @@ import type { Value } from '@recur/runtime';
 import { dtypeToOnnx } from '@recur/runtime';
 import type { GradRule, RuleArgs } from './types.js';
 
-const X = (a: RuleArgs, i = 0): Value => ({ name: a.node.inputs[i]! });
-const Y = (a: RuleArgs, i = 0): Value => ({ name: a.node.outputs[i]! });
-const yDims = (a: RuleArgs) => a.ctx.info(a.node.outputs[0]!)?.dims;
+const X = (a: RuleArgs, i = 0): Value => ({ name: a.node.inputs[i] });
+const Y = (a: RuleArgs, i = 0): Value => ({ name: a.node.outputs[i] });
+const yDims = (a: RuleArgs) => a.ctx.info(a.node.outputs[0])?.dims;
 
 /** Undoes broadcasting of the product `d` back to input `i`. */
 function back(a: RuleArgs, i: number, d: () => Value): Value | undefined {
   if (!a.needs[i]) return undefined;
-  return a.ctx.sumTo(d(), yDims(a), a.node.inputs[i]!, a.node);
+  return a.ctx.sumTo(d(), yDims(a), a.node.inputs[i], a.node);
 }
 
 function unary(f: (a: RuleArgs, dy: Value) => Value): GradRule {
@@ -24,11 +24,11 @@ function unary(f: (a: RuleArgs, dy: Value) => Value): GradRule {
 const extreme: GradRule = (a) => {
   const g = a.ctx.g;
   const y = Y(a);
-  const dtype = a.ctx.dtype(a.node.outputs[0]!);
+  const dtype = a.ctx.dtype(a.node.outputs[0]);
   const hits = a.node.inputs.map((name) => g.cast(g.equal({ name }, y), dtype));
-  const ties = hits.length === 1 ? hits[0]! : g.op1('Sum', hits);
+  const ties = hits.length === 1 ? hits[0] : g.op1('Sum', hits);
   const share = g.div(a.dy[0]!, ties);
-  return a.node.inputs.map((_, i) => back(a, i, () => g.mul(share, hits[i]!)));
+  return a.node.inputs.map((_, i) => back(a, i, () => g.mul(share, hits[i])));
 };
 
 export const elementwiseRules: Record<string, GradRule> = {
@@ -48,7 +48,7 @@ export const elementwiseRules: Record<string, GradRule> = {
       exponent = X(a, 1);
     return [
       back(a, 0, () =>
-        g.mul(a.dy[0]!, g.mul(exponent, g.op1('Pow', [base, g.sub(exponent, a.ctx.scalar(1, a.node.inputs[1]!))]))),
+        g.mul(a.dy[0]!, g.mul(exponent, g.op1('Pow', [base, g.sub(exponent, a.ctx.scalar(1, a.node.inputs[1]))]))),
       ),
       back(a, 1, () => g.mul(a.dy[0]!, g.mul(Y(a), g.log(base)))),
     ];
@@ -57,7 +57,7 @@ export const elementwiseRules: Record<string, GradRule> = {
   Where: (a) => {
     const g = a.ctx.g;
     const cond = X(a, 0);
-    const zero = (): Value => a.ctx.scalar(0, a.node.outputs[0]!);
+    const zero = (): Value => a.ctx.scalar(0, a.node.outputs[0]);
     return [
       undefined,
       back(a, 1, () => g.where(cond, a.dy[0]!, zero())),
@@ -70,26 +70,26 @@ export const elementwiseRules: Record<string, GradRule> = {
   Identity: unary((_, dy) => dy),
   Exp: unary((a, dy) => a.ctx.g.mul(dy, Y(a))),
   Log: unary((a, dy) => a.ctx.g.div(dy, X(a))),
-  Sqrt: unary((a, dy) => a.ctx.g.div(dy, a.ctx.g.mul(Y(a), a.ctx.scalar(2, a.node.outputs[0]!)))),
+  Sqrt: unary((a, dy) => a.ctx.g.div(dy, a.ctx.g.mul(Y(a), a.ctx.scalar(2, a.node.outputs[0])))),
   Reciprocal: unary((a, dy) => a.ctx.g.neg(a.ctx.g.mul(dy, a.ctx.g.mul(Y(a), Y(a))))),
   Sigmoid: unary((a, dy) => {
     const g = a.ctx.g;
-    return g.mul(dy, g.mul(Y(a), g.sub(a.ctx.scalar(1, a.node.outputs[0]!), Y(a))));
+    return g.mul(dy, g.mul(Y(a), g.sub(a.ctx.scalar(1, a.node.outputs[0]), Y(a))));
   }),
   Tanh: unary((a, dy) => {
     const g = a.ctx.g;
-    return g.mul(dy, g.sub(a.ctx.scalar(1, a.node.outputs[0]!), g.mul(Y(a), Y(a))));
+    return g.mul(dy, g.sub(a.ctx.scalar(1, a.node.outputs[0]), g.mul(Y(a), Y(a))));
   }),
   Relu: unary((a, dy) => {
     const g = a.ctx.g;
-    const zero = a.ctx.scalar(0, a.node.outputs[0]!);
+    const zero = a.ctx.scalar(0, a.node.outputs[0]);
     return g.where(g.greater(Y(a), zero), dy, zero);
   }),
   LeakyRelu: unary((a, dy) => {
     const g = a.ctx.g;
     const alpha = (a.node.attrs['alpha'] as { value: number } | number | undefined) ?? 0.01;
-    const slope = a.ctx.scalar(typeof alpha === 'number' ? alpha : alpha.value, a.node.outputs[0]!);
-    return g.where(g.greater(X(a), a.ctx.scalar(0, a.node.inputs[0]!)), dy, g.mul(dy, slope));
+    const slope = a.ctx.scalar(typeof alpha === 'number' ? alpha : alpha.value, a.node.outputs[0]);
+    return g.where(g.greater(X(a), a.ctx.scalar(0, a.node.inputs[0])), dy, g.mul(dy, slope));
   }),
   Abs: unary((a, dy) => a.ctx.g.mul(dy, a.ctx.g.op1('Sign', [X(a)]))),
   Clip: (a) => {
@@ -103,10 +103,10 @@ export const elementwiseRules: Record<string, GradRule> = {
       const upper = g.op1('LessOrEqual', [x, X(a, 2)]);
       inside = inside ? g.op1('And', [inside, upper]) : upper;
     }
-    return [inside ? g.where(inside, a.dy[0], a.ctx.scalar(0, a.node.inputs[0]!)) : a.dy[0]];
+    return [inside ? g.where(inside, a.dy[0], a.ctx.scalar(0, a.node.inputs[0])) : a.dy[0]];
   },
   Cast: (a) => {
     if (!a.needs[0] || !a.dy[0]) return [];
-    return [a.ctx.g.op1('Cast', [a.dy[0]], { to: dtypeToOnnx(a.ctx.dtype(a.node.inputs[0]!)) })];
+    return [a.ctx.g.op1('Cast', [a.dy[0]], { to: dtypeToOnnx(a.ctx.dtype(a.node.inputs[0])) })];
   },
 };

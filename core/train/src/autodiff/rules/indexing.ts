@@ -12,13 +12,13 @@ const gather: GradRule = (a) => {
   const dy = a.dy[0];
   if (!a.needs[0] || !dy) return [];
   const g = ctx.g;
-  const data = node.inputs[0]!;
-  const indices: Value = { name: node.inputs[1]! };
+  const data = node.inputs[0];
+  const indices: Value = { name: node.inputs[1] };
   const r = ctx.rank(data, node);
   const axis = normAxis((node.attrs['axis'] as number | undefined) ?? 0, r);
   const idx = g.unsqueeze(indices, [-1]);
   if (axis === 0) return [g.op1('ScatterND', [ctx.zerosLike(data), idx, dy], { reduction: 'add' })];
-  const q = ctx.rank(node.inputs[1]!, node);
+  const q = ctx.rank(node.inputs[1], node);
   const toFront = [axis, ...Array.from({ length: r }, (_, i) => i).filter((i) => i !== axis)];
   // The output is data[:axis] + indices + data[axis+1:]; Gather over the moved data gives indices + data[:axis] + data[axis+1:].
   const yPerm = [
@@ -41,14 +41,14 @@ const gatherElements: GradRule = (a) => {
   const dy = a.dy[0];
   if (!a.needs[0] || !dy) return [];
   const axis = (node.attrs['axis'] as number | undefined) ?? 0;
-  const data = node.inputs[0]!;
+  const data = node.inputs[0];
   // Left sparse: summed as a scatter into zeros, unless a LogSoftmax consumes it directly.
   return [
     {
       kind: 'scatterElements',
       like: data,
       dtype: ctx.dtype(data),
-      indices: { name: node.inputs[1]! },
+      indices: { name: node.inputs[1] },
       updates: dy,
       axis,
     },

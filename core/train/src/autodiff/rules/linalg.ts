@@ -23,7 +23,7 @@ const matMul: GradRule = (a) => {
   const g = ctx.g;
   const dy = a.dy[0];
   if (!dy) return [];
-  const [an, bn] = [node.inputs[0]!, node.inputs[1]!];
+  const [an, bn] = [node.inputs[0], node.inputs[1]];
   const ra = ctx.rank(an, node);
   const rb = ctx.rank(bn, node);
   const A: Value = { name: an },
@@ -35,7 +35,7 @@ const matMul: GradRule = (a) => {
     if (a.needs[0]) da = ra === 2 ? g.gemm(dy, B, undefined, { transB: true }) : g.matMul(dy, g.transpose(B, [1, 0]));
     if (a.needs[1])
       db =
-        ra === 2 ? deferredMatMul(A, dy) : deferredMatMul(flattenRows(a, A, an), flattenRows(a, dy, node.outputs[0]!));
+        ra === 2 ? deferredMatMul(A, dy) : deferredMatMul(flattenRows(a, A, an), flattenRows(a, dy, node.outputs[0]));
     return [da, db];
   }
 
@@ -79,14 +79,14 @@ const gemm: GradRule = (a) => {
   const g = ctx.g;
   const dy = a.dy[0];
   if (!dy) return [];
-  const A: Value = { name: node.inputs[0]! },
-    B: Value = { name: node.inputs[1]! };
+  const A: Value = { name: node.inputs[0] },
+    B: Value = { name: node.inputs[1] };
   const tA = Boolean(node.attrs['transA']),
     tB = Boolean(node.attrs['transB']);
   const alpha = attrFloat(node.attrs['alpha'], 1),
     beta = attrFloat(node.attrs['beta'], 1);
   const scaleBy = (v: Value, s: number, like: string): Value => (s === 1 ? v : g.mul(v, ctx.scalar(s, like)));
-  const dys = scaleBy(dy, alpha, node.outputs[0]!);
+  const dys = scaleBy(dy, alpha, node.outputs[0]);
   let da: Contribution | undefined, db: Contribution | undefined, dc: Contribution | undefined;
   // Y = A' B' with A' = tA ? A^T : A and B' = tB ? B^T : B.
   if (a.needs[0])
@@ -96,7 +96,7 @@ const gemm: GradRule = (a) => {
     else db = tB ? g.gemm(dys, A, undefined, { transA: true, transB: true }) : g.gemm(A, dys);
   }
   if (a.needs[2] && node.inputs[2])
-    dc = ctx.sumTo(scaleBy(dy, beta, node.outputs[0]!), ctx.info(node.outputs[0]!)?.dims, node.inputs[2], node);
+    dc = ctx.sumTo(scaleBy(dy, beta, node.outputs[0]), ctx.info(node.outputs[0])?.dims, node.inputs[2], node);
   return [da, db, dc];
 };
 

@@ -7,7 +7,7 @@ import type { GradRule, RuleArgs } from './types.js';
 
 /** The reduced axes, normalised; every axis when the node reduces everything. */
 function reducedAxes(ctx: GradContext, node: NodeRecord): number[] {
-  const rank = ctx.rank(node.inputs[0]!, node);
+  const rank = ctx.rank(node.inputs[0], node);
   const axes = axesOf(node, ctx.scope);
   if (node.inputs[1] && !axes) {
     throw TrainErrors.GRAPH_UNSUPPORTED(
@@ -31,16 +31,16 @@ function keepDims(a: RuleArgs, v: Value, axes: readonly number[]): Value {
 const reduceSum: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const axes = reducedAxes(a.ctx, a.node);
-  return [a.ctx.g.expand(keepDims(a, a.dy[0], axes), a.ctx.g.shape({ name: a.node.inputs[0]! }))];
+  return [a.ctx.g.expand(keepDims(a, a.dy[0], axes), a.ctx.g.shape({ name: a.node.inputs[0] }))];
 };
 
 const reduceMean: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const { g } = a.ctx;
   const axes = reducedAxes(a.ctx, a.node);
-  const x: Value = { name: a.node.inputs[0]! };
+  const x: Value = { name: a.node.inputs[0] };
   const dtype = a.ctx.dtype(x.name);
-  const count = g.div(g.cast(g.op1('Size', [x]), dtype), g.cast(g.op1('Size', [{ name: a.node.outputs[0]! }]), dtype));
+  const count = g.div(g.cast(g.op1('Size', [x]), dtype), g.cast(g.op1('Size', [{ name: a.node.outputs[0] }]), dtype));
   return [g.expand(keepDims(a, g.div(a.dy[0], count), axes), g.shape(x))];
 };
 
@@ -48,7 +48,7 @@ const reduceSumSquare: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const { g } = a.ctx;
   const axes = reducedAxes(a.ctx, a.node);
-  const x: Value = { name: a.node.inputs[0]! };
+  const x: Value = { name: a.node.inputs[0] };
   return [g.mul(keepDims(a, a.dy[0], axes), g.mul(x, a.ctx.scalar(2, x.name)))];
 };
 
@@ -57,8 +57,8 @@ const reduceExtreme: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const { g } = a.ctx;
   const axes = reducedAxes(a.ctx, a.node);
-  const x: Value = { name: a.node.inputs[0]! };
-  const y = keepDims(a, { name: a.node.outputs[0]! }, axes);
+  const x: Value = { name: a.node.inputs[0] };
+  const y = keepDims(a, { name: a.node.outputs[0] }, axes);
   const hit = g.cast(g.equal(x, y), a.ctx.dtype(x.name));
   const ties = g.reduceSum(hit, axes, true);
   return [g.mul(hit, g.div(keepDims(a, a.dy[0], axes), ties))];
@@ -68,8 +68,8 @@ const reduceLogSumExp: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const { g } = a.ctx;
   const axes = reducedAxes(a.ctx, a.node);
-  const x: Value = { name: a.node.inputs[0]! };
-  const y = keepDims(a, { name: a.node.outputs[0]! }, axes);
+  const x: Value = { name: a.node.inputs[0] };
+  const y = keepDims(a, { name: a.node.outputs[0] }, axes);
   return [g.mul(keepDims(a, a.dy[0], axes), g.exp(g.sub(x, y)))];
 };
 

@@ -56,22 +56,22 @@ const scan: GradRule = (a) => {
     else seeds.set(name, [v]);
   };
   for (let i = 0; i < n; i++) {
-    if (!isFloat(bodyScope.get(bodyIn[i]!))) continue;
+    if (!isFloat(bodyScope.get(bodyIn[i]))) continue;
     const placeholder = B.fresh('carry');
     carries.push({ index: i, placeholder });
-    seed(bodyOut[i]!, { name: placeholder });
+    seed(bodyOut[i], { name: placeholder });
   }
   const dyInputs: ScanInput[] = [];
   for (let j = 0; j < k; j++) {
     const dy = a.dy[n + j];
     if (!dy) continue;
     const placeholder = B.fresh('dy_t');
-    dyInputs.push({ feed: dy, placeholder, info: bodyScope.get(bodyOut[n + j]!), direction: 1 - (outDirs[j] ?? 0) });
-    seed(bodyOut[n + j]!, { name: placeholder });
+    dyInputs.push({ feed: dy, placeholder, info: bodyScope.get(bodyOut[n + j]), direction: 1 - (outDirs[j] ?? 0) });
+    seed(bodyOut[n + j], { name: placeholder });
   }
 
-  const wrt = new Set<string>([...carries.map((c) => bodyIn[c.index]!)]);
-  for (let i = 0; i < m; i++) if (a.needs[n + i]) wrt.add(bodyIn[n + i]!);
+  const wrt = new Set<string>([...carries.map((c) => bodyIn[c.index])]);
+  for (let i = 0; i < m; i++) if (a.needs[n + i]) wrt.add(bodyIn[n + i]);
   for (const w of a.needsOuter) wrt.add(w);
   const grads = a.backprop({ builder: B, scope: bodyScope, nodes: body.nodes, seeds, wrt });
 
@@ -82,9 +82,9 @@ const scan: GradRule = (a) => {
   const scanOuts: { value: Value; direction: number; dtype: DType }[] = [];
   const afterCarry: number[] = [];
   for (const c of carries) {
-    const s = bodyIn[c.index]!;
+    const s = bodyIn[c.index];
     stateInputs.push({ name: c.placeholder, info: bodyScope.get(s) });
-    stateInits.push(a.dy[c.index] ?? ctx.zerosLike(node.inputs[c.index]!));
+    stateInits.push(a.dy[c.index] ?? ctx.zerosLike(node.inputs[c.index]));
     stateOuts.push(
       sumContributions(B, grads.get(s)) ??
         B.op1('ConstantOfShape', [B.shape({ name: c.placeholder })], { value: zeroTensor(dtypeOf(bodyScope.get(s))) }),
@@ -111,10 +111,10 @@ const scan: GradRule = (a) => {
   const dxIndex: number[] = [];
   for (let i = 0; i < m; i++) {
     if (!a.needs[n + i]) continue;
-    const d = sumContributions(B, grads.get(bodyIn[n + i]!));
+    const d = sumContributions(B, grads.get(bodyIn[n + i]));
     if (!d) continue;
     dxIndex.push(i);
-    scanOuts.push({ value: d, direction: 1 - (inDirs[i] ?? 0), dtype: dtypeOf(bodyScope.get(bodyIn[n + i]!)) });
+    scanOuts.push({ value: d, direction: 1 - (inDirs[i] ?? 0), dtype: dtypeOf(bodyScope.get(bodyIn[n + i])) });
   }
 
   // Forward values the reverse body reads become per-step inputs of the reverse Scan.
@@ -151,7 +151,9 @@ const scan: GradRule = (a) => {
   // Assemble the reverse body's signature.
   for (const s of stateInputs) B.inputs.push(valueOf(s.name, s.info, B));
   for (const d of [...dyInputs, ...residualInputs]) B.inputs.push(valueOf(d.placeholder, d.info, B));
-  stateOuts.forEach((v, i) => outputAs(B, v, 'carry_out', dtypeOf(stateInputs[i]!.info)));
+  stateOuts.forEach((v, i) => {
+    outputAs(B, v, 'carry_out', dtypeOf(stateInputs[i].info));
+  });
   for (const s of scanOuts) outputAs(B, s.value, 'step_out', s.dtype);
 
   const scanInputs = [...dyInputs, ...residualInputs];
@@ -171,9 +173,11 @@ const scan: GradRule = (a) => {
   afterCarry.forEach((index, c) => {
     if (a.needs[index]) inputs[index] = outs[c];
   });
-  accumulators.forEach((w, i) => push(outer, w, outs[afterCarry.length + i]!));
+  accumulators.forEach((w, i) => {
+    push(outer, w, outs[afterCarry.length + i]);
+  });
   const base = stateOuts.length;
-  const resolve = (src: { outer?: Value; index?: number }): Value => src.outer ?? outs[base + src.index!]!;
+  const resolve = (src: { outer?: Value; index?: number }): Value => src.outer ?? outs[base + src.index!];
   for (const f of factors)
     push(outer, f.h.w, deferredMatMul(rows(ctx, resolve(f.a)), rows(ctx, resolve(f.b)), f.h.transposed));
   dxIndex.forEach((i, j) => {
@@ -238,7 +242,7 @@ function residualFeed(
   const inputIndex = body.inputs.findIndex((v) => v.name === r);
   if (inputIndex >= n) {
     return {
-      feed: { name: node.inputs[inputIndex]! },
+      feed: { name: node.inputs[inputIndex] },
       placeholder: r,
       info,
       direction: 1 - (inDirs[inputIndex - n] ?? 0),
@@ -268,7 +272,7 @@ class StackedForward {
   get(r: string): { value: Value; direction: number } {
     const outIndex = this.body.outputs.findIndex((v) => v.name === r);
     if (outIndex >= this.n)
-      return { value: { name: this.node.outputs[outIndex]! }, direction: this.outDirs[outIndex - this.n] ?? 0 };
+      return { value: { name: this.node.outputs[outIndex] }, direction: this.outDirs[outIndex - this.n] ?? 0 };
     let made = this.made.get(r);
     if (!made) {
       const info = this.bodyScope.get(r);
@@ -293,7 +297,7 @@ class StackedForward {
   inIterationOrder(r: string, inDirs: readonly number[]): Value | undefined {
     const inputIndex = this.body.inputs.findIndex((v) => v.name === r);
     if (inputIndex >= this.n)
-      return (inDirs[inputIndex - this.n] ?? 0) === 0 ? { name: this.node.inputs[inputIndex]! } : undefined;
+      return (inDirs[inputIndex - this.n] ?? 0) === 0 ? { name: this.node.inputs[inputIndex] } : undefined;
     const isForward = inputIndex >= 0 || this.body.nodes.some((nd) => nd.outputs.includes(r));
     if (!isForward) return undefined;
     const s = this.get(r);

@@ -4,13 +4,11 @@ import { normAxis } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 /** The gradient has the input's shape and the output's element order. */
-const reshapeBack: GradRule = (a) => [
-  a.needs[0] && a.dy[0] ? a.ctx.reshapeLike(a.dy[0], a.node.inputs[0]!) : undefined,
-];
+const reshapeBack: GradRule = (a) => [a.needs[0] && a.dy[0] ? a.ctx.reshapeLike(a.dy[0], a.node.inputs[0]) : undefined];
 
 const transpose: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
-  const rank = a.ctx.rank(a.node.inputs[0]!, a.node);
+  const rank = a.ctx.rank(a.node.inputs[0], a.node);
   const perm = (a.node.attrs['perm'] as number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const inverse = new Array<number>(rank);
   perm.forEach((p, i) => {
@@ -21,13 +19,13 @@ const transpose: GradRule = (a) => {
 
 const expand: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
-  return [a.ctx.sumTo(a.dy[0], a.ctx.info(a.node.outputs[0]!)?.dims, a.node.inputs[0]!, a.node)];
+  return [a.ctx.sumTo(a.dy[0], a.ctx.info(a.node.outputs[0])?.dims, a.node.inputs[0], a.node)];
 };
 
 /** Sizes along `axis` of each named value: constants when known, else read with Shape at run time. */
 function sizesAlong(a: RuleArgs, names: readonly string[], axis: number): Value {
   const dims = names.map((n) => a.ctx.info(n)?.dims?.[axis]);
-  if (dims.every((d) => typeof d === 'number')) return a.ctx.g.ints(dims as number[]);
+  if (dims.every((d) => typeof d === 'number')) return a.ctx.g.ints(dims);
   return a.ctx.g.concat(
     names.map((n) => a.ctx.g.shape({ name: n }, axis, axis + 1)),
     0,
@@ -38,7 +36,7 @@ const concat: GradRule = (a) => {
   const { node, ctx } = a;
   const dy = a.dy[0];
   if (!dy) return [];
-  const rank = ctx.rank(node.inputs[0]!, node);
+  const rank = ctx.rank(node.inputs[0], node);
   const axis = normAxis(node.attrs['axis'] as number, rank);
   const parts = ctx.g.op('Split', [dy, sizesAlong(a, node.inputs, axis)], { axis }, node.inputs.length);
   return parts.map((p, i) => (a.needs[i] ? p : undefined));
@@ -47,7 +45,7 @@ const concat: GradRule = (a) => {
 const split: GradRule = (a) => {
   const { node, ctx } = a;
   if (!a.needs[0]) return [];
-  const rank = ctx.rank(node.inputs[0]!, node);
+  const rank = ctx.rank(node.inputs[0], node);
   const axis = normAxis((node.attrs['axis'] as number | undefined) ?? 0, rank);
   const pieces = node.outputs.map((name, i) => a.dy[i] ?? ctx.zerosLike(name));
   return [pieces.length === 1 ? pieces[0] : ctx.g.concat(pieces, axis)];
@@ -62,7 +60,7 @@ const slice: GradRule = (a) => {
   const dy = a.dy[0];
   if (!a.needs[0] || !dy) return [];
   const g = ctx.g;
-  const x = node.inputs[0]!;
+  const x = node.inputs[0];
   const size = g.op1('Size', [{ name: x }]);
   const positions = g.reshape(g.op1('Range', [g.scalar(0, 'int64'), size, g.scalar(1, 'int64')]), g.shape({ name: x }));
   const rest = node.inputs.slice(1).map((n) => (n ? { name: n } : null));
@@ -75,9 +73,7 @@ const slice: GradRule = (a) => {
 /** ReverseSequence is its own inverse: the gradient is reversed back with the same lengths. */
 const reverseSequence: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
-  return [
-    a.ctx.g.op1('ReverseSequence', [a.dy[0], { name: a.node.inputs[1]! }], a.node.attrs as Record<string, number>),
-  ];
+  return [a.ctx.g.op1('ReverseSequence', [a.dy[0], { name: a.node.inputs[1] }], a.node.attrs)];
 };
 
 export const shapeRules: Record<string, GradRule> = {

@@ -4,13 +4,13 @@ import { normAxis } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 function axisOf(a: RuleArgs): number {
-  return normAxis((a.node.attrs['axis'] as number | undefined) ?? -1, a.ctx.rank(a.node.inputs[0]!, a.node));
+  return normAxis((a.node.attrs['axis'] as number | undefined) ?? -1, a.ctx.rank(a.node.inputs[0], a.node));
 }
 
 const softmax: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const { g } = a.ctx;
-  const y: Value = { name: a.node.outputs[0]! };
+  const y: Value = { name: a.node.outputs[0] };
   const dot = g.reduceSum(g.mul(a.dy[0], y), [axisOf(a)], true);
   return [g.mul(y, g.sub(a.dy[0], dot))];
 };
@@ -18,7 +18,7 @@ const softmax: GradRule = (a) => {
 const logSoftmax: GradRule = (a) => {
   if (!a.needs[0] || !a.dy[0]) return [];
   const { g } = a.ctx;
-  const y: Value = { name: a.node.outputs[0]! };
+  const y: Value = { name: a.node.outputs[0] };
   return [g.sub(a.dy[0], g.mul(g.exp(y), g.reduceSum(a.dy[0], [axisOf(a)], true)))];
 };
 
@@ -31,9 +31,9 @@ const softmaxCrossEntropy: GradRule = (a) => {
   const { ctx, node } = a;
   if (!a.needs[0] || (!a.dy[0] && !a.dy[1])) return [];
   const g = ctx.g;
-  const scoresName = node.inputs[0]!;
+  const scoresName = node.inputs[0];
   const dtype = ctx.dtype(scoresName);
-  const labels: Value = { name: node.inputs[1]! };
+  const labels: Value = { name: node.inputs[1] };
   const reduction = (node.attrs['reduction'] as string | undefined) ?? 'mean';
   const ignore = node.attrs['ignore_index'] as number | undefined;
   const logProb: Value = node.outputs[1] ? { name: node.outputs[1] } : g.logSoftmax({ name: scoresName }, 1);

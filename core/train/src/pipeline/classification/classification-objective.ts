@@ -158,7 +158,7 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
         applyDropout(gg, seq, `dropout.layer${layer}`, encoderDropout, ['T', 'B', encoder.outputDim], masks);
       const encoded = encoder.build(g.scope('encoder'), x, lens, undefined, { betweenLayers });
       const { logits } = head.build(g.scope('head'), encoded, lens, encoder.outputDim, hooks);
-      return { loss: crossEntropyLoss(g, logits!, gold, 'mean'), masks };
+      return { loss: crossEntropyLoss(g, logits, gold, 'mean'), masks };
     },
     epoch(epoch: number): TrainBatch[] {
       const plan = planEpoch(
@@ -172,7 +172,7 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
       );
       return plan.map((b) => {
         const padded = padTimeMajor(sequences, b.indices, pad, b.paddedLength);
-        const labelsOf = BigInt64Array.from(b.indices, (i) => BigInt(trainRecords[i]!.label));
+        const labelsOf = BigInt64Array.from(b.indices, (i) => BigInt(trainRecords[i].label));
         return {
           feeds: {
             ids: { dtype: 'int64', dims: [padded.time, padded.batch], data: padded.ids },
@@ -180,7 +180,7 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
             labels: { dtype: 'int64', dims: [padded.batch], data: labelsOf },
           },
           dims: { T: padded.time, B: padded.batch },
-          tokens: b.indices.reduce((n, i) => n + lengths[i]!, 0),
+          tokens: b.indices.reduce((n, i) => n + lengths[i], 0),
         };
       });
     },
@@ -208,8 +208,8 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
             confusion: report.confusion,
           },
           predictions: predictions.map((p, i) => ({
-            text: devRecords[i]!.text,
-            gold: labels[devRecords[i]!.label],
+            text: devRecords[i].text,
+            gold: labels[devRecords[i].label],
             ...p,
           })),
         };

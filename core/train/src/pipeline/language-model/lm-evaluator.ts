@@ -98,8 +98,8 @@ export class StreamEvaluator {
       const targets = new BigInt64Array(T);
       let spelled = 0;
       for (let t = 0; t < T; t++) {
-        inputs[t] = BigInt(this.ids[from + t]!);
-        const next = this.ids[from + t + 1]!;
+        inputs[t] = BigInt(this.ids[from + t]);
+        const next = this.ids[from + t + 1];
         targets[t] = BigInt(next);
         spelled += chars[next] ?? 0;
       }
@@ -109,7 +109,7 @@ export class StreamEvaluator {
         [LM_GRAPH.lengths]: { dtype: 'int32', dims: [1], data: Int32Array.of(T) },
         ...carried,
       });
-      acc.add(Math.max(0, Number((out[NLL_OUTPUT]!.data as Float32Array)[0])), T, spelled);
+      acc.add(Math.max(0, Number((out[NLL_OUTPUT].data as Float32Array)[0])), T, spelled);
       carried = {};
       for (const s of state.names) carried[LM_GRAPH.stateIn(s)] = out[LM_GRAPH.stateOut(s)]!;
     }

@@ -60,7 +60,7 @@ export class CarriedState {
       out[LM_GRAPH.stateIn(s)] = {
         dtype: 'float32',
         dims,
-        data: restart ? new Float32Array(this.buffers[s]!.length) : this.buffers[s]!,
+        data: restart ? new Float32Array(this.buffers[s].length) : this.buffers[s],
       };
     }
     return out;
@@ -70,13 +70,13 @@ export class CarriedState {
   carry(outputs: Readonly<Record<string, TensorData>>): void {
     for (const s of this.shape.names) {
       const next = outputs[LM_GRAPH.stateOut(s)];
-      if (next) this.buffers[s]!.set(next.data as Float32Array);
+      if (next) this.buffers[s].set(next.data as Float32Array);
     }
   }
 
   /** Forgets the carried state (a resumed run starts its lanes from zero). */
   reset(): void {
-    for (const s of this.shape.names) this.buffers[s]!.fill(0);
+    for (const s of this.shape.names) this.buffers[s].fill(0);
   }
 }
 
@@ -143,10 +143,10 @@ export function randomEpochWindows(
     const inputs = new BigInt64Array(window * lanes);
     const targets = new BigInt64Array(window * lanes);
     for (let b = 0; b < lanes; b++) {
-      const start = plan.starts[w * lanes + b]!;
+      const start = plan.starts[w * lanes + b];
       for (let t = 0; t < window; t++) {
-        inputs[t * lanes + b] = BigInt(ids[start + t]!);
-        targets[t * lanes + b] = BigInt(ids[start + t + 1]!);
+        inputs[t * lanes + b] = BigInt(ids[start + t]);
+        targets[t * lanes + b] = BigInt(ids[start + t + 1]);
       }
     }
     out.push({

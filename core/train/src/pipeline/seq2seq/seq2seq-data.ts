@@ -21,7 +21,7 @@ export async function readPairs(
 ): Promise<TextPair[]> {
   if (files.length === 0) return [];
   const groups: (readonly [string] | readonly [string, string])[] =
-    files.length === 2 && !looksLikeOneFileCorpus(files) ? [[files[0]!, files[1]!]] : files.map((f) => [f] as const);
+    files.length === 2 && !looksLikeOneFileCorpus(files) ? [[files[0], files[1]]] : files.map((f) => [f] as const);
   const pairs: TextPair[] = [];
   for (const group of groups) {
     const ds = await readDataset({ task: 'translation', files: group, onBadRecord });
@@ -102,7 +102,7 @@ export function seq2seqEpoch(
   batching: Seq2SeqBatching,
   epoch: number,
 ): TrainBatch[] {
-  const keys = Int32Array.from(data.sources, (s, i) => Math.max(s.length, data.targets[i]!.length));
+  const keys = Int32Array.from(data.sources, (s, i) => Math.max(s.length, data.targets[i].length));
   const plan = planEpoch(
     keys,
     {
@@ -125,8 +125,8 @@ export function seq2seqBatch(
   let S = 1;
   let T = 1;
   for (const i of indices) {
-    S = Math.max(S, data.sources[i]!.length);
-    T = Math.max(T, data.targets[i]!.length);
+    S = Math.max(S, data.sources[i].length);
+    T = Math.max(T, data.targets[i].length);
   }
   const srcIds = new BigInt64Array(S * B).fill(BigInt(parts.sourcePad));
   const srcLengths = new Int32Array(B);
@@ -134,13 +134,13 @@ export function seq2seqBatch(
   const tgtOut = new BigInt64Array(T * B).fill(BigInt(IGNORE_TARGET));
   let tokens = 0;
   indices.forEach((index, b) => {
-    const source = data.sources[index]!;
-    const target = data.targets[index]!;
+    const source = data.sources[index];
+    const target = data.targets[index];
     srcLengths[b] = source.length;
-    for (let s = 0; s < source.length; s++) srcIds[s * B + b] = BigInt(source[s]!);
+    for (let s = 0; s < source.length; s++) srcIds[s * B + b] = BigInt(source[s]);
     for (let t = 0; t < target.length; t++) {
-      tgtIn[t * B + b] = BigInt(t === 0 ? parts.bos : target[t - 1]!);
-      tgtOut[t * B + b] = BigInt(target[t]!);
+      tgtIn[t * B + b] = BigInt(t === 0 ? parts.bos : target[t - 1]);
+      tgtOut[t * B + b] = BigInt(target[t]);
     }
     tokens += target.length;
   });

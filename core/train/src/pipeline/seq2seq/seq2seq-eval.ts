@@ -21,14 +21,14 @@ export async function translateAll(
   sources: readonly string[],
   settings: TranslateSettings = {},
 ): Promise<string[]> {
-  const order = sources.map((_, i) => i).sort((a, b) => sources[a]!.length - sources[b]!.length);
+  const order = sources.map((_, i) => i).sort((a, b) => sources[a].length - sources[b].length);
   const out = new Array<string>(sources.length);
   const chunk = settings.chunk ?? 64;
   const options = settings.beam !== undefined ? { beam: settings.beam } : {};
   for (let at = 0; at < order.length; at += chunk) {
     const indices = order.slice(at, at + chunk);
     const results = (await pipeline.run(
-      indices.map((i) => sources[i]!),
+      indices.map((i) => sources[i]),
       options,
     )) as unknown[];
     indices.forEach((index, k) => (out[index] = translationText(results[k])));

@@ -112,11 +112,11 @@ function decoderSteps(
   body.output(step.output, body.fresh('output_t'), 'float32', ['batch', decoder.outputDim]);
   const results = g.op(
     'Scan',
-    [...names.map((s) => initial[s]!), embedded],
+    [...names.map((s) => initial[s]), embedded],
     { body, num_scan_inputs: 1 },
     names.length + 1,
   );
-  return results[names.length]!;
+  return results[names.length];
 }
 
 type StateDims = Readonly<Record<string, readonly Dim[]>>;
@@ -129,7 +129,7 @@ function buildStepBody(
   dims: StateDims,
 ) {
   const state: Record<string, Value> = {};
-  for (const s of parts.decoder.stateNames) state[s] = body.input(body.fresh(`${s}_in`), 'float32', dims[s]!);
+  for (const s of parts.decoder.stateNames) state[s] = body.input(body.fresh(`${s}_in`), 'float32', dims[s]);
   const input = body.input(body.fresh('input_t'), 'float32', ['batch', parts.targetEmbedding.outputDim]);
   return { step: decoder.step(body, input, state, memory), state };
 }
@@ -160,8 +160,8 @@ function stateDims(
     const found = step.state[s] ? inner.get(step.state[s].name)?.dims : undefined;
     dims[s] =
       found?.length === 3
-        ? found.map((d, i) => (i === 1 ? 'batch' : typeof d === 'number' ? d : symbolic[s]![i]!))
-        : symbolic[s]!;
+        ? found.map((d, i) => (i === 1 ? 'batch' : typeof d === 'number' ? d : symbolic[s][i]))
+        : symbolic[s];
   }
   return dims;
 }

@@ -63,7 +63,9 @@ async function createSeq2SeqObjective(setup: ObjectiveSetup): Promise<Objective>
     );
   }
   const parts = await createSeq2SeqParts(setup.ctx);
-  const report = (file: string, counts: Readonly<Record<string, number>>) => setup.onSkipped(file, counts);
+  const report = (file: string, counts: Readonly<Record<string, number>>) => {
+    setup.onSkipped(file, counts);
+  };
   let trainPairs = await readPairs(setup.train, setup.onBadRecord, report);
   let devPairs = await readPairs(setup.dev, setup.onBadRecord, report);
   if (setup.dev.length === 0 && setup.devFraction > 0 && trainPairs.length > 0) {
