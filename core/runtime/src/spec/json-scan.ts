@@ -69,11 +69,14 @@ function describeChar(text: string, at: number): string {
   return /[\s\p{Cf}]/u.test(char) ? `invisible character ${code}` : JSON.stringify(char);
 }
 
-class SyntaxProblem {
+/** Thrown inside the scanner to stop at the first syntax problem; caught and reported below. */
+class SyntaxProblem extends Error {
   constructor(
     readonly offset: number,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -19,6 +19,9 @@ import type { ServeContext } from './serve-context.js';
 export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<FastifyInstance> {
   const { config, metrics } = ctx;
   const app = Fastify({
+    // tsc needs this widening (pino's Logger makes Fastify infer an instance type the routes do not
+    // accept); typescript-eslint's program resolves the types differently and calls it unnecessary
+    // (when no-unnecessary-type-assertion is turned on, this line needs a disable comment).
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
