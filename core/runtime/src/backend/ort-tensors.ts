@@ -1,17 +1,8 @@
 import * as ort from './onnxruntime.js';
-import type { DType, TensorData, TypedArray } from '../graph/tensor-data.js';
+import { DTYPES, type DType, type TensorData, type TypedArray } from '../graph/tensor-data.js';
 
 /** The ONNX Runtime tensor types Recur represents as TensorData (the names are the same). */
-const SUPPORTED: ReadonlySet<string> = new Set<DType>([
-  'float32',
-  'float16',
-  'float64',
-  'int32',
-  'int64',
-  'int8',
-  'uint8',
-  'bool',
-]);
+const SUPPORTED: ReadonlySet<string> = new Set<DType>(DTYPES);
 
 /**
  * TensorData -> ort.Tensor without copying. ORT expects the same arrays Recur keeps: float16 as

@@ -1,5 +1,7 @@
 /** Element types Recur moves between safetensors, ONNX and ONNX Runtime. */
-export type DType = 'float32' | 'float16' | 'float64' | 'int32' | 'int64' | 'int8' | 'uint8' | 'bool';
+/** Every element type Recur represents (ONNX Runtime and safetensors writing check against this one list). */
+export const DTYPES = ['float32', 'float16', 'float64', 'int32', 'int64', 'int8', 'uint8', 'bool'] as const;
+export type DType = (typeof DTYPES)[number];
 
 export type TypedArray =
   Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Uint16Array;

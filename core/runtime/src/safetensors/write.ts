@@ -2,7 +2,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { endianness } from 'node:os';
-import { elementCount, typedArrayFor, type DType, type TensorData } from '../graph/tensor-data.js';
+import { DTYPES, elementCount, typedArrayFor, type DType, type TensorData } from '../graph/tensor-data.js';
 import { outputTarget } from '../files/output-target.js';
 import { E } from '../errors/runtime-errors.js';
 import { dtypeSize, dtypeToFileDtype } from './dtypes.js';
@@ -10,16 +10,7 @@ import { dtypeSize, dtypeToFileDtype } from './dtypes.js';
 /** Tensors to write, by name. */
 export type TensorMap = Readonly<Record<string, TensorData>> | ReadonlyMap<string, TensorData>;
 
-const KNOWN_DTYPES = new Set<string>([
-  'float32',
-  'float16',
-  'float64',
-  'int32',
-  'int64',
-  'int8',
-  'uint8',
-  'bool',
-] satisfies DType[]);
+const KNOWN_DTYPES: ReadonlySet<string> = new Set<DType>(DTYPES);
 const RESERVED_NAMES = new Set(['__metadata__', '__proto__', 'constructor', 'prototype']);
 
 /**
