@@ -149,25 +149,17 @@ interface ComparedCase {
   }[];
 }
 
+/** The model's sizes as both reference scripts take them, read from the shipped weights. */
+function shapeArgs(s: ModelShapes): string[] {
+  return ['--vocab', `${s.vocab}`, '--embed', `${s.embed}`, '--hidden', `${s.hidden}`, '--layers', `${s.layers}`];
+}
+
 /** The rows compared with PyTorch: the keys pipelines-compare-child.ts reports, and the reference's case names. */
 const COMPARED: readonly ComparedCase[] = [
   {
     pipeline: 'sentiment',
     script: 'torch_classify.py',
-    referenceArgs: (s) => [
-      '--vocab',
-      `${s.vocab}`,
-      '--embed',
-      `${s.embed}`,
-      '--hidden',
-      `${s.hidden}`,
-      '--layers',
-      `${s.layers}`,
-      '--batch',
-      '64',
-      '--length',
-      '20',
-    ],
+    referenceArgs: (s) => [...shapeArgs(s), '--batch', '64', '--length', '20'],
     smokeArgs: ['--repeats', '2'],
     rows: [
       {
@@ -189,18 +181,7 @@ const COMPARED: readonly ComparedCase[] = [
   {
     pipeline: 'generation',
     script: 'torch_generate.py',
-    referenceArgs: (s) => [
-      '--vocab',
-      `${s.vocab}`,
-      '--embed',
-      `${s.embed}`,
-      '--hidden',
-      `${s.hidden}`,
-      '--layers',
-      `${s.layers}`,
-      '--streams',
-      '1,32',
-    ],
+    referenceArgs: (s) => [...shapeArgs(s), '--streams', '1,32'],
     smokeArgs: ['--tokens', '8', '--repeats', '1'],
     rows: [
       {
