@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm run test:setup`: installs the real services some test suites start (Debian's redis-server and
-// nginx) when they are missing. Idempotent and silent when both are present. The tests start their
-// own instances on loopback ports in temporary folders; nothing installed here is configured or run.
+// nginx, and the chromium browser the browser tests drive) when they are missing. Idempotent and silent
+// when all are present. The tests start their own instances on loopback ports in temporary folders;
+// nothing installed here is configured or run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Binary name -> Debian package. */
-const NEEDED = { 'redis-server': 'redis-server', nginx: 'nginx' };
+const NEEDED = { 'redis-server': 'redis-server', nginx: 'nginx', chromium: 'chromium' };
 /** Debian keeps nginx in /usr/sbin, which is not on every user's PATH. */
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
@@ -21,7 +22,7 @@ const missing = Object.entries(NEEDED)
   .map(([, pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
 
-const hint = `install them with: sudo apt-get install ${missing.join(' ')}   (macOS: brew install redis nginx)`;
+const hint = `install them with: sudo apt-get install ${missing.join(' ')}   (macOS: brew install redis nginx chromium)`;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot || !onPath('apt-get')) {
   console.error(
