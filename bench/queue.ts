@@ -32,11 +32,13 @@ export async function runQueueBench(options: ProtocolOptions = {}): Promise<void
   const pairs = options.pairs ?? (options.smoke ? 1 : 3);
   const lineRate = (seconds: number) => new Map([['lines/s', sentences / seconds]]);
   try {
-    const local = async () =>
-      lineRate(
-        timed(() => {
-          recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1']);
-        }),
+    const local = () =>
+      Promise.resolve(
+        lineRate(
+          timed(() => {
+            recur(['run', spec, '--input', input, '--output', join(dir, 'local.jsonl'), '--set', 'runtime.threads=1']);
+          }),
+        ),
       );
     const onQueue = (workers: number) => () =>
       withWorkers(workers, spec, url, () =>

@@ -137,7 +137,7 @@ async function oneStream(
     }),
   });
   if (res.status !== 200 || !res.body) return { ok: false, tokens: 0, firstTokenMs: 0 };
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';
   let firstTokenMs = 0;

@@ -140,7 +140,7 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
       );
   }
 
-  const creation: Record<string, unknown>[] = [];
+  const creation: { cell: string; loop: Loop; nodes: number; graphBuildMs: number; sessionCreateMs: number }[] = [];
   for (const cell of cells)
     for (const loop of loops) {
       const ours = measured.get(`${cell}/${loop}`)!;
@@ -157,7 +157,7 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
   log(formatTable(rows, 'pytorch'));
   for (const c of creation)
     log(
-      `${c['cell']} ${c['loop']}: training graph ${c['nodes']} nodes, built in ${c['graphBuildMs']} ms, session created in ${c['sessionCreateMs']} ms`,
+      `${c.cell} ${c.loop}: training graph ${c.nodes} nodes, built in ${c.graphBuildMs} ms, session created in ${c.sessionCreateMs} ms`,
     );
   log(`(ratio = median over ${pairCount} pairs of Recur tokens/s over PyTorch's; target >= 0.5, goal 1.0)`);
   const first = references[0];
@@ -192,12 +192,12 @@ export async function runTrainBench(options: TrainBenchOptions = {}): Promise<vo
 
 async function measureRecur(cell: string, loop: Loop, s: Sizes): Promise<RecurMeasurement> {
   let t0 = performance.now();
-  const encoder = (await createPart(
+  const encoder: EncoderPart = await createPart(
     recurrentRegistry(),
     'encoder',
     { type: 'recurrent', cell: { type: cell }, hidden: s.hidden, path: 'scan' },
     { inputDim: s.embed },
-  )) as EncoderPart;
+  );
   const graph = buildTrainingGraph(
     (g) => languageModelForward(g, encoder, { vocab: s.vocab, embed: s.embed }),
     loop === 'unrolled' ? { unroll: s.steps } : {},

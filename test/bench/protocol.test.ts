@@ -65,9 +65,9 @@ describe('benchmark protocol: pair ratios', () => {
 
   it('alternates which side runs first', async () => {
     const order: string[] = [];
-    const side = (name: string) => async () => {
+    const side = (name: string) => () => {
       order.push(name);
-      return new Map([['a', 1]]);
+      return Promise.resolve(new Map([['a', 1]]));
     };
     const pairs = await alternatingPairs(3, { reference: side('ref'), recur: side('recur') }, () => {});
     assert.equal(pairs.length, 3);

@@ -55,7 +55,7 @@ describe('recur run: files that are not regular files', () => {
     let received = '';
     const reader = new Promise<void>((done, fail) =>
       createReadStream(fifo, 'utf8')
-        .on('data', (d) => (received += d))
+        .on('data', (d) => (received += d.toString()))
         .on('end', done)
         .on('error', fail),
     );

@@ -35,9 +35,11 @@ describe('conformance: PyTorch recurrent fixtures (test/fixtures/pytorch)', () =
     const train: ConformanceHandler = {
       kind: 'train',
       description: 'test double',
-      async run(c, env) {
+      run(c, env) {
         seen.push(`${c.name}@${env.dir.endsWith('pytorch')}`);
-        return [{ name: c.name, status: c.name.includes('gru') ? 'failed' : 'passed', detail: 'from the hook' }];
+        return Promise.resolve([
+          { name: c.name, status: c.name.includes('gru') ? 'failed' : 'passed', detail: 'from the hook' },
+        ]);
       },
     };
     const report = await recurrentConformance(fixture('pytorch'), { backend, kind: 'train', handlers: [train] });

@@ -128,9 +128,7 @@ describe('callOptions in a plugin declaration', () => {
       description: 'x',
       options: { type: 'object' },
       create: () => ({
-        compile: async () => {
-          throw new Error('unused');
-        },
+        compile: () => Promise.reject(new Error('unused')),
       }),
     };
     assert.throws(

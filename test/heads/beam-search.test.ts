@@ -37,14 +37,14 @@ class ToyModel implements StepModel {
     this.histories = sentences.map((s) => [s]);
   }
 
-  async step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
+  step(tokens: readonly number[], parents: readonly number[]): Promise<Float32Array> {
     this.rowsPerCall.push(tokens.length);
     this.histories = parents.map((p, i) => [...this.histories[p], tokens[i]]);
     const out = new Float32Array(tokens.length * this.vocabSize);
     this.histories.forEach((h, i) => {
       out.set(toyLogProbs(h, this.vocabSize), i * this.vocabSize);
     });
-    return out;
+    return Promise.resolve(out);
   }
 }
 

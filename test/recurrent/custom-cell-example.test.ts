@@ -85,7 +85,7 @@ function referenceMgu(
   const finals: number[][][] = [];
   for (let l = 0; l < layers; l++) {
     const out: number[][][] = Array.from({ length: T }, () =>
-      Array.from({ length: B }, () => new Array(2 * H).fill(0)),
+      Array.from({ length: B }, () => new Array<number>(2 * H).fill(0)),
     );
     for (let d = 0; d < 2; d++) {
       const p = (n: string) => w[`encoder.layers.${l}.${d ? 'backward' : 'forward'}.${n}`].data as Float32Array;

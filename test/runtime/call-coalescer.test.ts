@@ -56,12 +56,7 @@ describe('CallCoalescer', () => {
   });
 
   it('passes a failure of the batch to every call in it', async () => {
-    const c = new CallCoalescer(
-      async () => {
-        throw new Error('boom');
-      },
-      { maxBatch: 8, maxWaitMs: 5 },
-    );
+    const c = new CallCoalescer(() => Promise.reject(new Error('boom')), { maxBatch: 8, maxWaitMs: 5 });
     const results = await Promise.allSettled([c.submit(['a'], {}), c.submit(['b'], {})]);
     assert.deepEqual(
       results.map((r) => r.status),

@@ -51,7 +51,7 @@ describe('GraphBuilder', () => {
     const session = await ort.InferenceSession.create(bytes);
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2, 3]), [1, 3]) });
     // The widened values are the float16 ones: 0.1 -> 0.0999755859375, 1e-3 -> 0.0010004043579101562.
-    const w = [0.0999755859375, -2.5, 3.25, 0.0010004043579101562, 65504, -0.330078125];
+    const w = [0.0999755859375, -2.5, 3.25, 0.00100040435791015625, 65504, -0.330078125];
     const want = [w[0] + 2 * w[2] + 3 * w[4], w[1] + 2 * w[3] + 3 * w[5]];
     const got = Array.from(out['y'].data as Float32Array);
     got.forEach((v, i) => {

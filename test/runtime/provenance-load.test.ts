@@ -14,8 +14,15 @@ async function loadWarnings(spec: string, options: { strictProvenance?: boolean 
   return warnings;
 }
 
-async function editSpec(demo: DemoCopy, edit: (spec: Record<string, any>) => void): Promise<void> {
-  const spec = JSON.parse(await readFile(demo.spec, 'utf8')) as Record<string, any>;
+/** A spec as JSON, its blocks (`head`, `runtime`, ...) as objects to edit. */
+interface SpecJson {
+  head: Record<string, unknown>;
+  runtime: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+async function editSpec(demo: DemoCopy, edit: (spec: SpecJson) => void): Promise<void> {
+  const spec = JSON.parse(await readFile(demo.spec, 'utf8')) as SpecJson;
   edit(spec);
   await writeFile(demo.spec, JSON.stringify(spec, null, 2));
 }
@@ -36,14 +43,14 @@ describe('weights provenance at load', () => {
     assert.deepEqual(await loadWarnings(demo.spec), []);
     await editSpec(demo, (s) => {
       s['description'] = 'edited';
-      s['runtime']['threads'] = 2;
+      s.runtime['threads'] = 2;
     });
     assert.deepEqual(await loadWarnings(demo.spec), []);
   });
 
   it('a spec whose model differs (labels swapped) gives one warning naming the spec and both hashes', async () => {
     await editSpec(demo, (s) => {
-      s['head']['labels'] = ['label-b', 'label-a'];
+      s.head['labels'] = ['label-b', 'label-a'];
     });
     const warnings = await loadWarnings(demo.spec);
     assert.equal(warnings.length, 1, warnings.join('\n'));
@@ -65,7 +72,7 @@ describe('weights provenance at load', () => {
 
   it('strict: runtime.provenance "error", LoadOptions.strictProvenance and --strict-provenance refuse with RECUR_E_WEIGHTS_PROVENANCE, exit 1', async () => {
     await editSpec(demo, (s) => {
-      s['head']['labels'] = ['label-b', 'label-a'];
+      s.head['labels'] = ['label-b', 'label-a'];
     });
     await assert.rejects(
       loadWarnings(demo.spec, { strictProvenance: true }),
@@ -90,7 +97,7 @@ describe('weights provenance at load', () => {
       'RECUR_E_WEIGHTS_PROVENANCE',
     );
     await editSpec(demo, (s) => {
-      s['runtime']['provenance'] = 'error';
+      s.runtime['provenance'] = 'error';
     });
     const r = await runCli(['run', demo.spec, '--text', 'x', '--json']);
     assert.equal(r.code, 1);
@@ -115,10 +122,10 @@ describe('weights provenance at load', () => {
 
   it('weights that record nothing (made outside Recur) load without a word', async () => {
     await demo.editWeights((_t, metadata) => {
-      for (const key of Object.keys(metadata)) delete metadata[key];
+      for (const key of Object.keys(metadata)) Reflect.deleteProperty(metadata, key);
     });
     await editSpec(demo, (s) => {
-      s['head']['labels'] = ['label-b', 'label-a'];
+      s.head['labels'] = ['label-b', 'label-a'];
     });
     assert.deepEqual(await loadWarnings(demo.spec), []);
   });
@@ -132,7 +139,7 @@ describe('weights provenance of the shipped pipelines', () => {
     const demo = await demoCopy();
     try {
       await editSpec(demo, (s) => {
-        s['head']['labels'] = ['label-b', 'label-a'];
+        s.head['labels'] = ['label-b', 'label-a'];
       });
       const warnings = await loadWarnings(demo.spec);
       assert.equal(warnings.length, 1);

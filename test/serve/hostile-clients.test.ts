@@ -44,7 +44,8 @@ function slowClient(port: number, head: string, drip: string, everyMs: number): 
     });
     socket.on('close', finish);
     socket.on('error', (err) => {
-      received ? finish() : reject(err);
+      if (received) finish();
+      else reject(err);
     });
   });
 }

@@ -12,7 +12,7 @@ async function startLongStream(url: string): Promise<{ abort: () => void; firstC
     signal: controller.signal,
   });
   assert.equal(res.status, 200);
-  const reader = res.body!.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const { value } = await reader.read();
   return {
     abort: () => {
@@ -57,7 +57,11 @@ describe('recur serve: queue bounds, cancellation on disconnect, request timeout
       assert.match(stream.firstChunk, /^data: /);
       assert.equal(await metricValue(url, inFlight), 1);
 
-      const queued = postJson(`${url}/v1/completions`, { model: LM, prompt: 'a film', max_tokens: 2 });
+      const queued = postJson<{ choices: { finish_reason: string }[] }>(`${url}/v1/completions`, {
+        model: LM,
+        prompt: 'a film',
+        max_tokens: 2,
+      });
       await waitUntil(
         async () => (await metricValue(url, `recur_serve_queue_length{pipeline="${LM}"}`)) === 1,
         'the second request waits',

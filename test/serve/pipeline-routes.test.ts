@@ -79,7 +79,7 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
   });
 
   it('runs a generation pipeline through its route with the library options', async () => {
-    const res = await postJson(`${url}/v1/pipelines/${LM}`, {
+    const res = await postJson<{ generated_text: unknown }[]>(`${url}/v1/pipelines/${LM}`, {
       inputs: 'the film',
       options: { maxNewTokens: 3, seed: 4, returnFullText: false },
     });
@@ -154,7 +154,7 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
       assert.deepEqual([res.status, res.body.error.code], [400, 'RECUR_E_INPUT_EMPTY'], JSON.stringify(inputs));
     }
     // Generation takes an empty prompt (it writes from the start of a text), as the library does.
-    const generated = await postJson(`${url}/v1/pipelines/${LM}`, {
+    const generated = await postJson<{ generated_text: unknown }[]>(`${url}/v1/pipelines/${LM}`, {
       inputs: '',
       options: { maxNewTokens: 3, seed: 1 },
     });

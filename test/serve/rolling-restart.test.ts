@@ -6,6 +6,12 @@ import { NginxService } from '../services/nginx-service.js';
 import { readEvents, spawnServe, type ServeChild } from './serve-child.js';
 import { CLASSIFIER, LM, makeServeFixtures } from './serve-fixtures.js';
 
+/** The message of an error's cause (fetch puts the socket error there), or ''. */
+function causeText(cause: unknown): string {
+  if (cause === undefined) return '';
+  return cause instanceof Error ? cause.message : JSON.stringify(cause);
+}
+
 /** What became of one request sent through the balancer. */
 type Outcome =
   | { kind: 'plain'; ok: boolean; detail: string }
@@ -31,7 +37,7 @@ async function oneRequest(base: string, i: number): Promise<Outcome> {
       return {
         kind: 'plain',
         ok: false,
-        detail: `${path} ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`,
+        detail: `${path} ${(err as Error).message} ${causeText((err as { cause?: unknown }).cause)}`,
       };
     }
   }

@@ -103,12 +103,29 @@ export async function startTestServer(
   return { server, logs, url: server.url };
 }
 
-/** POSTs JSON and returns status, headers and parsed body. */
-export async function postJson(
+/** An error answer of the server: OpenAI's error object with the details Recur adds. */
+export interface ErrorReply {
+  readonly error: {
+    readonly message: string;
+    readonly type: string;
+    readonly param: string | null;
+    readonly code: string;
+    readonly pointer?: string;
+    readonly limit?: number;
+    readonly suggestions?: readonly string[];
+  };
+}
+
+/**
+ * POSTs JSON and returns status, headers and parsed body (the text when it is not JSON). The body is
+ * typed as the caller expects it (an error answer unless told otherwise); the test's asserts check it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the reply's shape is what the caller expects (as with fetch's json()); its asserts check it
+export async function postJson<Reply = ErrorReply>(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<{ status: number; headers: Headers; body: Reply }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -121,7 +138,7 @@ export async function postJson(
   } catch {
     // not JSON: keep the text
   }
-  return { status: res.status, headers: res.headers, body: parsed };
+  return { status: res.status, headers: res.headers, body: parsed as Reply };
 }
 
 /** Reads the value of one Prometheus series from /metrics (0 when absent). */

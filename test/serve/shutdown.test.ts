@@ -12,7 +12,7 @@ describe('recur serve: graceful shutdown on SIGTERM (child process)', function (
   before(async () => {
     fixtures = await makeServeFixtures();
   });
-  after(async () => {
+  after(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   });
 

@@ -7,12 +7,12 @@ const code = (c: string, re: RegExp) => (e: unknown) => RecurError.is(e) && e.co
 
 describe('autodiff: what it refuses, and how it says so', () => {
   it('an encoder on the native LSTM operator: RECUR_E_TRAIN_NO_GRADIENT pointing at the Scan path', async () => {
-    const encoder = (await createPart(
+    const encoder: EncoderPart = await createPart(
       recurrentRegistry(),
       'encoder',
       { type: 'recurrent', cell: { type: 'lstm' }, hidden: 3, path: 'native' },
       { inputDim: 2 },
-    )) as EncoderPart;
+    );
     assert.throws(
       () => buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: 5, embed: 2 })),
       (e: unknown) =>

@@ -27,12 +27,12 @@ async function mguLm(): Promise<{ session: TrainSession; params: ParamSet; feeds
     default: PluginDefinition;
   };
   const registry = new PluginRegistry().register(...builtinRecurrent, mod.default);
-  const encoder = (await createPart(
+  const encoder: EncoderPart = await createPart(
     registry,
     'encoder',
     { type: 'recurrent', cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true },
     { inputDim: D },
-  )) as EncoderPart;
+  );
   const graph = buildTrainingGraph((g) => languageModelForward(g, encoder, { vocab: V, embed: D }));
   const params = ParamSet.initialised(graph.params, 3);
   const session = await TrainSession.create(graph, params, { threads: 1 });
@@ -54,12 +54,12 @@ describe('training a plugin cell with no gradient code (the MGU example)', () =>
       default: PluginDefinition;
     };
     const registry = new PluginRegistry().register(...builtinRecurrent, mod.default);
-    const encoder = (await createPart(
+    const encoder: EncoderPart = await createPart(
       registry,
       'encoder',
       { type: 'recurrent', cell: { type: 'mgu' }, hidden: H, layers: 2, bidirectional: true },
       { inputDim: D },
-    )) as EncoderPart;
+    );
     const results = await checkEncoderGradients(encoder, { inputDim: D });
     // Embedding, head W and b, and 4 parameters per layer and direction.
     assert.equal(results.length, 3 + 4 * 2 * 2);

@@ -37,12 +37,12 @@ describe('checkpoints: a resumed run continues exactly', () => {
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'recur-resume-'));
-    const encoder = (await createPart(
+    const encoder: EncoderPart = await createPart(
       recurrentRegistry(),
       'encoder',
       { type: 'recurrent', cell: { type: 'lstm' }, hidden: H, layers: 2, path: 'scan' },
       { inputDim: D },
-    )) as EncoderPart;
+    );
     graph = buildTrainingGraph((g) =>
       languageModelForward(g, encoder, { vocab: V, embed: D, layerDropout: 0.3, outputDropout: 0.2 }),
     );
@@ -92,12 +92,12 @@ describe('checkpoints: a resumed run continues exactly', () => {
   });
 
   it('refuses a checkpoint of another model with RECUR_E_TRAIN_CHECKPOINT_INVALID naming the parameter', async () => {
-    const other = (await createPart(
+    const other: EncoderPart = await createPart(
       recurrentRegistry(),
       'encoder',
       { type: 'recurrent', cell: { type: 'gru' }, hidden: H, path: 'scan' },
       { inputDim: D },
-    )) as EncoderPart;
+    );
     const otherGraph = buildTrainingGraph((g) => languageModelForward(g, other, { vocab: V, embed: D }));
     const trainer = await Trainer.create(otherGraph, ParamSet.initialised(otherGraph.params, 1), options);
     try {

@@ -9,7 +9,14 @@ export function asCallOptions(properties: Readonly<Record<string, JsonSchema>>):
   return Object.fromEntries(
     Object.entries(properties).map(([name, schema]) => {
       const { default: _default, ...rest } = schema;
-      return [name, { ...rest, description: `${String(rest['description'] ?? '')} Default: the spec's value.`.trim() }];
+      return [
+        name,
+        {
+          ...rest,
+          description:
+            `${typeof rest['description'] === 'string' ? rest['description'] : ''} Default: the spec's value.`.trim(),
+        },
+      ];
     }),
   );
 }

@@ -1,4 +1,4 @@
-import type { Tokenizer } from '@huggingface/tokenizers';
+import type { HfTokenizer } from './hf-library.js';
 import { RuntimeErrors, type Logger, type TokenizerPart } from '@recur/runtime';
 import { findSpecialIds, type AddedTokenEntry } from './special-tokens.js';
 
@@ -33,7 +33,7 @@ export class SafeTokenizer implements TokenizerPart {
   private readonly template: { readonly prefix: readonly number[]; readonly suffix: readonly number[] };
 
   constructor(
-    private readonly inner: Tokenizer,
+    private readonly inner: HfTokenizer,
     added: readonly AddedTokenEntry[],
     private readonly source: string,
     private readonly logger: Logger,
@@ -50,7 +50,8 @@ export class SafeTokenizer implements TokenizerPart {
     this.template = this.findTemplate();
   }
 
-  encode(text: string): number[] {
+  // `unknown`: JavaScript callers and plugins reach this without the compiler's check.
+  encode(text: unknown): number[] {
     if (typeof text !== 'string')
       throw RuntimeErrors.INPUT_INVALID(
         `tokenizer ${this.source}: expected a string to encode, got ${text === null ? 'null' : typeof text}`,
@@ -76,7 +77,7 @@ export class SafeTokenizer implements TokenizerPart {
     }
   }
 
-  tokenToId(token: string): number | undefined {
+  tokenToId(token: unknown): number | undefined {
     if (typeof token !== 'string') return undefined;
     const id = this.inner.token_to_id(token);
     return typeof id === 'number' ? id : undefined;

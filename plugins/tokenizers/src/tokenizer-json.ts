@@ -1,6 +1,6 @@
-import { Tokenizer } from '@huggingface/tokenizers';
 import { consoleLogger, definePlugin, readRegularFile, type Logger, type TokenizerPart } from '@recur/runtime';
 import { E } from './errors.js';
+import { newHfTokenizer, type HfTokenizer } from './hf-library.js';
 import { SafeTokenizer, type SafeTokenizerOptions } from './safe-tokenizer.js';
 import type { AddedTokenEntry } from './special-tokens.js';
 
@@ -28,10 +28,10 @@ export function tokenizerFromJson(
     throw E.INVALID(`${source}: a tokenizer.json must hold a JSON object`, { file: source });
   }
   const added = readAddedTokens(json as Record<string, unknown>, source);
-  let inner: Tokenizer;
+  let inner: HfTokenizer;
   try {
     // The library iterates `added_tokens` unconditionally: give it the list even when the file has none.
-    inner = new Tokenizer({ ...json, added_tokens: added }, { clean_up_tokenization_spaces: false });
+    inner = newHfTokenizer({ ...json, added_tokens: added }, { clean_up_tokenization_spaces: false });
   } catch (err) {
     throw E.INVALID(
       `${source}: the tokenizer library cannot load it: ${(err as Error).message}`,

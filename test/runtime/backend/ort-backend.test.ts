@@ -54,7 +54,7 @@ describe('OrtBackend', () => {
     assert.equal(out['y'].dtype, 'float32');
     assert.deepEqual(out['y'].dims, [1, 2]);
     const y = out['y'].data as Float32Array;
-    assert.ok(Math.abs(y[0] - Math.tanh(4)) < 1e-6 && Math.abs(y[1] - Math.tanh(5)) < 1e-6, `got ${y}`);
+    assert.ok(Math.abs(y[0] - Math.tanh(4)) < 1e-6 && Math.abs(y[1] - Math.tanh(5)) < 1e-6, `got ${Array.from(y)}`);
     assert.deepEqual(out['n'], { dtype: 'int64', dims: [1], data: BigInt64Array.from([1n]) });
     const only = await session.run({ x: X }, { outputs: ['n'] });
     assert.deepEqual(Object.keys(only), ['n']);
@@ -117,7 +117,7 @@ describe('OrtBackend', () => {
     await session.run({ x: X });
   });
 
-  it('asks ONNX Runtime for CUDA only when its libraries are installed, so a CPU fallback prints no native error', async () => {
+  it('asks ONNX Runtime for CUDA only when its libraries are installed, so a CPU fallback prints no native error', () => {
     // ONNX Runtime writes its own "Failed to load library" error straight to stderr: only a child process shows it.
     const r = spawnSync(
       process.execPath,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { StreamWindows, type StreamWindow } from '@recur/train';
+import { StreamWindows, type StreamCursor, type StreamWindow } from '@recur/train';
 import { throwsWithCode } from './assert-coded.js';
 
 const ids = Array.from({ length: 103 }, (_, i) => i);
@@ -42,7 +42,7 @@ describe('data: language-model stream windows', () => {
     assert.ok(new Set(offsets).size > 1, `offsets per epoch: ${offsets}`);
     const run = new StreamWindows(ids, options);
     for (let i = 0; i < 6; i++) run.next();
-    const resumed = new StreamWindows(ids, options, JSON.parse(JSON.stringify(run.cursor())));
+    const resumed = new StreamWindows(ids, options, JSON.parse(JSON.stringify(run.cursor())) as StreamCursor);
     assert.deepEqual(
       Array.from({ length: 9 }, () => resumed.next()),
       all.slice(6),

@@ -53,7 +53,7 @@ describe('data: classification TSV', () => {
       throwsWithCode(() => parseClassificationTsv(bytes(text), { labels: LABELS }), code, { file: 'mem.tsv', line: 2 });
   });
 
-  it('an unknown label names the labels and the nearest one', async () => {
+  it('an unknown label names the labels and the nearest one', () => {
     const err = throwsWithCode(
       () => parseClassificationTsv(lines('fine film\tpositive\nmeh\tpostive\n'), { labels: LABELS }),
       'RECUR_E_DATA_LABEL_UNKNOWN',

@@ -4,7 +4,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMetricsLog } from '@recur/train';
-import { readSafetensors, RecurError } from '@recur/runtime';
+import { readSafetensors } from '@recur/runtime';
 import { runCli } from '../../cli/run-cli.js';
 
 /** A tiny classification spec whose tokenizer is trained from the data by recur train itself. */
@@ -169,7 +169,6 @@ describe('recur train (classification, from the command line)', () => {
       '--json',
     ]);
     assert.equal(skipped.code, 0, skipped.stderr);
-    RecurError;
   });
 
   it('refuses train.data.devBoundary "cast-change" (a cut in a language model\'s text) for a classification spec', async () => {

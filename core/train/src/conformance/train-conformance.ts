@@ -99,7 +99,7 @@ async function runCase(
   threads: number,
 ): Promise<CaseResult> {
   const store = await readSafetensors(file);
-  const encoder = (await createPart(
+  const encoder: EncoderPart = await createPart(
     registry,
     'encoder',
     {
@@ -111,7 +111,7 @@ async function runCase(
       path: 'scan',
     },
     { inputDim: c.embed },
-  )) as EncoderPart;
+  );
   const graph = buildTrainingGraph((g) =>
     languageModelForward(g, encoder, { vocab: c.vocab, embed: c.embed, reduction: c.reduction }),
   );

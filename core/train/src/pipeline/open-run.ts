@@ -128,7 +128,12 @@ export async function openRun(
     });
   }
 
-  const weightsPath = fileAt(loaded, '/weights', specDir, String(spec['weights'] ?? 'weights.safetensors'));
+  const weightsPath = fileAt(
+    loaded,
+    '/weights',
+    specDir,
+    typeof spec['weights'] === 'string' ? spec['weights'] : 'weights.safetensors',
+  );
   const backend = new OrtBackend({ logger });
   const ctx = new PipelineContext(spec, specDir, loaded.files, registry, backend, logger);
   const evalOverrides = [...userOverrides, `runtime.threads=${threads}`, 'runtime.maxWaitMs=0'];

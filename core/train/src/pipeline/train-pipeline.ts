@@ -272,7 +272,7 @@ async function initialParams(
 
 function optimizerConfig(block: Json): OptimizerConfig {
   return {
-    name: String(block['type'] ?? 'adam'),
+    name: typeof block['type'] === 'string' ? block['type'] : 'adam',
     lr: numberOr(block['lr'], 0.001),
     ...(Array.isArray(block['betas']) ? { betas: block['betas'] as [number, number] } : {}),
     ...(typeof block['eps'] === 'number' ? { eps: block['eps'] } : {}),

@@ -11,8 +11,8 @@ type Json = Record<string, unknown>;
  */
 export function blameUntrainablePart(err: unknown, spec: Json): unknown {
   if (!RecurError.is(err) || err.code !== TrainErrors.NO_GRADIENT.code) return err;
-  const node = String(err.details.pointer ?? '');
-  const operator = String(err.details['operator'] ?? '');
+  const node = err.details.pointer ?? '';
+  const operator = typeof err.details['operator'] === 'string' ? err.details['operator'] : '';
   const path = node.split('/')[0].split('.');
   let block: Json | undefined;
   let pointer = '';

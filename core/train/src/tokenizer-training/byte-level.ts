@@ -9,7 +9,7 @@ export const BYTE_TO_CHAR: readonly string[] = (() => {
   for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
   for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
   for (let b = 0xae; b <= 0xff; b++) printable.push(b);
-  const out: string[] = new Array(256);
+  const out = new Array<string>(256);
   for (const b of printable) out[b] = String.fromCharCode(b);
   let shifted = 0;
   for (let b = 0; b < 256; b++) {

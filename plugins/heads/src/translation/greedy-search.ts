@@ -15,7 +15,7 @@ export async function greedySearch(
 ): Promise<Hypothesis[]> {
   const tokens: number[][] = Array.from({ length: sentences }, () => []);
   const logProbs = new Float64Array(sentences);
-  const results: (Hypothesis | undefined)[] = new Array(sentences);
+  const results = new Array<Hypothesis | undefined>(sentences);
   let rows = Array.from({ length: sentences }, (_, s) => s); // sentence of each row
   let feed = rows.map(() => settings.bos);
   let parents = rows.slice();

@@ -59,7 +59,7 @@ export function inlineModel(
 export function assertLinkableOpset(model: OnnxModel, unitOpset: number, where: string): number {
   const imports = model.opsetImport ?? [];
   const main = imports.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-  const version = Number(main?.version ?? 0);
+  const version = main?.version ?? 0;
   if (version < MIN_INLINE_OPSET || version > unitOpset) {
     throw E.BYOM_UNSUPPORTED(
       `${where} uses opset ${version}; an onnx-file encoder links models of opset ${MIN_INLINE_OPSET} to ${unitOpset} into its unit`,
@@ -126,9 +126,9 @@ function convertAttribute(
   const text = new TextDecoder();
   switch (a.type) {
     case 1:
-      return float(Number(a.f ?? 0));
+      return float(a.f ?? 0);
     case 2:
-      return Number(a.i ?? 0);
+      return a.i ?? 0;
     case 3:
       return text.decode(a.s ?? new Uint8Array());
     case 4:
@@ -179,7 +179,7 @@ function typeOf(info: OnnxValueInfoProto, where: string): { dtype: DType; dims: 
       file: where,
     });
   const dims = tensorType?.shape?.dim.map((d, i): Dim =>
-    d.dimParam ? d.dimParam : d.dimValue !== undefined && Number(d.dimValue) > 0 ? Number(d.dimValue) : `d${i}`,
+    d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue > 0 ? d.dimValue : `d${i}`,
   );
   return { dtype, dims };
 }

@@ -97,7 +97,7 @@ const scan: GradRule = (a) => {
   for (const w of a.needsOuter) {
     const list = grads.get(w) ?? [];
     if (list.length === 0) continue;
-    for (const d of list.filter(isDeferred) as DeferredMatMul[])
+    for (const d of list.filter<DeferredMatMul>(isDeferred))
       hoisted.push({ w, a: d.a, b: d.b, transposed: d.transposed });
     const rest = list.filter((c) => !isDeferred(c));
     if (rest.length > 0) {
@@ -169,7 +169,7 @@ const scan: GradRule = (a) => {
     stateOuts.length + scanOuts.length,
   );
 
-  const inputs: (Contribution | undefined)[] = new Array(node.inputs.length).fill(undefined);
+  const inputs = new Array<Contribution | undefined>(node.inputs.length).fill(undefined);
   afterCarry.forEach((index, c) => {
     if (a.needs[index]) inputs[index] = outs[c];
   });

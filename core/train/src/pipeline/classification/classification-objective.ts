@@ -78,10 +78,10 @@ async function createClassificationObjective(setup: ObjectiveSetup): Promise<Obj
   const { spec, ctx } = setup;
   const train = trainBlock(spec);
   const labels = (spec['head'] as Record<string, unknown>)['labels'] as string[];
-  const tokenizer = (await ctx.part('tokenizer', '/tokenizer')) as TokenizerPart;
-  const embedding = (await ctx.part('embedding', '/embedding', { vocabSize: tokenizer.vocabSize })) as EmbeddingPart;
-  const encoder = (await ctx.part('encoder', '/encoder', { inputDim: embedding.outputDim })) as EncoderPart;
-  const head = (await ctx.part('head', '/head', { inputDim: encoder.outputDim })) as HeadPart;
+  const tokenizer: TokenizerPart = await ctx.part('tokenizer', '/tokenizer');
+  const embedding: EmbeddingPart = await ctx.part('embedding', '/embedding', { vocabSize: tokenizer.vocabSize });
+  const encoder: EncoderPart = await ctx.part('encoder', '/encoder', { inputDim: embedding.outputDim });
+  const head: HeadPart = await ctx.part('head', '/head', { inputDim: encoder.outputDim });
   const encoderDropout = Number((spec['encoder'] as Record<string, unknown>)['dropout'] ?? 0);
 
   let trainRecords = await readLabeled(setup.train, labels, setup);

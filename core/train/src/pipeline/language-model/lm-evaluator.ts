@@ -109,7 +109,7 @@ export class StreamEvaluator {
         [LM_GRAPH.lengths]: { dtype: 'int32', dims: [1], data: Int32Array.of(T) },
         ...carried,
       });
-      acc.add(Math.max(0, Number((out[NLL_OUTPUT].data as Float32Array)[0])), T, spelled);
+      acc.add(Math.max(0, (out[NLL_OUTPUT].data as Float32Array)[0]), T, spelled);
       carried = {};
       for (const s of state.names) carried[LM_GRAPH.stateIn(s)] = out[LM_GRAPH.stateOut(s)]!;
     }

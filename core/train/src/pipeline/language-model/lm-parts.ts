@@ -60,7 +60,7 @@ export async function createLmParts(ctx: PipelineContext, encoderBlock?: PartBlo
   }
   // The state carried from window to window in training is the state carried from step to step in generation.
   const state = recurrentStateShape(encoder, 'a language model carries the recurrent state from window to window');
-  const layerDropout = Number((encoder as Partial<{ dropout: number }>).dropout ?? 0);
+  const layerDropout = (encoder as Partial<{ dropout: number }>).dropout ?? 0;
   return { tokenizer, embedding, encoder, head, state, layerDropout };
 }
 

@@ -38,8 +38,9 @@ export async function translateAll(
 
 /** `{ translation_text }`, or the first of a list of them. */
 function translationText(result: unknown): string {
-  const first = Array.isArray(result) ? result[0] : result;
-  return String((first as { translation_text?: unknown } | undefined)?.translation_text ?? '');
+  const first: unknown = Array.isArray(result) ? result[0] : result;
+  const text = (first as { translation_text?: unknown } | undefined)?.translation_text;
+  return typeof text === 'string' ? text : '';
 }
 
 /**
