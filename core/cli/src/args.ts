@@ -19,7 +19,12 @@ export const SPEC_OPTIONS = {
 /** node:util parseArgs with strict checking, turning its errors into RECUR_E_USAGE (exit 2). */
 export function parse<O extends Options>(argv: readonly string[], options: O, usage: string): ParsedArgs<O> {
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true }) as ParsedArgs<O>;
+    return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     throw E.USAGE(`${(err as Error).message}\nusage: ${usage}`, { expected: usage });
   }

@@ -3,7 +3,8 @@ import { fileKind, RuntimeErrors as E } from '@recur/runtime';
 
 /** A folder a command reads (`recur conformance DIR`): missing is RECUR_E_PATH_NOT_FOUND, anything but a folder RECUR_E_IO. */
 export async function checkInputFolder(path: string, what: string): Promise<void> {
-  const stats = await stat(path).catch((err: NodeJS.ErrnoException) => {
+  const stats = await stat(path).catch((caught: unknown) => {
+    const err = caught as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' || err.code === 'ENOTDIR')
       throw E.PATH_NOT_FOUND(`${what} ${path} does not exist`, { file: path, expected: 'an existing folder' });
     throw E.IO(`cannot read ${what} ${path}: ${err.message}`, { file: path }, { cause: err });

@@ -40,14 +40,16 @@ export async function assertRejectsWith(
   ...fragments: string[]
 ): Promise<RecurError> {
   let caught: unknown;
+  let rejected = false;
   try {
     await promise;
   } catch (err) {
     caught = err;
+    rejected = true;
   }
   return assertRecurError(
     () => {
-      if (caught !== undefined) throw caught;
+      if (rejected) throw caught;
     },
     code,
     ...fragments,

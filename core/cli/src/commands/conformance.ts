@@ -71,8 +71,11 @@ async function optionalHandlers(specifier: string): Promise<ConformanceHandler[]
     return [];
   }
   const list = mod['conformanceHandlers'];
-  const handlers = typeof list === 'function' ? (list as () => unknown)() : list;
-  return Array.isArray(handlers)
-    ? handlers.filter((h): h is ConformanceHandler => typeof h?.kind === 'string' && typeof h?.run === 'function')
-    : [];
+  const handlers: unknown = typeof list === 'function' ? (list as () => unknown)() : list;
+  if (!Array.isArray(handlers)) return [];
+  const candidates: readonly unknown[] = handlers;
+  return candidates.filter((h): h is ConformanceHandler => {
+    const c = h as Partial<Record<'kind' | 'run', unknown>> | null | undefined;
+    return typeof c?.kind === 'string' && typeof c.run === 'function';
+  });
 }

@@ -46,9 +46,9 @@ export async function initCommand(argv: readonly string[], io: CommandIO, regist
       }
       // A folder the spec names but that does not exist yet is the user's to have: create it.
       const { mkdir } = await import('node:fs/promises');
-      await mkdir(dirname(target), { recursive: true }).catch((err: Error) => {
+      await mkdir(dirname(target), { recursive: true }).catch((err: unknown) => {
         throw E.IO(
-          `cannot create the folder of the weights file ${dirname(target)}: ${err.message}`,
+          `cannot create the folder of the weights file ${dirname(target)}: ${(err as Error).message}`,
           { file: dirname(target), pointer: '/weights' },
           { cause: err },
         );

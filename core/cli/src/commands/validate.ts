@@ -102,7 +102,7 @@ export async function withSpecPlugins(
   allow: readonly string[],
   registry: PluginRegistry,
 ): Promise<PluginRegistry> {
-  let list: unknown = undefined;
+  let list: unknown;
   try {
     list = (JSON.parse(text) as Record<string, unknown>)?.['plugins'];
   } catch {

@@ -84,7 +84,11 @@ export function startQueueWorker(options: QueueWorkerOptions): { close(): Promis
     make(runQueueName(name), (job, token, refuse) => processChunk(job as Job<ChunkJobData>, token, mine, log, refuse)),
   );
   for (const extra of options.extra ?? []) workers.push(make(extra.name, extra.process));
-  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  return {
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
 }
 
 async function processChunk(

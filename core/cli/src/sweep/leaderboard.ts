@@ -115,6 +115,6 @@ export function trialFailure(trial: TrialSpec, err: RecurError): TrialOutcome {
     index: trial.index,
     setting: trial.setting,
     code: err.code,
-    message: String(first?.['message'] ?? err.message),
+    message: typeof first?.['message'] === 'string' ? first['message'] : err.message,
   };
 }

@@ -5,7 +5,7 @@ import { decodeError } from '../queue/chunk-job.js';
 import { openQueue } from '../queue/queue-client.js';
 import type { QueueAddress } from '../queue/queue-url.js';
 import { trialFailure, type TrialOutcome } from './leaderboard.js';
-import type { TrialSpec } from './run-trial.js';
+import type { TrialResult, TrialSpec } from './run-trial.js';
 import { sweepQueueName } from './sweep-queue.js';
 
 const POLL_MS = 250;
@@ -35,7 +35,7 @@ export async function runOnWorkers(
         if (outcomes.has(i)) continue;
         const state = await queue.getJobState(ids[i]);
         if (state !== 'completed' && state !== 'failed') continue;
-        const job = await Job.fromId(queue, ids[i]);
+        const job = await Job.fromId<unknown, TrialResult>(queue, ids[i]);
         const outcome: TrialOutcome =
           state === 'completed' && job
             ? { ok: true, result: job.returnvalue }

@@ -71,7 +71,7 @@ export class OrtBackend implements Backend {
     const pending = [...this.sessions.values()];
     this.sessions.clear();
     const settled = await Promise.allSettled(pending);
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.free() : undefined)));
+    await Promise.all(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.free()] : [])));
   }
 
   private async create(

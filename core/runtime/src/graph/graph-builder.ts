@@ -129,7 +129,7 @@ export class GraphBuilder {
     this.nodes = owner ? owner.nodes : [];
     this.inputs = owner ? owner.inputs : [];
     this.outputs = owner ? owner.outputs : [];
-    this.constants = owner ? owner.constants : new Map();
+    this.constants = owner ? owner.constants : new Map<string, TensorData>();
   }
 
   /** The same graph, with `name` appended to the prefix of parameter and value names. */

@@ -9,7 +9,14 @@ import { DATA_LOCATION_EXTERNAL, ModelProto, type OnnxGraph, type OnnxTensor } f
  * into the pipeline's weights file) is read and inlined. What `recur export` writes, so that the file
  * opens in Netron or another runtime without the weights file beside it.
  */
-export async function selfContainedModel(unit: ComputeUnit): Promise<Uint8Array> {
+export function selfContainedModel(unit: ComputeUnit): Promise<Uint8Array> {
+  // The executor turns a coded error of the reading into a rejection.
+  return new Promise((resolve) => {
+    resolve(inlinedModel(unit));
+  });
+}
+
+function inlinedModel(unit: ComputeUnit): Uint8Array {
   if (!unit.externalData) return unit.model;
   // The decoded message, not a plain-object copy: it re-encodes exactly the fields that were set.
   let model: { graph: OnnxGraph };

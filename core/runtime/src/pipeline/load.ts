@@ -58,7 +58,7 @@ export async function loadFor(
   container.bind(PIPELINE_SPEC).toConstantValue(loaded.spec);
   container.bind(PIPELINE_CONTEXT).toConstantValue(ctx);
   try {
-    const taskName = String(loaded.spec['task']);
+    const taskName = loaded.spec['task'];
     const taskPlugin = registry.resolve('task', taskName, '/task');
     callOptionsValidator(taskPlugin); // a bad callOptions schema fails the load, not the first call
     const task = (await taskPlugin.create({}, ctx)) as TaskPart;
@@ -66,7 +66,7 @@ export async function loadFor(
     await ctx.checkNoExtraWeights();
     await ctx.checkProvenance();
     return new PipelineImpl(
-      String(loaded.spec['name']),
+      loaded.spec['name'],
       taskPlugin.baseName,
       loaded.spec,
       runner,

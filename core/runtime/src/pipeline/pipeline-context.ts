@@ -134,7 +134,10 @@ export class PipelineContext implements TaskContext {
         return { values, scale: tensorOf(scaleName, int8ScaleDims(decl.dims)) };
       },
       producerVersion: RUNTIME_VERSION,
-      metadata: { 'recur.unit': name, 'recur.pipeline': String(this.spec['name'] ?? '') },
+      metadata: {
+        'recur.unit': name,
+        'recur.pipeline': typeof this.spec['name'] === 'string' ? this.spec['name'] : '',
+      },
     });
     const userModels = g.linkedModels;
     return { name, model, ...(externalData ? { externalData } : {}), ...(userModels.length > 0 ? { userModels } : {}) };

@@ -37,13 +37,8 @@ export function checkCellContract(cell: CellPart, who: CellIdentity, inputSize: 
       { pointer: who.pointer, plugin: who.type, expected, got, ...extra },
       cause ? { cause } : undefined,
     );
-  const names = cell.stateNames;
-  if (
-    !Array.isArray(names) ||
-    names.length === 0 ||
-    names.some((n) => typeof n !== 'string' || n === '') ||
-    new Set(names).size !== names.length
-  ) {
+  const names: unknown = cell.stateNames; // a plugin's value: checked, not trusted
+  if (!isStateNameList(names)) {
     throw fail(
       'stateNames must list its state tensors',
       'distinct non-empty names such as ["h"] or ["h", "c"]',
@@ -120,4 +115,11 @@ function checkProjected(info: ValueInfo | undefined, fail: Fail): void {
 
 function showDims(dims: readonly InfoDim[]): string {
   return `[${dims.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+/** Distinct non-empty strings, at least one. */
+function isStateNameList(names: unknown): names is readonly string[] {
+  if (!Array.isArray(names) || names.length === 0) return false;
+  const list: readonly unknown[] = names;
+  return list.every((n) => typeof n === 'string' && n !== '') && new Set(list).size === list.length;
 }

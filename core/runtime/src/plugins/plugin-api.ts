@@ -119,8 +119,10 @@ export function parseTypeName(type: string): { baseName: string; version: number
 export function definePlugin<K extends PartKind, O = Record<string, unknown>>(
   decl: PluginDeclaration<K, O>,
 ): PluginDefinition<K, O> {
-  const where = `plugin ${String(decl?.type)}`;
+  // `decl` comes from a plugin's JavaScript: checked, not trusted.
   if (!decl || typeof decl !== 'object') throw E.PLUGIN_INVALID('definePlugin expects an object', {});
+  const type: unknown = decl.type;
+  const where = `plugin ${typeof type === 'string' ? type : '(without a type)'}`;
   if (!(PART_KINDS as readonly string[]).includes(decl.kind)) {
     throw E.PLUGIN_INVALID(`${where}: kind must be one of ${PART_KINDS.join(', ')}, got ${JSON.stringify(decl.kind)}`, {
       expected: PART_KINDS.join(' | '),

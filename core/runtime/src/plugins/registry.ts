@@ -55,7 +55,7 @@ export class PluginRegistry {
             {},
           );
       }
-      table.set(plugin.type, plugin);
+      table.set(plugin.type, plugin as PluginDefinition);
       this.container.load(plugin.module);
     }
     return this;

@@ -188,5 +188,5 @@ function short(hash: string): string {
 /** The part of a version that breaks compatibility: `0.x` for 0-versions, else the major. */
 function major(version: string): string {
   const [a, b] = version.split('.');
-  return a === '0' ? `0.${b}` : String(a);
+  return a === '0' ? `0.${b}` : a;
 }

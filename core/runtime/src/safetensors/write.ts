@@ -21,8 +21,11 @@ const RESERVED_NAMES = new Set(['__metadata__', '__proto__', 'constructor', 'pro
  */
 export function serializeSafetensors(tensors: TensorMap, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   if (endianness() !== 'LE') throw E.INTERNAL('safetensors: writing needs a little-endian machine');
-  const entries =
-    tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, TensorData>);
+  // `instanceof Map` would widen the map to Map<any, any>; its entries keep their type this way.
+  const entries: [string, TensorData][] =
+    tensors instanceof Map
+      ? [...(tensors as ReadonlyMap<string, TensorData>).entries()]
+      : Object.entries(tensors as Record<string, TensorData>);
   for (const [name, t] of entries) checkTensor(name, t);
   for (const [key, value] of Object.entries(metadata)) {
     if (RESERVED_NAMES.has(key) || typeof value !== 'string') {

@@ -21,9 +21,11 @@ export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    // undefined for a function or symbol: name its kind instead
+    text = JSON.stringify(value) ?? `(a ${typeof value})`;
   } catch {
-    text = String(value);
+    // a bigint, or an object with a cycle
+    text = typeof value === 'bigint' ? `${value.toString()}n` : `(a ${typeof value})`;
   }
   return text.length > 48 ? `${text.slice(0, 45)}...` : text;
 }
@@ -78,9 +80,7 @@ function translateOne(error: ErrorObject, registry: PluginRegistry): RecurError 
       const at = childPointer(pointer, key);
       // Name the plugin (and so its version) whose options these are: `cellx` may mean v2, not v1.
       const plugin =
-        typeof parent[KEYWORD_PLUGIN] === 'string'
-          ? ` (options of ${String(parent[KEYWORD_PLUGIN]).replace(':', ' "')}")`
-          : '';
+        typeof parent[KEYWORD_PLUGIN] === 'string' ? ` (options of ${parent[KEYWORD_PLUGIN].replace(':', ' "')}")` : '';
       return E.SPEC_UNKNOWN_KEY(
         `${describePointer(pointer)} has an unknown key "${key.slice(0, 100)}"${plugin}.${hint} Known keys: ${known.join(', ') || '(none)'}`,
         {

@@ -148,7 +148,7 @@ export async function validateSpecFile(
   file: string,
   options: Omit<ValidateSpecOptions, 'specPath'>,
 ): Promise<ValidationResult> {
-  const specPath = path.resolve(String(file));
+  const specPath = path.resolve(file);
   const limits = resolveLimits(options?.limits);
   const fail = async (error: RecurError): Promise<ValidationResult> => {
     const specDir = (await realpathLoose(path.dirname(specPath))).real;

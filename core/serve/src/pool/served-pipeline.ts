@@ -61,7 +61,8 @@ export class ServedPipeline {
     const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       await Promise.all(workers.map((w) => w.close()));
-      throw failure.reason;
+      const reason: unknown = failure.reason;
+      throw reason;
     }
     const info = workers[0].info;
     return new ServedPipeline(config.name ?? info.name, info, config, init, workers, limits, metrics, logger);
@@ -89,7 +90,7 @@ export class ServedPipeline {
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.reject(E.SHUTTING_DOWN('the server is shutting down', {}));
     }
-    await Promise.all(this.replicas.map((w) => w?.close()));
+    await Promise.all(this.replicas.flatMap((w) => (w ? [w.close()] : [])));
   }
 
   private admit<T>(signal: AbortSignal | undefined, start: (w: PipelineWorker) => Promise<T>): Promise<T> {

@@ -21,7 +21,7 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
   const app = Fastify({
     // tsc needs this widening (pino's Logger makes Fastify infer an instance type the routes do not
     // accept); typescript-eslint's program resolves the types differently and calls it unnecessary
-    // (when no-unnecessary-type-assertion is turned on, this line needs a disable comment).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it (above)
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),

@@ -25,13 +25,19 @@ export async function importRegistry(source: RegistrySource): Promise<PluginRegi
     });
   }
   const registry: unknown = await (factory as () => unknown)();
-  if (
-    !(registry instanceof PluginRegistry) &&
-    !(registry && typeof (registry as PluginRegistry).resolve === 'function')
-  ) {
+  if (!isRegistry(registry)) {
     throw E.REGISTRY_MODULE(`${name}() in ${source.module} did not return a PluginRegistry`, {
       expected: 'a PluginRegistry from @recur/runtime',
     });
   }
-  return registry as PluginRegistry;
+  return registry;
+}
+
+/**
+ * A PluginRegistry of this copy of @recur/runtime, or of another copy (a registry module installed
+ * with its own dependencies): the worker only calls its methods.
+ */
+function isRegistry(value: unknown): value is PluginRegistry {
+  if (value instanceof PluginRegistry) return true;
+  return typeof value === 'object' && value !== null && typeof (value as { resolve?: unknown }).resolve === 'function';
 }
