@@ -12,6 +12,7 @@ import {
 import { dtypeToOnnx, tensor, type DType, type TensorData } from './tensor-data.js';
 import { widenFloat16 } from './widen-float16.js';
 import { dequantizeInt8, type Int8Initializer } from './dequantize-int8.js';
+import { MICROSOFT_DOMAIN, namesRead, quantizedLstm, type Int8Param } from './quantized-lstm.js';
 import { E } from '../errors/runtime-errors.js';
 
 /** A dimension: a fixed size or a symbolic name (`batch`, `time`). */
@@ -84,6 +85,13 @@ export interface ModelOptions {
    * per-row scales is dequantised inside the graph the same way (see dequantizeInt8).
    */
   readonly weights?: (decl: ParamDecl) => TensorData | ExternalTensor | Int8Initializer;
+  /**
+   * Whether LSTMs whose weights are int8 run on ONNX Runtime's integer kernels (`DynamicQuantizeLSTM`,
+   * see quantizedLstm) rather than on float32 copies of the weights. Off for graphs another runtime
+   * must read (the operator is ONNX Runtime's own).
+   * @defaultValue true
+   */
+  readonly int8Kernels?: boolean;
   readonly producerVersion?: string;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -406,9 +414,10 @@ export class GraphBuilder {
       domain: n.domain,
       attribute: Object.entries(n.attrs).map(([name, v]) => encodeAttr(name, v, options)),
     }));
-    const initializer = [...this.constants].map(([name, t]) => tensorToProto(name, t));
+    let initializer = [...this.constants].map(([name, t]) => tensorToProto(name, t));
     const input = this.inputs.map(valueInfo);
     if (isRoot) {
+      const int8 = new Map<string, Int8Param>();
       for (const decl of this.params) {
         if (!options.weights) {
           input.push(valueInfo({ name: decl.name, dtype: 'float32', dims: decl.dims }));
@@ -421,6 +430,7 @@ export class GraphBuilder {
           const [q, scale] = [`${decl.name}::int8`, `${decl.name}::scale`];
           initializer.push(proto(q, value.values), proto(scale, value.scale));
           node = dequantizeInt8(node, decl.name, q, scale);
+          int8.set(decl.name, { values: q, scale, dims: decl.dims });
         } else if (value.dtype === 'float16') {
           const half = `${decl.name}::float16`;
           initializer.push(proto(half, value));
@@ -429,17 +439,34 @@ export class GraphBuilder {
           initializer.push(proto(decl.name, value));
         }
       }
+      if (int8.size > 0 && options.int8Kernels !== false) {
+        const rewritten = quantizedLstm(
+          node,
+          int8,
+          this.constants,
+          this.outputs.map((o) => o.name),
+        );
+        if (rewritten.rewritten > 0) {
+          node = rewritten.nodes;
+          const read = namesRead(
+            node,
+            this.outputs.map((o) => o.name),
+          );
+          initializer = [...initializer, ...rewritten.initializers].filter((t) => read.has(t.name ?? ''));
+        }
+      }
     }
     return { name: this.graphName, node, initializer, input, output: this.outputs.map(valueInfo) };
   }
 
   toModel(options: ModelOptions = {}): OnnxModel {
+    const graph = this.toGraphProto(options, true);
     return {
       irVersion: 8,
-      opsetImport: [{ domain: '', version: this.opset }],
+      opsetImport: [{ domain: '', version: this.opset }, ...contribImport(graph)],
       producerName: 'recur',
       producerVersion: options.producerVersion ?? '0.1.0',
-      graph: this.toGraphProto(options, true),
+      graph,
       metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
     };
   }
@@ -495,4 +522,13 @@ function encodeAttr(name: string, v: AttrValue, options: ModelOptions): OnnxAttr
     return nums.every(Number.isInteger) ? { name, type: 7, ints: [...nums] } : { name, type: 6, floats: [...nums] };
   }
   return { name, type: 4, t: tensorToProto(name, v as TensorData) };
+}
+
+/** ONNX Runtime's contrib domain, imported when a node uses it (DynamicQuantizeLSTM). */
+function contribImport(graph: OnnxGraph): { domain: string; version: number }[] {
+  const uses = (g: OnnxGraph): boolean =>
+    g.node.some(
+      (n) => n.domain === MICROSOFT_DOMAIN || (n.attribute ?? []).some((a) => a.g !== undefined && uses(a.g)),
+    );
+  return uses(graph) ? [{ domain: MICROSOFT_DOMAIN, version: 1 }] : [];
 }
