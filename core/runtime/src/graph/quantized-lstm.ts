@@ -138,7 +138,7 @@ function directionParams(
 
 function isAxesZero(n: OnnxNode, constants: ReadonlyMap<string, TensorData>): boolean {
   const attr = n.attribute?.find((a) => a.name === 'axes');
-  if (attr) return attr.ints?.length === 1 && Number(attr.ints[0]) === 0;
+  if (attr) return attr.ints?.length === 1 && attr.ints[0] === 0;
   const axes = n.input[1] === undefined ? undefined : constants.get(n.input[1]);
   return axes !== undefined && axes.data.length === 1 && Number(axes.data[0]) === 0;
 }
