@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdtemp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
-import { decodeModel, load, readSafetensors, writeSafetensors } from '@recur/runtime';
+import { decodeModel, dequantizeWeightStore, load, readSafetensors, writeSafetensors } from '@recur/runtime';
 import { runCli } from './run-cli.js';
 
 describe('recur quantize', () => {
@@ -117,22 +117,37 @@ describe('recur quantize', () => {
     assert.match(again.stdout, /already int8/);
   });
 
-  it('--dtype int8 on the shipped sentiment model: the same labels and scores within 0.02 of its float16 weights', async () => {
+  it('the shipped sentiment model (int8, integer LSTM kernels): the labels and scores within 0.02 of its dequantised weights run in float32', async () => {
     const dir = await mkdtemp(join(resolve('test/dist'), 'tmp-quant8s-'));
     await cp(resolve('pipelines/sentiment'), join(dir, 'sentiment'), {
       recursive: true,
       filter: (p) => !p.includes('training'),
     });
     await cp(resolve('pipelines/sentiment.json'), join(dir, 'sentiment.json'));
+    const shipped = await readSafetensors(join(dir, 'sentiment/weights.safetensors'));
+    assert.ok(shipped.names().some((n) => shipped.get(n)?.dtype === 'int8'));
+    const dequantised = dequantizeWeightStore(shipped);
+    await writeSafetensors(
+      join(dir, 'sentiment/w32.safetensors'),
+      new Map(dequantised.names().map((n) => [n, dequantised.get(n)!])),
+      shipped.metadata,
+    );
+
+    // float16 conversion of an int8 file keeps the int8 weights and their float32 scales.
     const r = await runCli([
       'quantize',
-      '--dtype',
-      'int8',
       join(dir, 'sentiment/weights.safetensors'),
       '-o',
-      join(dir, 'sentiment/w8.safetensors'),
+      join(dir, 'sentiment/w16.safetensors'),
     ]);
     assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /nothing converted.*int8 weights with their float32 scales|int8 weights with their float32 scales.*nothing converted/,
+    );
+    const again = await readSafetensors(join(dir, 'sentiment/w16.safetensors'));
+    for (const n of shipped.names()) assert.equal(again.get(n)?.dtype, shipped.get(n)?.dtype, n);
+
     const texts = [
       'A lovely, moving film.',
       'Dull and far too long.',
@@ -140,17 +155,17 @@ describe('recur quantize', () => {
       'I would see it again.',
     ];
     const spec = join(dir, 'sentiment.json');
-    const half = await load(spec, { registry: createRegistry() });
-    const int8 = await load(spec, { registry: createRegistry(), overrides: ['weights=sentiment/w8.safetensors'] });
+    const float = await load(spec, { registry: createRegistry(), overrides: ['weights=sentiment/w32.safetensors'] });
+    const int8 = await load(spec, { registry: createRegistry() });
     try {
-      const x = (await half.run(texts, { topK: null })) as { label: string; score: number }[][];
+      const x = (await float.run(texts, { topK: null })) as { label: string; score: number }[][];
       const y = (await int8.run(texts, { topK: null })) as { label: string; score: number }[][];
       for (let i = 0; i < texts.length; i++) {
         assert.equal(y[i][0].label, x[i][0].label, texts[i]);
         assert.ok(Math.abs(y[i][0].score - x[i][0].score) < 0.02, `${texts[i]}: ${y[i][0].score} vs ${x[i][0].score}`);
       }
     } finally {
-      await half.dispose();
+      await float.dispose();
       await int8.dispose();
     }
   });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   floatToHalf,
+  int8ScaleName,
   readSafetensors,
   RuntimeErrors as E,
   writeSafetensors,
@@ -15,7 +16,8 @@ export const USAGE = 'recur quantize WEIGHTS.safetensors -o OUT.safetensors [--d
 
 /** What `recur quantize --help` adds to the synopsis. */
 export const DETAILS = `--dtype float16 (the default) converts every float32 tensor to float16 and keeps the others as they are;
-it says how many tensors it converted and kept. Weights that are float16 already are reported as such and copied.
+it says how many tensors it converted and kept. Weights that are float16 already are reported as such and copied;
+int8 weights keep their int8 values and float32 scales.
 Loading widens float16 back to float32, so the graphs are unchanged: measure the effect with recur eval.
 --dtype int8 stores each weight matrix as int8 with one float32 scale per row (NAME and NAME_scale tensors;
 lookup tables stay int8 in memory), a quarter of float32; docs/guides/quantization.md gives the layout.`;
@@ -45,13 +47,20 @@ export async function quantizeCommand(
     const store = await readSafetensors(input);
     if (dtype === 'int8') return await writeInt8Weights(store, input, values.output, io);
     const out: Record<string, TensorData> = {};
-    const count = { converted: 0, half: 0, other: 0 };
+    const count = { converted: 0, half: 0, int8: 0, other: 0 };
+    // An int8 weight's per-row scales stay float32: the int8 layout (and the loader) needs them so.
+    const scales = new Set(
+      store
+        .names()
+        .filter((n) => store.get(n)?.dtype === 'int8' && store.names().includes(int8ScaleName(n)))
+        .map((n) => int8ScaleName(n)),
+    );
     let before = 0;
     let after = 0;
     for (const name of store.names()) {
       const t = store.get(name)!;
       before += t.data.byteLength;
-      if (t.dtype === 'float32') {
+      if (t.dtype === 'float32' && !scales.has(name)) {
         const src = t.data as Float32Array;
         const half = new Uint16Array(src.length);
         for (let i = 0; i < src.length; i++) half[i] = floatToHalf(src[i]);
@@ -60,6 +69,7 @@ export async function quantizeCommand(
       } else {
         out[name] = t;
         if (t.dtype === 'float16') count.half++;
+        else if (t.dtype === 'int8' || scales.has(name)) count.int8++;
         else count.other++;
       }
       after += out[name].data.byteLength;
@@ -78,20 +88,21 @@ export async function quantizeCommand(
 /** What quantize did, in words: how many tensors it converted, which it kept, and the sizes. */
 function quantizeReport(
   output: string,
-  count: { converted: number; half: number; other: number },
+  count: { converted: number; half: number; int8: number; other: number },
   before: number,
   after: number,
 ): string {
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
   const kept = [
     count.half > 0 ? `${count.half} already float16` : '',
+    count.int8 > 0 ? `${count.int8 / 2} int8 weights with their float32 scales` : '',
     count.other > 0 ? `${count.other} not floating point (kept as they are)` : '',
   ]
     .filter(Boolean)
     .join(', ');
   if (count.converted === 0) {
     const what =
-      count.half > 0 && count.other === 0
+      count.half > 0 && count.other === 0 && count.int8 === 0
         ? `the weights are already float16 (all ${count.half} tensors)`
         : `no float32 tensor to convert (${kept || 'no tensors'})`;
     return `${what}: nothing converted; ${output} holds the same tensors (${mib(after)})`;
