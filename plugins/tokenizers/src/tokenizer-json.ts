@@ -1,5 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
-import { consoleLogger, definePlugin, readRegularFile, type Logger, type TokenizerPart } from '@recur/runtime';
+import { consoleLogger, definePlugin, type Logger, type TokenizerPart } from '@recur/runtime';
+import { readRegularFile } from '@recur/runtime/internal';
 import { E } from './errors.js';
 import { SafeTokenizer, type SafeTokenizerOptions } from './safe-tokenizer.js';
 import type { AddedTokenEntry } from './special-tokens.js';
