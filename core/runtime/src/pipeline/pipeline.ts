@@ -40,17 +40,23 @@ export interface Pipeline<T extends string = string> {
 }
 
 /** `Pipeline<T>['run']`: typed for a task with a declared signature, `unknown` otherwise. */
-export type RunFunction<T extends string> = T extends TaskName
-  ? TypedRun<T>
-  : (input: unknown, options?: RunOptions) => Promise<unknown>;
+export type RunFunction<T extends string> = T extends TaskName ? TypedRun<T> : UntypedRun['run'];
+
+/**
+ * `run` of a pipeline of any task. Declared as a method so that its parameters compare bivariantly:
+ * a typed pipeline (`Pipeline<'translation'>`) can be passed where a `Pipeline` is expected.
+ */
+interface UntypedRun {
+  run(input: unknown, options?: RunOptions): Promise<unknown>;
+}
 
 /** `run` of a pipeline of task `T`: one input or an array of them. */
 export interface TypedRun<T extends TaskName> {
   /** One input: an array of result items (`[{ label, score }]`). */
   (input: TaskInput<T>, options?: TaskOptions<T>): Promise<TaskResult<T>>;
   /** An array of inputs: one entry per input, in order, shaped by the call's options (see `TaskBatchEntry`). */
-  // The default is "no options": the task's default count, so bare items where it has a count option.
-  <const O extends TaskOptions<T> = Record<never, never>>(
+  // Without options, `O` is undefined: the task's default count, so bare items where it has a count option.
+  <const O extends TaskOptions<T> | undefined = undefined>(
     inputs: readonly TaskInput<T>[],
     options?: O,
   ): Promise<TaskBatchEntry<T, O>[]>;

@@ -53,6 +53,9 @@ export type TaskOptions<T extends string> = SignatureOf<T>['options'];
 /** What `run(input)` of task `T` gives. */
 export type TaskResult<T extends string> = T extends TaskName ? SignatureOf<T>['item'][] : unknown;
 
+/** The type of the count option `C` in call options `O`; `undefined` where it is absent or no options are given. */
+type CountOf<O, C extends string> = O extends object ? (C extends keyof O ? O[C] : undefined) : undefined;
+
 /**
  * One entry of `run(inputs, options)` of task `T` called with options of type `O`: the bare item when
  * the task's count option is known to be 1 (absent, or the literal 1), an array of items when it is
@@ -60,14 +63,12 @@ export type TaskResult<T extends string> = T extends TaskName ? SignatureOf<T>['
  */
 export type TaskBatchEntry<T extends string, O> = T extends TaskName
   ? SignatureOf<T> extends { countOption: infer C extends string; item: infer I }
-    ? C extends keyof O
-      ? [O[C]] extends [1 | undefined]
-        ? I
-        : 1 extends O[C]
+    ? [CountOf<O, C>] extends [1 | undefined]
+      ? I
+      : 1 extends CountOf<O, C>
+        ? I | I[]
+        : undefined extends CountOf<O, C>
           ? I | I[]
-          : undefined extends O[C]
-            ? I | I[]
-            : I[]
-      : I
+          : I[]
     : SignatureOf<T>['item'][]
   : unknown;
