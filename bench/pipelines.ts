@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { FileWeightStore } from '@recur/runtime';
+import { FileWeightStore } from '@recur/runtime/internal';
 import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
 import { runReference, type ReferenceResult } from './lib/reference.js';
 import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';

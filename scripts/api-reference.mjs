@@ -45,8 +45,9 @@ export async function renderApiReference(root = ROOT) {
   const pages = {};
   const index = [];
   // What an internal entry exports is internal wherever it is re-exported from (the trainer passes
-  // shape inference on): the files that declare it.
-  const internalFiles = new Set();
+  // shape inference on): each declaration by its source file and name, since a file may hold both
+  // (tensor-data.ts: `TensorData` is public, `dtypeToOnnx` internal).
+  const internalNames = new Set();
   for (const [dir, entries] of PACKAGES) {
     for (const [subpath, file] of Object.entries(entries)) {
       if (subpath === '.') continue;
@@ -54,7 +55,7 @@ export async function renderApiReference(root = ROOT) {
         checker.getSymbolAtLocation(program.getSourceFile(join(root, dir, file))),
       )) {
         const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
-        for (const d of target.declarations ?? []) internalFiles.add(sourceOf(d));
+        for (const d of target.declarations ?? []) internalNames.add(declarationKey(d, target));
       }
     }
   }
@@ -70,7 +71,7 @@ export async function renderApiReference(root = ROOT) {
       const internalEntry = subpath !== '.';
       const items = checker
         .getExportsOfModule(moduleSymbol)
-        .map((s) => describe(checker, s, internalEntry, root, internalFiles))
+        .map((s) => describe(checker, s, internalEntry, root, internalNames))
         .filter(Boolean);
       items.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
       count += items.length;
@@ -107,7 +108,7 @@ export async function renderApiReference(root = ROOT) {
   return pages;
 }
 
-function describe(checker, exported, internalEntry, root, internalFiles) {
+function describe(checker, exported, internalEntry, root, internalNames) {
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   const decl = symbol.declarations?.[0];
   if (!decl) return undefined;
@@ -121,13 +122,18 @@ function describe(checker, exported, internalEntry, root, internalFiles) {
     .replace(/\s*\n\s*/g, ' ')
     .trim();
   const stability =
-    internalEntry || tags.includes('internal') || internalFiles.has(sourceOf(decl))
+    internalEntry || tags.includes('internal') || internalNames.has(declarationKey(decl, symbol))
       ? 'internal'
       : tags.includes('experimental')
         ? 'experimental'
         : 'stable';
   const where = relative(root, sourceOf(decl));
   return { name, kind, summary, stability, where, declaration: declarationText(checker, decl, symbol, name) };
+}
+
+/** A declaration's identity across the source and built copies of a package: source file and name. */
+function declarationKey(decl, symbol) {
+  return `${sourceOf(decl)}#${symbol.getName()}`;
 }
 
 /** The source file of a declaration: a sibling package's built `dist/x.d.ts` maps back to its `src/x.ts`. */

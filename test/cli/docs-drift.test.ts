@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { createRegistry, docsDrift } from '@recur/cli';
-import { errorTables } from '@recur/runtime';
+import { errorTables } from '@recur/runtime/internal';
 import { readFile } from 'node:fs/promises';
 
 describe('generated docs', () => {

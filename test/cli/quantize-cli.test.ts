@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdtemp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
-import { decodeModel, dequantizeWeightStore, load, readSafetensors, writeSafetensors } from '@recur/runtime';
+import { load, readSafetensors, writeSafetensors } from '@recur/runtime';
+import { decodeModel, dequantizeWeightStore } from '@recur/runtime/internal';
 import { runCli } from './run-cli.js';
 
 describe('recur quantize', () => {

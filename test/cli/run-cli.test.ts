@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeModel } from '@recur/runtime';
+import { decodeModel } from '@recur/runtime/internal';
 import { runCli } from './run-cli.js';
 
 const DEMO = resolve('pipelines/demo.json');

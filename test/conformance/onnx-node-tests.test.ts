@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { decodeModel, lowerBatchwiseRecurrent, OrtBackend } from '@recur/runtime';
+import { OrtBackend } from '@recur/runtime';
+import { decodeModel, lowerBatchwiseRecurrent } from '@recur/runtime/internal';
 import { recurrentConformance } from '@recur/recurrent';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

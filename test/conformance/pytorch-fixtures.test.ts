@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { OrtBackend, type ConformanceHandler } from '@recur/runtime';
+import { OrtBackend } from '@recur/runtime';
+import { type ConformanceHandler } from '@recur/runtime/internal';
 import { recurrentConformance } from '@recur/recurrent';
 import { fixture } from './paths.js';
 

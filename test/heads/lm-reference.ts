@@ -1,5 +1,6 @@
 import { chooseToken, SeenTokens, suppressTokens, type SamplingParams } from '@recur/heads';
-import { mulberry32, OrtBackend, type Pipeline, type TensorData } from '@recur/runtime';
+import { OrtBackend, type Pipeline, type TensorData } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 
 /** The state layout of a tiny test model. */
 export interface TinyState {

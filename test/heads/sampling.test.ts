@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { applyRepetitionPenalty, argMax, chooseToken, SeenTokens, topKIndices } from '@recur/heads';
-import { mulberry32 } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 const sampling = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };

@@ -1,12 +1,6 @@
 import { strict as assert } from 'node:assert';
-import {
-  checkCellContract,
-  definePlugin,
-  GraphBuilder,
-  PluginRegistry,
-  RecurError,
-  type CellPart,
-} from '@recur/runtime';
+import { definePlugin, GraphBuilder, PluginRegistry, RecurError, type CellPart } from '@recur/runtime';
+import { checkCellContract } from '@recur/runtime/internal';
 import { attentionDecoder } from '@recur/heads';
 import { builtinRecurrent } from '@recur/recurrent';
 import { createPart } from '@recur/train';

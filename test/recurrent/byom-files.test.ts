@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeModel, encodeModel, GraphBuilder } from '@recur/runtime';
+import { GraphBuilder } from '@recur/runtime';
+import { decodeModel, encodeModel } from '@recur/runtime/internal';
 import { runCli } from '../cli/run-cli.js';
 
 /** A text classifier whose encoder is a user's `model.onnx` (x [T, B, 16] -> y [T, B, 16]). */

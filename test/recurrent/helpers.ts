@@ -1,4 +1,5 @@
-import { mulberry32, type EncoderPart, type ParamDecl, type PluginRegistry, type TensorData } from '@recur/runtime';
+import { type EncoderPart, type ParamDecl, type PluginRegistry, type TensorData } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 import { createPart, encoderParams, type RecurrentEncoder } from '@recur/recurrent';
 
 /** A small seeded generator (the runtime's mulberry32), so every run sees the same numbers. */

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { CallCoalescer, RecurError } from '@recur/runtime';
+import { RecurError } from '@recur/runtime';
+import { CallCoalescer } from '@recur/runtime/internal';
 
 /** A fake task that records each batch it was given and echoes inputs upper-cased. */
 function recorder() {

@@ -5,17 +5,16 @@ import { join, resolve } from 'node:path';
 import * as ort from '@recur/runtime/onnxruntime';
 import { createRegistry } from '@recur/cli';
 import {
-  decodeModel,
   load,
   memoryLogger,
   OrtBackend,
   RecurError,
   readSafetensors,
-  selfContainedModel,
   writeSafetensors,
   type Pipeline,
   type TensorData,
 } from '@recur/runtime';
+import { decodeModel, selfContainedModel } from '@recur/runtime/internal';
 
 type Scores = { label: string; score: number }[][];
 const TEXTS = ['wonderful', 'a boring mess', 'the plot was too long and dull'];

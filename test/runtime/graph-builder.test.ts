@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as ort from '@recur/runtime/onnxruntime';
-import { GraphBuilder, decodeModel, floatToHalf } from '@recur/runtime';
+import { GraphBuilder } from '@recur/runtime';
+import { decodeModel, floatToHalf } from '@recur/runtime/internal';
 
 describe('GraphBuilder', () => {
   it('builds a model ONNX Runtime runs, with parameters as initializers', async () => {

@@ -105,7 +105,7 @@ describe('weights provenance at load', () => {
   });
 
   it('weights from before model_sha256 are judged by spec_sha256, the hash of the whole spec file', async () => {
-    const { specHash } = await import('@recur/runtime');
+    const { specHash } = await import('@recur/runtime/internal');
     const text = await readFile(demo.spec, 'utf8');
     await demo.editWeights((_t, metadata) => {
       delete metadata['model_sha256'];

@@ -1,15 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createPart, recurrentRegistry } from '@recur/recurrent';
-import {
-  decodeModel,
-  GraphBuilder,
-  OrtBackend,
-  quantizeInt8,
-  type EncoderPart,
-  type Int8Initializer,
-  type ParamDecl,
-  type TensorData,
-} from '@recur/runtime';
+import { GraphBuilder, OrtBackend, type EncoderPart, type ParamDecl, type TensorData } from '@recur/runtime';
+import { decodeModel, quantizeInt8, type Int8Initializer } from '@recur/runtime/internal';
 
 const [T, B, INPUT, HIDDEN] = [5, 3, 8, 16];
 const LENGTHS = [5, 2, 4]; // padded rows: sequence_lens must still hold on the integer operator

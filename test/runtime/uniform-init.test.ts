@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { GraphBuilder, initialValue, RecurError } from '@recur/runtime';
+import { GraphBuilder, RecurError } from '@recur/runtime';
+import { initialValue } from '@recur/runtime/internal';
 
 describe('uniform initialiser', () => {
   it("draws U(low, high) for any interval (IndRNN's U(0, 1)), deterministic per seed", () => {

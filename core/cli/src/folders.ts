@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
-import { fileKind, RuntimeErrors as E } from '@recur/runtime';
+import { RuntimeErrors as E } from '@recur/runtime';
+import { fileKind } from '@recur/runtime/internal';
 
 /** A folder a command reads (`recur conformance DIR`): missing is RECUR_E_PATH_NOT_FOUND, anything but a folder RECUR_E_IO. */
 export async function checkInputFolder(path: string, what: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fileKind, RuntimeErrors as E } from '@recur/runtime';
+import { RuntimeErrors as E } from '@recur/runtime';
+import { fileKind } from '@recur/runtime/internal';
 
 /**
  * The longest input line `recur run --input` reads, in bytes. A pipeline truncates long inputs to a

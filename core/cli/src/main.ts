@@ -128,7 +128,7 @@ export async function main(
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     const known = Object.keys(COMMANDS);
-    const { nearestNames } = await import('@recur/runtime');
+    const { nearestNames } = await import('@recur/runtime/internal');
     const near = nearestNames(name, known);
     return reportFailure(
       E.USAGE(

@@ -1,5 +1,6 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { outputTarget, RuntimeErrors as E } from '@recur/runtime';
+import { RuntimeErrors as E } from '@recur/runtime';
+import { outputTarget } from '@recur/runtime/internal';
 import { removeOnSignal } from './remove-on-signal.js';
 
 /**

@@ -6,6 +6,8 @@ import { attentionDecoder } from './translation/attention-decoder.js';
 import { seq2seqHead } from './translation/seq2seq-head.js';
 import { translationTask } from './translation/translation-task.js';
 
+// What run() of each task returns, declared to @recur/runtime's TaskTypes (typed `load(spec, { task })`).
+export type { TextClassificationSignature, TextGenerationSignature, TranslationSignature } from './task-types.js';
 export { classifierHead, type ClassifierHead, type ClassifierHeadOptions } from './classification/classifier-head.js';
 export { textClassificationTask, type ClassificationOptions } from './classification/text-classification-task.js';
 export { labelScores, type LabelScore } from './classification/label-scores.js';

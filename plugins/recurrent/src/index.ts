@@ -4,7 +4,8 @@ import { lstmCell } from './cells/lstm-cell.js';
 import { rnnCell } from './cells/rnn-cell.js';
 import { recurrentEncoder } from './encoder/recurrent-encoder.js';
 import { onnxFileEncoder } from './byom/onnx-file-encoder.js';
-import { PluginRegistry, type ConformanceHandler, type ConformanceReport } from '@recur/runtime';
+import { PluginRegistry } from '@recur/runtime';
+import { type ConformanceHandler, type ConformanceReport } from '@recur/runtime/internal';
 import { runRecurrentConformance, type RecurrentConformanceOptions } from './conformance/run-recurrent-conformance.js';
 import { recurrentConformanceHandlers as handlersOn } from './conformance/run-recurrent-conformance.js';
 

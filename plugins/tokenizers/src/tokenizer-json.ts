@@ -1,4 +1,5 @@
-import { consoleLogger, definePlugin, readRegularFile, type Logger, type TokenizerPart } from '@recur/runtime';
+import { consoleLogger, definePlugin, type Logger, type TokenizerPart } from '@recur/runtime';
+import { readRegularFile } from '@recur/runtime/internal';
 import { E } from './errors.js';
 import { newHfTokenizer, type HfTokenizer } from './hf-library.js';
 import { SafeTokenizer, type SafeTokenizerOptions } from './safe-tokenizer.js';

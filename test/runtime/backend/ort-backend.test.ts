@@ -3,15 +3,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  GraphBuilder,
-  OrtBackend,
-  RecurError,
-  memoryLogger,
-  runOnnxFile,
-  type ComputeUnit,
-  type TensorData,
-} from '@recur/runtime';
+import { GraphBuilder, OrtBackend, RecurError, memoryLogger, type ComputeUnit, type TensorData } from '@recur/runtime';
+import { runOnnxFile } from '@recur/runtime/internal';
 import { assertRejectsWith } from '../safetensors/helpers.js';
 
 /** y = tanh(x W) with W = [[1, 0], [0, 1], [1, 1]], and n = x's row count as int64. */

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileWeightStore, checkWeights, floatToHalf, serializeSafetensors, type TensorData } from '@recur/runtime';
+import { type TensorData } from '@recur/runtime';
+import { FileWeightStore, checkWeights, floatToHalf, serializeSafetensors } from '@recur/runtime/internal';
 import { assertRejectsWith, fileWith } from './helpers.js';
 
 const W: TensorData = { dtype: 'float32', dims: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };

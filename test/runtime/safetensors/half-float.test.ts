@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { floatToHalf, halfArrayToFloat, halfToFloat } from '@recur/runtime';
+import { floatToHalf, halfArrayToFloat, halfToFloat } from '@recur/runtime/internal';
 
 describe('float16 conversion', () => {
   it('the table conversion equals the per-value one for all 65,536 bit patterns', () => {

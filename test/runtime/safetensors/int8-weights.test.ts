@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { type TensorData, type WeightStore } from '@recur/runtime';
 import {
   checkWeights,
   dequantizeInt8,
@@ -7,9 +8,7 @@ import {
   parseSafetensors,
   quantizeInt8,
   serializeSafetensors,
-  type TensorData,
-  type WeightStore,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 import { assertRecurError } from './helpers.js';
 
 const store = (tensors: Record<string, TensorData>): WeightStore =>

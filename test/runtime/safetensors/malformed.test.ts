@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseSafetensors, serializeSafetensors, MAX_HEADER_BYTES } from '@recur/runtime';
+import { parseSafetensors, serializeSafetensors, MAX_HEADER_BYTES } from '@recur/runtime/internal';
 import { assertRecurError, fileWith, fileWithHeaderBytes } from './helpers.js';
 
 const INVALID = 'RECUR_E_WEIGHTS_INVALID';

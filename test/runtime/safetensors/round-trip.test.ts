@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { floatToHalf, parseSafetensors, serializeSafetensors, type TensorData } from '@recur/runtime';
+import { type TensorData } from '@recur/runtime';
+import { floatToHalf, parseSafetensors, serializeSafetensors } from '@recur/runtime/internal';
 import { fileWith } from './helpers.js';
 
 const FIXTURE = fileURLToPath(

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSafetensors, writeSafetensors, RUNTIME_VERSION, type TensorData, type WeightStore } from '@recur/runtime';
 import {
   checkProvenance,
   checkWeights,
@@ -9,15 +10,10 @@ import {
   floatToHalf,
   parseSafetensors,
   provenanceMetadata,
-  readSafetensors,
   serializeSafetensors,
   specHash,
   tokenizerHash,
-  writeSafetensors,
-  RUNTIME_VERSION,
-  type TensorData,
-  type WeightStore,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 import { assertRecurError, assertRejectsWith } from './helpers.js';
 
 const W: TensorData = { dtype: 'float32', dims: [1, 4, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) };

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { PluginRegistry, renderErrorReference, renderSpecReference, RecurError, RuntimeErrors } from '@recur/runtime';
+import { PluginRegistry, RecurError, RuntimeErrors } from '@recur/runtime';
+import { renderErrorReference, renderSpecReference } from '@recur/runtime/internal';
 import { ALL_TEST_PLUGINS, testPlugin, testRegistry } from './test-plugins.js';
 
 describe('spec reference generator', () => {

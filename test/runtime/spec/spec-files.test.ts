@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateSpec, type SpecPurpose, type ValidationResult } from '@recur/runtime';
+import { validateSpec, type SpecPurpose, type ValidationResult } from '@recur/runtime/internal';
 import { classifierSpec, expectOneError, testRegistry } from './test-plugins.js';
 
 /**

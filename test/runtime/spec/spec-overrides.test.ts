@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { applyOverrides, loadSpec, RecurAggregateError, RecurError } from '@recur/runtime';
+import { RecurAggregateError, RecurError } from '@recur/runtime';
+import { applyOverrides, loadSpec } from '@recur/runtime/internal';
 import { assertPrototypeClean, check, classifierSpec, expectOneError, FIXTURES, testRegistry } from './test-plugins.js';
 
 function codeOf(fn: () => unknown): string | undefined {

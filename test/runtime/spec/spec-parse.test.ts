@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateSpecFile, RecurError } from '@recur/runtime';
+import { RecurError } from '@recur/runtime';
+import { validateSpecFile } from '@recur/runtime/internal';
 import {
   assertPrototypeClean,
   check,

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { applyOverrides, RecurError, type ValidationResult } from '@recur/runtime';
+import { RecurError } from '@recur/runtime';
+import { applyOverrides, type ValidationResult } from '@recur/runtime/internal';
 import { assertPrototypeClean, check, classifierSpec, expectOneError } from './test-plugins.js';
 
 const RUNS = { numRuns: 100 };

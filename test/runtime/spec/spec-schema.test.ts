@@ -1,16 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import {
-  buildSpecSchema,
-  fillSpec,
-  loadSpec,
-  PluginRegistry,
-  RecurAggregateError,
-  RecurError,
-  validateSpec,
-  validateSpecFile,
-  type JsonSchema,
-} from '@recur/runtime';
+import { PluginRegistry, RecurAggregateError, RecurError, type JsonSchema } from '@recur/runtime';
+import { buildSpecSchema, fillSpec, loadSpec, validateSpec, validateSpecFile } from '@recur/runtime/internal';
 import {
   ALL_TEST_PLUGINS,
   check,

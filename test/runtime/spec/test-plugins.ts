@@ -5,14 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { strict as assert } from 'node:assert';
-import {
-  definePlugin,
-  partSchema,
-  PluginRegistry,
-  RecurError,
-  type PluginDefinition,
-  type ValidationResult,
-} from '@recur/runtime';
+import { definePlugin, PluginRegistry, RecurError, type PluginDefinition } from '@recur/runtime';
+import { partSchema, type ValidationResult } from '@recur/runtime/internal';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/specs/', import.meta.url));
 
@@ -279,9 +273,9 @@ export function assertPrototypeClean(): void {
 /** Validates against the test registry, as a spec living in the fixtures folder. */
 export async function check(
   input: string | object,
-  options: Partial<import('@recur/runtime').ValidateSpecOptions> = {},
+  options: Partial<import('@recur/runtime/internal').ValidateSpecOptions> = {},
 ): Promise<ValidationResult> {
-  const { validateSpec } = await import('@recur/runtime');
+  const { validateSpec } = await import('@recur/runtime/internal');
   return validateSpec(input, { registry: sharedRegistry, specPath: `${FIXTURES}inline.json`, ...options });
 }
 

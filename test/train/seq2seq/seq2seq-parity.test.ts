@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createRegistry } from '@recur/cli';
-import { load, MemoryWeightStore, OrtBackend } from '@recur/runtime';
+import { load, OrtBackend } from '@recur/runtime';
+import { MemoryWeightStore } from '@recur/runtime/internal';
 import { buildTrainingGraph, ParamSet, TrainSession } from '@recur/train';
 import type { EncodedSources } from '@recur/heads';
 import type { Session, TensorData } from '@recur/runtime';

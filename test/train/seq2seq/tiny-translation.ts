@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
-import { memoryLogger, mulberry32, OrtBackend, PipelineContext, type Logger, type TensorData } from '@recur/runtime';
+import { memoryLogger, OrtBackend, type Logger, type TensorData } from '@recur/runtime';
+import { mulberry32, PipelineContext } from '@recur/runtime/internal';
 import { OBJECTIVES, type Objective, type ObjectiveSetup } from '@recur/train';
 import { charTokenizerJson } from '../../heads/helpers.js';
 

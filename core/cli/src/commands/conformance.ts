@@ -1,11 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  OrtBackend,
-  RuntimeErrors as E,
-  summaryLine,
-  type ConformanceHandler,
-  type PluginRegistry,
-} from '@recur/runtime';
+import { OrtBackend, RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
+import { summaryLine, type ConformanceHandler } from '@recur/runtime/internal';
 import { recurrentConformance } from '@recur/recurrent';
 import { parse, positional } from '../args.js';
 import { checkInputFolder } from '../folders.js';

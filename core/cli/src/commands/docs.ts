@@ -1,13 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import {
-  buildSpecSchema,
-  renderErrorReference,
-  renderSpecReference,
-  RuntimeErrors as E,
-  type PluginRegistry,
-} from '@recur/runtime';
+import { RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
+import { buildSpecSchema, renderErrorReference, renderSpecReference } from '@recur/runtime/internal';
 import { parse } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';

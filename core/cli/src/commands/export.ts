@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { load, selfContainedModel, type PluginRegistry } from '@recur/runtime';
+import { load, type PluginRegistry } from '@recur/runtime';
+import { selfContainedModel } from '@recur/runtime/internal';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { ensureOutputFolder } from '../folders.js';
 import { reportFailure, type CommandIO } from '../io.js';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { fillSpec, loadSpec, type PluginRegistry } from '@recur/runtime';
+import { type PluginRegistry } from '@recur/runtime';
+import { fillSpec, loadSpec } from '@recur/runtime/internal';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { readSpecText, withSpecPlugins } from './validate.js';

@@ -1,13 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  load,
-  provenanceMetadata,
-  readSafetensors,
-  RuntimeErrors as E,
-  writeSafetensors,
-  type PluginRegistry,
-} from '@recur/runtime';
+import { load, readSafetensors, RuntimeErrors as E, writeSafetensors, type PluginRegistry } from '@recur/runtime';
+import { provenanceMetadata } from '@recur/runtime/internal';
 import { importTorchStateDict } from '@recur/recurrent';
 import { parse, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';

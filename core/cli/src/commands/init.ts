@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { load, provenanceMetadata, RuntimeErrors as E, writeSafetensors, type PluginRegistry } from '@recur/runtime';
+import { load, RuntimeErrors as E, writeSafetensors, type PluginRegistry } from '@recur/runtime';
+import { provenanceMetadata } from '@recur/runtime/internal';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { readSpecText } from './validate.js';

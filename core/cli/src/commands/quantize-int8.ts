@@ -1,12 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  int8ScaleName,
-  quantizeInt8,
-  RuntimeErrors as E,
-  writeSafetensors,
-  type TensorData,
-  type WeightStore,
-} from '@recur/runtime';
+import { RuntimeErrors as E, writeSafetensors, type TensorData, type WeightStore } from '@recur/runtime';
+import { int8ScaleName, quantizeInt8 } from '@recur/runtime/internal';
 import type { CommandIO } from '../io.js';
 
 /** `recur quantize --dtype int8`: writes `store` in the int8 layout to `output` and reports the sizes. */

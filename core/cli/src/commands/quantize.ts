@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import {
-  floatToHalf,
-  int8ScaleName,
   readSafetensors,
   RuntimeErrors as E,
   writeSafetensors,
   type PluginRegistry,
   type TensorData,
 } from '@recur/runtime';
+import { floatToHalf, int8ScaleName } from '@recur/runtime/internal';
 import { parse, positional } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeInt8Weights } from './quantize-int8.js';

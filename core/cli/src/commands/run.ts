@@ -1,13 +1,7 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import {
-  consoleLogger,
-  load,
-  outputTarget,
-  RuntimeErrors as E,
-  type Pipeline,
-  type PluginRegistry,
-} from '@recur/runtime';
+import { consoleLogger, load, RuntimeErrors as E, type Pipeline, type PluginRegistry } from '@recur/runtime';
+import { outputTarget } from '@recur/runtime/internal';
 import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { checkInputPath } from '../input-lines.js';
 import { readInputs, withInputLine } from '../inputs.js';

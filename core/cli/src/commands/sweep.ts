@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { canonicalJson, RecurError, RuntimeErrors as RE, type PluginRegistry } from '@recur/runtime';
+import { RecurError, RuntimeErrors as RE, type PluginRegistry } from '@recur/runtime';
+import { canonicalJson } from '@recur/runtime/internal';
 import { parse, positional, positiveInt, SPEC_OPTIONS } from '../args.js';
 import { QueueErrors as E } from '../errors.js';
 import type { CommandIO } from '../io.js';

@@ -1,13 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  checkPipelineFiles,
-  loadSpecPlugins,
-  readSpecFile,
-  RecurError,
-  RuntimeErrors as E,
-  validateSpec,
-  type PluginRegistry,
-} from '@recur/runtime';
+import { RecurError, RuntimeErrors as E, type PluginRegistry } from '@recur/runtime';
+import { checkPipelineFiles, loadSpecPlugins, readSpecFile, validateSpec } from '@recur/runtime/internal';
 import { parse, positional, SPEC_OPTIONS } from '../args.js';
 import { formatError, reportFailure, type CommandIO } from '../io.js';
 

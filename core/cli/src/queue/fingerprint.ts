@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { specHash, type Pipeline } from '@recur/runtime';
+import { type Pipeline } from '@recur/runtime';
+import { specHash } from '@recur/runtime/internal';
 
 /** What a worker compares with a job before running it: its own copy of the pipeline must be the producer's. */
 export interface PipelineFingerprint {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { open, rename } from 'node:fs/promises';
 import { Job, type Queue } from 'bullmq';
-import { canonicalJson, RecurError } from '@recur/runtime';
+import { RecurError } from '@recur/runtime';
+import { canonicalJson } from '@recur/runtime/internal';
 import { QueueErrors as E } from '../errors.js';
 import { inputFormat, readJsonArrayInputs, readRawLines } from '../inputs.js';
 import { decodeError, runQueueName, type ChunkJobData } from './chunk-job.js';

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 import { QueueErrors as E } from '../errors.js';
 
 /** One trial's setting: spec paths and the values written as `--set path=value` overrides. */

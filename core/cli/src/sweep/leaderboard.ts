@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { loadSpec, type PluginRegistry, type RecurError } from '@recur/runtime';
+import { type PluginRegistry, type RecurError } from '@recur/runtime';
+import { loadSpec } from '@recur/runtime/internal';
 import { errorList } from '../io.js';
 import { formatDuration } from '@recur/train';
 import { describeSetting, type Setting } from './grid.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { specHash } from '@recur/runtime';
+import { specHash } from '@recur/runtime/internal';
 
 /** The BullMQ queue of a pipeline's sweep trials (BullMQ names may not contain `:`). */
 export function sweepQueueName(pipeline: string): string {

@@ -72,6 +72,11 @@ export const E = defineErrors('@recur/runtime', {
     code: 'RECUR_E_TASK_UNSUPPORTED',
     description: 'The spec names a task no registered plugin implements; the error lists the supported tasks.',
   },
+  TASK_MISMATCH: {
+    code: 'RECUR_E_TASK_MISMATCH',
+    description:
+      "`load(spec, { task })` was asked for one task and the spec's `task` is another; load the spec meant for that task, or change `task`.",
+  },
   WEIGHTS_INVALID: {
     code: 'RECUR_E_WEIGHTS_INVALID',
     description: 'A safetensors file is malformed: bad header, offsets out of range, unknown dtype.',

@@ -1,12 +1,20 @@
 import type { Backend } from '../backend/backend.js';
 import type { Logger } from '../logger.js';
 import type { PluginRegistry } from '../plugins/registry.js';
+import type { TaskName } from '../plugins/task-types.js';
 import type { WeightStore } from '../safetensors/weight-store.js';
 
 /** Load-time options of `load()`. Call-time options go to `run()`. */
 export interface LoadOptions {
   /** The plugins parts are resolved from; the runtime itself knows none by name. */
   readonly registry: PluginRegistry;
+  /**
+   * The task the caller expects (`text-classification`, or an alias such as `sentiment-analysis`): the
+   * pipeline's `run` is then typed by it, and a spec of another task is refused after loading
+   * (RECUR_E_TASK_MISMATCH). The names are those a task package declares in `TaskTypes`.
+   * @defaultValue the spec's task, with `run` returning `unknown`
+   */
+  readonly task?: TaskName;
   /**
    * Plugin modules a spec may import (its `plugins` list). Importing code is a trust decision, so
    * nothing is imported unless listed here, by the exact string the spec uses; `true` allows all.

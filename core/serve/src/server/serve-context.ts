@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { nearestNames } from '@recur/runtime';
+import { nearestNames } from '@recur/runtime/internal';
 import type { ServeConfig } from '../config/serve-config.js';
 import { ServeErrors as E } from '../errors.js';
 import type { ServeMetrics } from '../metrics/serve-metrics.js';

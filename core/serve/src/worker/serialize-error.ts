@@ -1,4 +1,5 @@
-import { errorTables, RecurError } from '@recur/runtime';
+import { RecurError } from '@recur/runtime';
+import { errorTables } from '@recur/runtime/internal';
 import type { SerializedError } from './protocol.js';
 
 let statusByCode: Map<string, number> | undefined;

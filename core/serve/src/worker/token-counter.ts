@@ -1,11 +1,5 @@
-import {
-  PipelineContext,
-  type Backend,
-  type Logger,
-  type Pipeline,
-  type PluginRegistry,
-  type TokenizerPart,
-} from '@recur/runtime';
+import { type Backend, type Logger, type Pipeline, type PluginRegistry, type TokenizerPart } from '@recur/runtime';
+import { PipelineContext } from '@recur/runtime/internal';
 
 /** Counts tokens of text with the pipeline's own tokenizer, for `usage` in OpenAI answers. */
 export interface TokenCounter {

@@ -1,14 +1,6 @@
-import {
-  GraphBuilder,
-  tensor,
-  typedArrayFor,
-  type DType,
-  type NodeRecord,
-  type TensorData,
-  type Value,
-} from '@recur/runtime';
+import { GraphBuilder, tensor, type DType, type NodeRecord, type TensorData, type Value } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
-import { Scope, type InfoDim, type ValueInfo } from '@recur/runtime/internal';
+import { Scope, typedArrayFor, type InfoDim, type ValueInfo } from '@recur/runtime/internal';
 
 /**
  * What a gradient rule works with: the builder the gradient ops go into, what is known about the forward

@@ -1,5 +1,6 @@
 import { rename } from 'node:fs/promises';
-import { readSafetensors, toFloat32, writeSafetensors, type TensorData } from '@recur/runtime';
+import { readSafetensors, writeSafetensors, type TensorData } from '@recur/runtime';
+import { toFloat32 } from '@recur/runtime/internal';
 import { TrainErrors } from '../errors.js';
 import type { Trainer } from '../engine/trainer.js';
 import { Xoshiro128 } from '../rng/xoshiro128.js';

@@ -5,21 +5,17 @@
  * gradient, and the weights after the case's optimizer steps with PyTorch's.
  */
 import { join } from 'node:path';
+import { OrtBackend, readSafetensors, type EncoderPart, type PluginRegistry, type TensorData } from '@recur/runtime';
 import {
   compareTensors,
   formatResult,
-  OrtBackend,
-  readSafetensors,
   runConformance,
   summaryLine,
   type CaseResult,
   type ConformanceCase,
   type ConformanceHandler,
-  type EncoderPart,
-  type PluginRegistry,
-  type TensorData,
   type Tolerance,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 import { TrainErrors } from '../errors.js';
 import { languageModelForward } from '../engine/lm-forward.js';
 import { ParamSet } from '../engine/param-set.js';

@@ -1,4 +1,4 @@
-import { nearestNames } from '@recur/runtime';
+import { nearestNames } from '@recur/runtime/internal';
 
 /**
  * Maps a label as a data file writes it to its index in the spec's `labels`. A label is accepted

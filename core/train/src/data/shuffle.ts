@@ -1,4 +1,4 @@
-import { mulberry32 } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 
 /**
  * The random stream of one epoch of a seeded run. Each epoch has its own stream, derived from the

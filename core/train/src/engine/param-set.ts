@@ -1,4 +1,5 @@
-import { initialValue, toFloat32, type ParamDecl, type TensorData } from '@recur/runtime';
+import { type ParamDecl, type TensorData } from '@recur/runtime';
+import { initialValue, toFloat32 } from '@recur/runtime/internal';
 import { TrainErrors } from '../errors.js';
 
 /** One trainable parameter: its value and gradient live in JavaScript, fed to and filled by ONNX Runtime. */

@@ -1,4 +1,5 @@
-import { toFloat32, type TensorData } from '@recur/runtime';
+import { type TensorData } from '@recur/runtime';
+import { toFloat32 } from '@recur/runtime/internal';
 import type { ParamSet } from '../engine/param-set.js';
 import type { Optimizer, OptimizerConfig } from './optimizer.js';
 

@@ -1,4 +1,5 @@
-import { dequantizeWeightStore, readSafetensors, toFloat32, type TensorData } from '@recur/runtime';
+import { readSafetensors, type TensorData } from '@recur/runtime';
+import { dequantizeWeightStore, toFloat32 } from '@recur/runtime/internal';
 import type { DevResult } from './objective.js';
 import { openRun } from './open-run.js';
 import type { TrainPipelineOptions } from './train-options.js';

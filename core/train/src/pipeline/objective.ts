@@ -1,4 +1,5 @@
-import type { GraphBuilder, Logger, Pipeline, PipelineContext, PluginRegistry, TensorData } from '@recur/runtime';
+import type { GraphBuilder, Logger, Pipeline, PluginRegistry, TensorData } from '@recur/runtime';
+import type { PipelineContext } from '@recur/runtime/internal';
 import type { BadRecordPolicy } from '../data/bad-records.js';
 import type { ForwardResult } from '../engine/training-graph.js';
 

@@ -1,18 +1,14 @@
 import { dirname, resolve } from 'node:path';
+import { consoleLogger, load, OrtBackend, type Logger, type PluginRegistry } from '@recur/runtime';
 import {
-  consoleLogger,
-  load,
   loadSpec,
   loadSpecPlugins,
   MemoryWeightStore,
-  OrtBackend,
   PipelineContext,
   readPointer,
   readSpecFile,
   type LoadedSpec,
-  type Logger,
-  type PluginRegistry,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 import { TrainErrors } from '../errors.js';
 import type { BadRecordPolicy } from '../data/bad-records.js';
 import type { ObjectiveDefinition, ObjectiveSetup } from './objective.js';

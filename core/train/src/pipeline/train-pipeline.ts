@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import {
-  dequantizeWeightStore,
-  provenanceMetadata,
-  readSafetensors,
-  writeSafetensors,
-  type LoadedSpec,
-  type TensorData,
-} from '@recur/runtime';
+import { readSafetensors, writeSafetensors, type TensorData } from '@recur/runtime';
+import { dequantizeWeightStore, provenanceMetadata, type LoadedSpec } from '@recur/runtime/internal';
 import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { ParamSet } from '../engine/param-set.js';
 import { Trainer } from '../engine/trainer.js';

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 import { TrainErrors } from '../errors.js';
 import type { KeepWord, WordVectors } from './word-vectors.js';
 

@@ -1,4 +1,5 @@
-import { typedArrayFor, type TensorData, type TypedArray } from '@recur/runtime';
+import { type TensorData, type TypedArray } from '@recur/runtime';
+import { typedArrayFor } from '@recur/runtime/internal';
 
 /**
  * Row bookkeeping for batches that change size between session runs (continuous batching, beam

@@ -1,4 +1,5 @@
-import { RuntimeErrors as E, KEYWORD_FUNCTION, type JsonSchema, type RunOptions } from '@recur/runtime';
+import { RuntimeErrors as E, type JsonSchema, type RunOptions } from '@recur/runtime';
+import { KEYWORD_FUNCTION } from '@recur/runtime/internal';
 import { asCallOptions } from '../call-option-schema.js';
 import type { SamplingParams } from '../sampling/token-sampler.js';
 import { TRUNCATION_CALL_OPTIONS, type Truncation } from '../text-batch.js';

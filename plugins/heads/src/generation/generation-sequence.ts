@@ -1,4 +1,5 @@
-import { mulberry32, RuntimeErrors as E, type TokenizerPart } from '@recur/runtime';
+import { RuntimeErrors as E, type TokenizerPart } from '@recur/runtime';
+import { mulberry32 } from '@recur/runtime/internal';
 import { GeneratedText } from '../decoding/generated-text.js';
 import { chooseToken, SeenTokens, suppressTokens } from '../sampling/token-sampler.js';
 import type { ResolvedGeneration } from './generation-options.js';

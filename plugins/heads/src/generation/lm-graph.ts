@@ -1,12 +1,5 @@
-import {
-  GraphBuilder,
-  recurrentStateShape,
-  RuntimeErrors as E,
-  type EmbeddingPart,
-  type EncoderPart,
-  type RecurrentStateShape,
-  type Value,
-} from '@recur/runtime';
+import { GraphBuilder, RuntimeErrors as E, type EmbeddingPart, type EncoderPart, type Value } from '@recur/runtime';
+import { recurrentStateShape, type RecurrentStateShape } from '@recur/runtime/internal';
 import type { LanguageModelHead } from './language-model-head.js';
 
 /** The recurrent state a language model carries between steps: one tensor [rows, B, hidden] per name. */

@@ -1,7 +1,5 @@
 import {
-  checkCellContract,
   definePlugin,
-  partSchema,
   RuntimeErrors as E,
   type CellPart,
   type CellState,
@@ -11,6 +9,7 @@ import {
   type PartBlock,
   type Value,
 } from '@recur/runtime';
+import { checkCellContract, partSchema } from '@recur/runtime/internal';
 import { pool, validMask } from '../pooling.js';
 import {
   attend,

@@ -1,13 +1,13 @@
 import { dirname, resolve } from 'node:path';
+import { RuntimeErrors } from '@recur/runtime';
 import {
   isInside,
   openRegularFile,
   realpathLoose,
-  RuntimeErrors,
   type OnnxGraph,
   type OnnxModel,
   type OnnxTensor,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 
 /** ONNX TensorProto.DataLocation EXTERNAL: the bytes are in another file. */
 const EXTERNAL = 1;

@@ -1,16 +1,5 @@
-import {
-  float,
-  floats,
-  onnxToDtype,
-  protoToTensor,
-  type AttrValue,
-  type Dim,
-  type DType,
-  type GraphBuilder,
-  type OnnxGraph,
-  type OnnxModel,
-  type Value,
-} from '@recur/runtime';
+import { float, floats, type AttrValue, type Dim, type DType, type GraphBuilder, type Value } from '@recur/runtime';
+import { onnxToDtype, protoToTensor, type OnnxGraph, type OnnxModel } from '@recur/runtime/internal';
 import { E } from '../errors.js';
 
 /** Oldest opset whose operators keep their meaning up to opset 17 (13 moved `axes` of Squeeze, Unsqueeze, Split, ReduceSum to inputs). */

@@ -1,17 +1,13 @@
 import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { DEFAULT_OPSET, definePlugin, RuntimeErrors, type EncoderPart, type Value } from '@recur/runtime';
 import {
   decodeModel,
-  DEFAULT_OPSET,
-  definePlugin,
   lowerBatchwiseRecurrent,
   onnxToDtype,
   readRegularFile,
-  RuntimeErrors,
-  type EncoderPart,
   type OnnxModel,
-  type Value,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 import { E } from '../errors.js';
 import { loadExternalData } from './external-data.js';
 import { assertLinkableOpset, inlineModel } from './inline-model.js';

@@ -1,18 +1,20 @@
 import { join } from 'node:path';
 import {
-  compareTensors,
   PluginRegistry,
   readSafetensors,
-  toFloat32,
-  type CaseResult,
-  type ConformanceCase,
-  type ConformanceEnv,
-  type ConformanceHandler,
   type PartBlock,
   type Session,
   type TensorData,
   type WeightStore,
 } from '@recur/runtime';
+import {
+  compareTensors,
+  toFloat32,
+  type CaseResult,
+  type ConformanceCase,
+  type ConformanceEnv,
+  type ConformanceHandler,
+} from '@recur/runtime/internal';
 import { importTorchRecurrent, type TorchRecurrentKind } from '../interop/import-torch.js';
 import { createPart } from './standalone-context.js';
 import { encoderModel, ENCODER_GRAPH_IO } from './encoder-graph.js';

@@ -1,10 +1,10 @@
+import { PluginRegistry } from '@recur/runtime';
 import {
-  PluginRegistry,
   runConformance,
   type ConformanceHandler,
   type ConformanceOptions,
   type ConformanceReport,
-} from '@recur/runtime';
+} from '@recur/runtime/internal';
 import { pytorchRnnHandler } from './pytorch-rnn-cases.js';
 
 /**

@@ -1,7 +1,5 @@
 import {
-  checkCellContract,
   definePlugin,
-  partSchema,
   type CellPart,
   type EncoderBuildOptions,
   type EncoderOutputs,
@@ -10,6 +8,7 @@ import {
   type PartBlock,
   type Value,
 } from '@recur/runtime';
+import { checkCellContract, partSchema } from '@recur/runtime/internal';
 import { E } from '../errors.js';
 import { stepMask } from './layer.js';
 import { buildDispatchedStack, buildStack } from './stack.js';

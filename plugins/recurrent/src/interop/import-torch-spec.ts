@@ -1,4 +1,5 @@
-import { parseTypeName, type TensorData, type WeightStore } from '@recur/runtime';
+import { type TensorData, type WeightStore } from '@recur/runtime';
+import { parseTypeName } from '@recur/runtime/internal';
 import { E } from '../errors.js';
 import { importTorchRecurrent, type TorchRecurrentKind } from './import-torch.js';
 

@@ -1,4 +1,5 @@
-import { nearestNames, toFloat32, type TensorData, type WeightStore } from '@recur/runtime';
+import { type TensorData, type WeightStore } from '@recur/runtime';
+import { nearestNames, toFloat32 } from '@recur/runtime/internal';
 import { E } from '../errors.js';
 
 /** The PyTorch module a state dict comes from: `nn.LSTM`, `nn.GRU`, or `nn.RNN` (tanh or relu). */

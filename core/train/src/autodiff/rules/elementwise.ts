@@ -1,6 +1,6 @@
 /** Gradients of elementwise operators; binary ones undo numpy broadcasting with `sumTo`. */
 import type { Value } from '@recur/runtime';
-import { dtypeToOnnx } from '@recur/runtime';
+import { dtypeToOnnx } from '@recur/runtime/internal';
 import type { GradRule, RuleArgs } from './types.js';
 
 const X = (a: RuleArgs, i = 0): Value => ({ name: a.node.inputs[i] });

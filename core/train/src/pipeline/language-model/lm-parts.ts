@@ -1,15 +1,13 @@
 import {
-  recurrentStateShape,
   RuntimeErrors,
   type EmbeddingPart,
   type EncoderPart,
   type GraphBuilder,
   type PartBlock,
-  type PipelineContext,
-  type RecurrentStateShape,
   type TokenizerPart,
   type Value,
 } from '@recur/runtime';
+import { recurrentStateShape, type PipelineContext, type RecurrentStateShape } from '@recur/runtime/internal';
 
 /**
  * What the language-model objective needs from a head: the output layer over whole sequences

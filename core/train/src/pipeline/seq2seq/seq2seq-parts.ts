@@ -4,10 +4,10 @@ import {
   type EncoderOutputs,
   type EncoderPart,
   type GraphBuilder,
-  type PipelineContext,
   type TokenizerPart,
   type Value,
 } from '@recur/runtime';
+import { type PipelineContext } from '@recur/runtime/internal';
 
 /*
  * The trainer knows no plugin by name (dependencies point one way: plugins depend on the runtime, never the reverse), so the translation task's decoder and head
