@@ -2,7 +2,7 @@
 // First: ONNX Runtime's telemetry is turned off before anything can load onnxruntime-node.
 import './backend/telemetry-off.js';
 export { RecurError, RecurAggregateError, type RecurErrorDetails } from './errors/recur-error.js';
-export { defineErrors, errorTables, type ErrorDefinition, type ErrorFactory } from './errors/define-errors.js';
+export { defineErrors, type ErrorDefinition, type ErrorFactory, type ErrorTable } from './errors/define-errors.js';
 export { E as RuntimeErrors } from './errors/runtime-errors.js';
 export { nearestNames, editDistance } from './errors/suggest.js';
 export * from './graph/graph-builder.js';

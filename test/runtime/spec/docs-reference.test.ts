@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { PluginRegistry, renderErrorReference, renderSpecReference, RecurError, RuntimeErrors } from '@recur/runtime';
+import {
+  defineErrors,
+  PluginRegistry,
+  renderErrorReference,
+  renderSpecReference,
+  RecurError,
+  RuntimeErrors,
+} from '@recur/runtime';
 import { ALL_TEST_PLUGINS, testPlugin, testRegistry } from './test-plugins.js';
 
 describe('spec reference generator', () => {
@@ -62,7 +69,7 @@ describe('spec reference generator', () => {
 });
 
 describe('error reference generator', () => {
-  const page = renderErrorReference();
+  const page = renderErrorReference([RuntimeErrors]);
 
   it('has one row per runtime error code with package, exit code, HTTP status and description', () => {
     for (const factory of Object.values(RuntimeErrors)) {
@@ -74,5 +81,16 @@ describe('error reference generator', () => {
   it('gives usage errors exit code 2 and internal faults 3 / HTTP 500', () => {
     assert.ok(page.includes('| `RECUR_E_SPEC_OVERRIDE` | `@recur/runtime` | 2 | 400 |'));
     assert.ok(page.includes('| `RECUR_E_INTERNAL` | `@recur/runtime` | 3 | 500 |'));
+  });
+
+  it('lists only the tables it is given, packages by name whatever their order, and refuses a code declared twice', () => {
+    const later = defineErrors('@recur/zz-test', { ONE: { code: 'RECUR_E_ZZ_ONE', description: 'One.' } });
+    const earlier = defineErrors('@recur/aa-test', { TWO: { code: 'RECUR_E_AA_TWO', description: 'Two.' } });
+    const both = renderErrorReference([later, earlier]);
+    assert.ok(both.indexOf('RECUR_E_AA_TWO') < both.indexOf('RECUR_E_ZZ_ONE'), both);
+    assert.equal(both.includes('RECUR_E_SPEC_INVALID'), false);
+    assert.equal(renderErrorReference([earlier, later]), both);
+    const again = defineErrors('@recur/other-test', { ONE: { code: 'RECUR_E_ZZ_ONE', description: 'Again.' } });
+    assert.throws(() => renderErrorReference([later, again]), /duplicate error code RECUR_E_ZZ_ONE/);
   });
 });
