@@ -1,13 +1,7 @@
 import { strict as assert } from 'node:assert';
-import {
-  defineErrors,
-  PluginRegistry,
-  renderErrorReference,
-  renderSpecReference,
-  RecurError,
-  RuntimeErrors,
-} from '@recur/runtime';
+import { defineErrors, PluginRegistry, renderErrorReference, renderSpecReference, RuntimeErrors } from '@recur/runtime';
 import { ALL_TEST_PLUGINS, testPlugin, testRegistry } from './test-plugins.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 describe('spec reference generator', () => {
   const page = renderSpecReference(testRegistry());
@@ -57,14 +51,9 @@ describe('spec reference generator', () => {
       },
     });
     const registry = new PluginRegistry().register(...ALL_TEST_PLUGINS, undocumented);
-    assert.throws(
-      () => renderSpecReference(registry),
-      (e: unknown) =>
-        RecurError.is(e) &&
-        e.code === 'RECUR_E_PLUGIN_INVALID' &&
-        /quiet\.v1/.test(e.message) &&
-        e.pointer === '#/properties/nested/properties/level',
-    );
+    throwsWithCode(() => renderSpecReference(registry), 'RECUR_E_PLUGIN_INVALID', /quiet\.v1/, {
+      pointer: '#/properties/nested/properties/level',
+    });
   });
 });
 

@@ -6,7 +6,6 @@ import {
   loadSpec,
   PluginRegistry,
   RecurAggregateError,
-  RecurError,
   validateSpec,
   validateSpecFile,
   type JsonSchema,
@@ -21,6 +20,7 @@ import {
   testPlugin,
   testRegistry,
 } from './test-plugins.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 /** classifierSpec() with one block or key replaced. */
 function spec(patch: Record<string, unknown>): Record<string, unknown> {
@@ -95,10 +95,7 @@ describe('spec schema: assembly', () => {
       options: { type: 'object', properties: {} },
     });
     const registry = new PluginRegistry().register(bad);
-    assert.throws(
-      () => buildSpecSchema(registry),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_PLUGIN_INVALID',
-    );
+    throwsWithCode(() => buildSpecSchema(registry), 'RECUR_E_PLUGIN_INVALID');
     const result = await validateSpecFile(join(FIXTURES, 'classifier.json'), { registry });
     expectOneError(result, 'RECUR_E_PLUGIN_INVALID', '');
   });
