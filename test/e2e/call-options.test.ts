@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createRegistry, load } from '@recur/cli';
 import { definePlugin, memoryLogger, PluginRegistry, RecurError, type Pipeline } from '@recur/runtime';
 import { runCli } from '../cli/run-cli.js';
+import { rejectsWithCode, throwsWithCode } from '../helpers/coded-error.js';
 
 const DEMO = resolve('pipelines/demo.json');
 
@@ -64,10 +65,7 @@ describe("call options are checked against the task's schema (library and CLI al
     assert.equal(((await pipeline.run('fine', { topK: 2 })) as unknown[]).length, 2);
     assert.equal(((await pipeline.run('fine', { topK: null })) as unknown[]).length, 2);
     await pipeline.run('fine', { signal: new AbortController().signal, truncation: 'left', maxInputTokens: 3 });
-    await assert.rejects(
-      pipeline.run('fine', { signal: 'stop' as unknown as AbortSignal }),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_OPTION_INVALID',
-    );
+    await rejectsWithCode(pipeline.run('fine', { signal: 'stop' as unknown as AbortSignal }), 'RECUR_E_OPTION_INVALID');
   });
 
   it('--top-k 0 and --options {"topK":0} are both refused (the CLI flag is a usage error, the option a call-option error)', async () => {
@@ -92,14 +90,11 @@ describe("call options are checked against the task's schema (library and CLI al
       [],
       'no warning when nothing is cut',
     );
-    await assert.rejects(
-      pipeline.run(long, { maxInputTokens: 10, truncation: 'off' }),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_TOO_LONG',
-    );
+    await rejectsWithCode(pipeline.run(long, { maxInputTokens: 10, truncation: 'off' }), 'RECUR_E_INPUT_TOO_LONG');
   });
 
   it('refuses empty and whitespace-only texts with RECUR_E_INPUT_EMPTY, in the CLI too (with the line of a file)', async () => {
-    await assert.rejects(pipeline.run(' '), (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY');
+    await rejectsWithCode(pipeline.run(' '), 'RECUR_E_INPUT_EMPTY');
     const cli = await runCli(['run', DEMO, '--text', '', '--json']);
     assert.equal(cli.code, 1);
     assert.equal((JSON.parse(cli.stdout) as { errors: { code: string }[] }).errors[0].code, 'RECUR_E_INPUT_EMPTY');
@@ -131,13 +126,10 @@ describe('callOptions in a plugin declaration', () => {
         compile: () => Promise.reject(new Error('unused')),
       }),
     };
-    assert.throws(
-      () => definePlugin({ ...base, callOptions: { type: 'string' } }),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_PLUGIN_INVALID',
-    );
-    assert.throws(
+    throwsWithCode(() => definePlugin({ ...base, callOptions: { type: 'string' } }), 'RECUR_E_PLUGIN_INVALID');
+    throwsWithCode(
       () => definePlugin({ ...base, kind: 'cell' as 'task', callOptions: { type: 'object' } }),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_PLUGIN_INVALID',
+      'RECUR_E_PLUGIN_INVALID',
     );
     assert.ok(
       new PluginRegistry().register(

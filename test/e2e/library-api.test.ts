@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry, load } from '@recur/cli';
-import { RecurError, writeSafetensors } from '@recur/runtime';
+import { writeSafetensors } from '@recur/runtime';
 import { loadedPipeline } from './loaded-pipeline.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 const DEMO = resolve('pipelines/demo.json');
-const isCode = (code: string) => (err: unknown) => RecurError.is(err) && err.code === code;
 
 describe('library API: load, run, dispose', () => {
   const pipeline = loadedPipeline(DEMO);
@@ -40,32 +40,32 @@ describe('library API: load, run, dispose', () => {
     const inputs = ['\uD800', 'a\u0000b\u0007', '\u200B\u200E\u202Eabc', '👩‍👩‍👧‍👦🏳️‍🌈', 'x'.repeat(100_000)];
     const out = (await pipeline().run(inputs)) as { label: string }[];
     assert.equal(out.length, inputs.length);
-    for (const blank of ['', '   ', '\n\t']) await assert.rejects(pipeline().run(blank), isCode('RECUR_E_INPUT_EMPTY'));
+    for (const blank of ['', '   ', '\n\t']) await rejectsWithCode(pipeline().run(blank), 'RECUR_E_INPUT_EMPTY');
   });
 
   it('refuses an over-long input when truncation is off, with a coded error', async () => {
-    await assert.rejects(
+    await rejectsWithCode(
       pipeline().run('good '.repeat(20), { truncation: 'off', maxInputTokens: 5 }),
-      isCode('RECUR_E_INPUT_TOO_LONG'),
+      'RECUR_E_INPUT_TOO_LONG',
     );
   });
 
   it('rejects non-string inputs with RECUR_E_INPUT_INVALID', async () => {
-    await assert.rejects(pipeline().run(42), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(pipeline().run(['ok', { text: 1 }]), isCode('RECUR_E_INPUT_INVALID'));
+    await rejectsWithCode(pipeline().run(42), 'RECUR_E_INPUT_INVALID');
+    await rejectsWithCode(pipeline().run(['ok', { text: 1 }]), 'RECUR_E_INPUT_INVALID');
   });
 
   it('honours an aborted signal', async () => {
     const ctl = new AbortController();
     ctl.abort();
-    await assert.rejects(pipeline().run('x', { signal: ctl.signal }), isCode('RECUR_E_ABORTED'));
+    await rejectsWithCode(pipeline().run('x', { signal: ctl.signal }), 'RECUR_E_ABORTED');
   });
 
   it('refuses calls after dispose', async () => {
     const p = await load(DEMO, { registry: createRegistry() });
     await p.dispose();
     await p.dispose();
-    await assert.rejects(p.run('x'), isCode('RECUR_E_DISPOSED'));
+    await rejectsWithCode(p.run('x'), 'RECUR_E_DISPOSED');
   });
 });
 
@@ -85,10 +85,7 @@ describe('library API: weights and plugins', () => {
     const spec = await copyDemo({
       encoder: { type: 'recurrent', cell: { type: 'lstm' }, hidden: 8, bidirectional: true },
     });
-    await assert.rejects(
-      load(spec, { registry: createRegistry() }),
-      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_MISMATCH' && /encoder\./.test(err.message),
-    );
+    await rejectsWithCode(load(spec, { registry: createRegistry() }), 'RECUR_E_WEIGHTS_MISMATCH', /encoder\./);
   });
 
   it('refuses weights with tensors the spec does not use', async () => {
@@ -98,11 +95,7 @@ describe('library API: weights and plugins', () => {
     await p.dispose();
     tensors['stray.tensor'] = { dtype: 'float32', dims: [1], data: new Float32Array(1) };
     await writeSafetensors(join(spec, '..', 'extra.safetensors'), tensors);
-    await assert.rejects(
-      load(spec, { registry: createRegistry() }),
-      (err: unknown) =>
-        RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_MISMATCH' && /stray\.tensor/.test(err.message),
-    );
+    await rejectsWithCode(load(spec, { registry: createRegistry() }), 'RECUR_E_WEIGHTS_MISMATCH', /stray\.tensor/);
   });
 
   it('imports a plugin the spec lists only when the caller allows it', async () => {
@@ -111,9 +104,9 @@ describe('library API: weights and plugins', () => {
       encoder: { type: 'recurrent', cell: { type: 'mgu' }, hidden: 8 },
       weights: 'mgu.safetensors',
     });
-    await assert.rejects(
+    await rejectsWithCode(
       load(spec, { registry: createRegistry(), initialize: { seed: 1 } }),
-      isCode('RECUR_E_PLUGIN_NOT_ALLOWED'),
+      'RECUR_E_PLUGIN_NOT_ALLOWED',
     );
     const p = await load(spec, {
       registry: createRegistry(),

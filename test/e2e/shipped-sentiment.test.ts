@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
-import { RecurError } from '@recur/runtime';
 import { loadedPipeline } from './loaded-pipeline.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 type Scored = { label: string; score: number };
 
@@ -63,14 +63,8 @@ describe('shipped pipeline: sentiment', () => {
 
   it('refuses an empty or whitespace-only text instead of giving it a confident label', async () => {
     for (const text of ['', ' \t\n ', '\u00a0\u3000']) {
-      await assert.rejects(
-        pipeline().run(text),
-        (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/0',
-      );
+      await rejectsWithCode(pipeline().run(text), 'RECUR_E_INPUT_EMPTY', { pointer: '/0' });
     }
-    await assert.rejects(
-      pipeline().run(['fine', '  ']),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_EMPTY' && e.pointer === '/1',
-    );
+    await rejectsWithCode(pipeline().run(['fine', '  ']), 'RECUR_E_INPUT_EMPTY', { pointer: '/1' });
   });
 });

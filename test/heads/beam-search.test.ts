@@ -7,7 +7,7 @@ import {
   type StepModel,
   type TopCandidates,
 } from '@recur/heads';
-import { isCode } from './helpers.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 const EOS = 0;
 const BOS = 9;
@@ -175,13 +175,13 @@ describe('search: beam and greedy over a step model', () => {
   });
 
   it('stops on an aborted signal', async () => {
-    await assert.rejects(
+    await rejectsWithCode(
       beamSearch(new ToyModel([1]), 1, { ...settings, beam: 2, numReturn: 1, signal: AbortSignal.abort() }),
-      isCode('RECUR_E_ABORTED'),
+      'RECUR_E_ABORTED',
     );
-    await assert.rejects(
+    await rejectsWithCode(
       greedySearch(new ToyModel([1]), 1, { ...settings, signal: AbortSignal.abort() }),
-      isCode('RECUR_E_ABORTED'),
+      'RECUR_E_ABORTED',
     );
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { builtinEmbeddings } from '@recur/embedding';
 import { builtinHeads } from '@recur/heads';
 import { builtinRecurrent } from '@recur/recurrent';
-import { load, memoryLogger, PluginRegistry, RecurError, writeSafetensors, type Pipeline } from '@recur/runtime';
+import { load, memoryLogger, PluginRegistry, writeSafetensors, type Pipeline } from '@recur/runtime';
 import { builtinTokenizers, tokenizerFromJson } from '@recur/tokenizers';
 
 /** The plugins these tests need, registered explicitly. */
@@ -16,11 +16,6 @@ export function headsRegistry(): PluginRegistry {
     ...builtinHeads,
   );
 }
-
-export const isCode =
-  (code: string) =>
-  (err: unknown): boolean =>
-    RecurError.is(err) && err.code === code;
 
 function addedTokens(specials: readonly string[]) {
   return specials.map((content, id) => ({

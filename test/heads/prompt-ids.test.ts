@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { encodePrompt } from '@recur/heads';
-import { charTokenizerJson, isCode, LOWERCASE, tokenizerOf } from './helpers.js';
+import { charTokenizerJson, LOWERCASE, tokenizerOf } from './helpers.js';
+import { throwsWithCode } from '../helpers/coded-error.js';
 
 const chars = tokenizerOf(charTokenizerJson(LOWERCASE));
 const spec = { runtime: { maxInputTokens: 5, truncation: 'left' } };
@@ -9,11 +10,10 @@ describe('prompt ids', () => {
   it('keeps the end of a long prompt with left truncation, its start with right, refuses it with off', () => {
     assert.deepEqual(encodePrompt(chars, 'abcdefgh', 0, {}, spec).ids, chars.encode('defgh'));
     assert.deepEqual(encodePrompt(chars, 'abcdefgh', 0, { truncation: 'right' }, spec).ids, chars.encode('abcde'));
-    assert.throws(
-      () => encodePrompt(chars, 'abcdefgh', 2, { truncation: 'off' }, spec),
-      (err: unknown) => isCode('RECUR_E_INPUT_TOO_LONG')(err) && (err as { pointer: string }).pointer === '/2',
-    );
-    assert.throws(() => encodePrompt(chars, 'a', 0, { maxInputTokens: 0 }, spec), isCode('RECUR_E_OPTION_INVALID'));
+    throwsWithCode(() => encodePrompt(chars, 'abcdefgh', 2, { truncation: 'off' }, spec), 'RECUR_E_INPUT_TOO_LONG', {
+      pointer: '/2',
+    });
+    throwsWithCode(() => encodePrompt(chars, 'a', 0, { maxInputTokens: 0 }, spec), 'RECUR_E_OPTION_INVALID');
   });
 
   it('starts an empty prompt from bos, else from a newline', () => {

@@ -9,7 +9,8 @@ import {
   type GenerationOptions,
 } from '@recur/heads';
 import type { Session, TensorData } from '@recur/runtime';
-import { charTokenizerJson, isCode, LOWERCASE, tokenizerOf } from './helpers.js';
+import { charTokenizerJson, LOWERCASE, tokenizerOf } from './helpers.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 const tokenizer = tokenizerOf(charTokenizerJson(LOWERCASE));
 const V = tokenizer.vocabSize;
@@ -143,7 +144,7 @@ describe('continuous batching (GenerationScheduler)', () => {
       calls += 1;
       if (calls === 2) throw new Error('a listener that throws');
     });
-    await assert.rejects(broken, isCode('RECUR_E_INTERNAL'));
+    await rejectsWithCode(broken, 'RECUR_E_INTERNAL');
     assert.equal(
       (await start(s, 'hello', { maxNewTokens: 4, temperature: 0 })).text,
       await alone('hello', { maxNewTokens: 4, temperature: 0 }),
@@ -193,7 +194,7 @@ describe('continuous batching (GenerationScheduler)', () => {
       if (count === 3) ctl.abort();
     });
     const kept = [start(s, 'hello', settings), start(s, 'hello', settings)];
-    await assert.rejects(aborted, isCode('RECUR_E_ABORTED'));
+    await rejectsWithCode(aborted, 'RECUR_E_ABORTED');
     const results = await Promise.all(kept);
     assert.deepEqual(
       results.map((r) => r.text),
@@ -202,7 +203,7 @@ describe('continuous batching (GenerationScheduler)', () => {
     assert.equal(fake.runs[fake.runs.length - 1].B, 2);
     // An already aborted signal never joins the batch.
     const before = fake.runs.length;
-    await assert.rejects(start(s, 'x', settings, AbortSignal.abort()), isCode('RECUR_E_ABORTED'));
+    await rejectsWithCode(start(s, 'x', settings, AbortSignal.abort()), 'RECUR_E_ABORTED');
     assert.equal(fake.runs.length, before);
   });
 
@@ -228,20 +229,14 @@ describe('continuous batching (GenerationScheduler)', () => {
 
   it('close() fails running and waiting sequences with RECUR_E_DISPOSED', async () => {
     const { scheduler: s } = scheduler(1);
-    const running = assert.rejects(
-      start(s, 'hello', { maxNewTokens: 1000, temperature: 0 }),
-      isCode('RECUR_E_DISPOSED'),
-    );
-    const waiting = assert.rejects(
-      start(s, 'other', { maxNewTokens: 1000, temperature: 0 }),
-      isCode('RECUR_E_DISPOSED'),
-    );
+    const running = rejectsWithCode(start(s, 'hello', { maxNewTokens: 1000, temperature: 0 }), 'RECUR_E_DISPOSED');
+    const waiting = rejectsWithCode(start(s, 'other', { maxNewTokens: 1000, temperature: 0 }), 'RECUR_E_DISPOSED');
     while (s.runningCount === 0) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(s.runningCount, 1);
     assert.equal(s.waitingCount, 1);
     await s.close();
     await running;
     await waiting;
-    await assert.rejects(start(s, 'late', { maxNewTokens: 3 }), isCode('RECUR_E_DISPOSED'));
+    await rejectsWithCode(start(s, 'late', { maxNewTokens: 3 }), 'RECUR_E_DISPOSED');
   });
 });

@@ -8,13 +8,13 @@ import {
   charTokenizerJson,
   collect,
   headsRegistry,
-  isCode,
   LOWERCASE,
   tinyPipeline,
   tokenizerOf,
   writeSpecDir,
 } from './helpers.js';
 import { referenceGeneration, type TinyState } from './lm-reference.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 type Generated = { generated_text: string }[];
 
@@ -157,7 +157,7 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
     assert.equal(infos[0].reason, 'stop');
     assert.equal(infos[0].promptTokens, 'once upon'.length);
     assert.equal(pieces.join(''), free.slice(0, free.indexOf(stop)));
-    await assert.rejects(lstm.run('x', { onEnd: 'not a function' }), isCode('RECUR_E_OPTION_INVALID'));
+    await rejectsWithCode(lstm.run('x', { onEnd: 'not a function' }), 'RECUR_E_OPTION_INVALID');
   });
 
   it('respects maxNewTokens (spec default and per call)', async () => {
@@ -216,9 +216,9 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
       return pieces;
     })();
     const kept = lstm.run('steady', { seed: 3, maxNewTokens: 40, returnFullText: false });
-    await assert.rejects(aborted, isCode('RECUR_E_ABORTED'));
+    await rejectsWithCode(aborted, 'RECUR_E_ABORTED');
     assert.equal(((await kept) as Generated)[0].generated_text, expected);
-    await assert.rejects(lstm.run('x', { signal: AbortSignal.abort() }), isCode('RECUR_E_ABORTED'));
+    await rejectsWithCode(lstm.run('x', { signal: AbortSignal.abort() }), 'RECUR_E_ABORTED');
   });
 
   it('a consumer that stops reading frees its row; later calls still work', async () => {
@@ -240,34 +240,27 @@ describe('text generation on ONNX Runtime (tiny untrained models)', function () 
   });
 
   it('refuses bad call options and over-long prompts when truncation is off, with coded errors', async () => {
-    await assert.rejects(lstm.run('x', { temperature: -1 }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(lstm.run('x', { topP: 0 }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(lstm.run('x', { maxNewTokens: 1.5 }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(lstm.run('x', { stop: 'no' }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(
-      lstm.run('x', { stop: ['ok', 3] }),
-      (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/stop/1',
+    await rejectsWithCode(lstm.run('x', { temperature: -1 }), 'RECUR_E_OPTION_INVALID');
+    await rejectsWithCode(lstm.run('x', { topP: 0 }), 'RECUR_E_OPTION_INVALID');
+    await rejectsWithCode(lstm.run('x', { maxNewTokens: 1.5 }), 'RECUR_E_OPTION_INVALID');
+    await rejectsWithCode(lstm.run('x', { stop: 'no' }), 'RECUR_E_OPTION_INVALID');
+    await rejectsWithCode(lstm.run('x', { stop: ['ok', 3] }), 'RECUR_E_OPTION_INVALID', { pointer: '/options/stop/1' });
+    await rejectsWithCode(lstm.run('x', { minNewTokens: -1 }), 'RECUR_E_OPTION_INVALID');
+    await rejectsWithCode(lstm.run('x', { minNewTokens: 9, maxNewTokens: 4 }), 'RECUR_E_OPTION_INVALID', {
+      pointer: '/options/minNewTokens',
+    });
+    await rejectsWithCode(lstm.run('x', { returnFullText: 'no' }), 'RECUR_E_OPTION_INVALID');
+    assert.equal(
+      (await rejectsWithCode(lstm.run('x', { tempratur: 0 }), 'RECUR_E_OPTION_UNKNOWN')).details.suggestions?.[0],
+      'temperature',
     );
-    await assert.rejects(lstm.run('x', { minNewTokens: -1 }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(
-      lstm.run('x', { minNewTokens: 9, maxNewTokens: 4 }),
-      (e: unknown) => isCode('RECUR_E_OPTION_INVALID')(e) && (e as RecurError).pointer === '/options/minNewTokens',
+    assert.equal(
+      (await rejectsWithCode(collect(lstm.stream('x', { topk: 3 })), 'RECUR_E_OPTION_UNKNOWN')).details
+        .suggestions?.[0],
+      'topK',
     );
-    await assert.rejects(lstm.run('x', { returnFullText: 'no' }), isCode('RECUR_E_OPTION_INVALID'));
-    await assert.rejects(
-      lstm.run('x', { tempratur: 0 }),
-      (e: unknown) =>
-        isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'temperature',
-    );
-    await assert.rejects(
-      collect(lstm.stream('x', { topk: 3 })),
-      (e: unknown) => isCode('RECUR_E_OPTION_UNKNOWN')(e) && (e as RecurError).details.suggestions?.[0] === 'topK',
-    );
-    await assert.rejects(lstm.run(7), isCode('RECUR_E_INPUT_INVALID'));
-    await assert.rejects(
-      lstm.run('abcdef', { truncation: 'off', maxInputTokens: 3 }),
-      isCode('RECUR_E_INPUT_TOO_LONG'),
-    );
+    await rejectsWithCode(lstm.run(7), 'RECUR_E_INPUT_INVALID');
+    await rejectsWithCode(lstm.run('abcdef', { truncation: 'off', maxInputTokens: 3 }), 'RECUR_E_INPUT_TOO_LONG');
     // left truncation keeps the end of the prompt: the same continuation as the short prompt.
     const cut = (await lstm.run('zzzzzzabc', {
       maxInputTokens: 3,

@@ -12,6 +12,7 @@ import {
   type TrialOutcome,
 } from '@recur/cli/internal';
 import { RecurError, RuntimeErrors } from '@recur/runtime';
+import { throwsWithCode } from '../helpers/coded-error.js';
 
 describe('queue and sweep building blocks', () => {
   it('parses redis:// URLs with port, database and password; other forms are coded errors', () => {
@@ -58,14 +59,8 @@ describe('queue and sweep building blocks', () => {
     const b = sweepSettings(['encoder.hidden=256,512', 'train.optimizer.lr=1e-3,2e-3,3e-3'], { count: 3, seed: 7 });
     assert.deepEqual(a, b);
     assert.equal(new Set(a.map((s) => JSON.stringify(s))).size, 3);
-    assert.throws(
-      () => sweepSettings(['a=1', 'a=2']),
-      (e: unknown) => RecurError.is(e) && e.code === QueueErrors.GRID_INVALID.code,
-    );
-    assert.throws(
-      () => sweepSettings(['a=']),
-      (e: unknown) => RecurError.is(e) && e.code === QueueErrors.GRID_INVALID.code,
-    );
+    throwsWithCode(() => sweepSettings(['a=1', 'a=2']), QueueErrors.GRID_INVALID.code);
+    throwsWithCode(() => sweepSettings(['a=']), QueueErrors.GRID_INVALID.code);
   });
 
   it('ranks accuracy high-first, nats per character low-first, failed trials last', () => {

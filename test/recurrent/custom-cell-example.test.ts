@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { OrtBackend, PluginRegistry, RecurError, type PluginDefinition, type TensorData } from '@recur/runtime';
+import { OrtBackend, PluginRegistry, type PluginDefinition, type TensorData } from '@recur/runtime';
 import { builtinRecurrent } from '@recur/recurrent';
 import { randomTensor, randomWeights, recurrent, runEncoder, seeded, toleranceRatio } from './helpers.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 /** docs/examples, where the guide's example plugin lives as a package of its own. */
 const examples = fileURLToPath(new URL('../../../docs/examples/', import.meta.url));
@@ -60,9 +61,9 @@ describe('custom-cell guide: the MGU example plugin (docs/examples/mgu-cell)', (
 
   it('has no native operator, so path "native" is refused with RECUR_E_RECURRENT_NO_NATIVE', async () => {
     const registry = await registryWithMgu();
-    await assert.rejects(
+    await rejectsWithCode(
       recurrent(registry, { cell: { type: 'mgu' }, hidden: 2, path: 'native' }, 2),
-      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_NO_NATIVE',
+      'RECUR_E_RECURRENT_NO_NATIVE',
     );
   });
 });

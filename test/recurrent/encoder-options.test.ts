@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { definePlugin, GraphBuilder, OrtBackend, RecurError, type CellPart, type TensorData } from '@recur/runtime';
+import { definePlugin, GraphBuilder, OrtBackend, type CellPart, type TensorData } from '@recur/runtime';
 import { recurrentRegistry, standalonePartContext } from '@recur/recurrent';
 import { randomTensor, randomWeights, recurrent, runEncoder, seeded } from './helpers.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 /** A cell without a native operator: h' = tanh(x W^T + h). */
 const plainCell = definePlugin<'cell'>({
@@ -47,23 +48,23 @@ describe('recurrent encoder options', () => {
   });
 
   it('refuses to start without an input size (RECUR_E_RECURRENT_INPUT_DIM)', async () => {
-    await assert.rejects(
+    await rejectsWithCode(
       Promise.resolve().then(() =>
         registry
           .resolve('encoder', 'recurrent')
           .create({ cell: { type: 'lstm' }, hidden: 4 }, standalonePartContext(registry, {}, '/encoder', {})),
       ),
-      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_INPUT_DIM',
+      'RECUR_E_RECURRENT_INPUT_DIM',
     );
   });
 
   it('runs a cell without a native operator on the Scan path, and refuses path "native" for it', async () => {
     const auto = await recurrent(registry, { cell: { type: 'plain-test' }, hidden: 3 }, 2);
     assert.equal(auto.path, 'scan');
-    await assert.rejects(
+    await rejectsWithCode(
       recurrent(registry, { cell: { type: 'plain-test' }, hidden: 3, path: 'native' }, 2),
-      (err: unknown) =>
-        RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_NO_NATIVE' && err.pointer === '/encoder/path',
+      'RECUR_E_RECURRENT_NO_NATIVE',
+      { pointer: '/encoder/path' },
     );
     // h_t = tanh(x_t W^T + h_{t-1}) by hand, for one sequence of 2 steps and one of 1.
     const weights = {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readSafetensors, RecurError, writeSafetensors, type TensorData } from '@recur/runtime';
+import { readSafetensors, writeSafetensors, type TensorData } from '@recur/runtime';
 import {
   importTorchRecurrent,
   importTorchStateDict,
@@ -13,6 +13,7 @@ import {
 } from '@recur/recurrent';
 import { buildTrainingGraph, languageModelForward, ParamSet, TrainSession } from '@recur/train';
 import { runCli } from '../cli/run-cli.js';
+import { throwsWithCode } from '../helpers/coded-error.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/pytorch/', import.meta.url));
 
@@ -52,8 +53,6 @@ function encoderParams(
 const encoderSpec = (cell: Record<string, unknown>, layers: number, bidirectional: boolean, hidden = 6) => ({
   encoder: { type: 'recurrent.v1', cell, hidden, layers, bidirectional },
 });
-const code = (expected: string, pattern?: RegExp) => (err: unknown) =>
-  RecurError.is(err) && err.code === expected && (!pattern || pattern.test(err.message));
 
 describe('importTorchStateDict: strict, a mismatch is refused with a code', () => {
   it('fills a 2-layer bidirectional LSTM spec exactly as importTorchRecurrent does', async () => {
@@ -71,73 +70,70 @@ describe('importTorchStateDict: strict, a mismatch is refused with a code', () =
 
   it('refuses a 2-layer state dict for a 1-layer spec (no tensor silently dropped)', async () => {
     const sd = await stateDict('022-lstm-bi-l2-T5B3I4H6.safetensors', 'param.');
-    assert.throws(
+    throwsWithCode(
       () =>
         importTorchStateDict(
           sd,
           { params: encoderParams('lstm', 1, 2, 4, 6), spec: encoderSpec({ type: 'lstm.v1' }, 1, true) },
           { map: { '': 'encoder' } },
         ),
-      code(
-        'RECUR_E_RECURRENT_TORCH_MISMATCH',
-        /has another number of layers: 2 layer\(s\), but the import is configured for 1 layer\(s\)/,
-      ),
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /has another number of layers: 2 layer\(s\), but the import is configured for 1 layer\(s\)/,
     );
   });
 
   it('refuses a bidirectional state dict for a unidirectional spec, and the reverse', async () => {
     const bi = await stateDict('022-lstm-bi-l2-T5B3I4H6.safetensors', 'param.');
-    assert.throws(
+    throwsWithCode(
       () =>
         importTorchStateDict(
           bi,
           { params: encoderParams('lstm', 2, 1, 4, 6), spec: encoderSpec({ type: 'lstm.v1' }, 2, false) },
           { map: { '': 'encoder' } },
         ),
-      code(
-        'RECUR_E_RECURRENT_TORCH_MISMATCH',
-        /bidirectional \(_reverse tensors\), but the import is configured for unidirectional/,
-      ),
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /bidirectional \(_reverse tensors\), but the import is configured for unidirectional/,
     );
     const uni = await stateDict('000-rnn_tanh-uni-l1-T5B3I4H6.safetensors', 'param.');
-    assert.throws(
+    throwsWithCode(
       () => importTorchRecurrent(uni, { kind: 'rnn_tanh', layers: 1, bidirectional: true }),
-      code('RECUR_E_RECURRENT_TORCH_MISMATCH', /unidirectional \(no _reverse tensors\)/),
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /unidirectional \(no _reverse tensors\)/,
     );
   });
 
   it('refuses bias: false on a state dict that has biases (they would become zeros)', async () => {
     const sd = await stateDict('000-rnn_tanh-uni-l1-T5B3I4H6.safetensors', 'param.');
-    assert.throws(
+    throwsWithCode(
       () => importTorchRecurrent(sd, { kind: 'rnn_tanh', layers: 1, bidirectional: false, bias: false }),
-      code('RECUR_E_RECURRENT_TORCH_MISMATCH', /has biases/),
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /has biases/,
     );
   });
 
   it("refuses another hidden size, another cell kind, and a nonlinearity other than the spec's activation", async () => {
     const rnn = await stateDict('008-rnn_relu-uni-l1-T5B3I4H6.safetensors', 'param.');
-    assert.throws(
+    throwsWithCode(
       () =>
         importTorchStateDict(
           rnn,
           { params: encoderParams('rnn', 1, 1, 4, 5), spec: encoderSpec({ type: 'rnn.v1' }, 1, false, 5) },
           { map: { '': 'encoder' } },
         ),
-      code('RECUR_E_RECURRENT_TORCH_MISMATCH', /hidden 6, but the import is configured for hidden 5/),
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /hidden 6, but the import is configured for hidden 5/,
     );
-    assert.throws(
+    throwsWithCode(
       () =>
         importTorchStateDict(
           rnn,
           { params: encoderParams('gru', 1, 1, 4, 6), spec: encoderSpec({ type: 'gru.v1' }, 1, false) },
           { map: { '': 'encoder' } },
         ),
-      code(
-        'RECUR_E_RECURRENT_TORCH_MISMATCH',
-        /an RNN \(weight_hh_l0 is \[6, 6\]\), but the import is configured for nn.GRU/,
-      ),
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /an RNN \(weight_hh_l0 is \[6, 6\]\), but the import is configured for nn.GRU/,
     );
-    assert.throws(
+    throwsWithCode(
       () =>
         importTorchStateDict(
           rnn,
@@ -147,9 +143,9 @@ describe('importTorchStateDict: strict, a mismatch is refused with a code', () =
           },
           { map: { '': 'encoder' }, nonlinearity: 'relu' },
         ),
-      (err: unknown) =>
-        code('RECUR_E_RECURRENT_TORCH_MISMATCH', /nonlinearity "relu", the spec's rnn cell activation "tanh"/)(err) &&
-        (err as RecurError).pointer === '/encoder/cell/activation',
+      'RECUR_E_RECURRENT_TORCH_MISMATCH',
+      /nonlinearity "relu", the spec's rnn cell activation "tanh"/,
+      { pointer: '/encoder/cell/activation' },
     );
     const { weights } = importTorchStateDict(
       rnn,
@@ -172,18 +168,18 @@ describe('importTorchStateDict: strict, a mismatch is refused with a code', () =
       params: encoderParams('rnn', 1, 1, 4, 6).set('head.W', [2, 6]).set('head.b', [2]),
       spec: { ...encoderSpec({ type: 'rnn.v1' }, 1, false), head: { type: 'classifier.v1' } },
     };
-    assert.throws(
+    throwsWithCode(
       () => importTorchStateDict(extra, target, { map: { 'rnn.': 'encoder' } }),
-      (err: unknown) =>
-        code('RECUR_E_RECURRENT_TORCH_UNUSED', /aux\.scale/)(err) &&
-        JSON.stringify((err as RecurError).details['unused']) === '["aux.scale"]',
+      'RECUR_E_RECURRENT_TORCH_UNUSED',
+      /aux\.scale/,
+      { unused: ['aux.scale'] },
     );
     const { ['aux.scale']: _dropped, ...clean } = extra;
-    assert.throws(
+    throwsWithCode(
       () => importTorchStateDict(clean, target, { map: { 'rnn.': 'encoder' } }),
-      (err: unknown) =>
-        code('RECUR_E_RECURRENT_TORCH_UNFILLED', /\(parts head\): head\.W, head\.b/)(err) &&
-        (err as RecurError).details.expected === '--map PREFIX=head',
+      'RECUR_E_RECURRENT_TORCH_UNFILLED',
+      /\(parts head\): head\.W, head\.b/,
+      { expected: '--map PREFIX=head' },
     );
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { RecurError, type TensorData } from '@recur/runtime';
 import { importTorchRecurrent } from '@recur/recurrent';
+import { throwsWithCode } from '../helpers/coded-error.js';
 
 /** A tensor whose gate block k (rows k*H .. (k+1)*H) is filled with the value k + 1 + offset. */
 function gateBlocks(gates: number, hidden: number, cols: number, offset = 0): TensorData {
@@ -101,9 +102,9 @@ describe('importTorchRecurrent', () => {
 
   it('refuses LSTMs with proj_size (RECUR_E_RECURRENT_TORCH_UNSUPPORTED)', () => {
     const dict = { ...torchLayer(4, 2, 3, '_l0'), weight_hr_l0: gateBlocks(1, 1, 2) };
-    assert.throws(
+    throwsWithCode(
       () => importTorchRecurrent(dict, { kind: 'lstm', layers: 1, bidirectional: false }),
-      (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_TORCH_UNSUPPORTED',
+      'RECUR_E_RECURRENT_TORCH_UNSUPPORTED',
     );
   });
 });

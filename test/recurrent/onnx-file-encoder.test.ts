@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { GraphBuilder, OrtBackend, readSafetensors, RecurError } from '@recur/runtime';
 import { createPart, recurrentRegistry } from '@recur/recurrent';
 import { toleranceRatio } from './helpers.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 const pytorch = fileURLToPath(new URL('../../fixtures/pytorch/', import.meta.url));
 const CASE = '020-lstm-bi-l1-T5B3I4H6';
@@ -66,10 +67,10 @@ describe('onnx-file encoder (bring your own model)', () => {
       const old = new GraphBuilder('old', '', 11);
       old.output(old.identity(old.input('x', 'float32', ['T', 'B', 4])), 'y', 'float32', ['T', 'B', 4]);
       writeFileSync(join(dir, 'old.onnx'), old.toBytes());
-      await assert.rejects(
+      await rejectsWithCode(
         createPart(registry, 'encoder', { type: 'onnx-file', path: 'old.onnx' }, { inputDim: 4 }, { specDir: dir }),
-        (err: unknown) =>
-          RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_UNSUPPORTED' && /opset 11/.test(err.message),
+        'RECUR_E_RECURRENT_BYOM_UNSUPPORTED',
+        /opset 11/,
       );
 
       const two = new GraphBuilder('two');
@@ -79,9 +80,10 @@ describe('onnx-file encoder (bring your own model)', () => {
         4,
       ]);
       writeFileSync(join(dir, 'two.onnx'), two.toBytes());
-      await assert.rejects(
+      await rejectsWithCode(
         createPart(registry, 'encoder', { type: 'onnx-file', path: 'two.onnx' }, { inputDim: 4 }, { specDir: dir }),
-        (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_RECURRENT_BYOM_IO' && /bias/.test(err.message),
+        'RECUR_E_RECURRENT_BYOM_IO',
+        /bias/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { RecurError } from '@recur/runtime';
 import { CallCoalescer } from '@recur/runtime/internal';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 /** A fake task that records each batch it was given and echoes inputs upper-cased. */
 function recorder() {
@@ -51,7 +51,7 @@ describe('CallCoalescer', () => {
     const aborted = c.submit(['x'], { signal: ctl.signal });
     const kept = c.submit(['y'], {});
     ctl.abort();
-    await assert.rejects(aborted, (err: unknown) => RecurError.is(err) && err.code === 'RECUR_E_ABORTED');
+    await rejectsWithCode(aborted, 'RECUR_E_ABORTED');
     assert.deepEqual(await kept, ['Y']);
     assert.deepEqual(batches, [['y']]);
   });

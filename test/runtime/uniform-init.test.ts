@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { GraphBuilder, RecurError } from '@recur/runtime';
+import { GraphBuilder } from '@recur/runtime';
 import { initialValue } from '@recur/runtime/internal';
+import { throwsWithCode } from '../helpers/coded-error.js';
 
 describe('uniform initialiser', () => {
   it("draws U(low, high) for any interval (IndRNN's U(0, 1)), deterministic per seed", () => {
@@ -27,11 +28,7 @@ describe('uniform initialiser', () => {
       { kind: 'uniform', bound: -1 },
     ] as const) {
       const g = new GraphBuilder('t').scope('encoder');
-      assert.throws(
-        () => g.param('U', [2], init),
-        (err: unknown) =>
-          RecurError.is(err) && err.code === 'RECUR_E_PLUGIN_CONTRACT' && /parameter encoder\.U/.test(err.message),
-      );
+      throwsWithCode(() => g.param('U', [2], init), 'RECUR_E_PLUGIN_CONTRACT', /parameter encoder\.U/);
     }
   });
 });

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createRegistry, load } from '@recur/cli';
 import type { RecurServer } from '@recur/serve';
 import {
@@ -225,17 +227,14 @@ describe('recur serve: pipeline routes, health, metrics, request errors', functi
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^text\/plain; version=0.0.4/);
     const text = await res.text();
-    for (const name of [
-      'recur_serve_requests_total',
-      'recur_serve_request_duration_seconds',
-      'recur_serve_queue_length',
-      'recur_serve_in_flight',
-      'recur_serve_batch_size',
-      'recur_serve_ready',
-      'process_resident_memory_bytes',
-    ]) {
-      assert.match(text, new RegExp(`^# TYPE ${name} (counter|gauge|histogram)$`, 'm'), name);
-    }
+    // The guide's metrics table names each metric the server exports, with its type, and no other.
+    const served = [...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+    const guide = await readFile(resolve('docs/guides/chatbot-backend.md'), 'utf8');
+    const documented = [...guide.matchAll(/^\| (`(?:recur_serve|process)_[^|]*) \| (counter|gauge|histogram) \|/gm)]
+      .flatMap((m) => m[1].split(', ').map((name) => `${name.replace(/`/g, '')} ${m[2]}`))
+      .sort();
+    assert.ok(served.length >= 14, text);
+    assert.deepEqual(served, documented, 'docs/guides/chatbot-backend.md lists other metrics than /metrics serves');
     assert.match(text, /^recur_serve_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]\d*$/m);
     assert.match(
       text,

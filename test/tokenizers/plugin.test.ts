@@ -2,9 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PluginRegistry, RecurError, memoryLogger, type PartContext, type TokenizerPart } from '@recur/runtime';
+import { PluginRegistry, memoryLogger, type PartContext, type TokenizerPart } from '@recur/runtime';
 import { builtinTokenizers, tokenizerJson } from '@recur/tokenizers';
 import { fixturePath } from './fixtures.js';
+import { rejectsWithCode } from '../helpers/coded-error.js';
 
 function contextFor(file: string, logger = memoryLogger()): PartContext {
   return {
@@ -19,16 +20,6 @@ function contextFor(file: string, logger = memoryLogger()): PartContext {
       return file;
     },
   };
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, fragment: string): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(RecurError.is(err), `expected ${code}, got ${String(err)}`);
-  assert.equal(err.code, code, err.message);
-  assert.ok(err.message.includes(fragment), err.message);
 }
 
 describe('tokenizer.json plugin', () => {
@@ -87,12 +78,16 @@ describe('tokenizer.json plugin', () => {
     };
 
     it('a missing file is RECUR_E_IO naming it', async () => {
-      await rejectsWith(load(join(dir, 'absent.json')), 'RECUR_E_IO', 'absent.json');
+      await rejectsWithCode(load(join(dir, 'absent.json')), 'RECUR_E_IO', 'absent.json');
     });
 
     it('text that is not JSON, or JSON that is not an object, is RECUR_E_TOKENIZER_INVALID', async () => {
-      await rejectsWith(load(write('text.json', 'vocab: [')), 'RECUR_E_TOKENIZER_INVALID', 'not JSON');
-      await rejectsWith(load(write('array.json', '[1, 2]')), 'RECUR_E_TOKENIZER_INVALID', 'must hold a JSON object');
+      await rejectsWithCode(load(write('text.json', 'vocab: [')), 'RECUR_E_TOKENIZER_INVALID', 'not JSON');
+      await rejectsWithCode(
+        load(write('array.json', '[1, 2]')),
+        'RECUR_E_TOKENIZER_INVALID',
+        'must hold a JSON object',
+      );
     });
 
     it("a file the library rejects is RECUR_E_TOKENIZER_INVALID with the library's reason", async () => {
@@ -104,17 +99,17 @@ describe('tokenizer.json plugin', () => {
         decoder: null,
         model: { type: 'Quantum' },
       };
-      await rejectsWith(
+      await rejectsWithCode(
         load(write('quantum.json', JSON.stringify(unknownModel))),
         'RECUR_E_TOKENIZER_INVALID',
         'Unknown TokenizerModel type: Quantum',
       );
-      await rejectsWith(
+      await rejectsWithCode(
         load(write('added.json', JSON.stringify({ ...unknownModel, added_tokens: 3 }))),
         'RECUR_E_TOKENIZER_INVALID',
         '"added_tokens" must be an array',
       );
-      await rejectsWith(load(write('empty.json', '{}')), 'RECUR_E_TOKENIZER_INVALID', 'empty.json');
+      await rejectsWithCode(load(write('empty.json', '{}')), 'RECUR_E_TOKENIZER_INVALID', 'empty.json');
     });
   });
 });

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { RecurError, memoryLogger } from '@recur/runtime';
+import { memoryLogger } from '@recur/runtime';
 import { tokenizerFromJson } from '@recur/tokenizers';
 import { TOKENIZER_NAMES, fixtureTokenizer } from './fixtures.js';
+import { throwsWithCode } from '../helpers/coded-error.js';
 
 const BAD_INPUTS: Record<string, string> = {
   empty: '',
@@ -54,10 +55,7 @@ describe('tokenizer.json: never throws on any string', () => {
   it('refuses a value that is not a string with RECUR_E_INPUT_INVALID', async () => {
     const tok = await fixtureTokenizer('bert-base-uncased');
     for (const bad of [null, undefined, 42, {}, ['a']]) {
-      assert.throws(
-        () => tok.encode(bad as string),
-        (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_INPUT_INVALID',
-      );
+      throwsWithCode(() => tok.encode(bad as string), 'RECUR_E_INPUT_INVALID');
     }
   });
 

@@ -117,6 +117,6 @@ export function withInputLine(err: unknown, file: string, before: number): unkno
     `${place}: ${err.message.replace(/^(input|prompt) \d+ /, 'the input ')}`,
     { ...err.details, ...where },
     err.exitCode,
-    { cause: err },
+    { cause: err, httpStatus: err.httpStatus },
   );
 }

@@ -9,3 +9,4 @@ export { ResumeFiles, type ResumeState } from './queue/resume-state.js';
 export { sweepSettings, describeSetting, type Setting } from './sweep/grid.js';
 export { rank, renderLeaderboard, type TrialOutcome } from './sweep/leaderboard.js';
 export { QueueErrors } from './errors.js';
+export { ERROR_TABLES } from './error-tables.js';

@@ -8,7 +8,7 @@
 // First: ONNX Runtime's telemetry is turned off before anything can load onnxruntime-node.
 import './backend/telemetry-off.js';
 export { RecurError, RecurAggregateError, type RecurErrorDetails } from './errors/recur-error.js';
-export { defineErrors, type ErrorDefinition, type ErrorFactory } from './errors/define-errors.js';
+export { defineErrors, type ErrorDefinition, type ErrorFactory, type ErrorTable } from './errors/define-errors.js';
 export { E as RuntimeErrors } from './errors/runtime-errors.js';
 export * from './graph/graph-builder.js';
 export { tensor, type DType, type TypedArray, type TensorData } from './graph/tensor-data.js';

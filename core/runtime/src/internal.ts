@@ -8,7 +8,6 @@
  */
 export * from './graph/shape-inference.js';
 export * from './graph/value-info.js';
-export { errorTables } from './errors/define-errors.js';
 export { nearestNames, editDistance } from './errors/suggest.js';
 export {
   DTYPES,

@@ -20,6 +20,7 @@ export {
 } from './config/serve-config.js';
 export { loadConfigFile, parseConfig, type ConfigFileOptions } from './config/load-config-file.js';
 export { SERVE_CONFIG_SCHEMA } from './config/config-schema.js';
+export { SERVE_DEFAULTS } from './config/serve-defaults.js';
 export {
   renderChat,
   messageText,

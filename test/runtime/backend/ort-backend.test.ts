@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder, OrtBackend, RecurError, memoryLogger, type ComputeUnit, type TensorData } from '@recur/runtime';
 import { runOnnxFile } from '@recur/runtime/internal';
-import { assertRejectsWith } from '../safetensors/helpers.js';
+import { rejectsWithCode } from '../../helpers/coded-error.js';
 
 /** y = tanh(x W) with W = [[1, 0], [0, 1], [1, 1]], and n = x's row count as int64. */
 function denseUnit(name = 'dense'): ComputeUnit {
@@ -93,7 +93,7 @@ describe('OrtBackend', () => {
     await a.release();
     assert.equal((await b.run({ x: X }))['y'].dims[1], 2);
     await b.release();
-    await assertRejectsWith(b.run({ x: X }), 'RECUR_E_DISPOSED', 'dense');
+    await rejectsWithCode(b.run({ x: X }), 'RECUR_E_DISPOSED', 'dense');
     const fresh = await backend.session(unit);
     assert.notEqual(fresh, a);
     await fresh.run({ x: X });
@@ -141,7 +141,7 @@ describe('OrtBackend', () => {
 
   it('reports every candidate in one error when no provider can create the session', async () => {
     const broken: ComputeUnit = { name: 'broken', model: Uint8Array.from([1, 2, 3, 4]) };
-    const e = await assertRejectsWith(
+    const e = await rejectsWithCode(
       backend.session(broken, { executionProviders: ['cuda', 'cpu'] }),
       'RECUR_E_BACKEND_FAILED',
       'unit "broken"',
@@ -153,23 +153,23 @@ describe('OrtBackend', () => {
       ['cuda', 'cpu'],
     );
     // The failed creation is not cached: asking again tries again (and fails the same way).
-    await assertRejectsWith(backend.session(broken), 'RECUR_E_BACKEND_FAILED', '[cpu] ');
+    await rejectsWithCode(backend.session(broken), 'RECUR_E_BACKEND_FAILED', '[cpu] ');
   });
 
   it('rejects with RECUR_E_ABORTED when the signal is already aborted, and when it aborts during the run', async () => {
     const session = await backend.session(denseUnit());
-    await assertRejectsWith(session.run({ x: X }, { signal: AbortSignal.abort() }), 'RECUR_E_ABORTED', 'dense');
+    await rejectsWithCode(session.run({ x: X }, { signal: AbortSignal.abort() }), 'RECUR_E_ABORTED', 'dense');
     const controller = new AbortController();
     const running = session.run({ x: X }, { signal: controller.signal });
     controller.abort(new Error('client went away'));
-    await assertRejectsWith(running, 'RECUR_E_ABORTED', 'client went away');
+    await rejectsWithCode(running, 'RECUR_E_ABORTED', 'client went away');
     assert.equal((await session.run({ x: X }, { signal: new AbortController().signal }))['y'].dims[0], 1);
   });
 
   it("wraps ONNX Runtime's run errors in RECUR_E_BACKEND_FAILED with its words", async () => {
     const session = await backend.session(denseUnit());
-    await assertRejectsWith(session.run({}), 'RECUR_E_BACKEND_FAILED', 'unit "dense"', "input 'x' is missing");
-    await assertRejectsWith(
+    await rejectsWithCode(session.run({}), 'RECUR_E_BACKEND_FAILED', 'unit "dense"', "input 'x' is missing");
+    await rejectsWithCode(
       session.run({ x: { dtype: 'int32', dims: [1, 3], data: Int32Array.from([1, 2, 3]) } }),
       'RECUR_E_BACKEND_FAILED',
       'Unexpected input data type',
@@ -180,9 +180,9 @@ describe('OrtBackend', () => {
     const a = await backend.session(denseUnit());
     const b = await backend.session(identityUnit());
     await backend.dispose();
-    await assertRejectsWith(a.run({ x: X }), 'RECUR_E_DISPOSED');
-    await assertRejectsWith(b.run({}), 'RECUR_E_DISPOSED');
-    await assertRejectsWith(backend.session(denseUnit()), 'RECUR_E_DISPOSED');
+    await rejectsWithCode(a.run({ x: X }), 'RECUR_E_DISPOSED');
+    await rejectsWithCode(b.run({}), 'RECUR_E_DISPOSED');
+    await rejectsWithCode(backend.session(denseUnit()), 'RECUR_E_DISPOSED');
     await backend.dispose();
   });
 });
@@ -196,7 +196,7 @@ describe('runOnnxFile', () => {
       const fromFile = await runOnnxFile(path, { x: X }, { logger: memoryLogger() });
       const fromBytes = await runOnnxFile(denseUnit().model, { x: X }, { logger: memoryLogger() });
       assert.deepEqual(fromFile, fromBytes);
-      await assertRejectsWith(runOnnxFile(join(dir, 'missing.onnx'), {}), 'RECUR_E_IO', 'missing.onnx');
+      await rejectsWithCode(runOnnxFile(join(dir, 'missing.onnx'), {}), 'RECUR_E_IO', 'missing.onnx');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

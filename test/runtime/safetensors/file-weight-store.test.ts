@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TensorData } from '@recur/runtime';
 import { FileWeightStore, checkWeights, floatToHalf, serializeSafetensors } from '@recur/runtime/internal';
-import { assertRejectsWith, fileWith } from './helpers.js';
+import { fileWith } from './helpers.js';
+import { rejectsWithCode } from '../../helpers/coded-error.js';
 
 const W: TensorData = { dtype: 'float32', dims: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
 const H: TensorData = { dtype: 'float16', dims: [3], data: Uint16Array.from([0.5, -2, 8], floatToHalf) };
@@ -70,7 +71,7 @@ describe('safetensors: FileWeightStore (header read, tensors on demand)', () => 
   });
 
   it('a missing file is RECUR_E_IO; a bad header is RECUR_E_WEIGHTS_INVALID naming the file', async () => {
-    await assertRejectsWith(
+    await rejectsWithCode(
       FileWeightStore.open(join(dir, 'nope.safetensors')),
       'RECUR_E_IO',
       'nope.safetensors',
@@ -78,7 +79,7 @@ describe('safetensors: FileWeightStore (header read, tensors on demand)', () => 
     );
     const short = join(dir, 'short.safetensors');
     writeFileSync(short, new Uint8Array(3));
-    await assertRejectsWith(
+    await rejectsWithCode(
       FileWeightStore.open(short),
       'RECUR_E_WEIGHTS_INVALID',
       short,
@@ -86,9 +87,9 @@ describe('safetensors: FileWeightStore (header read, tensors on demand)', () => 
     );
     const holey = join(dir, 'holey.safetensors');
     writeFileSync(holey, fileWith({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)));
-    await assertRejectsWith(FileWeightStore.open(holey), 'RECUR_E_WEIGHTS_INVALID', 'must be contiguous');
+    await rejectsWithCode(FileWeightStore.open(holey), 'RECUR_E_WEIGHTS_INVALID', 'must be contiguous');
     const truncated = join(dir, 'truncated.safetensors');
     writeFileSync(truncated, fileWith({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)));
-    await assertRejectsWith(FileWeightStore.open(truncated), 'RECUR_E_WEIGHTS_INVALID', 'run past the data section');
+    await rejectsWithCode(FileWeightStore.open(truncated), 'RECUR_E_WEIGHTS_INVALID', 'run past the data section');
   });
 });

@@ -9,7 +9,7 @@ import {
   quantizeInt8,
   serializeSafetensors,
 } from '@recur/runtime/internal';
-import { assertRecurError } from './helpers.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 const store = (tensors: Record<string, TensorData>): WeightStore =>
   parseSafetensors(serializeSafetensors(tensors), 'q.safetensors');
@@ -78,13 +78,13 @@ describe('int8 weights: per-row symmetric quantization', () => {
 
   it('refuses an int8 tensor without its scale, or with a scale of another shape, naming the tensor', () => {
     const q = quantizeInt8(W);
-    assertRecurError(
+    throwsWithCode(
       () => checkWeights(store({ w: q.values }), [{ name: 'w', dims: [3, 4] }]),
       'RECUR_E_WEIGHTS_MISMATCH',
       'w: int8 weights need a scale tensor w_scale',
     );
     const wrong: TensorData = { dtype: 'float32', dims: [1, 3], data: new Float32Array(3) };
-    assertRecurError(
+    throwsWithCode(
       () => checkWeights(store({ w: q.values, w_scale: wrong }), [{ name: 'w', dims: [3, 4] }]),
       'RECUR_E_WEIGHTS_MISMATCH',
       'w_scale of shape [3, 1], the file has [1, 3]',

@@ -6,7 +6,7 @@ import { type TensorData } from '@recur/runtime';
 import { floatToHalf, FileWeightStore, serializeSafetensors } from '@recur/runtime/internal';
 import { runCli } from '../../cli/run-cli.js';
 import { demoCopy } from '../../helpers/demo-copy.js';
-import { assertRejectsWith } from './helpers.js';
+import { rejectsWithCode } from '../../helpers/coded-error.js';
 
 const f32 = (...values: number[]): TensorData => ({
   dtype: 'float32',
@@ -57,7 +57,7 @@ describe('non-finite weights', () => {
   ] as const) {
     it(`refuses ${dtype} at load, naming the tensor and the count`, async () => {
       const path = await file(`${tensor}-${dtype.replace(/\W/g, '')}.safetensors`, tensors);
-      const err = await assertRejectsWith(
+      const err = await rejectsWithCode(
         FileWeightStore.open(path),
         'RECUR_E_WEIGHTS_NON_FINITE',
         `${tensor}: ${count} value`,
@@ -79,7 +79,7 @@ describe('non-finite weights', () => {
     bytes.set(new Uint8Array(data.buffer), 8 + head.length);
     const path = join(dir, 'bf16.safetensors');
     await writeFile(path, bytes);
-    await assertRejectsWith(FileWeightStore.open(path), 'RECUR_E_WEIGHTS_NON_FINITE', 'b: 1 value');
+    await rejectsWithCode(FileWeightStore.open(path), 'RECUR_E_WEIGHTS_NON_FINITE', 'b: 1 value');
   });
 
   it("counts across the scan's chunks (a tensor larger than one read)", async () => {
@@ -88,7 +88,7 @@ describe('non-finite weights', () => {
     big[1024 * 1024 + 7] = Infinity;
     big[big.length - 1] = -Infinity;
     const path = await file('big.safetensors', { big: { dtype: 'float32', dims: [big.length], data: big } });
-    await assertRejectsWith(FileWeightStore.open(path), 'RECUR_E_WEIGHTS_NON_FINITE', 'big: 3 values');
+    await rejectsWithCode(FileWeightStore.open(path), 'RECUR_E_WEIGHTS_NON_FINITE', 'big: 3 values');
   });
 
   it('recur run refuses a pipeline whose weights hold NaN: exit 1, the tensor and the count named', async () => {

@@ -14,7 +14,7 @@ import {
   specHash,
   tokenizerHash,
 } from '@recur/runtime/internal';
-import { assertRecurError, assertRejectsWith } from './helpers.js';
+import { rejectsWithCode, throwsWithCode } from '../../helpers/coded-error.js';
 
 const W: TensorData = { dtype: 'float32', dims: [1, 4, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) };
 const store = (
@@ -45,7 +45,7 @@ describe('safetensors: files on disk', () => {
   it('replaces an existing file whole, and leaves it untouched when the write fails', async () => {
     const path = join(dir, 'weights.safetensors');
     writeFileSync(path, 'old');
-    await assertRejectsWith(
+    await rejectsWithCode(
       writeSafetensors(path, { w: { dtype: 'float32', dims: [9], data: new Float32Array(1) } }),
       'RECUR_E_WEIGHTS_INVALID',
     );
@@ -57,13 +57,13 @@ describe('safetensors: files on disk', () => {
   it('reports an unwritable target as RECUR_E_IO and cleans up its temporary file', async () => {
     const target = join(dir, 'is-a-folder');
     mkdirSync(join(target, 'inside'), { recursive: true });
-    await assertRejectsWith(writeSafetensors(target, { w: W }), 'RECUR_E_IO', target);
+    await rejectsWithCode(writeSafetensors(target, { w: W }), 'RECUR_E_IO', target);
     assert.deepEqual(readdirSync(dir), ['is-a-folder']);
-    await assertRejectsWith(writeSafetensors(join(dir, 'missing', 'w.safetensors'), { w: W }), 'RECUR_E_IO', 'missing');
+    await rejectsWithCode(writeSafetensors(join(dir, 'missing', 'w.safetensors'), { w: W }), 'RECUR_E_IO', 'missing');
   });
 
   it('reports a missing file as RECUR_E_IO naming it', async () => {
-    const e = await assertRejectsWith(
+    const e = await rejectsWithCode(
       readSafetensors(join(dir, 'nope.safetensors')),
       'RECUR_E_IO',
       'nope.safetensors',
@@ -75,7 +75,7 @@ describe('safetensors: files on disk', () => {
   it('names the file in errors about its content', async () => {
     const path = join(dir, 'broken.safetensors');
     writeFileSync(path, Buffer.from([2, 0, 0, 0, 0, 0, 0, 0, 0x5b, 0x5d]));
-    await assertRejectsWith(readSafetensors(path), 'RECUR_E_WEIGHTS_INVALID', path, 'must be a JSON object');
+    await rejectsWithCode(readSafetensors(path), 'RECUR_E_WEIGHTS_INVALID', path, 'must be a JSON object');
   });
 });
 
@@ -95,7 +95,7 @@ describe('checkWeights', () => {
 
   it('names a tensor with the wrong shape, with both shapes', () => {
     const s = store({ 'encoder.layers.0.forward.W': W });
-    const e = assertRecurError(
+    const e = throwsWithCode(
       () => checkWeights(s, [{ name: 'encoder.layers.0.forward.W', dims: [1, 4, 3] }]),
       MISMATCH,
       'encoder.layers.0.forward.W: expected [1, 4, 3], file has [1, 4, 2]',
@@ -106,7 +106,7 @@ describe('checkWeights', () => {
 
   it('names a missing tensor and suggests the nearest name', () => {
     const s = store({ 'encoder.layers.0.forward.W': W });
-    assertRecurError(
+    throwsWithCode(
       () => checkWeights(s, [{ name: 'encoder.layers.0.forward.R', dims: [1, 4, 2] }], { allowExtra: true }),
       MISMATCH,
       'encoder.layers.0.forward.R: missing',
@@ -116,12 +116,12 @@ describe('checkWeights', () => {
 
   it('names a tensor with the wrong dtype', () => {
     const s = store({ ids: { dtype: 'int32', dims: [2], data: Int32Array.from([1, 2]) } });
-    assertRecurError(
+    throwsWithCode(
       () => checkWeights(s, [{ name: 'ids', dims: [2], dtype: 'int64' }]),
       MISMATCH,
       'ids: expected dtype int64, file has int32',
     );
-    assertRecurError(
+    throwsWithCode(
       () => checkWeights(s, [{ name: 'ids', dims: [2] }]),
       MISMATCH,
       'ids: expected dtype float32, file has int32',
@@ -130,7 +130,7 @@ describe('checkWeights', () => {
 
   it('refuses extra tensors unless allowExtra, and lists every problem', () => {
     const s = store({ a: W, b: W, c: W });
-    const e = assertRecurError(
+    const e = throwsWithCode(
       () =>
         checkWeights(s, [
           { name: 'a', dims: [1, 4, 2] },
@@ -160,7 +160,7 @@ describe('checkWeights', () => {
     assert.deepEqual(Array.from(checked.get('h')!.data as Float32Array), [0.5, -3]);
     assert.equal(checked.get('f'), s.get('f'));
     assert.equal(checked.source, s.source);
-    assertRecurError(
+    throwsWithCode(
       () => checkWeights(s, [{ name: 'f', dims: [1], dtype: 'float16' }], { allowExtra: true }),
       MISMATCH,
       'f: expected dtype float16',
@@ -215,7 +215,7 @@ describe('provenance metadata', () => {
       '{\n  "tokenizer": {"path": "t.json"},\n  "encoder": {"hidden": 8, "type": "recurrent"},\n  "name": "sentiment"\n}';
     assert.equal(specHash(text), specHash(spec));
     assert.notEqual(specHash({ ...spec, encoder: { type: 'recurrent', hidden: 9 } }), specHash(spec));
-    assertRecurError(() => specHash('{nope'), 'RECUR_E_SPEC_PARSE');
+    throwsWithCode(() => specHash('{nope'), 'RECUR_E_SPEC_PARSE');
   });
 
   it('warns about each difference, and says nothing when the file matches or records nothing', () => {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { PluginRegistry, RecurError, RuntimeErrors } from '@recur/runtime';
+import { defineErrors, PluginRegistry, RuntimeErrors } from '@recur/runtime';
 import { renderErrorReference, renderSpecReference } from '@recur/runtime/internal';
 import { ALL_TEST_PLUGINS, testPlugin, testRegistry } from './test-plugins.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 describe('spec reference generator', () => {
   const page = renderSpecReference(testRegistry());
@@ -51,19 +52,14 @@ describe('spec reference generator', () => {
       },
     });
     const registry = new PluginRegistry().register(...ALL_TEST_PLUGINS, undocumented);
-    assert.throws(
-      () => renderSpecReference(registry),
-      (e: unknown) =>
-        RecurError.is(e) &&
-        e.code === 'RECUR_E_PLUGIN_INVALID' &&
-        /quiet\.v1/.test(e.message) &&
-        e.pointer === '#/properties/nested/properties/level',
-    );
+    throwsWithCode(() => renderSpecReference(registry), 'RECUR_E_PLUGIN_INVALID', /quiet\.v1/, {
+      pointer: '#/properties/nested/properties/level',
+    });
   });
 });
 
 describe('error reference generator', () => {
-  const page = renderErrorReference();
+  const page = renderErrorReference([RuntimeErrors]);
 
   it('has one row per runtime error code with package, exit code, HTTP status and description', () => {
     for (const factory of Object.values(RuntimeErrors)) {
@@ -75,5 +71,16 @@ describe('error reference generator', () => {
   it('gives usage errors exit code 2 and internal faults 3 / HTTP 500', () => {
     assert.ok(page.includes('| `RECUR_E_SPEC_OVERRIDE` | `@recur/runtime` | 2 | 400 |'));
     assert.ok(page.includes('| `RECUR_E_INTERNAL` | `@recur/runtime` | 3 | 500 |'));
+  });
+
+  it('lists only the tables it is given, packages by name whatever their order, and refuses a code declared twice', () => {
+    const later = defineErrors('@recur/zz-test', { ONE: { code: 'RECUR_E_ZZ_ONE', description: 'One.' } });
+    const earlier = defineErrors('@recur/aa-test', { TWO: { code: 'RECUR_E_AA_TWO', description: 'Two.' } });
+    const both = renderErrorReference([later, earlier]);
+    assert.ok(both.indexOf('RECUR_E_AA_TWO') < both.indexOf('RECUR_E_ZZ_ONE'), both);
+    assert.equal(both.includes('RECUR_E_SPEC_INVALID'), false);
+    assert.equal(renderErrorReference([earlier, later]), both);
+    const again = defineErrors('@recur/other-test', { ONE: { code: 'RECUR_E_ZZ_ONE', description: 'Again.' } });
+    assert.throws(() => renderErrorReference([later, again]), /duplicate error code RECUR_E_ZZ_ONE/);
   });
 });

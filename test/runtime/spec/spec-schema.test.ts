@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { PluginRegistry, RecurAggregateError, RecurError, type JsonSchema } from '@recur/runtime';
+import { PluginRegistry, RecurAggregateError, type JsonSchema } from '@recur/runtime';
 import { buildSpecSchema, fillSpec, loadSpec, validateSpec, validateSpecFile } from '@recur/runtime/internal';
 import {
   ALL_TEST_PLUGINS,
@@ -12,6 +12,7 @@ import {
   testPlugin,
   testRegistry,
 } from './test-plugins.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 /** classifierSpec() with one block or key replaced. */
 function spec(patch: Record<string, unknown>): Record<string, unknown> {
@@ -86,10 +87,7 @@ describe('spec schema: assembly', () => {
       options: { type: 'object', properties: {} },
     });
     const registry = new PluginRegistry().register(bad);
-    assert.throws(
-      () => buildSpecSchema(registry),
-      (e: unknown) => RecurError.is(e) && e.code === 'RECUR_E_PLUGIN_INVALID',
-    );
+    throwsWithCode(() => buildSpecSchema(registry), 'RECUR_E_PLUGIN_INVALID');
     const result = await validateSpecFile(join(FIXTURES, 'classifier.json'), { registry });
     expectOneError(result, 'RECUR_E_PLUGIN_INVALID', '');
   });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { BatchSampler, padTimeMajor, planEpoch, type Batch, type BatchCursor } from '@recur/train';
-import { throwsWithCode } from './assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 /** Lengths 1..60 drawn from a fixed generator (no Math.random in tests). */
 function someLengths(n: number, salt = 1): number[] {

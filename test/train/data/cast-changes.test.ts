@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { castChanges, speechesOf, splitDevAtCastChange } from '@recur/train';
 import { play } from '../helpers/play-text.js';
-import { throwsWithCode } from './assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 const first = play(['CORIOLANUS', 'MENENIUS', 'First Citizen'], 40, 'Speak, speak');
 const second = play(['GLOUCESTER', 'CLARENCE', 'BRAKENBURY', 'HASTINGS'], 40, 'Now is the winter');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readLabeledJsonl, readParallelJsonl } from '@recur/train';
-import { rejectsWithCode } from './assert-coded.js';
+import { rejectsWithCode } from '../../helpers/coded-error.js';
 import { trainData } from './fixture-path.js';
 
 const LABELS = ['negative', 'positive'];

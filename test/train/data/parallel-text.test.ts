@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseParallelTsv, readParallelFiles, readParallelTsv, splitDataLines } from '@recur/train';
-import { rejectsWithCode, throwsWithCode } from './assert-coded.js';
+import { rejectsWithCode, throwsWithCode } from '../../helpers/coded-error.js';
 import { trainData } from './fixture-path.js';
 
 const lines = (text: string, file = 'mem.tsv') => splitDataLines(new Uint8Array(Buffer.from(text, 'latin1')), file);

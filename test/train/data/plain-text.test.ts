@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { readPlainText, splitDevTail } from '@recur/train';
-import { rejectsWithCode, throwsWithCode } from './assert-coded.js';
+import { rejectsWithCode, throwsWithCode } from '../../helpers/coded-error.js';
 import { trainData } from './fixture-path.js';
 
 describe('data: plain text for language models', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { planRandomWindows } from '@recur/train';
-import { throwsWithCode } from './assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 describe('data: language-model windows at random positions', () => {
   it('draws lanes x windows starts that cover the stream about once, every window inside it', () => {

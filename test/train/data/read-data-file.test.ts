@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isGzip, readDataLines, splitDataLines, splitText } from '@recur/train';
-import { rejectsWithCode } from './assert-coded.js';
+import { rejectsWithCode } from '../../helpers/coded-error.js';
 import { trainData } from './fixture-path.js';
 
 describe('data: reading files', () => {

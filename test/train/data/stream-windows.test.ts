@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { StreamWindows, type StreamCursor, type StreamWindow } from '@recur/train';
-import { throwsWithCode } from './assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 const ids = Array.from({ length: 103 }, (_, i) => i);
 const lane = (w: StreamWindow, b: number, of: 'inputs' | 'targets') =>

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseClassificationTsv, readClassificationTsv, splitDataLines } from '@recur/train';
-import { rejectsWithCode, throwsWithCode } from './assert-coded.js';
+import { rejectsWithCode, throwsWithCode } from '../../helpers/coded-error.js';
 import { trainData } from './fixture-path.js';
 
 const LABELS = ['negative', 'positive'];

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { classificationReport, ConfusionMatrix } from '@recur/train';
-import { throwsWithCode } from '../data/assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 const close = (a: number, b: number, what: string) => {
   assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);

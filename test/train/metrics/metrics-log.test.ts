@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsLog, readMetricsLog } from '@recur/train';
-import { throwsWithCode } from '../data/assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 describe('metrics log (JSONL)', () => {
   it('appends one JSON object per line, each on disk as soon as it is written', () => {

@@ -8,7 +8,7 @@ import {
   tokenizerVocab,
   trainBpeTokenizer,
 } from '@recur/train';
-import { throwsWithCode } from '../data/assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 import { loadBack, SHAKESPEARE } from './helpers.js';
 
 const lines = SHAKESPEARE.split('\n');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { SPECIAL_TOKENS, tokenizerVocab, trainCharTokenizer } from '@recur/train';
-import { throwsWithCode } from '../data/assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 import { loadBack, SHAKESPEARE } from './helpers.js';
 
 describe('tokenizer training: characters', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { tokenizerVocab, trainTokenizer } from '@recur/train';
-import { throwsWithCode } from '../data/assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 
 describe('tokenizer training: trainTokenizer dispatches on the kind', () => {
   it('char, word and bpe', () => {

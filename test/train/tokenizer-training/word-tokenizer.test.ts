@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { splitWords, tokenizerVocab, trainWordTokenizer, WORD_PATTERNS } from '@recur/train';
-import { throwsWithCode } from '../data/assert-coded.js';
+import { throwsWithCode } from '../../helpers/coded-error.js';
 import { loadBack, SHAKESPEARE } from './helpers.js';
 
 const lines = SHAKESPEARE.split('\n');

@@ -14,7 +14,7 @@ import {
   wordPieceTokenToWord,
   type WordVectors,
 } from '@recur/train';
-import { rejectsWithCode, throwsWithCode } from '../data/assert-coded.js';
+import { rejectsWithCode, throwsWithCode } from '../../helpers/coded-error.js';
 import { trainData } from '../data/fixture-path.js';
 
 const row = (v: WordVectors, word: string) =>

@@ -6,7 +6,7 @@ import { buildSpecSchema, renderErrorReference, renderSpecReference } from '@rec
 import { parse } from '../args.js';
 import { reportFailure, type CommandIO } from '../io.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
-// The trainer's error table belongs on the reference page; importing the package registers it.
+import { ERROR_TABLES } from '../error-tables.js';
 import { renderOperatorReference } from '@recur/train';
 
 export const USAGE = 'recur docs (--write | --check) [--root DIR]';
@@ -16,7 +16,7 @@ export function generatedDocs(registry: PluginRegistry): Record<string, string> 
   const schema = { ...buildSpecSchema(registry), $id: 'https://recur.dev/schema/pipeline.schema.json' };
   return {
     'docs/reference/spec.md': renderSpecReference(registry),
-    'docs/reference/errors.md': renderErrorReference(),
+    'docs/reference/errors.md': renderErrorReference(ERROR_TABLES),
     'docs/reference/differentiable-operators.md': renderOperatorReference(),
     'core/runtime/schema/pipeline.schema.json': JSON.stringify(schema, null, 2) + '\n',
   };

@@ -1,21 +1,17 @@
-import type { PluginNames } from './common.js';
+import { pluginHeader, type PluginNames } from './common.js';
 
 /** A minimal recurrent cell, h' = tanh(x W^T + h U^T + b), and a test of its forward pass and gradients. */
 export function cellFiles(n: PluginNames): Record<string, string> {
   return {
-    'index.js': `import { definePlugin } from '@recur/runtime';
-
-/**
- * ${n.base}.v1: one time step of a recurrent network, h' = tanh(x W^T + h U^T + b). Replace the step
- * with yours; declare every parameter in declare(), return one [batch, hidden] value per state name.
- * Guide: docs/guides/custom-cell.md in the Recur repository.
- */
-export const cell = definePlugin({
-  kind: 'cell',
-  type: '${n.base}.v1',
-  description: 'A minimal recurrent cell: h = tanh(x W^T + h U^T + b).',
-  runtime: '^0.1',
-  options: { type: 'object', properties: {}, additionalProperties: false },
+    'index.js': `${pluginHeader(n, {
+      kind: 'cell',
+      description: 'A minimal recurrent cell: h = tanh(x W^T + h U^T + b).',
+      doc: [
+        `${n.base}.v1: one time step of a recurrent network, h' = tanh(x W^T + h U^T + b). Replace the step`,
+        `with yours; declare every parameter in declare(), return one [batch, hidden] value per state name.`,
+        `Guide: docs/guides/custom-cell.md in the Recur repository.`,
+      ],
+    })}  options: { type: 'object', properties: {}, additionalProperties: false },
   create: () => ({
     stateNames: ['h'],
     declare(g, inputSize, hidden) {

@@ -6,6 +6,39 @@ export interface PluginNames {
   readonly base: string;
 }
 
+/** What sets a scaffolded plugin apart in the opening lines of its index.js. */
+export interface PluginHeader {
+  /** The plugin kind, also the name of the exported constant. */
+  readonly kind: 'cell' | 'embedding' | 'head' | 'tokenizer';
+  /** Names imported from @recur/runtime. @defaultValue `"definePlugin"` */
+  readonly imports?: string;
+  /** Lines between the import and the doc comment (constants the plugin uses). */
+  readonly preamble?: string;
+  /** The lines of the plugin's doc comment, without the leading ` * `. */
+  readonly doc: readonly string[];
+  /** The plugin's one-line `description` (no single quotes). */
+  readonly description: string;
+}
+
+/**
+ * The opening every scaffolded plugin's index.js shares: the import line, the doc comment and
+ * definePlugin's identity fields (kind, versioned type, description, runtime range), up to `options`.
+ */
+export function pluginHeader(names: PluginNames, h: PluginHeader): string {
+  const preamble = h.preamble === undefined ? '' : `\n${h.preamble}\n`;
+  return `import { ${h.imports ?? 'definePlugin'} } from '@recur/runtime';
+${preamble}
+/**
+${h.doc.map((line) => ` * ${line}`).join('\n')}
+ */
+export const ${h.kind} = definePlugin({
+  kind: '${h.kind}',
+  type: '${names.base}.v1',
+  description: '${h.description}',
+  runtime: '^0.1',
+`;
+}
+
 export function packageJson(names: PluginNames, kind: string): string {
   return (
     JSON.stringify(

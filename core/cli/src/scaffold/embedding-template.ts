@@ -1,20 +1,17 @@
-import type { PluginNames } from './common.js';
+import { pluginHeader, type PluginNames } from './common.js';
 
 /** A scaled lookup embedding and a test of its forward pass and gradients. */
 export function embeddingFiles(n: PluginNames): Record<string, string> {
   return {
-    'index.js': `import { definePlugin, RuntimeErrors } from '@recur/runtime';
-
-/**
- * ${n.base}.v1: ids [T, B] int64 -> vectors [T, B, dim], a lookup table scaled by sqrt(dim). The
- * vocabulary size comes from the tokenizer (ctx.dims.vocabSize), never from the spec.
- */
-export const embedding = definePlugin({
-  kind: 'embedding',
-  type: '${n.base}.v1',
-  description: 'A lookup table scaled by the square root of its dimension.',
-  runtime: '^0.1',
-  options: {
+    'index.js': `${pluginHeader(n, {
+      kind: 'embedding',
+      imports: 'definePlugin, RuntimeErrors',
+      description: 'A lookup table scaled by the square root of its dimension.',
+      doc: [
+        `${n.base}.v1: ids [T, B] int64 -> vectors [T, B, dim], a lookup table scaled by sqrt(dim). The`,
+        `vocabulary size comes from the tokenizer (ctx.dims.vocabSize), never from the spec.`,
+      ],
+    })}  options: {
     type: 'object',
     properties: { dim: { type: 'integer', minimum: 1, maximum: 65536, description: 'Size of each token vector.' } },
     required: ['dim'],

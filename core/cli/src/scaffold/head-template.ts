@@ -1,21 +1,17 @@
-import type { PluginNames } from './common.js';
+import { pluginHeader, type PluginNames } from './common.js';
 
 /** A mean-pooling classifier head and a test of its forward pass and gradients. */
 export function headFiles(n: PluginNames): Record<string, string> {
   return {
-    'index.js': `import { definePlugin } from '@recur/runtime';
-
-/**
- * ${n.base}.v1: a classifier head for the text-classification task. The encoded sequence
- * [T, B, D] (padded steps are zero) is averaged over each sequence's valid steps, then scored:
- * logits [B, labels] = mean W^T + b.
- */
-export const head = definePlugin({
-  kind: 'head',
-  type: '${n.base}.v1',
-  description: 'Averages the encoded sequence over its valid steps and scores each label.',
-  runtime: '^0.1',
-  options: {
+    'index.js': `${pluginHeader(n, {
+      kind: 'head',
+      description: 'Averages the encoded sequence over its valid steps and scores each label.',
+      doc: [
+        `${n.base}.v1: a classifier head for the text-classification task. The encoded sequence`,
+        `[T, B, D] (padded steps are zero) is averaged over each sequence's valid steps, then scored:`,
+        `logits [B, labels] = mean W^T + b.`,
+      ],
+    })}  options: {
     type: 'object',
     properties: {
       labels: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 2, uniqueItems: true, description: 'The class names, in the order of the logits.' },

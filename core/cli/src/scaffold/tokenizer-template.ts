@@ -1,22 +1,17 @@
-import type { PluginNames } from './common.js';
+import { pluginHeader, type PluginNames } from './common.js';
 
 /** A character tokenizer over a fixed alphabet and a test of its round trip and robustness. */
 export function tokenizerFiles(n: PluginNames): Record<string, string> {
   return {
-    'index.js': `import { definePlugin } from '@recur/runtime';
-
-const PAD = 0, UNK = 1;
-
-/**
- * ${n.base}.v1: one id per character of \`alphabet\` (id 0 padding, id 1 unknown). A tokenizer must
- * never throw on any string: characters outside the alphabet become the unknown id.
- */
-export const tokenizer = definePlugin({
-  kind: 'tokenizer',
-  type: '${n.base}.v1',
-  description: 'One id per character of a fixed alphabet; anything else is unknown.',
-  runtime: '^0.1',
-  options: {
+    'index.js': `${pluginHeader(n, {
+      kind: 'tokenizer',
+      preamble: `const PAD = 0, UNK = 1;`,
+      description: 'One id per character of a fixed alphabet; anything else is unknown.',
+      doc: [
+        `${n.base}.v1: one id per character of \`alphabet\` (id 0 padding, id 1 unknown). A tokenizer must`,
+        `never throw on any string: characters outside the alphabet become the unknown id.`,
+      ],
+    })}  options: {
     type: 'object',
     properties: { alphabet: { type: 'string', minLength: 1, maxLength: 100000, description: 'The characters the vocabulary holds, in id order from 2.' } },
     required: ['alphabet'],

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import * as ort from './onnxruntime.js';
-import { RecurError } from '../errors/recur-error.js';
 import { E } from '../errors/runtime-errors.js';
 import { selfContainedModel } from '../graph/self-contained-model.js';
 import { consoleLogger, type Logger } from '../logger.js';
@@ -97,7 +96,7 @@ export class OrtBackend implements Backend {
       try {
         weights = await privateWeightsCopy(unit.externalData.path, unit.externalData.fingerprint);
       } catch (err) {
-        if (RecurError.is(err) && err.code === 'RECUR_E_WEIGHTS_CHANGED') throw err;
+        if (E.WEIGHTS_CHANGED.is(err)) throw err;
         // No room or no permission in the temporary folder: load as a self-contained model instead.
         this.logger.warn(
           `unit "${unit.name}": ${oneLine(err)}; building the weights into the model instead (more memory while loading)`,

@@ -1,14 +1,22 @@
-import { errorTables } from '../errors/define-errors.js';
+import type { ErrorDefinition, ErrorTable } from '../errors/define-errors.js';
 import { code, GENERATED_NOTE, table } from './markdown.js';
 
 /**
- * The error reference page (`docs/reference/errors.md`) as markdown: every code of every error table
- * registered so far, with its package, CLI exit code, HTTP status and description. Packages are
- * listed by name and codes in the order their table declares them, so the page does not depend on
- * import order. Import every package whose codes belong on the page before calling this.
+ * The error reference page (`docs/reference/errors.md`) as markdown: every code of the error tables
+ * given (as `defineErrors` returns them), with its package, CLI exit code, HTTP status and
+ * description. Packages are listed by name and codes in the order their table declares them, so the
+ * page does not depend on the order of `tables`.
+ * @throws Error when two tables declare the same code (a programming error).
  */
-export function renderErrorReference(): string {
-  const packages = [...errorTables().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+export function renderErrorReference(tables: readonly ErrorTable[]): string {
+  const byPackage = new Map<string, ErrorDefinition[]>();
+  const seen = new Set<string>();
+  for (const definition of tables.flatMap((t) => Object.values(t))) {
+    if (seen.has(definition.code)) throw new Error(`duplicate error code ${definition.code}`);
+    seen.add(definition.code);
+    byPackage.set(definition.packageName, [...(byPackage.get(definition.packageName) ?? []), definition]);
+  }
+  const packages = [...byPackage.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const rows: string[][] = [];
   for (const [pkg, definitions] of packages) {
     for (const d of definitions)

@@ -22,24 +22,39 @@ export interface RecurErrorDetails {
 
 const RECUR_ERROR_MARK = Symbol.for('recur.error');
 
+/** What a RecurError carries besides its code, message and details. */
+export interface RecurErrorOptions {
+  readonly cause?: unknown;
+  /** HTTP status the server answers with; by default 500 for a fault inside Recur (exit code 3 and up), else 400. */
+  readonly httpStatus?: number;
+}
+
+/** The HTTP status of an error that does not state one: a fault inside Recur is the server's, anything else the request's. */
+export function defaultHttpStatus(exitCode: number): number {
+  return exitCode >= 3 ? 500 : 400;
+}
+
 export class RecurError extends Error {
   readonly code: string;
   readonly details: RecurErrorDetails;
   /** Process exit status the CLI uses for this error: 1 for bad input, 2 for usage, 3+ internal. */
   readonly exitCode: number;
+  /** HTTP status the server answers with (`413` for a body too large, `500` for a fault inside Recur, ...). */
+  readonly httpStatus: number;
 
   constructor(
     code: string,
     message: string,
     details: RecurErrorDetails = {},
     exitCode = 1,
-    options?: { cause?: unknown },
+    options?: RecurErrorOptions,
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RecurError';
     this.code = code;
     this.details = details;
     this.exitCode = exitCode;
+    this.httpStatus = options?.httpStatus ?? defaultHttpStatus(exitCode);
     Object.defineProperty(this, RECUR_ERROR_MARK, { value: true });
   }
 
@@ -70,8 +85,17 @@ export class RecurError extends Error {
 export class RecurAggregateError extends RecurError {
   readonly errors: readonly RecurError[];
 
-  constructor(code: string, message: string, errors: readonly RecurError[]) {
-    super(code, `${message}\n${errors.map((e) => `  ${e.pointer ?? ''} ${e.code}: ${e.message}`).join('\n')}`, {}, 1);
+  constructor(
+    code: string,
+    message: string,
+    errors: readonly RecurError[],
+    options: { readonly exitCode?: number; readonly httpStatus?: number } = {},
+  ) {
+    const lines = errors.map((e) => `  ${e.pointer ?? ''} ${e.code}: ${e.message}`).join('\n');
+    const exitCode = options.exitCode ?? 1;
+    super(code, `${message}\n${lines}`, {}, exitCode, {
+      httpStatus: options.httpStatus ?? defaultHttpStatus(exitCode),
+    });
     this.name = 'RecurAggregateError';
     this.errors = errors;
   }

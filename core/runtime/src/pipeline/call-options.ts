@@ -102,6 +102,7 @@ export function checkCallOptions(plugin: AnyPluginDefinition, options: unknown):
     `${first.message} (and ${unique.length - 1} more: ${others})`,
     { ...first.details, problems: unique.map((p) => p.toJSON()) },
     first.exitCode,
+    { httpStatus: first.httpStatus },
   );
 }
 

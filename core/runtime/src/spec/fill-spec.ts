@@ -16,10 +16,10 @@ import type { PipelineSpec } from './spec-types.js';
  */
 export function fillSpec(spec: Readonly<Record<string, unknown>>, registry: PluginRegistry): PipelineSpec {
   const copy = sanitizeJsonValue(spec, DEFAULT_SPEC_LIMITS);
-  if (copy.errors.length > 0) throw aggregateErrors(E.SPEC_INVALID.code, 'the spec is not valid:', copy.errors);
+  if (copy.errors.length > 0) throw aggregateErrors(E.SPEC_INVALID, 'the spec is not valid:', copy.errors);
   const value = copy.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw aggregateErrors(E.SPEC_INVALID.code, 'the spec is not valid:', [
+    throw aggregateErrors(E.SPEC_INVALID, 'the spec is not valid:', [
       E.SPEC_INVALID(`a spec must be a JSON object, got ${jsonTypeName(value)}`, {
         pointer: '',
         expected: 'a JSON object',
@@ -30,7 +30,7 @@ export function fillSpec(spec: Readonly<Record<string, unknown>>, registry: Plug
   const { errors } = checkAgainstSchema(filled, registry);
   if (errors.length > 0)
     throw aggregateErrors(
-      E.SPEC_INVALID.code,
+      E.SPEC_INVALID,
       `the spec is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}):`,
       errors,
     );

@@ -8,7 +8,7 @@ function loaded(result: ValidationResult): LoadedSpec {
     const count = result.errors.length;
     const name = result.specPath ? ` ${result.specPath}` : '';
     throw aggregateErrors(
-      E.SPEC_INVALID.code,
+      E.SPEC_INVALID,
       `the spec${name} is not valid (${count} problem${count === 1 ? '' : 's'}):`,
       result.errors,
     );

@@ -125,8 +125,7 @@ export function applyOverrides(
 ): Record<string, unknown> {
   const caps = resolveLimits(limits);
   const copy = sanitizeJsonValue(spec, caps);
-  if (copy.errors.length > 0)
-    throw aggregateErrors(E.SPEC_INVALID.code, 'the spec cannot take overrides:', copy.errors);
+  if (copy.errors.length > 0) throw aggregateErrors(E.SPEC_INVALID, 'the spec cannot take overrides:', copy.errors);
   if (typeof copy.value !== 'object' || copy.value === null || Array.isArray(copy.value)) {
     throw E.SPEC_INVALID(`the spec must be a JSON object, got ${jsonTypeName(copy.value)}`, {
       pointer: '',
@@ -135,7 +134,6 @@ export function applyOverrides(
   }
   const { spec: out, errors } = collectOverrides(copy.value as Record<string, unknown>, overrides, caps);
   if (errors.length === 1) throw errors[0];
-  if (errors.length > 1)
-    throw aggregateErrors(E.SPEC_OVERRIDE.code, `${errors.length} overrides are malformed:`, errors);
+  if (errors.length > 1) throw aggregateErrors(E.SPEC_OVERRIDE, `${errors.length} overrides are malformed:`, errors);
   return out;
 }

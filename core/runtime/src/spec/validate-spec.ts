@@ -21,6 +21,7 @@ function withPointer(error: RecurError): RecurError {
   if (typeof error.details.pointer === 'string') return error;
   return new RecurError(error.code, error.message, { ...error.details, pointer: '' }, error.exitCode, {
     cause: error.cause,
+    httpStatus: error.httpStatus,
   });
 }
 

@@ -8,17 +8,17 @@
  * // "User: Hi\nAssistant:"
  */
 export interface ChatTemplate {
-  /** Pattern for `system` (and `developer`) messages. @defaultValue `"{content}\n\n"` */
+  /** Pattern for `system` (and `developer`) messages. @defaultValue `DEFAULT_CHAT_TEMPLATE.system` */
   readonly system: string;
-  /** Pattern for `user` messages. @defaultValue `"User: {content}\n"` */
+  /** Pattern for `user` messages. @defaultValue `DEFAULT_CHAT_TEMPLATE.user` */
   readonly user: string;
-  /** Pattern for earlier `assistant` messages. @defaultValue `"Assistant: {content}\n"` */
+  /** Pattern for earlier `assistant` messages. @defaultValue `DEFAULT_CHAT_TEMPLATE.assistant` */
   readonly assistant: string;
-  /** Appended after the last message: where the model's answer starts. @defaultValue `"Assistant:"` */
+  /** Appended after the last message: where the model's answer starts. @defaultValue `DEFAULT_CHAT_TEMPLATE.generationPrompt` */
   readonly generationPrompt: string;
   /**
    * Stop sequences added to every chat request, so that the model does not write the user's next
-   * turn. @defaultValue `["\nUser:"]`
+   * turn. @defaultValue `DEFAULT_CHAT_TEMPLATE.stop`
    */
   readonly stop: readonly string[];
 }

@@ -91,5 +91,13 @@ function configErrors(errors: readonly ErrorObject[], file: string): RecurError 
       return E.CONFIG_INVALID(`${pointer} ${e.message ?? 'is invalid'}${extra}`, { file, pointer: e.instancePath });
     });
   if (list.length === 1) return list[0];
-  return new RecurAggregateError(E.CONFIG_INVALID.code, `configuration file ${file} has ${list.length} problems`, list);
+  return new RecurAggregateError(
+    E.CONFIG_INVALID.code,
+    `configuration file ${file} has ${list.length} problems`,
+    list,
+    {
+      exitCode: E.CONFIG_INVALID.exitCode,
+      httpStatus: E.CONFIG_INVALID.httpStatus,
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import type { ChatTemplate } from '../chat/chat-template.js';
 import { DEFAULT_CHAT_TEMPLATE } from '../chat/chat-template.js';
+import { SERVE_DEFAULTS } from './serve-defaults.js';
 
 /**
  * Where the worker threads get their plugin registry. Workers cannot receive objects with code, so
@@ -22,52 +23,57 @@ export interface ServedPipelineConfig {
   readonly spec: string;
   /** Route and model name. @defaultValue the spec's `name` */
   readonly name?: string;
-  /** Worker threads running this pipeline. @defaultValue 1 */
+  /** Worker threads running this pipeline. @defaultValue `SERVE_DEFAULTS.pipeline.replicas` */
   readonly replicas?: number;
   /** Chat template for this pipeline. @defaultValue the server's `chatTemplate` */
   readonly chatTemplate?: Partial<ChatTemplate>;
 }
 
 export interface ServeLimits {
-  /** Largest request body in bytes (413 above). @defaultValue 1 MiB */
+  /** Largest request body in bytes (413 above). @defaultValue `SERVE_DEFAULTS.limits.bodyBytes` */
   readonly bodyBytes: number;
-  /** Most prompt tokens per input (422 above). @defaultValue 2048 */
+  /** Most prompt tokens per input (422 above). @defaultValue `SERVE_DEFAULTS.limits.maxInputTokens` */
   readonly maxInputTokens: number;
-  /** Largest `max_tokens` a request may ask for (422 above). @defaultValue 1024 */
+  /** Largest `max_tokens` a request may ask for (422 above). @defaultValue `SERVE_DEFAULTS.limits.maxTokens` */
   readonly maxTokens: number;
-  /** Most inputs per request, and most prompts x `n` (422 above). @defaultValue 256 */
+  /** Most inputs per request, and most prompts x `n` (422 above). @defaultValue `SERVE_DEFAULTS.limits.maxInputs` */
   readonly maxInputs: number;
-  /** Requests per replica running in its worker at once. @defaultValue 64 */
+  /** Requests per replica running in its worker at once. @defaultValue `SERVE_DEFAULTS.limits.maxConcurrent` */
   readonly maxConcurrent: number;
-  /** Requests per pipeline waiting for a place; 429 beyond. @defaultValue 256 */
+  /** Requests per pipeline waiting for a place; 429 beyond. @defaultValue `SERVE_DEFAULTS.limits.maxQueue` */
   readonly maxQueue: number;
 }
 
 export interface ServeTimeouts {
-  /** Longest time a request's work may take before it is cancelled (504). @defaultValue 120000 */
+  /** Longest time a request's work may take before it is cancelled (504). @defaultValue `SERVE_DEFAULTS.timeouts.requestMs` */
   readonly requestMs: number;
-  /** Longest time to receive a request's headers and body. @defaultValue 30000 */
+  /** Longest time to receive a request's headers and body. @defaultValue `SERVE_DEFAULTS.timeouts.receiveMs` */
   readonly receiveMs: number;
-  /** Keep-alive idle timeout. @defaultValue 5000 */
+  /** Keep-alive idle timeout. @defaultValue `SERVE_DEFAULTS.timeouts.idleMs` */
   readonly idleMs: number;
-  /** On shutdown, how long in-flight work may finish before it is cancelled. @defaultValue 10000 */
+  /** On shutdown, how long in-flight work may finish before it is cancelled. @defaultValue `SERVE_DEFAULTS.timeouts.shutdownGraceMs` */
   readonly shutdownGraceMs: number;
   /**
    * On SIGTERM (`drain()`), how long the server keeps taking requests after readiness turned 503,
-   * so that a balancer stops routing to it before it stops accepting. @defaultValue 5000
+   * so that a balancer stops routing to it before it stops accepting.
+   * @defaultValue `SERVE_DEFAULTS.timeouts.drainDelayMs`
    */
   readonly drainDelayMs: number;
 }
 
 export interface CorsConfig {
   readonly origins: '*' | readonly string[];
+  /** @defaultValue `SERVE_DEFAULTS.cors.credentials` */
   readonly credentials: boolean;
+  /** @defaultValue `SERVE_DEFAULTS.cors.maxAgeSeconds` */
   readonly maxAgeSeconds: number;
 }
 
-/** Everything `startServer` needs, with every default filled in by `resolveServeConfig`. */
+/** Everything `startServer` needs, with every default (`SERVE_DEFAULTS`) filled in by `resolveServeConfig`. */
 export interface ServeConfig {
+  /** @defaultValue `SERVE_DEFAULTS.host` */
   readonly host: string;
+  /** @defaultValue `SERVE_DEFAULTS.port` */
   readonly port: number;
   readonly pipelines: readonly ServedPipelineConfig[];
   readonly registry: RegistrySource;
@@ -75,11 +81,14 @@ export interface ServeConfig {
   readonly cors: CorsConfig | undefined;
   readonly limits: ServeLimits;
   readonly timeouts: ServeTimeouts;
+  /** @defaultValue `DEFAULT_CHAT_TEMPLATE` */
   readonly chatTemplate: ChatTemplate;
+  /** @defaultValue `SERVE_DEFAULTS.logLevel` */
   readonly logLevel: string;
   /**
    * Nice value of the worker threads (Linux; 0 leaves them alone). The main thread only moves
-   * requests and tokens, so it should never wait for a core behind the models. @defaultValue 5
+   * requests and tokens, so it should never wait for a core behind the models.
+   * @defaultValue `SERVE_DEFAULTS.workerNice`
    */
   readonly workerNice: number;
   /** Plugin modules specs may import, as `load(..., { allowPlugins })`. */
@@ -102,21 +111,8 @@ export type ServeOptions = Partial<
   readonly cors?: Partial<CorsConfig> & { readonly origins: CorsConfig['origins'] };
 };
 
-export const DEFAULT_LIMITS: ServeLimits = Object.freeze({
-  bodyBytes: 1024 * 1024,
-  maxInputTokens: 2048,
-  maxTokens: 1024,
-  maxInputs: 256,
-  maxConcurrent: 64,
-  maxQueue: 256,
-});
-export const DEFAULT_TIMEOUTS: ServeTimeouts = Object.freeze({
-  requestMs: 120_000,
-  receiveMs: 30_000,
-  idleMs: 5_000,
-  shutdownGraceMs: 10_000,
-  drainDelayMs: 5_000,
-});
+export const DEFAULT_LIMITS: ServeLimits = SERVE_DEFAULTS.limits;
+export const DEFAULT_TIMEOUTS: ServeTimeouts = SERVE_DEFAULTS.timeouts;
 
 /** Fills every default; the env variable RECUR_SERVE_API_KEYS adds comma-separated keys. */
 export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): ServeConfig {
@@ -125,17 +121,17 @@ export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv
     .map((k) => k.trim())
     .filter((k) => k.length > 0);
   return {
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 8080,
+    host: options.host ?? SERVE_DEFAULTS.host,
+    port: options.port ?? SERVE_DEFAULTS.port,
     pipelines: options.pipelines,
     registry: options.registry,
     apiKeys: [...new Set([...(options.apiKeys ?? []), ...envKeys])],
-    cors: options.cors ? { credentials: false, maxAgeSeconds: 600, ...options.cors } : undefined,
+    cors: options.cors ? { ...SERVE_DEFAULTS.cors, ...options.cors } : undefined,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     chatTemplate: { ...DEFAULT_CHAT_TEMPLATE, ...options.chatTemplate },
-    logLevel: options.logLevel ?? 'info',
-    workerNice: options.workerNice ?? 5,
+    logLevel: options.logLevel ?? SERVE_DEFAULTS.logLevel,
+    workerNice: options.workerNice ?? SERVE_DEFAULTS.workerNice,
     allowPlugins: options.allowPlugins ?? [],
     allowRoots: options.allowRoots ?? [],
     overrides: options.overrides ?? [],

@@ -1,6 +1,7 @@
 import type { Logger } from '@recur/runtime';
 import type { ServedPipelineConfig, ServeLimits } from '../config/serve-config.js';
 import { ServeErrors as E } from '../errors.js';
+import { SERVE_DEFAULTS } from '../config/serve-defaults.js';
 import type { ServeMetrics } from '../metrics/serve-metrics.js';
 import { PipelineWorker, type GenerateHandlers, type GenerationSummary } from '../worker/pipeline-worker.js';
 import type { GenerateSettings, PipelineInfo, WorkerInit } from '../worker/protocol.js';
@@ -55,7 +56,7 @@ export class ServedPipeline {
     metrics: ServeMetrics,
     logger: Logger,
   ): Promise<ServedPipeline> {
-    const count = config.replicas ?? 1;
+    const count = config.replicas ?? SERVE_DEFAULTS.pipeline.replicas;
     const started = await Promise.allSettled(Array.from({ length: count }, () => PipelineWorker.start(init, logger)));
     const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

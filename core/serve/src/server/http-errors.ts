@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { RecurAggregateError, RecurError } from '@recur/runtime';
+import { RecurAggregateError, RecurError, RuntimeErrors } from '@recur/runtime';
 import { ServeErrors as E } from '../errors.js';
-import { httpStatusOf } from '../worker/serialize-error.js';
 
 /**
  * The body of every error answer. It is OpenAI's error object (`message`, `type`, `param`, `code`),
@@ -33,7 +32,7 @@ export function toHttpError(
   bodyLimit?: number,
 ): { status: number; body: ErrorBody; retryAfter?: number } {
   const recur = asRecurError(err, bodyLimit);
-  const status = (recur as RecurError & { httpStatus?: number }).httpStatus ?? httpStatusOf(recur.code);
+  const status = recur.httpStatus;
   const { code: _c, message: _m, ...details } = recur.toJSON();
   const pointer = typeof details['pointer'] === 'string' ? details['pointer'] : undefined;
   const param = typeof details['param'] === 'string' ? details['param'] : pointer ? pointerToParam(pointer) : null;
@@ -121,5 +120,5 @@ function asRecurError(err: unknown, bodyLimit?: number): RecurError {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return E.INVALID_REQUEST(e.message, {});
   }
-  return new RecurError('RECUR_E_INTERNAL', err instanceof Error ? err.message : String(err), {}, 3);
+  return RuntimeErrors.INTERNAL(err instanceof Error ? err.message : String(err));
 }

@@ -60,7 +60,7 @@ export class RequestWork {
   /** The error to answer with: the cancellation's own error when the work was cancelled. */
   translate(err: unknown): unknown {
     if (this.reason === undefined) return err;
-    if (RecurError.is(err) && err.code !== RuntimeErrors.ABORTED.code && err.code !== E.CANCELLED.code) return err;
+    if (RecurError.is(err) && !RuntimeErrors.ABORTED.is(err) && !E.CANCELLED.is(err)) return err;
     return this.error();
   }
 

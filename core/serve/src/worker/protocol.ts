@@ -44,6 +44,7 @@ export type ToWorker =
 export interface SerializedError {
   readonly code: string;
   readonly message: string;
+  readonly exitCode: number;
   readonly httpStatus: number;
   readonly details: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import type { Pipeline } from '@recur/runtime';
+import { RuntimeErrors, type Pipeline } from '@recur/runtime';
 import type { FromWorker } from './protocol.js';
 import { serializeError } from './serialize-error.js';
 
@@ -42,11 +42,7 @@ export class RunBatcher {
     const at = this.queue.findIndex((c) => c.id === id);
     if (at >= 0) {
       this.queue.splice(at, 1);
-      this.post({
-        type: 'failed',
-        id,
-        error: { code: 'RECUR_E_ABORTED', message: 'cancelled while waiting', httpStatus: 499, details: {} },
-      });
+      this.post({ type: 'failed', id, error: serializeError(RuntimeErrors.ABORTED('cancelled while waiting')) });
       return true;
     }
     const call = this.running.get(id);

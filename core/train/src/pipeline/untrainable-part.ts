@@ -1,4 +1,3 @@
-import { RecurError } from '@recur/runtime';
 import { TrainErrors } from '../errors.js';
 
 type Json = Record<string, unknown>;
@@ -10,7 +9,7 @@ type Json = Record<string, unknown>;
  * other error, or a node no spec block owns, is returned unchanged.
  */
 export function blameUntrainablePart(err: unknown, spec: Json): unknown {
-  if (!RecurError.is(err) || err.code !== TrainErrors.NO_GRADIENT.code) return err;
+  if (!TrainErrors.NO_GRADIENT.is(err)) return err;
   const node = err.details.pointer ?? '';
   const operator = typeof err.details['operator'] === 'string' ? err.details['operator'] : '';
   const path = node.split('/')[0].split('.');
