@@ -45,6 +45,7 @@ const TYPES = [
   'EncoderPart',
   'ErrorDefinition',
   'ErrorFactory',
+  'ErrorTable',
   'HeadPart',
   'Initializer',
   'JsonSchema',
