@@ -3,12 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
 import {
+  composeContext,
+  definePlugin,
   load,
+  PluginRegistry,
   memoryLogger,
   OrtBackend,
   RuntimeErrors,
   TOKENS,
   type Backend,
+  type EncoderPart,
   type FileHost,
   type Session,
 } from '@recur/runtime';
@@ -131,5 +135,31 @@ describe('the pipeline container: services replaced for one pipeline', () => {
     );
     const outside = err?.errors?.find((e) => e.code === 'RECUR_E_PATH_OUTSIDE_ROOT');
     assert.equal(outside?.pointer, '/weights', JSON.stringify(err));
+  });
+});
+
+describe('a part context: services and upstream sizes by typed token', () => {
+  it('gives a nested part its own pointer and dims, and every part the services of the container', async () => {
+    const seen: { pointer: string; dims: unknown; logger: unknown }[] = [];
+    const probe = (kind: 'encoder' | 'cell', type: string) =>
+      definePlugin({
+        kind,
+        type,
+        description: 'Records what its context gives.',
+        options: { type: 'object', properties: {} },
+        async create(_options, ctx) {
+          seen.push({ pointer: ctx.get(TOKENS.pointer), dims: ctx.get(TOKENS.dims), logger: ctx.get(TOKENS.logger) });
+          if (kind === 'encoder')
+            await ctx.create('cell', { type: 'probe-cell' }, `${ctx.pointer}/cell`, { inputDim: 3 });
+          return { outputDim: 1 } as unknown as EncoderPart;
+        },
+      });
+    const logger = memoryLogger();
+    const registry = new PluginRegistry().register(probe('encoder', 'probe.v1'), probe('cell', 'probe-cell.v1'));
+    await composeContext({ registry, logger }).create('encoder', { type: 'probe' }, '/encoder', { inputDim: 7 });
+    assert.deepEqual(seen, [
+      { pointer: '/encoder', dims: { inputDim: 7 }, logger },
+      { pointer: '/encoder/cell', dims: { inputDim: 3 }, logger },
+    ]);
   });
 });
