@@ -3,23 +3,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginRegistry, memoryLogger, type PartContext, type TokenizerPart } from '@recur/runtime';
+import { composeContext } from '@recur/runtime/internal';
 import { builtinTokenizers, tokenizerJson } from '@recur/tokenizers';
 import { fixturePath } from './fixtures.js';
 import { rejectsWithCode } from '../helpers/coded-error.js';
 
+/** The tokenizer's context in a composed pipeline whose validation resolved `tok/tokenizer.json` to `file`. */
 function contextFor(file: string, logger = memoryLogger()): PartContext {
-  return {
-    pointer: '/tokenizer',
+  return composeContext({
+    registry: new PluginRegistry(),
     specDir: '/specs',
-    dims: {},
+    files: [{ pointer: '/tokenizer/path', path: file, exists: true }],
     logger,
-    create: () => Promise.reject(new Error('no nested parts')),
-    resolvePath: (path, pointer) => {
-      assert.equal(path, 'tok/tokenizer.json');
-      assert.equal(pointer, '/tokenizer/path');
-      return file;
-    },
-  };
+  }).forPart('/tokenizer', {});
 }
 
 describe('tokenizer.json plugin', () => {

@@ -95,3 +95,4 @@ export { readSpecFile } from './spec/read-spec-file.js';
 export { fileKind, openRegularFile, readRegularFile } from './files/regular-file.js';
 export { isInside, realpathLoose } from './spec/file-refs.js';
 export { outputTarget, type OutputTarget } from './files/output-target.js';
+export { composeContext, type ComposeContextOptions } from './pipeline/compose-pipeline.js';

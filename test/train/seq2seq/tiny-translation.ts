@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
 import { memoryLogger, OrtBackend, type Logger, type TensorData } from '@recur/runtime';
-import { mulberry32, PipelineContext } from '@recur/runtime/internal';
+import { composeContext, mulberry32 } from '@recur/runtime/internal';
 import { OBJECTIVES, type Objective, type ObjectiveSetup } from '@recur/train';
 import { charTokenizerJson } from '../../heads/helpers.js';
 
@@ -96,7 +96,7 @@ export async function tinyObjective(
     spec,
     specPath: join(dir, 'spec.json'),
     specDir: dir,
-    ctx: new PipelineContext(spec, dir, [], registry, backend, logger),
+    ctx: composeContext({ registry, spec, specDir: dir, backend, logger }),
     registry,
     mode: 'train',
     train: data,

@@ -1,5 +1,5 @@
 import { type Backend, type Logger, type Pipeline, type PluginRegistry, type TokenizerPart } from '@recur/runtime';
-import { PipelineContext } from '@recur/runtime/internal';
+import { composeContext } from '@recur/runtime/internal';
 
 /** Counts tokens of text with the pipeline's own tokenizer, for `usage` in OpenAI answers. */
 export interface TokenCounter {
@@ -25,7 +25,13 @@ export async function tokenCounterFor(
   const block = pipeline.spec['tokenizer'];
   if (!block || typeof block !== 'object') return undefined;
   try {
-    const ctx = new PipelineContext(pipeline.spec, pipeline.specDir, [], registry, NO_BACKEND, logger);
+    const ctx = composeContext({
+      registry,
+      spec: pipeline.spec,
+      specDir: pipeline.specDir,
+      backend: NO_BACKEND,
+      logger,
+    });
     const tokenizer: TokenizerPart = await ctx.part('tokenizer', '/tokenizer');
     return { count: (text) => (text.length === 0 ? 0 : tokenizer.encode(text).length) };
   } catch (err) {

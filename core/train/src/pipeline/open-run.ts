@@ -4,7 +4,7 @@ import {
   loadSpec,
   loadSpecPlugins,
   MemoryWeightStore,
-  PipelineContext,
+  composeContext,
   readPointer,
   readSpecFile,
   type LoadedSpec,
@@ -131,7 +131,7 @@ export async function openRun(
     typeof spec['weights'] === 'string' ? spec['weights'] : 'weights.safetensors',
   );
   const backend = new OrtBackend({ logger });
-  const ctx = new PipelineContext(spec, specDir, loaded.files, registry, backend, logger);
+  const ctx = composeContext({ registry, spec, specDir, files: loaded.files, backend, logger });
   const evalOverrides = [...userOverrides, `runtime.threads=${threads}`, 'runtime.maxWaitMs=0'];
   const setup: ObjectiveSetup = {
     spec,
