@@ -6,3 +6,7 @@
  */
 export * from './graph/shape-inference.js';
 export * from './graph/value-info.js';
+// The session wrapper and provider names both backends share (Node's OrtBackend, @recur/browser's WebBackend).
+export { OrtSession } from './backend/ort-session.js';
+export { providerCandidates, normalizeProvider } from './backend/provider-candidates.js';
+export { userModelRejected } from './backend/user-model-rejected.js';

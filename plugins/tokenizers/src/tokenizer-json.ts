@@ -51,7 +51,7 @@ export async function readTokenizerJson(
   logger?: Logger,
 ): Promise<TokenizerPart> {
   // A folder, FIFO or device is refused at once, by what it is.
-  const text = (await readRegularFile(path, 'tokenizer file')).toString('utf8');
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await readRegularFile(path, 'tokenizer file'));
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -17,7 +17,7 @@ export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): 
   const handle = await openRegularFile(path, 'spec file', E.PATH_NOT_FOUND);
   try {
     const stat = await handle.stat();
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, stat.size + 1));
+    const buffer = new Uint8Array(Math.min(maxBytes + 1, stat.size + 1));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead > maxBytes) {
       throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, {
@@ -36,7 +36,7 @@ function decodeSpec(bytes: Uint8Array, path: string): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    const lenient = Buffer.from(bytes).toString('utf8');
+    const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
     throw E.SPEC_PARSE(`spec file ${path}: line ${line} is not valid UTF-8`, {
       file: path,
