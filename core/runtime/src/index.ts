@@ -105,5 +105,6 @@ export { renderSpecReference } from './docs/spec-reference.js';
 export { renderErrorReference } from './docs/error-reference.js';
 export { readSpecFile } from './spec/read-spec-file.js';
 export { fileKind, openRegularFile, readRegularFile } from './files/regular-file.js';
+export type { FileHost, FileStatus, FileReadOptions } from './files/file-host.js';
 export { isInside, realpathLoose } from './spec/file-refs.js';
 export { outputTarget, type OutputTarget } from './files/output-target.js';
