@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { createRegistry, load, type Pipeline } from '@recur/cli';
+import { memoryLogger } from '@recur/runtime';
 import { launchChromium } from '../services/chromium.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -61,7 +63,9 @@ export async function openBrowserPage(
 }
 
 /** What `runInPage` sends back: the value, or the coded error the page's call rejected with. */
-export type PageOutcome = { ok: true; value: unknown } | { ok: false; code: string | undefined; message: string };
+export type PageOutcome =
+  | { ok: true; value: unknown; warnings: string[]; isolated: boolean }
+  | { ok: false; code: string | undefined; message: string; errors: string[] };
 
 /**
  * Loads `spec` (a URL path on the server) with the bundle in the page and runs each input with
@@ -76,6 +80,13 @@ export function runInPage(
 ): Promise<PageOutcome> {
   return page.evaluate(
     async ({ spec, inputs, callOptions, loadOptions }) => {
+      const warnings: string[] = [];
+      const logger = {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (msg: string) => warnings.push(msg),
+        error: (msg: string) => warnings.push(msg),
+      };
       try {
         const recur = (await import('/playground/recur-browser.js' as string)) as {
           load(
@@ -83,19 +94,44 @@ export function runInPage(
             o: object,
           ): Promise<{ run(i: unknown, o: object): Promise<unknown>; dispose(): Promise<void> }>;
         };
-        const pipeline = await recur.load(spec, { wasmPaths: '/playground/ort/', ...loadOptions });
+        const pipeline = await recur.load(spec, { wasmPaths: '/playground/ort/', logger, ...loadOptions });
         try {
           const value: unknown[] = [];
           for (const input of inputs) value.push(await pipeline.run(input, callOptions));
-          return { ok: true as const, value };
+          return {
+            ok: true as const,
+            value,
+            warnings,
+            isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+          };
         } finally {
           await pipeline.dispose();
         }
       } catch (err) {
-        const e = err as { code?: string; message?: string };
-        return { ok: false as const, code: e.code, message: String(e.message) };
+        const e = err as { code?: string; message?: string; errors?: { code: string }[] };
+        const errors = (e.errors ?? []).map((inner) => inner.code);
+        return { ok: false as const, code: e.code, message: String(e.message), errors };
       }
     },
     { spec, inputs, callOptions, loadOptions },
   );
+}
+
+/** The results of Node's runtime (onnxruntime-node) for the same spec, inputs and options. */
+export async function nodeResults(
+  name: string,
+  inputs: readonly string[],
+  options: Record<string, unknown>,
+): Promise<unknown[]> {
+  const pipeline: Pipeline = await load(join(PIPELINES, `${name}.json`), {
+    registry: createRegistry(),
+    logger: memoryLogger(),
+  });
+  try {
+    const out: unknown[] = [];
+    for (const input of inputs) out.push(await pipeline.run(input, options));
+    return out;
+  } finally {
+    await pipeline.dispose();
+  }
 }

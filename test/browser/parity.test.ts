@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRegistry, load, type Pipeline } from '@recur/cli';
-import { memoryLogger } from '@recur/runtime';
-import { openBrowserPage, PIPELINES, runInPage, type BrowserPage } from './browser-page.js';
+import { nodeResults, openBrowserPage, PIPELINES, runInPage, type BrowserPage } from './browser-page.js';
 
 const examples = (name: string): string[] =>
   JSON.parse(readFileSync(join(PIPELINES, `${name}.examples.json`), 'utf8')) as string[];
-
-/** The results of Node's runtime (onnxruntime-node) for the same spec, inputs and options. */
-async function nodeResults(
-  name: string,
-  inputs: readonly string[],
-  options: Record<string, unknown>,
-): Promise<unknown[]> {
-  const pipeline: Pipeline = await load(join(PIPELINES, `${name}.json`), {
-    registry: createRegistry(),
-    logger: memoryLogger(),
-  });
-  try {
-    const out: unknown[] = [];
-    for (const input of inputs) out.push(await pipeline.run(input, options));
-    return out;
-  } finally {
-    await pipeline.dispose();
-  }
-}
 
 function valueOf(outcome: Awaited<ReturnType<typeof runInPage>>): unknown[] {
   if (!outcome.ok) assert.fail(`the page failed: ${outcome.code ?? 'no code'}: ${outcome.message}`);

@@ -8,8 +8,8 @@
 import { embeddingPlugins, headPlugins, recurrentPlugins, tokenizerPlugins } from './builtin-plugins.js';
 import { load as loadPipeline, PluginRegistry, RecurError, type Logger, type Pipeline } from '@recur/runtime';
 import { WebBackend } from './web-backend.js';
-import { readFile } from './host/node-fs.js';
-import { forget, useHeaders } from './host/fetch-host.js';
+import { attachHost } from './host/node-fs.js';
+import { FetchFileHost } from './host/fetch-host.js';
 import { consoleLogger } from './console-logger.js';
 
 export { RecurError };
@@ -48,9 +48,10 @@ export async function load(specUrl: string | URL, options: BrowserLoadOptions = 
   const url = new URL(specUrl, (globalThis as { location?: { href: string } }).location?.href).href;
   const base = url.replace(/[?#].*$/, '').replace(/[^/]*$/, '');
   const logger = options.logger ?? consoleLogger();
+  const files = new FetchFileHost(options.headers ?? {});
   const backend = new WebBackend({
     logger,
-    readFile,
+    readFile: (location) => files.read(location, 'weights file'),
     ...(options.wasmPaths !== undefined ? { wasmPaths: options.wasmPaths } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.executionProviders !== undefined ? { executionProviders: options.executionProviders } : {}),
@@ -61,7 +62,7 @@ export async function load(specUrl: string | URL, options: BrowserLoadOptions = 
     ...recurrentPlugins,
     ...headPlugins,
   );
-  useHeaders(base, options.headers ?? {});
+  const detach = attachHost(base, files);
   let pipeline: Pipeline;
   try {
     pipeline = await loadPipeline(url, { registry, backend, logger });
@@ -70,7 +71,8 @@ export async function load(specUrl: string | URL, options: BrowserLoadOptions = 
     throw err;
   } finally {
     // The sessions hold the weights now: the fetched bodies can go.
-    forget(base);
+    detach();
+    files.forget();
   }
   return owningBackend(pipeline, backend);
 }

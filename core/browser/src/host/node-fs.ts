@@ -1,11 +1,35 @@
 /**
- * The browser host's `node:fs` and `node:fs/promises`: the few read-only calls the runtime's file
- * layer makes (open and read a regular file, realpath, stat), answered from `fetch-host.ts`. A URL
- * that answers 404 is a missing file (ENOENT), so the runtime's own checks give the same coded errors
- * as on Node; every URL is a regular file (HTTP has no folders or links). Writing is not possible
- * in the browser and throws.
+ * The browser's `node:fs` and `node:fs/promises` for the runtime's file layer, until it reads through
+ * a `FileHost` (the few read-only calls it makes today: open and read a regular file, realpath,
+ * stat), answered by the `FetchFileHost` of the pipeline being loaded whose spec base URL holds the
+ * URL. A URL under no loading spec's base is never requested: it is missing (ENOENT), which is how a
+ * reference out of the base reaches the runtime's containment check (RECUR_E_PATH_OUTSIDE_ROOT) without
+ * the page sending a request, or its headers, elsewhere. A 404 is a missing file too, so the runtime's
+ * own checks give the same coded errors as on Node. Writing is not possible in the browser and throws.
  */
-import { fetchOnce, fetchedNow, type Fetched } from './fetch-host.js';
+import type { FetchFileHost, Fetched } from './fetch-host.js';
+
+const hosts: { base: string; host: FetchFileHost }[] = [];
+
+/** Serves URLs under `base` (a spec's folder URL, ending in `/`) from `host` while its pipeline loads. */
+export function attachHost(base: string, host: FetchFileHost): () => void {
+  const entry = { base, host };
+  hosts.push(entry);
+  return () => {
+    hosts.splice(hosts.indexOf(entry), 1);
+  };
+}
+
+function hostFor(url: string): FetchFileHost | undefined {
+  let best: { base: string; host: FetchFileHost } | undefined;
+  for (const entry of hosts)
+    if (url.startsWith(entry.base) && entry.base.length > (best?.base.length ?? -1)) best = entry;
+  return best?.host;
+}
+
+function fetchedNow(url: string): Fetched | undefined {
+  return hostFor(url)?.fetchedNow(url);
+}
 
 class BrowserStats {
   readonly ino = 0;
@@ -45,7 +69,9 @@ function unsupported(what: string): never {
 }
 
 async function body(url: string): Promise<Extract<Fetched, { status: 'ok' }>> {
-  const fetched = await fetchOnce(url);
+  const host = hostFor(url);
+  if (host === undefined) throw Object.assign(new Error(`${url}: outside the spec's base URL`), { code: 'ENOENT' });
+  const fetched = await host.fetch(url);
   if (fetched.status === 'missing') throw enoent(url, fetched.http);
   return fetched;
 }
