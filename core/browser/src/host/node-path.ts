@@ -31,23 +31,23 @@ export function isAbsolute(p: string): boolean {
   return ORIGIN.test(p) || p.startsWith('/');
 }
 
-/** Resolves right to left until an absolute path (or URL) is reached; relative to the page's folder otherwise. */
+/**
+ * Resolves right to left until an absolute URL is reached; a path from `/` keeps the origin of the
+ * URL to its left (as a link does), and without any URL the page's folder is the start.
+ */
 export function resolve(...paths: string[]): string {
   let joined = '';
-  let root = '';
+  let rooted = false;
   for (let i = paths.length - 1; i >= 0; i--) {
     const p = paths[i];
     if (p === '') continue;
     const parts = split(p);
-    joined = joined === '' ? parts.rest : `${parts.rest}/${joined}`;
-    if (parts.root !== '') {
-      root = parts.root;
-      break;
-    }
-    if (p.startsWith('/')) break;
+    if (!rooted) joined = joined === '' ? parts.rest : `${parts.rest}/${joined}`;
+    if (parts.root !== '') return parts.root + normalizeSegments(joined);
+    if (p.startsWith('/')) rooted = true;
   }
-  if (root === '' && !joined.startsWith('/')) return resolve(cwd(), joined);
-  return root + normalizeSegments(joined);
+  const start = cwd();
+  return rooted ? split(start).root + normalizeSegments(joined) : resolve(start, joined);
 }
 
 export function normalize(p: string): string {
