@@ -91,6 +91,35 @@ describe('browser host: files by URL, coded errors, abort, providers and threads
     assert.ok(outcome.pieces >= 3 && outcome.pieces < 50, `${outcome.pieces} pieces`);
   });
 
+  it("pipelines loading at once in one page each get their own weights (Node's answers)", async () => {
+    const [scores, text] = await browser.page.evaluate(async () => {
+      type Runner = { run(i: unknown, o?: object): Promise<unknown>; dispose(): Promise<void> };
+      const recur = (await import('/playground/recur-browser.js' as string)) as {
+        load(url: string, o: object): Promise<Runner>;
+      };
+      const options = { wasmPaths: '/playground/ort/' };
+      const [sentiment, generation] = await Promise.all([
+        recur.load('/pipelines/sentiment.json', options),
+        recur.load('/pipelines/generation.json', options),
+      ]);
+      const out = await Promise.all([
+        sentiment.run('Great fun.'),
+        generation.run('ROMEO:\n', { temperature: 0, maxNewTokens: 30 }),
+      ]);
+      await Promise.all([sentiment.dispose(), generation.dispose()]);
+      return out;
+    });
+    const [[nodeScores], [nodeText]] = await Promise.all([
+      nodeResults('sentiment', ['Great fun.'], {}),
+      nodeResults('generation', ['ROMEO:\n'], { temperature: 0, maxNewTokens: 30 }),
+    ]);
+    assert.deepEqual(text, nodeText);
+    const [got] = scores as { label: string; score: number }[];
+    const [want] = nodeScores as { label: string; score: number }[];
+    assert.equal(got.label, want.label);
+    assert.ok(Math.abs(got.score - want.score) <= 1e-4, `${got.score} vs ${want.score}`);
+  });
+
   it('WebGPU asked for where the browser has none: logged fallback to WASM, same scores', async () => {
     const input = ['A gentle, funny and moving film.'];
     const gpu = await runInPage(

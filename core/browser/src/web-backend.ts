@@ -27,6 +27,19 @@ export interface WebBackendOptions extends WebWasmOptions {
   readonly readFile: (path: string) => Promise<Uint8Array>;
 }
 
+/**
+ * Session creations of every backend in the page, one after another: onnxruntime-web mounts a
+ * session's external data (the weights file, by name) in one page-wide table and empties the table
+ * when a creation ends, so two pipelines loading at once would take each other's weights away.
+ */
+let creations: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(create: () => Promise<T>): Promise<T> {
+  const next = creations.then(create);
+  creations = next.catch(() => undefined);
+  return next;
+}
+
 interface Failure {
   readonly provider: string;
   readonly reason: string;
@@ -82,14 +95,17 @@ export class WebBackend implements Backend {
     for (;;) {
       let inner: ort.InferenceSession;
       try {
-        inner = await ort.InferenceSession.create(unit.model, {
-          executionProviders: [...remaining],
-          ...(external ? { externalData: [external] } : {}),
-          graphOptimizationLevel: 'all',
-          // As on Node: shapes change with every batch, so memory patterns only add planning.
-          enableMemPattern: false,
-          logSeverityLevel: 3,
-        });
+        const executionProviders = [...remaining];
+        inner = await oneAtATime(() =>
+          ort.InferenceSession.create(unit.model, {
+            executionProviders,
+            ...(external ? { externalData: [external] } : {}),
+            graphOptimizationLevel: 'all',
+            // As on Node: shapes change with every batch, so memory patterns only add planning.
+            enableMemPattern: false,
+            logSeverityLevel: 3,
+          }),
+        );
       } catch (err) {
         const failure = { provider: remaining[0], reason: oneLine(err) };
         if (remaining.length === 1) {
