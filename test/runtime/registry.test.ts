@@ -107,14 +107,4 @@ describe('PluginRegistry', () => {
       'RECUR_E_PLUGIN_DUPLICATE',
     );
   });
-
-  it('gives each pipeline its own child container that sees the registry bindings', () => {
-    const root = new PluginRegistry().register(cell('lstm.v1'));
-    const a = root.createPipelineContainer();
-    const b = root.createPipelineContainer();
-    const token = Symbol('x');
-    a.bind(token).toConstantValue(1);
-    assert.equal(a.get(token), 1);
-    assert.equal(b.isBound(token), false);
-  });
 });

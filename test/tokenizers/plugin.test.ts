@@ -2,23 +2,25 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PluginRegistry, RecurError, memoryLogger, type PartContext, type TokenizerPart } from '@recur/runtime';
+import {
+  composeContext,
+  PluginRegistry,
+  RecurError,
+  memoryLogger,
+  type PartContext,
+  type TokenizerPart,
+} from '@recur/runtime';
 import { builtinTokenizers, tokenizerJson } from '@recur/tokenizers';
 import { fixturePath } from './fixtures.js';
 
+/** The tokenizer's context in a composed pipeline whose validation resolved `tok/tokenizer.json` to `file`. */
 function contextFor(file: string, logger = memoryLogger()): PartContext {
-  return {
-    pointer: '/tokenizer',
+  return composeContext({
+    registry: new PluginRegistry(),
     specDir: '/specs',
-    dims: {},
+    files: [{ pointer: '/tokenizer/path', path: file, exists: true }],
     logger,
-    create: () => Promise.reject(new Error('no nested parts')),
-    resolvePath: (path, pointer) => {
-      assert.equal(path, 'tok/tokenizer.json');
-      assert.equal(pointer, '/tokenizer/path');
-      return file;
-    },
-  };
+  }).forPart('/tokenizer', {});
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, fragment: string): Promise<void> {

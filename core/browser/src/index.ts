@@ -65,7 +65,7 @@ export async function load(specUrl: string | URL, options: BrowserLoadOptions = 
   const detach = attachHost(base, files);
   let pipeline: Pipeline;
   try {
-    pipeline = await loadPipeline(url, { registry, backend, logger });
+    pipeline = await loadPipeline(url, { registry, backend, logger, fileHost: files });
   } catch (err) {
     await backend.dispose();
     throw err;

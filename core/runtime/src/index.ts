@@ -45,7 +45,8 @@ export type { WeightStore, TensorInfo, TensorExtent } from './safetensors/weight
 export { FileWeightStore } from './safetensors/file-weight-store.js';
 export { consoleLogger, memoryLogger, type Logger } from './logger.js';
 export { RUNTIME_VERSION, satisfies } from './version.js';
-export { load, PIPELINE_SPEC, PIPELINE_CONTEXT } from './pipeline/load.js';
+export { load } from './pipeline/load.js';
+export { composeContext, type ComposeContextOptions, type ServiceOptions } from './pipeline/compose-pipeline.js';
 export { checkCallOptions } from './pipeline/call-options.js';
 export { KEYWORD_FUNCTION } from './spec/schema-keywords.js';
 export type { Pipeline } from './pipeline/pipeline.js';
@@ -106,5 +107,6 @@ export { renderErrorReference } from './docs/error-reference.js';
 export { readSpecFile } from './spec/read-spec-file.js';
 export { fileKind, openRegularFile, readRegularFile } from './files/regular-file.js';
 export type { FileHost, FileStatus, FileReadOptions } from './files/file-host.js';
+export { nodeFileHost } from './files/node-file-host.js';
 export { isInside, realpathLoose } from './spec/file-refs.js';
 export { outputTarget, type OutputTarget } from './files/output-target.js';

@@ -1,5 +1,13 @@
 import { Tokenizer } from '@huggingface/tokenizers';
-import { consoleLogger, definePlugin, readRegularFile, type Logger, type TokenizerPart } from '@recur/runtime';
+import {
+  consoleLogger,
+  definePlugin,
+  nodeFileHost,
+  TOKENS,
+  type FileHost,
+  type Logger,
+  type TokenizerPart,
+} from '@recur/runtime';
 import { E } from './errors.js';
 import { SafeTokenizer, type SafeTokenizerOptions } from './safe-tokenizer.js';
 import type { AddedTokenEntry } from './special-tokens.js';
@@ -44,14 +52,18 @@ export function tokenizerFromJson(
   return new SafeTokenizer(inner, added, source, logger, options);
 }
 
-/** Reads and loads a tokenizer.json file: RECUR_E_IO when unreadable, RECUR_E_TOKENIZER_INVALID when not a tokenizer. */
+/**
+ * Reads and loads a tokenizer.json file through `host` (a pipeline's file host; Node's by default):
+ * RECUR_E_IO when unreadable, RECUR_E_TOKENIZER_INVALID when not a tokenizer.
+ */
 export async function readTokenizerJson(
   path: string,
   options: SafeTokenizerOptions = {},
   logger?: Logger,
+  host: FileHost = nodeFileHost,
 ): Promise<TokenizerPart> {
   // A folder, FIFO or device is refused at once, by what it is.
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await readRegularFile(path, 'tokenizer file'));
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await host.read(path, 'tokenizer file'));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -111,6 +123,7 @@ export const tokenizerJson = definePlugin<'tokenizer', TokenizerJsonOptions>({
         ...(addSpecialTokens !== undefined ? { addSpecialTokens } : {}),
       },
       ctx.logger,
+      ctx.get(TOKENS.fileHost),
     );
   },
 });

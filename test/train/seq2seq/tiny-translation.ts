@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRegistry } from '@recur/cli';
-import { memoryLogger, mulberry32, OrtBackend, PipelineContext, type Logger, type TensorData } from '@recur/runtime';
+import { memoryLogger, mulberry32, OrtBackend, composeContext, type Logger, type TensorData } from '@recur/runtime';
 import { OBJECTIVES, type Objective, type ObjectiveSetup } from '@recur/train';
 import { charTokenizerJson } from '../../heads/helpers.js';
 
@@ -95,7 +95,7 @@ export async function tinyObjective(
     spec,
     specPath: join(dir, 'spec.json'),
     specDir: dir,
-    ctx: new PipelineContext(spec, dir, [], registry, backend, logger),
+    ctx: composeContext({ registry, spec, specDir: dir, backend, logger }),
     registry,
     mode: 'train',
     train: data,

@@ -2,7 +2,7 @@ import { StructureOnlyBackend } from '../backend/structure-only-backend.js';
 import { RecurError } from '../errors/recur-error.js';
 import type { Logger } from '../logger.js';
 import type { LoadOptions } from './load-options.js';
-import { loadFor } from './load.js';
+import { composePipeline } from './compose-pipeline.js';
 
 export interface FileCheckReport {
   /** What is wrong with the files' structure: each a coded error naming the file. */
@@ -21,7 +21,7 @@ export interface FileCheckReport {
  */
 export async function checkPipelineFiles(
   specPath: string,
-  options: Omit<LoadOptions, 'backend' | 'initialize' | 'weights' | 'logger'>,
+  options: Omit<LoadOptions, 'backend' | 'initialize' | 'weights' | 'logger' | 'services'>,
   weightsExist: boolean,
 ): Promise<FileCheckReport> {
   const warnings: RecurError[] = [];
@@ -35,7 +35,7 @@ export async function checkPipelineFiles(
     error: () => undefined,
   };
   try {
-    const pipeline = await loadFor(
+    const pipeline = await composePipeline(
       specPath,
       { ...options, backend: new StructureOnlyBackend(), logger, ...(weightsExist ? {} : { initialize: { seed: 0 } }) },
       'validate',

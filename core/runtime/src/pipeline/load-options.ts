@@ -1,3 +1,5 @@
+import type { Container } from 'inversify';
+import type { FileHost } from '../files/file-host.js';
 import type { Backend } from '../backend/backend.js';
 import type { Logger } from '../logger.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -39,4 +41,18 @@ export interface LoadOptions {
    * @defaultValue false (the spec's `runtime.provenance`, itself `"warn"` by default)
    */
   readonly strictProvenance?: boolean;
+  /**
+   * Where the spec and the files it names are read from. @defaultValue the Node file host (paths,
+   * regular files only, weights kept on disk)
+   */
+  readonly fileHost?: FileHost;
+  /**
+   * Called with this pipeline's container after its services are bound and before anything is read
+   * or any part is built: rebind a service by its token to replace it for this pipeline only, and
+   * every part receives the replacement.
+   *
+   * @example
+   * load('pipelines/sentiment.json', { registry, services: (c) => c.rebind(TOKENS.logger).toConstantValue(myLogger) })
+   */
+  readonly services?: (container: Container) => void;
 }

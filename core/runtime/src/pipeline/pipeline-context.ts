@@ -1,4 +1,5 @@
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import type { Container, ServiceIdentifier } from 'inversify';
 import type { Backend } from '../backend/backend.js';
 import { E } from '../errors/runtime-errors.js';
 import type { GraphBuilder, ParamDecl } from '../graph/graph-builder.js';
@@ -9,10 +10,12 @@ import { toFloat32, type TensorData } from '../graph/tensor-data.js';
 import { initialValue } from '../graph/init-params.js';
 import type { Logger } from '../logger.js';
 import type { PartBlock, PartKind, PartOfKind, UpstreamDims } from '../plugins/plugin-api.js';
-import type { PluginRegistry } from '../plugins/registry.js';
+import { TOKENS } from '../plugins/tokens.js';
+import type { FileHost } from '../files/file-host.js';
+import { parseSafetensors } from '../safetensors/read.js';
+import { childScope } from './child-scope.js';
 import type { ComputeUnit, TaskContext } from '../plugins/task-contract.js';
 import { checkWeights } from '../safetensors/check-weights.js';
-import { FileWeightStore } from '../safetensors/file-weight-store.js';
 import { checkWeightsProvenance } from './weights-provenance.js';
 import type { WeightStore } from '../safetensors/weight-store.js';
 import { RUNTIME_VERSION } from '../version.js';
@@ -24,37 +27,75 @@ export interface ResolvedFile {
   readonly exists: boolean;
 }
 
-/**
- * What parts and tasks of one pipeline see: the spec, part creation by pointer, weights, the
- * backend. One per loaded pipeline; everything it creates is scoped to that pipeline.
- */
-export class PipelineContext implements TaskContext {
-  readonly pointer = '';
-  readonly dims: UpstreamDims = {};
-  private weightStore: Promise<WeightStore> | undefined;
+/** What one pipeline's contexts share, whichever part scope they belong to. */
+export interface PipelineState {
   /** Parameter names used by compiled units, to refuse weight files with tensors nobody owns. */
-  readonly usedParams = new Set<string>();
+  readonly usedParams: Set<string>;
+  /** Weights `initialize` created, by parameter name. */
+  readonly generated: Map<string, TensorData>;
   /**
    * Set to create fresh weights from the parts' initialisers instead of reading the weights file
-   * (`recur init`, training from scratch). Generated tensors are kept in `generated`.
+   * (`recur init`, training from scratch).
    */
-  initializeSeed: number | undefined;
-  /** Refuse weights that record another spec or tokenizer, whatever `runtime.provenance` says (CLI --strict-provenance). */
-  strictProvenance = false;
+  readonly initializeSeed: number | undefined;
+  /** Refuse weights that record another spec or tokenizer, whatever `runtime.provenance` says. */
+  readonly strictProvenance: boolean;
   /** `specHash` of the spec as given (file text or object, before overrides): what older weights record. */
-  specFileHash = '';
-  /** The weights came from the spec's file (not `useWeights`): only those record provenance to check. */
-  private weightsFromFile = false;
-  readonly generated = new Map<string, TensorData>();
+  readonly specFileHash: string;
+  /** Set once a unit asked for the weights (only then are they checked for extra tensors). */
+  weightsAsked: boolean;
+}
 
+/**
+ * What parts and tasks of one pipeline see: a view of the pipeline's container (built in
+ * `compose-pipeline.ts`) for one part's scope. The services (spec, backend, logger, file host,
+ * weights) are read from the container, so whatever an application bound there is what every part
+ * uses; `pointer` and `dims` are the part scope's own bindings.
+ */
+export class PipelineContext implements TaskContext {
   constructor(
-    readonly spec: Readonly<Record<string, unknown>>,
-    readonly specDir: string,
-    private readonly files: readonly ResolvedFile[],
-    private readonly registry: PluginRegistry,
-    readonly backend: Backend,
-    readonly logger: Logger,
+    /** The container of this part's scope: a child of the pipeline's container (or that container). */
+    private readonly scope: Container,
+    readonly state: PipelineState,
   ) {}
+
+  /** Located folder of the spec; relative references resolve against it. */
+  get specDir(): string {
+    return this.scope.get(TOKENS.specDir);
+  }
+
+  private get files(): readonly ResolvedFile[] {
+    return this.scope.get(TOKENS.files);
+  }
+
+  get<T>(token: ServiceIdentifier<T>): T {
+    return this.scope.get(token);
+  }
+
+  get pointer(): string {
+    return this.scope.get(TOKENS.pointer);
+  }
+
+  get dims(): UpstreamDims {
+    return this.scope.get(TOKENS.dims);
+  }
+
+  get spec(): Readonly<Record<string, unknown>> {
+    return this.scope.get(TOKENS.spec);
+  }
+
+  get backend(): Backend {
+    return this.scope.get(TOKENS.backend);
+  }
+
+  get logger(): Logger {
+    return this.scope.get(TOKENS.logger);
+  }
+
+  /** Weights `initialize` created, by parameter name (empty otherwise). */
+  get generated(): ReadonlyMap<string, TensorData> {
+    return this.state.generated;
+  }
 
   async create<K extends PartKind>(
     kind: K,
@@ -68,13 +109,17 @@ export class PipelineContext implements TaskContext {
         expected: `{ "type": "<a registered ${kind}>", ... }`,
       });
     }
-    const plugin = this.registry.resolve(kind, block.type, `${pointer}/type`);
+    const plugin = this.scope.get(TOKENS.registry).resolve(kind, block.type, `${pointer}/type`);
     const { type: _type, ...options } = block;
-    const ctx = Object.create(this, {
-      pointer: { value: pointer },
-      dims: { value: dims },
-    }) as PipelineContext;
-    return (await plugin.create(options, ctx)) as PartOfKind[K];
+    return (await plugin.create(options, this.forPart(pointer, dims))) as PartOfKind[K];
+  }
+
+  /** The context of a part at `pointer`: a child scope binding its pointer and upstream sizes. */
+  forPart(pointer: string, dims: UpstreamDims): PipelineContext {
+    const scope = childScope(this.scope);
+    scope.bind(TOKENS.pointer).toConstantValue(pointer);
+    scope.bind(TOKENS.dims).toConstantValue(dims);
+    return new PipelineContext(scope, this.state);
   }
 
   async part<K extends PartKind>(kind: K, pointer: string, dims: UpstreamDims = {}): Promise<PartOfKind[K]> {
@@ -83,21 +128,16 @@ export class PipelineContext implements TaskContext {
 
   resolvePath(path: string, pointer: string): string {
     const known = this.files.find((f) => f.pointer === pointer);
-    return known ? known.path : resolve(this.specDir, path);
-  }
-
-  /** Supplies weights held in memory instead of the spec's file (training evaluation). */
-  useWeights(store: WeightStore): void {
-    this.weightStore = Promise.resolve(store);
+    return known ? known.path : this.get(TOKENS.fileHost).resolve(this.specDir, path);
   }
 
   weights(): Promise<WeightStore> {
-    this.weightStore ??= this.readWeights();
-    return this.weightStore;
+    this.state.weightsAsked = true;
+    return this.scope.get(TOKENS.weights)();
   }
 
   async compileUnit(name: string, g: GraphBuilder): Promise<ComputeUnit> {
-    if (this.initializeSeed !== undefined) return this.compileFresh(name, g, this.initializeSeed);
+    if (this.state.initializeSeed !== undefined) return this.compileFresh(name, g, this.state.initializeSeed);
     const store = await this.weights();
     const params = g.params;
     // float16 and int8 weights stay so in the model (nodes in the graph widen them): no float32 copy here.
@@ -124,13 +164,13 @@ export class PipelineContext implements TaskContext {
         ? { dtype: t.dtype, dims, data: t.data }
         : { dtype: 'float32', dims, data: toFloat32(t) };
     };
-    for (const p of params) this.usedParams.add(p.name);
+    for (const p of params) this.state.usedParams.add(p.name);
     const model = g.toBytes({
       weights: (decl: ParamDecl): TensorData | ExternalTensor | Int8Initializer => {
         const values = tensorOf(decl.name, decl.dims);
         if (values.dtype !== 'int8') return values;
         const scaleName = int8ScaleName(decl.name);
-        this.usedParams.add(scaleName);
+        this.state.usedParams.add(scaleName);
         return { values, scale: tensorOf(scaleName, int8ScaleDims(decl.dims)) };
       },
       producerVersion: RUNTIME_VERSION,
@@ -143,10 +183,10 @@ export class PipelineContext implements TaskContext {
   private compileFresh(name: string, g: GraphBuilder, seed: number): ComputeUnit {
     const model = g.toBytes({
       weights: (decl: ParamDecl) => {
-        let t = this.generated.get(decl.name);
+        let t = this.state.generated.get(decl.name);
         if (!t) {
           t = initialValue(decl, seed);
-          this.generated.set(decl.name, t);
+          this.state.generated.set(decl.name, t);
         }
         return t;
       },
@@ -159,9 +199,9 @@ export class PipelineContext implements TaskContext {
 
   /** After every unit is compiled: a weights file with tensors no part declared does not fit the spec. */
   async checkNoExtraWeights(): Promise<void> {
-    if (this.weightStore === undefined) return;
-    const store = await this.weightStore;
-    const extra = store.names().filter((n) => !this.usedParams.has(n));
+    if (!this.state.weightsAsked) return;
+    const store = await this.weights();
+    const extra = store.names().filter((n) => !this.state.usedParams.has(n));
     if (extra.length > 0) {
       throw E.WEIGHTS_MISMATCH(
         `${store.source} has tensors the spec does not use: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}; it was trained for another spec`,
@@ -174,37 +214,49 @@ export class PipelineContext implements TaskContext {
     }
   }
 
-  private async readWeights(): Promise<WeightStore> {
-    const rel = this.spec['weights'];
-    if (typeof rel !== 'string') {
-      throw E.WEIGHTS_MISSING('the spec names no weights file; add "weights" and train it with recur train', {
-        pointer: '/weights',
-      });
-    }
-    const file = this.files.find((f) => f.pointer === '/weights');
-    const path = file ? file.path : resolve(this.specDir, rel);
-    if (file && !file.exists) {
-      throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, {
-        pointer: '/weights',
-        file: path,
-      });
-    }
-    this.weightsFromFile = true;
-    return FileWeightStore.open(path);
-  }
-
   /**
    * After every unit is compiled (so weights that do not fit at all are refused as such first):
    * compares the weights file's recorded provenance with this spec and its tokenizer files.
+   * Weights given in memory (`LoadOptions.weights`) record nothing to compare.
    */
-  async checkProvenance(): Promise<void> {
-    if (this.weightStore === undefined || !this.weightsFromFile) return;
-    const store = await this.weightStore;
+  async checkProvenance(weightsFromFile: boolean): Promise<void> {
+    if (!this.state.weightsAsked || !weightsFromFile) return;
+    const store = await this.weights();
     const runtime = (this.spec['runtime'] ?? {}) as Record<string, unknown>;
-    const policy = this.strictProvenance || runtime['provenance'] === 'error' ? 'error' : 'warn';
+    const policy = this.state.strictProvenance || runtime['provenance'] === 'error' ? 'error' : 'warn';
     const tokenizers = this.files.filter((f) => f.pointer.endsWith('/tokenizer/path') && f.exists).map((f) => f.path);
-    await checkWeightsProvenance(store, this.spec, this.specFileHash, tokenizers, policy, this.logger);
+    const host = this.get(TOKENS.fileHost);
+    const read = (location: string) => host.read(location, 'tokenizer file');
+    await checkWeightsProvenance(store, this.spec, this.state.specFileHash, tokenizers, policy, this.logger, read);
   }
+}
+
+/**
+ * Opens the spec's weights file through the pipeline's file host: on disk with extents where the
+ * host can (`openWeights`), else read whole and parsed in memory.
+ */
+export async function readSpecWeights(
+  spec: Readonly<Record<string, unknown>>,
+  files: readonly ResolvedFile[],
+  specDir: string,
+  host: FileHost,
+): Promise<WeightStore> {
+  const rel = spec['weights'];
+  if (typeof rel !== 'string') {
+    throw E.WEIGHTS_MISSING('the spec names no weights file; add "weights" and train it with recur train', {
+      pointer: '/weights',
+    });
+  }
+  const file = files.find((f) => f.pointer === '/weights');
+  const location = file ? file.path : host.resolve(specDir, rel);
+  if (file && !file.exists) {
+    throw E.WEIGHTS_MISSING(`weights file ${rel} does not exist yet; create it with: recur train <spec> --data ...`, {
+      pointer: '/weights',
+      file: location,
+    });
+  }
+  if (host.openWeights) return host.openWeights(location);
+  return parseSafetensors(await host.read(location, 'weights file'), location);
 }
 
 /** Reads the value at a JSON pointer; undefined when any step is missing. */
@@ -217,8 +269,4 @@ export function readPointer(root: unknown, pointer: string): unknown {
     node = (node as Record<string, unknown>)[key];
   }
   return node;
-}
-
-export function specDirOf(specPath: string | undefined, baseDir: string): string {
-  return specPath ? dirname(resolve(specPath)) : resolve(baseDir);
 }

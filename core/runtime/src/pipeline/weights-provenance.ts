@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { E } from '../errors/runtime-errors.js';
 import type { Logger } from '../logger.js';
 import { checkProvenance, modelHash, PROVENANCE_KEYS, tokenizerHash } from '../safetensors/provenance.js';
@@ -13,7 +12,8 @@ export type ProvenancePolicy = 'warn' | 'error';
  * naming what differs, or, with the `'error'` policy, RECUR_E_WEIGHTS_PROVENANCE. Weights that record
  * nothing (made outside Recur) pass. A file written before Recur recorded `model_sha256` is judged
  * by its `spec_sha256`, the hash of the whole spec file (`specFileHash`), which any edit changes.
- * `tokenizerFiles` are the spec's tokenizer files in pointer order, as training hashes them.
+ * `tokenizerFiles` are the spec's tokenizer files in pointer order, as training hashes them, read
+ * with `read` (the pipeline's file host).
  */
 export async function checkWeightsProvenance(
   store: WeightStore,
@@ -22,10 +22,10 @@ export async function checkWeightsProvenance(
   tokenizerFiles: readonly string[],
   policy: ProvenancePolicy,
   logger: Logger,
+  read: (location: string) => Promise<Uint8Array>,
 ): Promise<void> {
   const recordsTokenizer = Object.hasOwn(store.metadata, PROVENANCE_KEYS.tokenizerHash);
-  const tokenizers =
-    recordsTokenizer && tokenizerFiles.length > 0 ? await Promise.all(tokenizerFiles.map((f) => readFile(f))) : [];
+  const tokenizers = recordsTokenizer && tokenizerFiles.length > 0 ? await Promise.all(tokenizerFiles.map(read)) : [];
   const recordsModel = Object.hasOwn(store.metadata, PROVENANCE_KEYS.modelHash);
   const differences = checkProvenance(store, {
     ...(recordsModel ? { modelHash: modelHash(spec) } : { specHash: specFileHash }),

@@ -1,8 +1,7 @@
-import { ContainerModule } from 'inversify';
+import type { ServiceIdentifier } from 'inversify';
 import type { CellPart, EmbeddingPart, EncoderPart, HeadPart, TokenizerPart } from './part-contracts.js';
 import type { TaskPart } from './task-contract.js';
 import type { Logger } from '../logger.js';
-import { TOKENS } from './tokens.js';
 import { E } from '../errors/runtime-errors.js';
 
 /** The kinds of part a plugin can add. */
@@ -47,8 +46,17 @@ export interface PartContext {
   readonly logger: Logger;
   /** Creates a nested part, such as the cell inside an encoder, from its block. */
   create<K extends PartKind>(kind: K, block: PartBlock, pointer: string, dims?: UpstreamDims): Promise<PartOfKind[K]>;
-  /** Resolves a path option (already checked by validation) to an absolute path. */
+  /**
+   * Resolves a path option (already checked by validation) to its location: an absolute path on
+   * Node, a URL in a browser. Read it with `ctx.get(TOKENS.fileHost).read(location, 'what')`.
+   */
   resolvePath(path: string, pointer: string): string;
+  /**
+   * A service of the pipeline's container by its typed token (`TOKENS.backend`, `TOKENS.logger`,
+   * `TOKENS.fileHost`, `TOKENS.spec`, `TOKENS.dims`, ...): what an application bound for this
+   * pipeline, so a part uses the same backend, logger and file host as the rest of it.
+   */
+  get<T>(token: ServiceIdentifier<T>): T;
 }
 
 /** A plugin as its author declares it. */
@@ -87,12 +95,11 @@ export interface PluginDeclaration<K extends PartKind = PartKind, O = Record<str
   create(options: O, ctx: PartContext): PartOfKind[K] | Promise<PartOfKind[K]>;
 }
 
-/** A declared plugin: its declaration plus the inversify module that binds it. */
+/** A declared plugin: its declaration plus the name and version parsed from its type. */
 export interface PluginDefinition<K extends PartKind = PartKind, O = Record<string, unknown>> extends PluginDeclaration<
   K,
   O
 > {
-  readonly module: ContainerModule;
   /** Bare name and version parsed from `type`. */
   readonly baseName: string;
   readonly version: number;
@@ -145,14 +152,7 @@ export function definePlugin<K extends PartKind, O = Record<string, unknown>>(
     );
   }
   if (typeof decl.create !== 'function') throw E.PLUGIN_INVALID(`${where}: create must be a function`, {});
-  const definition = { ...decl, ...parsed } as PluginDefinition<K, O>;
-  const module = new ContainerModule((options) => {
-    options
-      .bind(TOKENS.plugin)
-      .toConstantValue(definition as unknown as PluginDefinition)
-      .whenNamed(`${decl.kind}:${decl.type}`);
-  });
-  return Object.freeze(Object.assign(definition, { module }));
+  return Object.freeze({ ...decl, ...parsed });
 }
 
 /**

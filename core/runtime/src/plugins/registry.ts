@@ -1,22 +1,18 @@
-import { Container } from 'inversify';
 import { E } from '../errors/runtime-errors.js';
 import { nearestNames } from '../errors/suggest.js';
-import { TOKENS } from './tokens.js';
 import { PART_KINDS, type AnyPluginDefinition, type PartKind, type PluginDefinition } from './plugin-api.js';
 import { RUNTIME_VERSION, satisfies } from '../version.js';
 
 /**
- * The catalogue of registered plugins, backed by the root inversify container. Registration is
+ * The catalogue of registered plugins: its lookup tables are the one place a plugin definition is
+ * kept (a pipeline's container binds the registry itself, never a copy of each plugin). Registration is
  * explicit and validated: a duplicate versioned type or an incompatible runtime range is refused
  * with its own code. Lookups accept versioned names and bare aliases (bare = newest version).
  */
 export class PluginRegistry {
   private readonly byKind = new Map<PartKind, Map<string, PluginDefinition>>();
 
-  constructor(
-    readonly container: Container = new Container(),
-    private readonly parent?: PluginRegistry,
-  ) {
+  constructor(private readonly parent?: PluginRegistry) {
     for (const kind of PART_KINDS) this.byKind.set(kind, new Map());
   }
 
@@ -25,12 +21,12 @@ export class PluginRegistry {
    * registered there, so they are scoped to that pipeline and never leak into the process.
    */
   child(): PluginRegistry {
-    return new PluginRegistry(new Container({ parent: this.container }), this);
+    return new PluginRegistry(this);
   }
 
   register(...plugins: readonly AnyPluginDefinition[]): this {
     for (const plugin of plugins) {
-      if (!plugin || typeof plugin !== 'object' || !('module' in plugin) || !('baseName' in plugin)) {
+      if (!plugin || typeof plugin !== 'object' || !('baseName' in plugin) || !('version' in plugin)) {
         throw E.PLUGIN_INVALID('register() takes values returned by definePlugin()', {});
       }
       if (plugin.runtime !== undefined && !satisfies(RUNTIME_VERSION, plugin.runtime)) {
@@ -56,7 +52,6 @@ export class PluginRegistry {
           );
       }
       table.set(plugin.type, plugin);
-      this.container.load(plugin.module);
     }
     return this;
   }
@@ -83,13 +78,13 @@ export class PluginRegistry {
   find(kind: PartKind, name: string): PluginDefinition | undefined {
     const all = this.list(kind);
     const exact = all.find((p) => p.type === name);
-    if (exact) return this.fromContainer(exact);
+    if (exact) return exact;
     let newest: PluginDefinition | undefined;
     for (const p of all) {
       if (p.baseName === name && (!newest || p.version > newest.version)) newest = p;
-      if (p.aliases?.includes(name)) return this.fromContainer(p);
+      if (p.aliases?.includes(name)) return p;
     }
-    return newest ? this.fromContainer(newest) : undefined;
+    return newest;
   }
 
   /** The plugin a name refers to; throws RECUR_E_PLUGIN_UNKNOWN with the nearest names otherwise. */
@@ -107,18 +102,5 @@ export class PluginRegistry {
         suggestions,
       },
     );
-  }
-
-  /** A child container for one pipeline, so plugin instances are scoped to it. */
-  createPipelineContainer(): Container {
-    // A child of this registry's container: it resolves every plugin binding visible here.
-    return new Container({ parent: this.container });
-  }
-
-  private fromContainer(p: PluginDefinition): PluginDefinition {
-    // A plugin is resolved through the container of the registry that registered it: inversify
-    // does not fall back to a parent container for a service the child also binds (under other names).
-    if (this.byKind.get(p.kind)!.get(p.type) !== p && this.parent) return this.parent.fromContainer(p);
-    return this.container.get(TOKENS.plugin, { name: `${p.kind}:${p.type}` });
   }
 }

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { E } from '../errors/runtime-errors.js';
-import { fileKind } from '../files/regular-file.js';
+import type { FileHost } from '../files/file-host.js';
 import type { RecurError } from '../errors/recur-error.js';
 import { comparePointers } from './json-pointer.js';
 import type { PathVisit } from './schema-keywords.js';
@@ -53,9 +53,11 @@ export function isInside(child: string, root: string): boolean {
 }
 
 export interface FileCheckOptions {
-  /** Real path of the spec's folder. */
+  /** Where the spec's files are read from; references are resolved, located and contained through it. */
+  readonly host: FileHost;
+  /** Located (real) location of the spec's folder. */
   readonly specDir: string;
-  /** Real paths of the further folders the caller allows. */
+  /** Located locations of the further folders the caller allows. */
   readonly allowRoots: readonly string[];
   readonly purpose: SpecPurpose;
   /** The spec trains its tokenizer(s), so a missing tokenizer file will be written by `recur train`. */
@@ -139,19 +141,18 @@ async function checkOne(
     );
     return;
   }
-  const lexical = path.resolve(options.specDir, visit.value);
-  const { real, exists } = await realpathLoose(lexical);
+  const lexical = options.host.resolve(options.specDir, visit.value);
+  const { location: real, exists, notRegular } = await options.host.locate(lexical);
   out.files.push({ pointer: visit.pointer, value: visit.value, path: real, exists, role: visit.role });
-  if (![options.specDir, ...options.allowRoots].some((root) => isInside(real, root))) {
+  if (![options.specDir, ...options.allowRoots].some((root) => options.host.contains(root, real))) {
     out.errors.push(outside(visit, real, options));
     return;
   }
   if (exists) {
-    const stat = await fs.stat(real).catch(() => undefined);
-    if (stat && !stat.isFile()) {
+    if (notRegular !== undefined) {
       // Said as it is: a FIFO is not "a folder", and reading one would block.
       out.errors.push(
-        E.IO(`${visit.pointer}: "${visit.value.slice(0, 200)}" (${real}) is ${fileKind(stat)}, not a regular file`, {
+        E.IO(`${visit.pointer}: "${visit.value.slice(0, 200)}" (${real}) is ${notRegular}, not a regular file`, {
           pointer: visit.pointer,
           path: real,
           file: real,

@@ -1,5 +1,6 @@
 import { E } from '../errors/runtime-errors.js';
-import { openRegularFile } from '../files/regular-file.js';
+import type { FileHost } from '../files/file-host.js';
+import { nodeFileHost } from '../files/node-file-host.js';
 import { resolveLimits } from './limits.js';
 import type { SpecLimits } from './spec-types.js';
 
@@ -11,25 +12,22 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * refused with its line (RECUR_E_SPEC_PARSE) rather than replaced: a replaced byte in a label or a
  * path would silently change what the spec says.
  */
-export async function readSpecFile(path: string, limits?: Partial<SpecLimits>): Promise<string> {
+export async function readSpecFile(
+  path: string,
+  limits?: Partial<SpecLimits>,
+  host: FileHost = nodeFileHost,
+): Promise<string> {
   const { maxBytes } = resolveLimits(limits);
   // A folder, FIFO or device is refused at once (a FIFO would otherwise block until a writer came).
-  const handle = await openRegularFile(path, 'spec file', E.PATH_NOT_FOUND);
-  try {
-    const stat = await handle.stat();
-    const buffer = new Uint8Array(Math.min(maxBytes + 1, stat.size + 1));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > maxBytes) {
-      throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, {
-        file: path,
-        pointer: '',
-        expected: `at most ${maxBytes} bytes`,
-      });
-    }
-    return decodeSpec(buffer.subarray(0, bytesRead), path);
-  } finally {
-    await handle.close();
+  const bytes = await host.read(path, 'spec file', { missing: E.PATH_NOT_FOUND, length: maxBytes + 1 });
+  if (bytes.byteLength > maxBytes) {
+    throw E.SPEC_TOO_LARGE(`spec file ${path} is larger than ${maxBytes} bytes`, {
+      file: path,
+      pointer: '',
+      expected: `at most ${maxBytes} bytes`,
+    });
   }
+  return decodeSpec(bytes, path);
 }
 
 function decodeSpec(bytes: Uint8Array, path: string): string {

@@ -1,3 +1,4 @@
+import type { FileHost } from '../files/file-host.js';
 /**
  * Public types of spec validation. A spec is a JSON object; `validateSpec` checks it in one pass and
  * reports every problem at once, `loadSpec` does the same and throws when it is not valid.
@@ -46,6 +47,8 @@ export interface ValidateSpecOptions {
   readonly overrides?: readonly string[];
   /** Size caps; unspecified fields keep their defaults. */
   readonly limits?: Partial<SpecLimits>;
+  /** Where the spec's files are located and checked. @defaultValue the Node file host */
+  readonly fileHost?: FileHost;
 }
 
 /** How a file reference is used, which decides what its absence means. */

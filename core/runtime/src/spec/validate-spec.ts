@@ -4,11 +4,11 @@
  * (plugin options included, defaults written, type names resolved), then the files the spec names.
  * It collects every problem instead of stopping at the first, and it never throws for bad input.
  */
-import * as path from 'node:path';
 import { E } from '../errors/runtime-errors.js';
 import { RecurError } from '../errors/recur-error.js';
 import { checkAgainstSchema } from './check-schema.js';
-import { checkFileRefs, realpathLoose } from './file-refs.js';
+import { checkFileRefs } from './file-refs.js';
+import { nodeFileHost } from '../files/node-file-host.js';
 import { resolveLimits } from './limits.js';
 import { readSpecFile } from './read-spec-file.js';
 import { collectOverrides } from './overrides.js';
@@ -36,13 +36,15 @@ function asRecurError(error: unknown): RecurError {
 async function locate(
   options: ValidateSpecOptions,
 ): Promise<{ specPath: string | undefined; specDir: string; allowRoots: string[] }> {
+  const host = options.fileHost ?? nodeFileHost;
+  const base = host.base();
   const specPath =
-    typeof options.specPath === 'string' && options.specPath !== '' ? path.resolve(options.specPath) : undefined;
-  const specDir = (await realpathLoose(specPath ? path.dirname(specPath) : process.cwd())).real;
+    typeof options.specPath === 'string' && options.specPath !== '' ? host.resolve(base, options.specPath) : undefined;
+  const specDir = (await host.locate(specPath ? host.dirname(specPath) : base)).location;
   const allowRoots: string[] = [];
   for (const root of options.allowRoots ?? []) {
     if (typeof root === 'string' && root !== '' && !root.includes('\u0000'))
-      allowRoots.push((await realpathLoose(path.resolve(root))).real);
+      allowRoots.push((await host.locate(host.resolve(base, root))).location);
   }
   return { specPath, specDir, allowRoots };
 }
@@ -114,6 +116,7 @@ export async function validateSpec(input: string | object, options: ValidateSpec
 
     const train = value['train'];
     const refs = await checkFileRefs(checked.visits.paths, {
+      host: options.fileHost ?? nodeFileHost,
       specDir: where.specDir,
       allowRoots: where.allowRoots,
       purpose,
@@ -148,17 +151,18 @@ export async function validateSpecFile(
   file: string,
   options: Omit<ValidateSpecOptions, 'specPath'>,
 ): Promise<ValidationResult> {
-  const specPath = path.resolve(String(file));
+  const host = options.fileHost ?? nodeFileHost;
+  const specPath = host.resolve(host.base(), String(file));
   const limits = resolveLimits(options?.limits);
   const fail = async (error: RecurError): Promise<ValidationResult> => {
-    const specDir = (await realpathLoose(path.dirname(specPath))).real;
+    const specDir = (await host.locate(host.dirname(specPath))).location;
     return { ok: false, spec: undefined, errors: [error], warnings: [], files: [], specDir, specPath };
   };
   // One reader for spec files (read-spec-file.ts): regular files only, the byte cap before the whole
   // file is read, strict UTF-8 with the offending line.
   let text: string;
   try {
-    text = await readSpecFile(specPath, limits);
+    text = await readSpecFile(specPath, limits, host);
   } catch (error) {
     if (RecurError.is(error)) return fail(withPointer(error));
     return fail(

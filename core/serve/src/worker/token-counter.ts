@@ -1,5 +1,5 @@
 import {
-  PipelineContext,
+  composeContext,
   type Backend,
   type Logger,
   type Pipeline,
@@ -31,7 +31,13 @@ export async function tokenCounterFor(
   const block = pipeline.spec['tokenizer'];
   if (!block || typeof block !== 'object') return undefined;
   try {
-    const ctx = new PipelineContext(pipeline.spec, pipeline.specDir, [], registry, NO_BACKEND, logger);
+    const ctx = composeContext({
+      registry,
+      spec: pipeline.spec,
+      specDir: pipeline.specDir,
+      backend: NO_BACKEND,
+      logger,
+    });
     const tokenizer: TokenizerPart = await ctx.part('tokenizer', '/tokenizer');
     return { count: (text) => (text.length === 0 ? 0 : tokenizer.encode(text).length) };
   } catch (err) {

@@ -6,7 +6,7 @@ import {
   loadSpecPlugins,
   MemoryWeightStore,
   OrtBackend,
-  PipelineContext,
+  composeContext,
   readPointer,
   readSpecFile,
   type LoadedSpec,
@@ -130,7 +130,7 @@ export async function openRun(
 
   const weightsPath = fileAt(loaded, '/weights', specDir, String(spec['weights'] ?? 'weights.safetensors'));
   const backend = new OrtBackend({ logger });
-  const ctx = new PipelineContext(spec, specDir, loaded.files, registry, backend, logger);
+  const ctx = composeContext({ registry, spec, specDir, files: loaded.files, backend, logger });
   const evalOverrides = [...userOverrides, `runtime.threads=${threads}`, 'runtime.maxWaitMs=0'];
   const setup: ObjectiveSetup = {
     spec,

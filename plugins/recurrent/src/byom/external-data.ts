@@ -1,13 +1,4 @@
-import { dirname, resolve } from 'node:path';
-import {
-  isInside,
-  openRegularFile,
-  realpathLoose,
-  RuntimeErrors,
-  type OnnxGraph,
-  type OnnxModel,
-  type OnnxTensor,
-} from '@recur/runtime';
+import { RuntimeErrors, type FileHost, type OnnxGraph, type OnnxModel, type OnnxTensor } from '@recur/runtime';
 
 /** ONNX TensorProto.DataLocation EXTERNAL: the bytes are in another file. */
 const EXTERNAL = 1;
@@ -18,13 +9,15 @@ const EXTERNAL = 1;
  * A location resolves against the model's folder, symbolic links followed, and must stay inside
  * `roots` (the spec's folder tree and the model's own folder tree), as every file a spec names must:
  * anything else is RECUR_E_PATH_OUTSIDE_ROOT. A missing file or a range past its end is
- * RECUR_E_ONNX_INVALID naming the tensor and the file.
+ * RECUR_E_ONNX_INVALID naming the tensor and the file. Everything is resolved, located and read
+ * through `host`, the pipeline's file host.
  */
 export async function loadExternalData(
   model: OnnxModel,
   modelFile: string,
   roots: readonly string[],
   pointer: string,
+  host: FileHost,
 ): Promise<void> {
   const tensors: OnnxTensor[] = [];
   collectTensors(model.graph, tensors);
@@ -38,8 +31,8 @@ export async function loadExternalData(
         file: modelFile,
         pointer,
       });
-    const { real } = await realpathLoose(resolve(dirname(modelFile), location));
-    if (!roots.some((root) => isInside(real, root))) {
+    const { location: real } = await host.locate(host.resolve(host.dirname(modelFile), location));
+    if (!roots.some((root) => host.contains(root, real))) {
       throw RuntimeErrors.PATH_OUTSIDE_ROOT(
         `${where} keeps its data in "${location}" (${real}), outside the spec's folder ${roots[0]}; move the data file next to the model`,
         {
@@ -52,40 +45,41 @@ export async function loadExternalData(
     }
     const offset = Number(entry('offset') ?? 0);
     const declared = entry('length');
-    t.rawData = await readRange(real, offset, declared === undefined ? undefined : Number(declared), where);
+    t.rawData = await readRange(host, real, offset, declared === undefined ? undefined : Number(declared), where);
     t.dataLocation = 0;
     t.externalData = [];
   }
 }
 
-async function readRange(path: string, offset: number, length: number | undefined, where: string): Promise<Uint8Array> {
-  const handle = await openRegularFile(path, 'external data file', RuntimeErrors.PATH_NOT_FOUND);
-  try {
-    const size = (await handle.stat()).size;
-    const want = length ?? size - offset;
-    if (
-      !Number.isSafeInteger(offset) ||
-      !Number.isSafeInteger(want) ||
-      offset < 0 ||
-      want < 0 ||
-      offset + want > size
-    ) {
-      throw RuntimeErrors.ONNX_INVALID(
-        `${where}: bytes ${offset}..${offset + want} lie outside ${path} (${size} bytes)`,
-        { file: path },
-      );
-    }
-    const bytes = new Uint8Array(want);
-    let done = 0;
-    while (done < want) {
-      const { bytesRead } = await handle.read(bytes, done, want - done, offset + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return bytes;
-  } finally {
-    await handle.close();
+async function readRange(
+  host: FileHost,
+  path: string,
+  offset: number,
+  length: number | undefined,
+  where: string,
+): Promise<Uint8Array> {
+  if (
+    !Number.isSafeInteger(offset) ||
+    offset < 0 ||
+    (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
+  ) {
+    throw RuntimeErrors.ONNX_INVALID(`${where}: offset ${offset} and length ${String(length)} are not a byte range`, {
+      file: path,
+    });
   }
+  const bytes = await host.read(path, 'external data file', {
+    missing: RuntimeErrors.PATH_NOT_FOUND,
+    offset,
+    ...(length !== undefined ? { length } : {}),
+  });
+  // A short read means the file ends inside the range.
+  if (length !== undefined && bytes.byteLength < length) {
+    throw RuntimeErrors.ONNX_INVALID(
+      `${where}: bytes ${offset}..${offset + length} lie outside ${path}, which ends at byte ${offset + bytes.byteLength}`,
+      { file: path },
+    );
+  }
+  return bytes;
 }
 
 function collectTensors(graph: OnnxGraph | undefined, out: OnnxTensor[]): void {

@@ -1,13 +1,11 @@
-import { realpath } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import {
   decodeModel,
   DEFAULT_OPSET,
   definePlugin,
   lowerBatchwiseRecurrent,
   onnxToDtype,
-  readRegularFile,
   RuntimeErrors,
+  TOKENS,
   type EncoderPart,
   type OnnxModel,
   type Value,
@@ -67,18 +65,15 @@ export const onnxFileEncoder = definePlugin<'encoder', OnnxFileEncoderOptions>({
   },
   async create(options, ctx): Promise<EncoderPart> {
     const file = ctx.resolvePath(options.path, `${ctx.pointer}/path`);
+    const host = ctx.get(TOKENS.fileHost);
     // A folder, FIFO or device is refused at once by what it is; a missing file is PATH_NOT_FOUND.
-    const bytes = await readRegularFile(file, 'ONNX model', RuntimeErrors.PATH_NOT_FOUND);
+    const bytes = await host.read(file, 'ONNX model', { missing: RuntimeErrors.PATH_NOT_FOUND });
     // A plain Uint8Array copy: decoded from a Node Buffer, tensors' raw bytes would be Buffer views
     // whose `slice()` does not copy, leaving float data at offsets a Float32Array cannot start at.
     const decoded = decodeModel(new Uint8Array(bytes), file);
     // Tensors stored beside the model (external data, as torch.onnx.export writes models over 2 GB).
-    await loadExternalData(
-      decoded,
-      file,
-      [await realpath(ctx.specDir), dirname(await realpath(file))],
-      `${ctx.pointer}/path`,
-    );
+    const roots = [(await host.locate(ctx.specDir)).location, host.dirname((await host.locate(file)).location)];
+    await loadExternalData(decoded, file, roots, `${ctx.pointer}/path`, host);
     const model = lowerBatchwiseRecurrent(decoded);
     // Checked here too, so a spec fails when it is loaded rather than when a unit is compiled.
     assertLinkableOpset(model, DEFAULT_OPSET, file);

@@ -1,7 +1,5 @@
-import { resolve } from 'node:path';
 import {
-  consoleLogger,
-  RuntimeErrors,
+  composeContext,
   type Logger,
   type PartBlock,
   type PartContext,
@@ -19,8 +17,9 @@ export interface StandaloneContextOptions {
 
 /**
  * A PartContext without a pipeline: creates parts straight from blocks through a registry, for
- * conformance runs, benchmarks and tests that build one part on its own. Options are taken as
- * given (no schema validation or defaults: the parts apply their own defaults).
+ * conformance runs, benchmarks and tests that build one part on its own. It is the context of the
+ * part at `pointer` in the same composition a loaded pipeline has (`composeContext`), with an empty
+ * spec. Options are taken as given (no schema validation or defaults: the parts apply their own).
  */
 export function standalonePartContext(
   registry: PluginRegistry,
@@ -28,27 +27,11 @@ export function standalonePartContext(
   pointer = '',
   dims: UpstreamDims = {},
 ): PartContext {
-  const specDir = resolve(options.specDir ?? process.cwd());
-  const logger = options.logger ?? consoleLogger();
-  return {
-    pointer,
-    specDir,
-    dims,
-    logger,
-    async create<K extends PartKind>(
-      kind: K,
-      block: PartBlock,
-      at: string,
-      upstream: UpstreamDims = {},
-    ): Promise<PartOfKind[K]> {
-      if (!block || typeof block.type !== 'string')
-        throw RuntimeErrors.SPEC_INVALID(`${at} must be a block with a "type"`, { pointer: at });
-      const plugin = registry.resolve(kind, block.type, `${at}/type`);
-      const { type: _type, ...rest } = block;
-      return (await plugin.create(rest, standalonePartContext(registry, options, at, upstream))) as PartOfKind[K];
-    },
-    resolvePath: (path) => resolve(specDir, path),
-  };
+  return composeContext({
+    registry,
+    ...(options.specDir !== undefined ? { specDir: options.specDir } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  }).forPart(pointer, dims);
 }
 
 /** Creates one part from its block: `createPart(registry, 'encoder', { type: 'recurrent', ... }, { inputDim: 64 })`. */
