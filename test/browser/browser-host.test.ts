@@ -39,7 +39,16 @@ describe('browser host: files by URL, coded errors, abort, providers and threads
   });
 
   it('a reference outside the spec base URL is RECUR_E_PATH_OUTSIDE_ROOT naming the pointer and the URL', async () => {
+    const requested: string[] = [];
+    const onRequest = (request: { url(): string }) => requested.push(request.url());
+    browser.page.on('request', onRequest);
     const out = failure(await runInPage(browser.page, '/specs/escape.json', ['x']));
+    browser.page.off('request', onRequest);
+    // Refused without a request: the page sends nothing (and none of its headers) outside the base.
+    assert.deepEqual(
+      requested.filter((u) => u.includes('/pipelines/')),
+      [],
+    );
     assert.deepEqual([...new Set(out.errors.length > 0 ? out.errors : [out.code])], ['RECUR_E_PATH_OUTSIDE_ROOT']);
     assert.match(out.message, /\/tokenizer\/path/);
     assert.ok(out.message.includes(`${browser.url}/pipelines/sentiment/tokenizer.json`), out.message);

@@ -48,7 +48,7 @@ export async function load(specUrl: string | URL, options: BrowserLoadOptions = 
   const url = new URL(specUrl, (globalThis as { location?: { href: string } }).location?.href).href;
   const base = url.replace(/[?#].*$/, '').replace(/[^/]*$/, '');
   const logger = options.logger ?? consoleLogger();
-  const files = new FetchFileHost(options.headers ?? {});
+  const files = new FetchFileHost(options.headers ?? {}, undefined, base);
   const backend = new WebBackend({
     logger,
     readFile: (location) => files.read(location, 'weights file'),

@@ -24,6 +24,11 @@ export class FetchFileHost implements FileHost {
     private readonly headers: Readonly<Record<string, string>> = {},
     /** The page's URL: what a relative spec URL resolves against. */
     private readonly page: string = (globalThis as { location?: { href: string } }).location?.href ?? '/',
+    /**
+     * The spec's base URL (ending in `/`): URLs outside it are never requested (they are refused by
+     * containment anyway), so the page sends no request, and none of its headers, elsewhere.
+     */
+    private readonly root?: string,
   ) {}
 
   base(): string {
@@ -72,6 +77,7 @@ export class FetchFileHost implements FileHost {
 
   /** The body of `url`, fetched once; rejects with the HTTP status or the network error otherwise. */
   fetch(url: string): Promise<Fetched> {
+    if (this.root !== undefined && !url.startsWith(this.root)) return Promise.resolve({ status: 'missing', http: 404 });
     let pending = this.bodies.get(url);
     if (pending === undefined) {
       pending = this.fetchBody(url).then((fetched) => {

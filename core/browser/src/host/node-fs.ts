@@ -1,11 +1,10 @@
 /**
  * The browser's `node:fs` and `node:fs/promises`, for runtime modules that still import them (the
  * pipeline's own files are read through the `FetchFileHost` given to `load`): the few read-only
- * calls they make (open and read a regular file, realpath, stat), answered by the `FetchFileHost` of the pipeline being loaded whose spec base URL holds the
- * URL. A URL under no loading spec's base is never requested: it is missing (ENOENT), which is how a
- * reference out of the base reaches the runtime's containment check (RECUR_E_PATH_OUTSIDE_ROOT) without
- * the page sending a request, or its headers, elsewhere. A 404 is a missing file too, so the runtime's
- * own checks give the same coded errors as on Node. Writing is not possible in the browser and throws.
+ * calls they make (open and read a regular file, realpath, stat), answered by the `FetchFileHost`
+ * of the pipeline being loaded whose spec base URL holds the URL. A URL under no loading spec's base
+ * is never requested: it is missing (ENOENT). A 404 is a missing file too, so the runtime's own
+ * checks give the same coded errors as on Node. Writing is not possible in the browser and throws.
  */
 import type { FetchFileHost, Fetched } from './fetch-host.js';
 
