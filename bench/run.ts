@@ -26,6 +26,10 @@ const BENCHES: Record<string, { summary: string; run: (options: ProtocolOptions)
     run: async (o) => (await import('./pipelines.js')).runPipelinesBench(o),
   },
   serve: { summary: 'HTTP server load and soak', run: async (o) => (await import('./serve.js')).runServeBench(o) },
+  browser: {
+    summary: 'shipped pipelines in chromium (onnxruntime-web WASM, 1 and all threads) vs Node',
+    run: async (o) => (await import('./browser.js')).runBrowserBench(o),
+  },
   queue: {
     summary: 'recur run --queue: 1 worker vs local, 2 workers vs 1 (needs redis-server)',
     run: async (o) => (await import('./queue.js')).runQueueBench(o),

@@ -22,6 +22,7 @@ const PACKAGES = [
   ['plugins/heads', { '.': 'src/index.ts' }],
   ['core/serve', { '.': 'src/index.ts' }],
   ['core/cli', { '.': 'src/index.ts' }],
+  ['core/browser', { '.': 'src/index.ts' }],
 ];
 
 const KIND_ORDER = ['function', 'class', 'interface', 'type', 'constant'];

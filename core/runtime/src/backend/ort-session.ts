@@ -1,4 +1,4 @@
-import type * as ort from './onnxruntime.js';
+import type * as ort from 'onnxruntime-common';
 import type { TensorData } from '../graph/tensor-data.js';
 import { E } from '../errors/runtime-errors.js';
 import { RecurError } from '../errors/recur-error.js';
@@ -50,11 +50,12 @@ export class OrtSession implements Session {
     let results: ort.InferenceSession.ReturnType;
     try {
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
+      // A copy per run: onnxruntime-web fills in defaults on the options object it is given.
       // A failed run reaches the caller as a coded error carrying ONNX Runtime's message; its own
       // console copy of that message (severity 3) would only say it twice, in red, on stderr.
       const running = options.outputs
-        ? this.inner.run(ortFeeds, [...options.outputs], RUN_OPTIONS)
-        : this.inner.run(ortFeeds, RUN_OPTIONS);
+        ? this.inner.run(ortFeeds, [...options.outputs], { ...RUN_OPTIONS })
+        : this.inner.run(ortFeeds, { ...RUN_OPTIONS });
       results = await (signal ? raceAbort(running, signal, this.unitName) : running);
     } catch (err) {
       if (RecurError.is(err)) throw err;

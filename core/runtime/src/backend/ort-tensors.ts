@@ -1,4 +1,6 @@
-import * as ort from './onnxruntime.js';
+// onnxruntime-common: the tensor class that onnxruntime-node and onnxruntime-web both use, so the
+// Node and the browser backends share this conversion.
+import * as ort from 'onnxruntime-common';
 import { DTYPES, type DType, type TensorData, type TypedArray } from '../graph/tensor-data.js';
 
 /** The ONNX Runtime tensor types Recur represents as TensorData (the names are the same). */

@@ -22,7 +22,7 @@ export interface ParsedJson {
  */
 export function parseJsonText(text: string, limits: SpecLimits, what = 'the spec'): ParsedJson {
   // Length in UTF-16 units never exceeds the UTF-8 byte count, so the cheap test comes first.
-  if (text.length > limits.maxBytes || Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
+  if (text.length > limits.maxBytes || new TextEncoder().encode(text).byteLength > limits.maxBytes) {
     return {
       errors: [
         E.SPEC_TOO_LARGE(`${what} is larger than ${limits.maxBytes} bytes`, {

@@ -34,7 +34,7 @@ function decodeSpec(bytes: Uint8Array, path: string): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    const lenient = Buffer.from(bytes).toString('utf8');
+    const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
     throw E.SPEC_PARSE(`spec file ${path}: line ${line} is not valid UTF-8`, {
       file: path,
