@@ -142,6 +142,11 @@ export const SERVE_CONFIG_SCHEMA = {
       },
     },
     chatTemplate: chatTemplateSchema,
+    playground: {
+      type: 'boolean',
+      description:
+        "Serve the playground page at `/` (and its assets under /playground/) and the routes it reads: a pipeline's files, model card and training curves. Default true.",
+    },
     workerNice: {
       type: 'integer',
       minimum: 0,

@@ -78,6 +78,11 @@ export interface ServeConfig {
   readonly chatTemplate: ChatTemplate;
   readonly logLevel: string;
   /**
+   * Serve the playground page at `/`, its assets under `/playground/`, and the routes it reads
+   * (`/v1/pipelines/:name/files/*`, `/card`, `/curves`). @defaultValue true
+   */
+  readonly playground: boolean;
+  /**
    * Nice value of the worker threads (Linux; 0 leaves them alone). The main thread only moves
    * requests and tokens, so it should never wait for a core behind the models. @defaultValue 5
    */
@@ -135,6 +140,7 @@ export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     chatTemplate: { ...DEFAULT_CHAT_TEMPLATE, ...options.chatTemplate },
     logLevel: options.logLevel ?? 'info',
+    playground: options.playground ?? true,
     workerNice: options.workerNice ?? 5,
     allowPlugins: options.allowPlugins ?? [],
     allowRoots: options.allowRoots ?? [],
