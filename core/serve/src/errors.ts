@@ -101,6 +101,12 @@ export const ServeErrors = defineErrors('@recur/serve', {
     description: 'No served pipeline has this name; the error lists the nearest names.',
     httpStatus: 404,
   },
+  FILE_NOT_FOUND: {
+    code: 'RECUR_E_SERVE_FILE_NOT_FOUND',
+    description:
+      'The pipeline serves no file at this path: the files route serves only the spec and the files it references inside its folder, and a pipeline without `MODEL_CARD.md` or `training/metrics.jsonl` beside its weights has no card or curves (see the playground section of docs/guides/chatbot-backend.md).',
+    httpStatus: 404,
+  },
   MODEL_NOT_FOUND: {
     code: 'RECUR_E_SERVE_MODEL_NOT_FOUND',
     description:

@@ -29,5 +29,12 @@ export {
   type ChatMessage,
 } from './chat/chat-template.js';
 export { PipelineWorker, type GenerationSummary, type GenerateHandlers } from './worker/pipeline-worker.js';
-export type { WorkerInit, GenerateSettings, PipelineInfo, FinishReason } from './worker/protocol.js';
+export type {
+  WorkerInit,
+  GenerateSettings,
+  PipelineInfo,
+  PipelineFiles,
+  ServedFile,
+  FinishReason,
+} from './worker/protocol.js';
 export { MetricRegistry, Counter, Gauge, Histogram } from './metrics/metric-registry.js';

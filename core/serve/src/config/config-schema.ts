@@ -182,6 +182,14 @@ export const SERVE_CONFIG_SCHEMA = {
       },
     },
     chatTemplate: chatTemplateSchema,
+    playground: defaulted(
+      {
+        type: 'boolean',
+        description:
+          "Serve the playground page at `/` (and its assets under /playground/) and the routes it reads: a pipeline's files, model card and training curves.",
+      },
+      SERVE_DEFAULTS.playground,
+    ),
     workerNice: defaulted(
       {
         type: 'integer',

@@ -71,6 +71,7 @@ export function parseConfig(doc: unknown, file: string): ConfigFileOptions {
     ...pick('chatTemplate'),
     ...pick('logLevel'),
     ...pick('workerNice'),
+    ...pick('playground'),
     ...pick('allowPlugins'),
     ...(cors ? { cors } : {}),
     ...(cfg.auth?.apiKeys ? { apiKeys: cfg.auth.apiKeys } : {}),

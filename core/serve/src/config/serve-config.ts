@@ -86,6 +86,11 @@ export interface ServeConfig {
   /** @defaultValue `SERVE_DEFAULTS.logLevel` */
   readonly logLevel: string;
   /**
+   * Serve the playground page at `/`, its assets under `/playground/`, and the routes it reads
+   * (`/v1/pipelines/:name/files/*`, `/card`, `/curves`). @defaultValue true
+   */
+  readonly playground: boolean;
+  /**
    * Nice value of the worker threads (Linux; 0 leaves them alone). The main thread only moves
    * requests and tokens, so it should never wait for a core behind the models.
    * @defaultValue `SERVE_DEFAULTS.workerNice`
@@ -131,6 +136,7 @@ export function resolveServeConfig(options: ServeOptions, env: NodeJS.ProcessEnv
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     chatTemplate: { ...DEFAULT_CHAT_TEMPLATE, ...options.chatTemplate },
     logLevel: options.logLevel ?? SERVE_DEFAULTS.logLevel,
+    playground: options.playground ?? SERVE_DEFAULTS.playground,
     workerNice: options.workerNice ?? SERVE_DEFAULTS.workerNice,
     allowPlugins: options.allowPlugins ?? [],
     allowRoots: options.allowRoots ?? [],

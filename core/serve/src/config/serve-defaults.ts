@@ -9,6 +9,7 @@ export const SERVE_DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
   logLevel: 'info',
+  playground: true,
   workerNice: 5,
   pipeline: Object.freeze({ replicas: 1 }),
   cors: Object.freeze({ credentials: false, maxAgeSeconds: 600 }),

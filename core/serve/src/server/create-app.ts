@@ -4,7 +4,9 @@ import type { Logger as PinoLogger } from 'pino';
 import { ServeErrors as E } from '../errors.js';
 import { healthRoutes } from '../routes/health-routes.js';
 import { openAiRoutes } from '../routes/openai/openai-routes.js';
+import { pipelineFileRoutes } from '../routes/pipeline-file-routes.js';
 import { pipelineRoutes } from '../routes/pipeline-routes.js';
+import { playgroundRoutes } from '../routes/playground-routes.js';
 import { apiKeyHook } from './api-keys.js';
 import { bodyReceiveDeadline, clientErrorHandler } from './client-errors.js';
 import { errorHandler, sendError } from './http-errors.js';
@@ -73,5 +75,9 @@ export async function createApp(ctx: ServeContext, logger: PinoLogger): Promise<
   healthRoutes(app, ctx);
   pipelineRoutes(app, ctx);
   openAiRoutes(app, ctx);
+  if (config.playground) {
+    playgroundRoutes(app);
+    pipelineFileRoutes(app, ctx);
+  }
   return app;
 }

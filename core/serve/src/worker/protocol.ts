@@ -61,6 +61,31 @@ export interface PipelineInfo {
   readonly defaultMaxNewTokens: number | undefined;
   /** The spec's `runtime.maxInputTokens`, if it sets one. */
   readonly maxInputTokens: number | undefined;
+  /** The files the playground's files route may serve, found by the worker (see pipeline-files.ts). */
+  readonly files: PipelineFiles;
+}
+
+/** One file of a pipeline as the files route serves it. */
+export interface ServedFile {
+  /** Path under `/v1/pipelines/:name/files/`, as a browser resolves the spec's reference (`sentiment/tokenizer.json`). */
+  readonly route: string;
+  /** Absolute path on disk. */
+  readonly path: string;
+}
+
+/**
+ * A pipeline's files for the playground: the spec and what it references in its folder (served by
+ * the files route), and the model card and metrics log found by convention beside its weights.
+ */
+export interface PipelineFiles {
+  /** The spec file and the tokenizer, weights and other files it references inside its folder. */
+  readonly served: readonly ServedFile[];
+  /** Route of the spec itself among `served` (its file name), undefined when it could not be read. */
+  readonly spec: string | undefined;
+  /** `MODEL_CARD.md` in the folder of the weights, when there is one. */
+  readonly card: string | undefined;
+  /** `training/metrics.jsonl` in the folder of the weights, when there is one. */
+  readonly metricsLog: string | undefined;
 }
 
 /** New text of one generation, and how many tokens it holds. */

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { load, type Logger, type Pipeline } from '@recur/runtime';
 import { GenerationJobs } from './generation-jobs.js';
 import { importRegistry } from './import-registry.js';
+import { findPipelineFiles } from './pipeline-files.js';
 import type { FromWorker, PipelineInfo, ToWorker, WorkerInit } from './protocol.js';
 import { RunBatcher } from './run-batcher.js';
 import { serializeError } from './serialize-error.js';
@@ -70,7 +71,7 @@ async function start(): Promise<void> {
       overrides: [...init.overrides],
       logger,
     });
-    info = describe(pipeline);
+    info = { ...describe(pipeline), files: await findPipelineFiles(init.specPath, registry, init.allowRoots, logger) };
     // Generation batches continuously in the task itself: its runs start at once.
     runs = new RunBatcher(pipeline, info.maxBatch, post, info.generates);
     let counter: ReturnType<typeof tokenCounterFor> | undefined;
@@ -105,7 +106,7 @@ async function start(): Promise<void> {
   post({ type: 'ready', info });
 }
 
-function describe(pipeline: Pipeline): PipelineInfo {
+function describe(pipeline: Pipeline): Omit<PipelineInfo, 'files'> {
   const runtime = (pipeline.spec['runtime'] ?? {}) as Record<string, unknown>;
   const head = (pipeline.spec['head'] ?? {}) as Record<string, unknown>;
   const generate = (head['generate'] ?? {}) as Record<string, unknown>;
