@@ -118,16 +118,28 @@ describe('playground: the page served by recur serve, in chromium', function () 
   });
 
   it('stops a generation with the Stop button', async () => {
-    await pick(NAMES.generation);
-    await page.fill('#max-tokens', '1000');
-    await page.fill('#seed', '');
-    await page.fill('#chat-input', 'KING:');
-    await page.click('#send-button');
-    await page.locator('#transcript li.assistant span:last-child').filter({ hasText: /\S/ }).waitFor();
-    await page.click('#stop-button');
-    await page.locator('#status:text-is("Stopped.")').waitFor();
-    assert.equal(await page.isDisabled('#stop-button'), true);
-    assert.equal(await page.isEnabled('#send-button'), true);
+    // A server whose model has no stop string, so that a long answer is still streaming when Stop is
+    // pressed (the shipped model ends a speech at a blank line, often within a few milliseconds).
+    const endless = await startRecurServe(
+      { pipelines: [{ spec: SHIPPED.generation }], timeouts: { drainDelayMs: 0, shutdownGraceMs: 0 } },
+      ['head.generate.stop=[]'],
+    );
+    try {
+      await page.goto(endless.url);
+      await page.locator(`#pipeline option[value="${NAMES.generation}"]`).waitFor({ state: 'attached' });
+      await page.selectOption('#pipeline', NAMES.generation);
+      await page.fill('#max-tokens', '1000');
+      await page.fill('#seed', '');
+      await page.fill('#chat-input', 'KING:');
+      await page.click('#send-button');
+      await page.locator('#transcript li.assistant span:last-child').filter({ hasText: /\S/ }).waitFor();
+      await page.click('#stop-button');
+      await page.locator('#status:text-is("Stopped.")').waitFor();
+      assert.equal(await page.isDisabled('#stop-button'), true);
+      assert.equal(await page.isEnabled('#send-button'), true);
+    } finally {
+      await endless.close();
+    }
   });
 
   it('is usable with the keyboard alone: Tab reaches the controls, Enter runs', async () => {
@@ -172,15 +184,49 @@ describe('playground: the page served by recur serve, in chromium', function () 
     assert.equal(await page.evaluate('window.pwned'), undefined);
   });
 
-  it('disables "Run in this page" with a note when the browser build is not installed', async () => {
+  it('"Run in this page" runs the sentiment pipeline in the page (onnxruntime-web): the route\'s label and score', async () => {
     await pick(NAMES.sentiment);
-    const res = await fetch(`${url}/playground/recur-browser.js`);
-    if (res.status === 404) {
-      assert.equal(await page.isDisabled('#in-page'), true);
-      assert.match((await page.textContent('#in-page-note')) ?? '', /@recur\/browser/);
-    } else {
-      assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
-      assert.equal(await page.isEnabled('#in-page'), true);
+    assert.equal(await page.isEnabled('#in-page'), true);
+    assert.match((await page.textContent('#in-page-note')) ?? '', /onnxruntime-web/);
+    const bundle = await fetch(`${url}/playground/recur-browser.js`);
+    assert.equal(bundle.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    await page.check('#in-page');
+    try {
+      const sentence = 'Dull, slow and far too long.';
+      await page.fill('#run-input', sentence);
+      await page.click('#run-button');
+      await page.locator('#run-output .labels li').first().waitFor();
+      const [expected] = (await postJson(`/v1/pipelines/${NAMES.sentiment}`, { inputs: sentence })) as {
+        label: string;
+        score: number;
+      }[];
+      assert.equal(await page.textContent('#run-output .labels .label'), expected.label);
+      const shown = Number(await page.textContent('#run-output .labels .score'));
+      assert.ok(Math.abs(shown - expected.score) < 2e-4, `in the page ${shown}, on the server ${expected.score}`);
+    } finally {
+      await page.uncheck('#in-page');
+    }
+  });
+
+  it('"Run in this page" streams a greedy chat answer generated in the page: the server pipeline\'s text', async () => {
+    await pick(NAMES.generation);
+    await page.check('#in-page');
+    try {
+      const prompt = 'JULIET:';
+      await page.fill('#max-tokens', '40');
+      await page.fill('#temperature', '0');
+      await page.fill('#chat-input', prompt);
+      await page.click('#send-button');
+      await page.locator('#status:text-is("Done.")').waitFor();
+      const streamed = await page.textContent('#transcript li.assistant span:last-child');
+      const [expected] = (await postJson(`/v1/pipelines/${NAMES.generation}`, {
+        inputs: prompt,
+        options: { maxNewTokens: 40, temperature: 0, returnFullText: false },
+      })) as { generated_text: string }[];
+      assert.ok(expected.generated_text.length > 0);
+      assert.equal(streamed, expected.generated_text);
+    } finally {
+      await page.uncheck('#in-page');
     }
   });
 });

@@ -22,11 +22,14 @@ export interface PlaygroundServer {
 }
 
 /** Starts `recur serve` as a child process with `config` written to a configuration file. */
-export async function startRecurServe(config: Record<string, unknown>): Promise<PlaygroundServer> {
+export async function startRecurServe(
+  config: Record<string, unknown>,
+  sets: readonly string[] = [],
+): Promise<PlaygroundServer> {
   const dir = await mkdtemp(join(tmpdir(), 'recur-playground-'));
   const file = join(dir, 'serve.json');
   await writeFile(file, JSON.stringify(config));
-  const serve = await spawnServe(['--config', file]);
+  const serve = await spawnServe(['--config', file, ...sets.flatMap((s) => ['--set', s])]);
   return {
     serve,
     url: serve.url,

@@ -205,7 +205,8 @@ async function onSend(event) {
     for await (const piece of pieces) answerText.append(piece);
     say('Done.');
   } catch (err) {
-    if (err.name === 'AbortError') say('Stopped.');
+    if (err.name === 'AbortError' || err.code === 'RECUR_E_ABORTED')
+      say('Stopped.'); // the server's stream, or the in-page one
     else fail(err);
   } finally {
     messages.push({ role: 'assistant', content: answerText.textContent });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,33 @@ export interface InPageRuntime {
 
 const require = createRequire(import.meta.url);
 
-/** The folder of an installed package, or undefined when it is not installed. */
+/**
+ * The folder of an installed package, or undefined when it is not installed: its package.json, or, where
+ * the package's `exports` do not list `./package.json` (onnxruntime-web's), up from its main entry.
+ */
 function packageDir(name: string): string | undefined {
+  let dir: string;
   try {
     return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    try {
+      dir = dirname(require.resolve(name));
+    } catch {
+      return undefined;
+    }
+  }
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && packageName(manifest) === name) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function packageName(manifest: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
   } catch {
     return undefined;
   }

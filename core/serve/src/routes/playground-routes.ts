@@ -5,13 +5,14 @@ import { findInPageRuntime, PAGE_DIR, PAGE_FILES } from '../playground/playgroun
 import { sendFile } from '../playground/send-file.js';
 
 /**
- * Scripts only from this server (no inline script, no eval; WebAssembly may compile, for the in-page
- * runtime), styles only from its stylesheet, requests only to itself, never framed. The page is
+ * Scripts only from this server (no inline script; WebAssembly may compile, and `eval` is allowed
+ * because the in-page runtime's schema validator, ajv, compiles the spec's JSON Schema into functions),
+ * styles only from its stylesheet, requests only to itself, never framed. The page is
  * cross-origin isolated (COOP + COEP) so that onnxruntime-web may use WASM threads.
  */
 const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',
   'cross-origin-resource-policy': 'same-origin',
