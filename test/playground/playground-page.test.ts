@@ -133,7 +133,9 @@ describe('playground: the page served by recur serve, in chromium', function () 
       await page.fill('#chat-input', 'KING:');
       await page.click('#send-button');
       await page.locator('#transcript li.assistant span:last-child').filter({ hasText: /\S/ }).waitFor();
-      await page.click('#stop-button');
+      // The button moves while the answer grows, so a pointer click waits for it to be still; the click
+      // event itself is what a user's click or Enter sends.
+      await page.locator('#stop-button').dispatchEvent('click');
       await page.locator('#status:text-is("Stopped.")').waitFor();
       assert.equal(await page.isDisabled('#stop-button'), true);
       assert.equal(await page.isEnabled('#send-button'), true);
