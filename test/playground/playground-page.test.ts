@@ -33,9 +33,9 @@ describe('playground: the page served by recur serve, in chromium', function () 
 
   // The page's CSP refuses eval, so waits are selectors (page.waitForFunction evaluates a string).
 
-  /** Opens the page and picks a pipeline; resolves once its model card and curves are shown. */
-  async function pick(name: string): Promise<void> {
-    await page.goto(url);
+  /** Opens the page (of `server`, this suite's by default) and picks a pipeline; resolves once its model card and curves are shown. */
+  async function pick(name: string, server = url): Promise<void> {
+    await page.goto(server);
     await page.locator(`#pipeline option[value="${name}"]`).waitFor({ state: 'attached' });
     await page.selectOption('#pipeline', name);
     await page.locator('#card h3').first().waitFor();
@@ -52,10 +52,10 @@ describe('playground: the page served by recur serve, in chromium', function () 
     return res.json();
   }
 
-  it('classifies a sentence with the sentiment pipeline: the label and score the route answers', async () => {
-    await pick(NAMES.sentiment);
-    assert.equal(await page.textContent('#run-heading'), 'Classify');
-    const sentence = 'A warm, funny and beautifully acted film.';
+  /** Classifies `sentence` through the page; what the page shows and what the route answers for it. */
+  async function classify(
+    sentence: string,
+  ): Promise<{ label: string | null; score: string | null; expected: { label: string; score: number } }> {
     await page.fill('#run-input', sentence);
     await page.click('#run-button');
     await page.locator('#run-output .labels li').first().waitFor();
@@ -63,9 +63,20 @@ describe('playground: the page served by recur serve, in chromium', function () 
       label: string;
       score: number;
     }[];
+    return {
+      label: await page.textContent('#run-output .labels .label'),
+      score: await page.textContent('#run-output .labels .score'),
+      expected,
+    };
+  }
+
+  it('classifies a sentence with the sentiment pipeline: the label and score the route answers', async () => {
+    await pick(NAMES.sentiment);
+    assert.equal(await page.textContent('#run-heading'), 'Classify');
+    const { label, score, expected } = await classify('A warm, funny and beautifully acted film.');
     assert.equal(expected.label, 'positive');
-    assert.equal(await page.textContent('#run-output .labels .label'), expected.label);
-    assert.equal(await page.textContent('#run-output .labels .score'), expected.score.toFixed(4));
+    assert.equal(label, expected.label);
+    assert.equal(score, expected.score.toFixed(4));
   });
 
   it('translates a sentence with the translation pipeline, as the route does', async () => {
@@ -125,9 +136,7 @@ describe('playground: the page served by recur serve, in chromium', function () 
       ['head.generate.stop=[]'],
     );
     try {
-      await page.goto(endless.url);
-      await page.locator(`#pipeline option[value="${NAMES.generation}"]`).waitFor({ state: 'attached' });
-      await page.selectOption('#pipeline', NAMES.generation);
+      await pick(NAMES.generation, endless.url);
       await page.fill('#max-tokens', '1000');
       await page.fill('#seed', '');
       await page.fill('#chat-input', 'KING:');
@@ -194,16 +203,9 @@ describe('playground: the page served by recur serve, in chromium', function () 
     assert.equal(bundle.headers.get('content-type'), 'text/javascript; charset=utf-8');
     await page.check('#in-page');
     try {
-      const sentence = 'Dull, slow and far too long.';
-      await page.fill('#run-input', sentence);
-      await page.click('#run-button');
-      await page.locator('#run-output .labels li').first().waitFor();
-      const [expected] = (await postJson(`/v1/pipelines/${NAMES.sentiment}`, { inputs: sentence })) as {
-        label: string;
-        score: number;
-      }[];
-      assert.equal(await page.textContent('#run-output .labels .label'), expected.label);
-      const shown = Number(await page.textContent('#run-output .labels .score'));
+      const { label, score, expected } = await classify('Dull, slow and far too long.');
+      assert.equal(label, expected.label);
+      const shown = Number(score);
       assert.ok(Math.abs(shown - expected.score) < 2e-4, `in the page ${shown}, on the server ${expected.score}`);
     } finally {
       await page.uncheck('#in-page');

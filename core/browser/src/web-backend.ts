@@ -7,7 +7,13 @@ import {
   type Session,
   type SessionOptions,
 } from '@recur/runtime';
-import { OrtSession, providerCandidates, userModelRejected } from '@recur/runtime/internal';
+import {
+  dropProvider,
+  OrtSession,
+  providerCandidates,
+  userModelRejected,
+  type ProviderFailure,
+} from '@recur/runtime/internal';
 import { configureWasm, webProviderCandidates, type WebWasmOptions } from './web-providers.js';
 
 export interface WebBackendOptions extends WebWasmOptions {
@@ -40,10 +46,7 @@ function oneAtATime<T>(create: () => Promise<T>): Promise<T> {
   return next;
 }
 
-interface Failure {
-  readonly provider: string;
-  readonly reason: string;
-}
+type Failure = ProviderFailure;
 
 /**
  * The onnxruntime-web backend: the browser's counterpart of `OrtBackend`, sharing its session wrapper
@@ -140,11 +143,7 @@ export class WebBackend implements Backend {
   }
 
   private drop(unit: ComputeUnit, failure: Failure, failures: Failure[]): void {
-    failures.push(failure);
-    this.options.logger.warn(
-      `execution provider "${failure.provider}" is unavailable for unit "${unit.name}", falling back: ${failure.reason}`,
-      { unit: unit.name, provider: failure.provider, reason: failure.reason },
-    );
+    dropProvider(this.options.logger, unit.name, failure, failures);
   }
 }
 

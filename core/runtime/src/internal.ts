@@ -98,5 +98,10 @@ export { outputTarget, type OutputTarget } from './files/output-target.js';
 export { composeContext, type ComposeContextOptions } from './pipeline/compose-pipeline.js';
 // The session wrapper and provider names both backends share (Node's OrtBackend, @recur/browser's WebBackend).
 export { OrtSession } from './backend/ort-session.js';
-export { providerCandidates, normalizeProvider } from './backend/provider-candidates.js';
+export {
+  providerCandidates,
+  normalizeProvider,
+  dropProvider,
+  type ProviderFailure,
+} from './backend/provider-candidates.js';
 export { userModelRejected } from './backend/user-model-rejected.js';

@@ -7,6 +7,7 @@ import type { ComputeUnit } from '../plugins/task-contract.js';
 import type { Backend, Session, SessionOptions } from './backend.js';
 import { privateWeightsCopy } from './private-weights-copy.js';
 import { knownProviders, missingProviderLibrary, providerCandidates } from './execution-providers.js';
+import { dropProvider, type ProviderFailure } from './provider-candidates.js';
 import { OrtSession } from './ort-session.js';
 import { userModelRejected } from './user-model-rejected.js';
 
@@ -15,10 +16,7 @@ export interface OrtBackendOptions {
   readonly logger?: Logger;
 }
 
-interface Failure {
-  readonly provider: string;
-  readonly reason: string;
-}
+type Failure = ProviderFailure;
 
 /**
  * The ONNX Runtime (onnxruntime-node) backend: one session per compute unit, cached by the sha256 of
@@ -170,15 +168,7 @@ export class OrtBackend implements Backend {
   }
 
   private drop(unit: ComputeUnit, failure: Failure, failures: Failure[]): void {
-    failures.push(failure);
-    this.logger.warn(
-      `execution provider "${failure.provider}" is unavailable for unit "${unit.name}", falling back: ${failure.reason}`,
-      {
-        unit: unit.name,
-        provider: failure.provider,
-        reason: failure.reason,
-      },
-    );
+    dropProvider(this.logger, unit.name, failure, failures);
   }
 }
 

@@ -24,3 +24,30 @@ export function providerCandidates(requested: readonly string[] | undefined): st
   out.push('cpu');
   return out;
 }
+
+/** A provider a session could not use, and why. */
+export interface ProviderFailure {
+  readonly provider: string;
+  readonly reason: string;
+}
+
+/**
+ * Records that a unit falls back from a provider, with the warning both backends log for it: the list of
+ * failures is what their final error reports when no provider is left.
+ */
+export function dropProvider(
+  logger: { warn(message: string, fields?: Record<string, unknown>): void },
+  unit: string,
+  failure: ProviderFailure,
+  failures: ProviderFailure[],
+): void {
+  failures.push(failure);
+  logger.warn(
+    `execution provider "${failure.provider}" is unavailable for unit "${unit}", falling back: ${failure.reason}`,
+    {
+      unit,
+      provider: failure.provider,
+      reason: failure.reason,
+    },
+  );
+}
