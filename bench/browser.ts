@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createRegistry, load } from '@recur/cli';
 import { memoryLogger } from '@recur/runtime';
+import { treeCpuSeconds } from './lib/process-tree-cpu.js';
 import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
 import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
 import { startStaticServer } from './lib/static-server.js';
@@ -60,6 +61,8 @@ export async function runBrowserBench(options: ProtocolOptions = {}): Promise<vo
         );
       }
     } finally {
+      // The renderers' CPU since the last sample counts as this run's, not as other processes'.
+      treeCpuSeconds();
       await browser.close();
       await node.close();
     }

@@ -10,13 +10,15 @@
  * "High" means either of (the thresholds below):
  *   - the 1-minute load average before the run was above LOAD_BEFORE_MAX (a quiet machine is under 0.3);
  *   - other processes kept more than FOREIGN_CORES_MAX cores busy on average during the run. This is
- *     the machine's busy CPU time (/proc/stat) minus this process tree's own (/proc/self/stat, the
- *     reference scripts and child processes included) over the wall time; the load average after a
- *     run cannot tell, since the benchmark's own threads raise it.
+ *     the machine's busy CPU time (/proc/stat) minus this process tree's own (every descendant: the
+ *     reference scripts, child Node processes, a browser's renderers; lib/process-tree-cpu.ts) over
+ *     the wall time; the load average after a run cannot tell, since the benchmark's own threads
+ *     raise it.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { treeCpuSeconds } from './process-tree-cpu.js';
 import { writeResults, type BenchResults } from './results.js';
 import { median } from './stats.js';
 
@@ -142,7 +144,7 @@ export function loadSnapshot(): LoadSnapshot {
       loadavg: loadavg(),
       wallSeconds,
       machineCpuSeconds: machineBusySeconds(readFileSync('/proc/stat', 'utf8')),
-      ownCpuSeconds: ownCpuSeconds(readFileSync('/proc/self/stat', 'utf8')),
+      ownCpuSeconds: treeCpuSeconds(),
     };
   } catch {
     return { loadavg: loadavg(), wallSeconds };
@@ -154,17 +156,6 @@ export function machineBusySeconds(procStat: string): number {
   const fields = procStat.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
-}
-
-/** CPU seconds of this process and its waited-for children from /proc/self/stat (utime, stime, cutime, cstime). */
-export function ownCpuSeconds(procSelfStat: string): number {
-  // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-  const rest = procSelfStat
-    .slice(procSelfStat.lastIndexOf(')') + 2)
-    .split(' ')
-    .map(Number);
-  // rest[0] is field 3 (state), so fields 14-17 are rest[11..14].
-  return (rest[11] + rest[12] + rest[13] + rest[14]) / TICKS_PER_SECOND;
 }
 
 /** What the results file records about the load. */
