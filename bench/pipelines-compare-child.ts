@@ -1,6 +1,6 @@
 /**
  * Recur's side of one pair of the pipelines benchmark's PyTorch rows, in a process of its own:
- *   node bench/dist/pipelines-compare-child.js sentiment|generation [--smoke]
+ *   node bench/dist/pipelines-compare-child.js sentiment|generation [--smoke] [--repeats N]
  * prints one JSON object of values by key (see COMPARED in pipelines.ts), measured as the reference
  * scripts measure theirs:
  *   - sentiment: sentences/s at batch 64 of sentences of 10-30 words (the reference's lengths, mean 20),
@@ -15,6 +15,9 @@ import { median, medianSeconds } from './lib/stats.js';
 
 const name = process.argv[2];
 const smoke = process.argv.includes('--smoke');
+/** Timed repeats per measurement (`--repeats N`, as the reference script takes it). */
+const repeatsAt = process.argv.indexOf('--repeats');
+const givenRepeats = repeatsAt > 0 ? Number(process.argv[repeatsAt + 1]) : undefined;
 const pipeline = await load(join(process.cwd(), 'pipelines', `${name}.json`), { registry: createRegistry() });
 const values: Record<string, number> = {};
 
@@ -32,7 +35,7 @@ function sentence(n: number, k: number): string {
 }
 
 if (name === 'sentiment') {
-  const repeats = smoke ? 2 : 20;
+  const repeats = givenRepeats ?? (smoke ? 2 : 20);
   // Lengths 10..30 cycling, as the reference draws them uniformly in [length/2, 3*length/2] around 20.
   const batch = Array.from({ length: 64 }, (_, k) => sentence(10 + ((k * 13) % 21), k));
   values['batch64'] = 64 / (await seconds(() => pipeline.run(batch), repeats));
@@ -40,7 +43,7 @@ if (name === 'sentiment') {
   values['one'] = 1000 * (await seconds(() => pipeline.run(one), repeats));
 } else if (name === 'generation') {
   const tokens = smoke ? 8 : 200;
-  const repeats = smoke ? 1 : 3;
+  const repeats = givenRepeats ?? (smoke ? 1 : 3);
   let generated = 0;
   const options = {
     maxNewTokens: tokens,

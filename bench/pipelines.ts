@@ -23,7 +23,7 @@ const run = promisify(execFile);
 export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<void> {
   const before = loadSnapshot();
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const pairCount = options.pairs ?? (options.smoke ? 1 : 5);
+  const pairCount = options.pairs ?? (options.smoke ? 1 : 7);
   const smokeArgs = options.smoke ? ['--smoke'] : [];
   const compared: BenchRow[] = [];
   const references: ReferenceResult[] = [];
@@ -32,7 +32,13 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
       log(`pipelines/${c.pipeline}.json is not there yet; skipped`);
       continue;
     }
-    const args = [...c.referenceArgs(await modelShapes(c.pipeline)), ...(options.smoke ? c.smokeArgs : [])];
+    // Both sides time the same number of repeats per measurement (fewer in a smoke run).
+    const repeatArgs = ['--repeats', `${options.smoke ? 1 : c.repeats}`];
+    const args = [
+      ...c.referenceArgs(await modelShapes(c.pipeline)),
+      ...(options.smoke ? c.smokeArgs : []),
+      ...repeatArgs,
+    ];
     log(`${c.pipeline} against PyTorch (${c.script} ${args.join(' ')})`);
     const pairs = await alternatingPairs(
       pairCount,
@@ -55,7 +61,10 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
         recur: async () =>
           new Map(
             Object.entries(
-              (await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs])) as Record<string, number>,
+              (await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs, ...repeatArgs])) as Record<
+                string,
+                number
+              >,
             ),
           ),
       },
@@ -138,6 +147,11 @@ async function modelShapes(pipeline: string): Promise<ModelShapes> {
 interface ComparedCase {
   readonly pipeline: string;
   readonly script: string;
+  /**
+   * Timed repeats per measurement on each side (the median is taken). The one-sentence and one-stream
+   * cases last milliseconds, so a few repeats let one scheduling hiccup move a run's ratio by a quarter.
+   */
+  readonly repeats: number;
   readonly referenceArgs: (s: ModelShapes) => string[];
   readonly smokeArgs: readonly string[];
   readonly rows: readonly {
@@ -159,8 +173,9 @@ const COMPARED: readonly ComparedCase[] = [
   {
     pipeline: 'sentiment',
     script: 'torch_classify.py',
+    repeats: 40,
     referenceArgs: (s) => [...shapeArgs(s), '--batch', '64', '--length', '20'],
-    smokeArgs: ['--repeats', '2'],
+    smokeArgs: [],
     rows: [
       {
         key: 'batch64',
@@ -181,8 +196,9 @@ const COMPARED: readonly ComparedCase[] = [
   {
     pipeline: 'generation',
     script: 'torch_generate.py',
+    repeats: 9,
     referenceArgs: (s) => [...shapeArgs(s), '--streams', '1,32'],
-    smokeArgs: ['--tokens', '8', '--repeats', '1'],
+    smokeArgs: ['--tokens', '8'],
     rows: [
       {
         key: 'streams1',
