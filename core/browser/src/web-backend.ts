@@ -8,10 +8,10 @@ import {
   type SessionOptions,
 } from '@recur/runtime';
 import {
+  createOnFirstWorkingProvider,
   dropProvider,
   OrtSession,
   providerCandidates,
-  userModelRejected,
   type ProviderFailure,
 } from '@recur/runtime/internal';
 import { configureWasm, webProviderCandidates, type WebWasmOptions } from './web-providers.js';
@@ -88,66 +88,46 @@ export class WebBackend implements Backend {
   }
 
   private async create(unit: ComputeUnit, providers: readonly string[], failures: Failure[]): Promise<OrtSession> {
-    let remaining = providers;
     const weights = unit.externalData?.path;
     // The model names its external data file by its name alone (`location`), as ONNX does.
     const external =
       weights !== undefined
         ? { path: weights.slice(weights.lastIndexOf('/') + 1), data: await this.options.readFile(weights) }
         : undefined;
-    for (;;) {
-      let inner: ort.InferenceSession;
-      try {
-        const executionProviders = [...remaining];
-        inner = await oneAtATime(() =>
+    const created = await createOnFirstWorkingProvider(
+      unit,
+      providers,
+      failures,
+      { logger: this.options.logger, runtime: 'onnxruntime-web' },
+      (executionProviders) =>
+        oneAtATime(() =>
           ort.InferenceSession.create(unit.model, {
-            executionProviders,
+            executionProviders: [...executionProviders],
             ...(external ? { externalData: [external] } : {}),
             graphOptimizationLevel: 'all',
             // As on Node: shapes change with every batch, so memory patterns only add planning.
             enableMemPattern: false,
             logSeverityLevel: 3,
           }),
-        );
-      } catch (err) {
-        const failure = { provider: remaining[0], reason: oneLine(err) };
-        if (remaining.length === 1) {
-          failures.push(failure);
-          const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
-          if (unit.userModels?.length) throw userModelRejected(unit, `cannot create a session: ${list}`, err);
-          throw E.BACKEND_FAILED(
-            `cannot create an onnxruntime-web session for unit "${unit.name}": ${list}`,
-            { pointer: unit.name, failures },
-            { cause: err },
-          );
-        }
-        this.drop(unit, failure, failures);
-        remaining = remaining.slice(1);
-        continue;
-      }
-      const session: OrtSession = new OrtSession(
-        inner,
-        unit.name,
-        remaining,
-        () => this.sessions.delete(session),
-        unit.userModels,
-      );
-      if (this.disposed) {
-        await session.free();
-        throw E.DISPOSED('the onnxruntime-web backend was disposed while the session was being created', {
-          pointer: unit.name,
-        });
-      }
-      return session;
+        ),
+    );
+    const session: OrtSession = new OrtSession(
+      created.session,
+      unit.name,
+      created.providers,
+      () => this.sessions.delete(session),
+      unit.userModels,
+    );
+    if (this.disposed) {
+      await session.free();
+      throw E.DISPOSED('the onnxruntime-web backend was disposed while the session was being created', {
+        pointer: unit.name,
+      });
     }
+    return session;
   }
 
   private drop(unit: ComputeUnit, failure: Failure, failures: Failure[]): void {
     dropProvider(this.options.logger, unit.name, failure, failures);
   }
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0].trim();
 }

@@ -101,6 +101,7 @@ export { OrtSession } from './backend/ort-session.js';
 export {
   providerCandidates,
   normalizeProvider,
+  createOnFirstWorkingProvider,
   dropProvider,
   type ProviderFailure,
 } from './backend/provider-candidates.js';

@@ -7,9 +7,8 @@ import type { ComputeUnit } from '../plugins/task-contract.js';
 import type { Backend, Session, SessionOptions } from './backend.js';
 import { privateWeightsCopy } from './private-weights-copy.js';
 import { knownProviders, missingProviderLibrary, providerCandidates } from './execution-providers.js';
-import { dropProvider, type ProviderFailure } from './provider-candidates.js';
+import { createOnFirstWorkingProvider, dropProvider, errorLine, type ProviderFailure } from './provider-candidates.js';
 import { OrtSession } from './ort-session.js';
-import { userModelRejected } from './user-model-rejected.js';
 
 export interface OrtBackendOptions {
   /** Where provider fallbacks are reported. @defaultValue `consoleLogger()` */
@@ -97,7 +96,7 @@ export class OrtBackend implements Backend {
         if (E.WEIGHTS_CHANGED.is(err)) throw err;
         // No room or no permission in the temporary folder: load as a self-contained model instead.
         this.logger.warn(
-          `unit "${unit.name}": ${oneLine(err)}; building the weights into the model instead (more memory while loading)`,
+          `unit "${unit.name}": ${errorLine(err)}; building the weights into the model instead (more memory while loading)`,
           { unit: unit.name },
         );
         model = await selfContainedModel(unit);
@@ -119,12 +118,14 @@ export class OrtBackend implements Backend {
     onLastRelease: () => void,
     weightsDir: string | undefined,
   ): Promise<OrtSession> {
-    let remaining = providers;
-    for (;;) {
-      let inner: ort.InferenceSession;
-      try {
-        inner = await ort.InferenceSession.create(model, {
-          executionProviders: [...remaining],
+    const created = await createOnFirstWorkingProvider(
+      unit,
+      providers,
+      failures,
+      { logger: this.logger, runtime: 'ONNX Runtime' },
+      (executionProviders) =>
+        ort.InferenceSession.create(model, {
+          executionProviders: [...executionProviders],
           intraOpNumThreads: threads,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
@@ -139,32 +140,16 @@ export class OrtBackend implements Backend {
           ...(weightsDir !== undefined
             ? { extra: { session: { model_external_initializers_file_folder_path: weightsDir } } }
             : {}),
-        });
-      } catch (err) {
-        const failure = { provider: remaining[0], reason: oneLine(err) };
-        if (remaining.length === 1) {
-          failures.push(failure);
-          const list = failures.map((f) => `[${f.provider}] ${f.reason}`).join(', ');
-          if (unit.userModels?.length) throw userModelRejected(unit, `cannot create a session: ${list}`, err);
-          throw E.BACKEND_FAILED(
-            `cannot create an ONNX Runtime session for unit "${unit.name}": ${list}`,
-            { pointer: unit.name, failures },
-            { cause: err },
-          );
-        }
-        this.drop(unit, failure, failures);
-        remaining = remaining.slice(1);
-        continue;
-      }
-      const session = new OrtSession(inner, unit.name, remaining, onLastRelease, unit.userModels);
-      if (this.disposed) {
-        await session.free();
-        throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', {
-          pointer: unit.name,
-        });
-      }
-      return session;
+        }),
+    );
+    const session = new OrtSession(created.session, unit.name, created.providers, onLastRelease, unit.userModels);
+    if (this.disposed) {
+      await session.free();
+      throw E.DISPOSED('the ONNX Runtime backend was disposed while the session was being created', {
+        pointer: unit.name,
+      });
     }
+    return session;
   }
 
   private drop(unit: ComputeUnit, failure: Failure, failures: Failure[]): void {
@@ -174,9 +159,4 @@ export class OrtBackend implements Backend {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0].trim();
 }
