@@ -41,7 +41,12 @@ export function buildStack(
       const scope = params.scope(config.scopeOf(l, d));
       return { scope, step: cell.declare(scope, inputSize, hidden) };
     });
-    const layerInitial = initial ? sliceLayer(ops, initial, cell.stateNames, l, directions) : undefined;
+    // One layer's rows are the whole state: a Slice there would be a node run at every step for nothing.
+    const layerInitial = !initial
+      ? undefined
+      : layers === 1
+        ? initial
+        : sliceLayer(ops, initial, cell.stateNames, l, directions);
     const layer = {
       index: l,
       x: input,
