@@ -37,6 +37,11 @@ export interface EncoderBenchOptions extends ProtocolOptions {
 }
 
 const KINDS = ['lstm', 'gru', 'rnn'] as const;
+/**
+ * Pairs by default. One pair takes about 8 s here, and on this shared host the pair ratios of one run
+ * spread 25-50%: the median of 5 moved by up to half from one quiet run to the next; more pairs steady it.
+ */
+const ENCODER_PAIRS = 21;
 /** Steps per timed latency sample, as the reference script does. */
 const STEPS_PER_SAMPLE = 100;
 /** What `--smoke` runs: sizes small enough to see every code path work in seconds. */
@@ -45,7 +50,15 @@ const SMOKE = { batch: 2, steps: 3, input: 8, hidden: 8, repeats: 2, pairs: 2 };
 export async function runEncoderBench(options: EncoderBenchOptions = {}): Promise<void> {
   const before = loadSnapshot();
   const o = options.smoke ? { ...SMOKE, ...options } : options;
-  const { batch = 32, steps = 64, input = 128, hidden = 256, repeats = 20, threads = 2, pairs: pairCount = 5 } = o;
+  const {
+    batch = 32,
+    steps = 64,
+    input = 128,
+    hidden = 256,
+    repeats = 20,
+    threads = 2,
+    pairs: pairCount = ENCODER_PAIRS,
+  } = o;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const committed = fileURLToPath(new URL('../results/encoder.json', import.meta.url));
   const sizes = { batch, steps, input, hidden, repeats, threads };
