@@ -20,7 +20,7 @@ import {
   type TensorData,
 } from '@recur/runtime';
 import { createPart, encoderModel, recurrentRegistry, type EncoderPath, type RecurrentEncoder } from '@recur/recurrent';
-import { median, medianSeconds } from './lib/stats.js';
+import { medianSeconds } from './lib/stats.js';
 import { referenceMap, runReference, type ReferenceResult } from './lib/reference.js';
 import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
 import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
@@ -32,7 +32,7 @@ export interface EncoderBenchOptions extends ProtocolOptions {
   readonly hidden?: number;
   /** Timed repetitions per measurement (medians are reported). @defaultValue 20 */
   readonly repeats?: number;
-  /** Threads of the PyTorch reference (`--threads`), and the most Recur may use. @defaultValue 2 */
+  /** Threads of the PyTorch reference (`--threads`) and of Recur's sessions. @defaultValue 2 */
   readonly threads?: number;
 }
 
@@ -45,8 +45,6 @@ const ENCODER_PAIRS = 21;
 /** Steps per timed latency sample, as the reference script does. */
 const STEPS_PER_SAMPLE = 100;
 /** What `--smoke` runs: sizes small enough to see every code path work in seconds. */
-/** Passes of Recur alone, before the pairs, that choose each case's thread count. */
-const CALIBRATION_PASSES = 3;
 const SMOKE = { batch: 2, steps: 3, input: 8, hidden: 8, repeats: 2, pairs: 2 };
 
 export async function runEncoderBench(options: EncoderBenchOptions = {}): Promise<void> {
@@ -64,14 +62,6 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const committed = fileURLToPath(new URL('../results/encoder.json', import.meta.url));
   const sizes = { batch, steps, input, hidden, repeats, threads };
-
-  // Recur's thread count per case is chosen before the pairs and then kept: were each pass to report
-  // the faster of two counts, Recur would get the better of two noisy measurements against the
-  // reference's one, and the chosen count would flip from pair to pair on a shared host.
-  log(`  choosing Recur's threads per case (1 or ${threads}; ${CALIBRATION_PASSES} passes, not counted)`);
-  const threadsFor = chooseThreads(
-    await sequentially(CALIBRATION_PASSES, () => measureRecur(sizes, () => undefined, candidateThreads(threads))),
-  );
 
   // Alternating pairs (lib/protocol.ts): each row is the median of the per-pair ratios.
   const references: ReferenceResult[] = [];
@@ -100,7 +90,7 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
       },
       recur: async () => {
         log('  Recur');
-        const m = await measureRecur(sizes, log, (c) => [threadsFor.get(c)!]);
+        const m = await measureRecur(sizes, log);
         measured.push(m);
         return new Map(m.map((x) => [x.case, x.value]));
       },
@@ -139,8 +129,7 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
       reference: `${references[0].reference}, ${references[0].threads} threads (../shared/reference/torch_encoder.py)`,
       settings: {
         referenceThreads: threads,
-        recurThreads: Object.fromEntries(threadsFor),
-        threadCalibrationPasses: CALIBRATION_PASSES,
+        recurThreads: threads,
         repeats,
         pairs: pairCount,
         stepsPerLatencySample: STEPS_PER_SAMPLE,
@@ -162,46 +151,18 @@ interface Measurement {
   /** `native`: compared with Recur's own native path (`nativeCase`), not with PyTorch. */
   readonly against: 'pytorch' | 'native';
   readonly nativeCase?: string;
-  /** Intra-op threads of the session measured (the faster of the counts tried). */
-  readonly threads: number;
-  /** The value at each thread count tried. */
-  readonly byThreads: ReadonlyMap<number, number>;
-}
-
-/** The thread counts a case may use: 1, and the reference's count. */
-function candidateThreads(threads: number): (c: string) => readonly number[] {
-  return () => [...new Set([1, threads])];
-}
-
-/** For each case, the thread count whose median over the passes is better. */
-function chooseThreads(passes: readonly Measurement[][]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const m of passes[0]) {
-    const samples = passes.map((p) => p.find((q) => q.case === m.case)!);
-    const counts = [...new Set(samples.flatMap((q) => [...q.byThreads.keys()]))];
-    const typical = (t: number) => median(samples.map((q) => q.byThreads.get(t)!));
-    const better = (a: number, b: number) => (m.higherIsBetter ? typical(b) > typical(a) : typical(b) < typical(a));
-    out.set(
-      m.case,
-      counts.reduce((a, b) => (better(a, b) ? b : a)),
-    );
-  }
-  return out;
-}
-
-async function sequentially<T>(count: number, f: () => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < count; i++) out.push(await f());
-  return out;
 }
 
 async function measureRecur(
   sizes: { batch: number; steps: number; input: number; hidden: number; repeats: number; threads: number },
   log: (line: string) => void,
-  /** The intra-op thread counts to measure each case with; the faster is the case's value. */
-  threadsOf: (c: string) => readonly number[],
 ): Promise<Measurement[]> {
-  const { batch, steps, input, hidden, repeats } = sizes;
+  const { batch, steps, input, hidden, repeats, threads } = sizes;
+  // The reference's thread count, which is also what a pipeline gets by default here (one intra-op
+  // thread per core). Measuring 1 and 2 threads and reporting the faster gave Recur the better of two
+  // noisy measurements against the reference's one; choosing a count before the pairs instead made
+  // the choice flip between runs (the two are within noise of each other for the steps).
+  const options: SessionOptions = { threads };
   const registry = recurrentRegistry();
   const backend = new OrtBackend();
   const results: Measurement[] = [];
@@ -219,34 +180,22 @@ async function measureRecur(
       const auto = await encoder('auto');
       const weights = seededWeights(auto, input);
 
-      // Each case runs with the thread counts `threadsOf` gives it, the faster reported: 1 thread saves
-      // the pool's synchronisation, 2 split a weight matrix that does not fit one core's L2 cache
-      // (LSTM: 1.5 MB) over both; which wins depends on the cell, the case and the machine.
-      const measure = async (
-        c: Omit<Measurement, 'value' | 'threads' | 'byThreads'>,
-        at: (options: SessionOptions) => Promise<number>,
-      ): Promise<Measurement> => {
-        const byThreads = new Map<number, number>();
-        for (const t of threadsOf(c.case)) byThreads.set(t, await at({ threads: t }));
-        const [threads, value] = [...byThreads].reduce((a, b) =>
-          (c.higherIsBetter ? b[1] > a[1] : b[1] < a[1]) ? b : a,
-        );
-        const m = { ...c, value, threads, byThreads };
+      const measure = async (c: Omit<Measurement, 'value'>, at: () => Promise<number>): Promise<Measurement> => {
+        const m = { ...c, value: await at() };
         results.push(m);
         return m;
       };
-      const rate = (enc: EncoderPart) => (options: SessionOptions) =>
+      const rate = (enc: EncoderPart) => () =>
         forwardRate(backend, options, enc, input, weights, steps, batch, repeats);
       const forward = await measure(
         { case: forwardCase, unit: 'sequences/s', higherIsBetter: true, against: 'pytorch' },
         rate(auto),
       );
-      const step = await measure(
-        { case: stepCase, unit: 'us/step', higherIsBetter: false, against: 'pytorch' },
-        (options) => stepLatency(backend, options, auto, input, hidden, weights, repeats),
+      const step = await measure({ case: stepCase, unit: 'us/step', higherIsBetter: false, against: 'pytorch' }, () =>
+        stepLatency(backend, options, auto, input, hidden, weights, repeats),
       );
       log(
-        `  ${kind} (${auto.path} path): forward ${forward.value.toFixed(0)} sequences/s (${forward.threads} thread(s)), step ${step.value.toFixed(1)} us (${step.threads} thread(s))`,
+        `  ${kind} (${auto.path} path): forward ${forward.value.toFixed(0)} sequences/s, step ${step.value.toFixed(1)} us`,
       );
 
       // Recur's own two paths, each against the native one (the forward row when `auto` is one of them).
