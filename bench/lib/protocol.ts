@@ -4,7 +4,10 @@
  *   2. Recur and the reference are measured in alternating pairs within one run, the order swapped
  *      from pair to pair (`alternatingPairs`), and each row reports the median of the per-pair ratios
  *      and their spread (`comparedRow`): a burst of load hits both sides of one pair, not one side
- *      of the whole comparison;
+ *      of the whole comparison. Each row also compares the two sides' best measurements over the
+ *      pairs (`bestRatio`): what a neighbour does to a shared host only ever slows a side down, so
+ *      each side's best of many measurements approaches its speed undisturbed, and that ratio moves
+ *      less from run to run than the median pair ratio does when the host's noise is large;
  *   3. a run whose load was high does not overwrite the committed results (`loadVerdict`,
  *      `resultsDestination`): it says so and keeps the old file; `--out PATH` writes elsewhere.
  * "High" means either of (the thresholds below):
@@ -90,7 +93,15 @@ export interface ComparedRow {
   readonly ratioMin: number;
   readonly ratioMax: number;
   readonly spread: number;
+  /**
+   * Recur's best measurement over the pairs against the reference's best (throughputs: highest over
+   * highest; latencies: the reference's lowest over Recur's lowest), > 1: Recur better.
+   */
+  readonly bestRatio: number;
   readonly pairs: number;
+  /** Each side's measurement in every pair, in pair order. */
+  readonly recurValues: readonly number[];
+  readonly referenceValues: readonly number[];
 }
 
 /**
@@ -112,6 +123,8 @@ export function comparedRow(
   const reference = pairs.map((p) => pick(p.reference, c.referenceCase ?? c.case, 'the reference'));
   const ratios = recur.map((r, i) => (c.higherIsBetter ? r / reference[i] : reference[i] / r));
   const s = ratioSummary(ratios);
+  const best = (values: readonly number[]) => (c.higherIsBetter ? Math.max(...values) : Math.min(...values));
+  const bestRatio = c.higherIsBetter ? best(recur) / best(reference) : best(reference) / best(recur);
   return {
     case: c.case,
     unit: c.unit,
@@ -121,7 +134,10 @@ export function comparedRow(
     ratioMin: round(s.min, 3),
     ratioMax: round(s.max, 3),
     spread: round(s.spread, 3),
+    bestRatio: round(bestRatio, 3),
     pairs: pairs.length,
+    recurValues: recur.map((v) => round(v, 3)),
+    referenceValues: reference.map((v) => round(v, 3)),
   };
 }
 

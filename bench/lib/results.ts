@@ -11,6 +11,8 @@ export interface BenchRow {
   readonly ratio: number;
   /** Relative spread of the pair ratios, (max - min) / median (rows measured in pairs; see protocol.ts). */
   readonly spread?: number;
+  /** Each side's best measurement over the pairs, compared (see protocol.ts's comparedRow). */
+  readonly bestRatio?: number;
 }
 
 export interface BenchResults {
@@ -35,7 +37,7 @@ export function writeResults(path: string, results: BenchResults): void {
 
 /** The rows as an aligned text table. */
 export function formatTable(rows: readonly BenchRow[], referenceName: string): string {
-  const header = ['case', 'unit', 'recur', referenceName, 'ratio', 'spread'];
+  const header = ['case', 'unit', 'recur', referenceName, 'ratio', 'spread', 'best/best'];
   const body = rows.map((r) => [
     r.case,
     r.unit,
@@ -43,6 +45,7 @@ export function formatTable(rows: readonly BenchRow[], referenceName: string): s
     fmt(r.reference),
     `${r.ratio.toFixed(2)}x`,
     r.spread === undefined ? '' : `${(r.spread * 100).toFixed(0)}%`,
+    r.bestRatio === undefined ? '' : `${r.bestRatio.toFixed(2)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) =>

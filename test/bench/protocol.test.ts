@@ -35,6 +35,18 @@ describe('benchmark protocol: pair ratios', () => {
     assert.equal(row.recur, 150);
     assert.equal(row.reference, 100);
     assert.equal(row.pairs, 3);
+    assert.deepEqual(row.recurValues, [150, 150, 160]);
+    assert.deepEqual(row.referenceValues, [100, 40, 100]);
+    // Best against best: 160 items/s against 100.
+    assert.equal(row.bestRatio, 1.6);
+  });
+
+  it('compares the best measurements of each side: the highest throughput, the lowest latency', () => {
+    // Both sides were slowed in some pair; their undisturbed speeds are 2x apart.
+    const latencies = [pair({ a: 60 }, { a: 50 }), pair({ a: 40 }, { a: 20 }), pair({ a: 90 }, { a: 30 })];
+    assert.equal(comparedRow(latencies, { case: 'a', unit: 'us', higherIsBetter: false }).bestRatio, 2);
+    const rates = [pair({ a: 10 }, { a: 15 }), pair({ a: 20 }, { a: 40 }), pair({ a: 12 }, { a: 30 })];
+    assert.equal(comparedRow(rates, { case: 'a', unit: 'items/s', higherIsBetter: true }).bestRatio, 2);
   });
 
   it('inverts latencies (reference over Recur) and can compare differently named cases', () => {
