@@ -38,8 +38,9 @@ export interface EncoderBenchOptions extends ProtocolOptions {
 
 const KINDS = ['lstm', 'gru', 'rnn'] as const;
 /**
- * Pairs by default. One pair takes about 8 s here, and on this shared host the pair ratios of one run
- * spread 25-50%: the median of 5 moved by up to half from one quiet run to the next; more pairs steady it.
+ * Pairs by default. One pair takes about 5 s here; on this shared host the pair ratios of one run
+ * differ by half or more even when nothing else runs, and the median of 5 moved by up to half from one
+ * quiet run to the next. More pairs steady the median.
  */
 const ENCODER_PAIRS = 21;
 /** Steps per timed latency sample, as the reference script does. */
