@@ -11,16 +11,10 @@
  * loaded; `ratio` > 1 means Recur is better.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  GraphBuilder,
-  OrtBackend,
-  type EncoderPart,
-  type Session,
-  type SessionOptions,
-  type TensorData,
-} from '@recur/runtime';
+import { OrtBackend, type EncoderPart, type Session, type SessionOptions, type TensorData } from '@recur/runtime';
 import { createPart, encoderModel, recurrentRegistry, type EncoderPath, type RecurrentEncoder } from '@recur/recurrent';
 import { medianSeconds } from './lib/stats.js';
+import { randomTensor, seededWeights } from './lib/seeded-tensors.js';
 import { referenceMap, runReference, type ReferenceResult } from './lib/reference.js';
 import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
 import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
@@ -277,28 +271,6 @@ async function stepLatency(
   } finally {
     await session.release();
   }
-}
-
-/** Uniform(-1/sqrt(H), 1/sqrt(H)) weights, as PyTorch initialises its modules; fixed seed. */
-function seededWeights(encoder: RecurrentEncoder, input: number): Record<string, TensorData> {
-  const g = new GraphBuilder('probe');
-  encoder.build(
-    g.scope('encoder'),
-    g.input('x', 'float32', ['time', 'batch', input]),
-    g.input('lengths', 'int32', ['batch']),
-  );
-  return Object.fromEntries(g.params.map((p) => [p.name, randomTensor(p.dims, 1 / Math.sqrt(encoder.hidden))]));
-}
-
-let seed = 12345;
-function randomTensor(dims: readonly number[], scale: number): TensorData {
-  const n = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    data[i] = ((seed / 2 ** 32) * 2 - 1) * scale;
-  }
-  return { dtype: 'float32', dims: [...dims], data };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
