@@ -7,7 +7,7 @@
  *   - the Scan path against the native operator at batch 32.
  * Recur runs the encoder as a spec gets it (`path: auto`); the Scan and native rows show both paths.
  * Recur and PyTorch are measured in alternating pairs (lib/protocol.ts); each row is the median of the pair
- * ratios, with their spread. Prints a table and writes bench/results/encoder.json unless the machine was
+ * ratios, with their spread and a 95% confidence interval. Prints a table and writes bench/results/encoder.json unless the machine was
  * loaded; `ratio` > 1 means Recur is better.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,7 +24,7 @@ export interface EncoderBenchOptions extends ProtocolOptions {
   readonly steps?: number;
   readonly input?: number;
   readonly hidden?: number;
-  /** Timed repetitions per measurement (medians are reported). @defaultValue 20 */
+  /** Timed repetitions per measurement (medians are reported). @defaultValue 10 */
   readonly repeats?: number;
   /** Threads of the PyTorch reference (`--threads`) and of Recur's sessions. @defaultValue 2 */
   readonly threads?: number;
@@ -32,11 +32,15 @@ export interface EncoderBenchOptions extends ProtocolOptions {
 
 const KINDS = ['lstm', 'gru', 'rnn'] as const;
 /**
- * Pairs by default. One pair takes about 5 s here; on this shared host the pair ratios of one run
- * differ by half or more even when nothing else runs, and the median of 5 moved by up to half from one
- * quiet run to the next. More pairs steady the median.
+ * Pairs by default, and timed repetitions per measurement. On this shared host a neighbour slows a
+ * measurement by up to 2x for a few seconds at a time (a 60 s trace of PyTorch's LSTM step: 51-53 us
+ * for most seconds, 74-83 us in episodes of about 3 s), independently for the two sides of a pair,
+ * so more repetitions within one measurement do not help and more pairs do. With 21 pairs of 20
+ * repetitions (a pair about 5 s) the medians of three quiet runs moved by up to 23%; 81 pairs of 10
+ * (a pair about 3.5 s, a run about 5 minutes) halve the median's uncertainty.
  */
-const ENCODER_PAIRS = 21;
+const ENCODER_PAIRS = 81;
+const ENCODER_REPEATS = 10;
 /** Steps per timed latency sample, as the reference script does. */
 const STEPS_PER_SAMPLE = 100;
 /** What `--smoke` runs: sizes small enough to see every code path work in seconds. */
@@ -50,7 +54,7 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
     steps = 64,
     input = 128,
     hidden = 256,
-    repeats = 20,
+    repeats = ENCODER_REPEATS,
     threads = 2,
     pairs: pairCount = ENCODER_PAIRS,
   } = o;
@@ -113,7 +117,7 @@ export async function runEncoderBench(options: EncoderBenchOptions = {}): Promis
   log('');
   log(formatTable(rows, 'pytorch'));
   log(
-    `(ratio: median of ${pairCount} pair ratios, > 1: Recur better; spread: (max - min) / median of those ratios. Scan rows compare the Scan path with Recur's native path; target >= 0.33.)`,
+    `(ratio: median of ${pairCount} pair ratios, > 1: Recur better; 95% interval: where the median lies, from the pairs alone; spread: (max - min) / median of those ratios. Scan rows compare the Scan path with Recur's native path; target >= 0.33.)`,
   );
   finishRun(
     committed,

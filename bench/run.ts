@@ -5,9 +5,9 @@
  * and ratios, and nothing here passes or fails on a duration.
  *
  * Every benchmark follows lib/protocol.ts: the load is recorded before and after, Recur and the reference
- * alternate in pairs (ratios are medians of pair ratios, with their spread), and a run on a loaded
+ * alternate in pairs (ratios are medians of pair ratios, with a 95% interval and their spread), and a run on a loaded
  * machine does not overwrite bench/results (it says so and keeps the old file).
- *   --pairs N   alternating pairs (default per benchmark: encoder 21, pipelines 15, browser 5, train and queue 3)
+ *   --pairs N   alternating pairs (default per benchmark: encoder 81, pipelines 41, browser 5, train and queue 3)
  *   --out DIR   write DIR/NAME.json whatever the load, instead of bench/results
  *   --smoke     tiny sizes and one or two pairs, to see the code paths work; writes nothing unless --out
  */

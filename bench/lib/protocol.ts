@@ -2,9 +2,12 @@
  * The protocol every benchmark follows, so that its answer does not flip with the neighbours' load:
  *   1. the load is recorded before and after the run (`loadSnapshot`, `loadRecord`);
  *   2. Recur and the reference are measured in alternating pairs within one run, the order swapped
- *      from pair to pair (`alternatingPairs`), and each row reports the median of the per-pair ratios
- *      and their spread (`comparedRow`): a burst of load hits both sides of one pair, not one side
- *      of the whole comparison. Each row also compares the two sides' best measurements over the
+ *      from pair to pair (`alternatingPairs`), and each row reports the median of the per-pair ratios,
+ *      their spread and a 95% confidence interval for that median (`comparedRow`): a burst of load hits
+ *      both sides of one pair, not one side of the whole comparison. On this host a neighbour slows a
+ *      measurement by up to 2x for a few seconds at a time, independently for the two sides of a pair,
+ *      so a single pair ratio is worth little: the interval says how far the run's median can be trusted,
+ *      and it narrows with the number of pairs (the spread does not). Each row also compares the two sides' best measurements over the
  *      pairs (`bestRatio`): what a neighbour does to a shared host only ever slows a side down, so
  *      each side's best of many measurements approaches its speed undisturbed. On this host it moved
  *      less between three quiet runs than the median did for the batch-1 steps (4-7% against 11-22%)
@@ -24,7 +27,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { treeCpuSeconds } from './process-tree-cpu.js';
 import { writeResults, type BenchResults } from './results.js';
-import { median } from './stats.js';
+import { median, medianInterval } from './stats.js';
 
 /** The 1-minute load average above which a run's results are not committed. */
 export const LOAD_BEFORE_MAX = 0.5;
@@ -95,6 +98,11 @@ export interface ComparedRow {
   readonly ratioMax: number;
   readonly spread: number;
   /**
+   * A 95% confidence interval for the median pair ratio (stats.ts's `medianInterval`: order statistics,
+   * no assumption about the distribution). With fewer than 6 pairs it is the whole range, at less than 95%.
+   */
+  readonly ratioInterval: { readonly low: number; readonly high: number; readonly coverage: number };
+  /**
    * Recur's best measurement over the pairs against the reference's best (throughputs: highest over
    * highest; latencies: the reference's lowest over Recur's lowest), > 1: Recur better.
    */
@@ -124,6 +132,7 @@ export function comparedRow(
   const reference = pairs.map((p) => pick(p.reference, c.referenceCase ?? c.case, 'the reference'));
   const ratios = recur.map((r, i) => (c.higherIsBetter ? r / reference[i] : reference[i] / r));
   const s = ratioSummary(ratios);
+  const interval = medianInterval(ratios);
   const best = (values: readonly number[]) => (c.higherIsBetter ? Math.max(...values) : Math.min(...values));
   const bestRatio = c.higherIsBetter ? best(recur) / best(reference) : best(reference) / best(recur);
   return {
@@ -135,6 +144,11 @@ export function comparedRow(
     ratioMin: round(s.min, 3),
     ratioMax: round(s.max, 3),
     spread: round(s.spread, 3),
+    ratioInterval: {
+      low: round(interval.low, 3),
+      high: round(interval.high, 3),
+      coverage: round(interval.coverage, 3),
+    },
     bestRatio: round(bestRatio, 3),
     pairs: pairs.length,
     recurValues: recur.map((v) => round(v, 3)),

@@ -11,6 +11,8 @@ export interface BenchRow {
   readonly ratio: number;
   /** Relative spread of the pair ratios, (max - min) / median (rows measured in pairs; see protocol.ts). */
   readonly spread?: number;
+  /** A 95% confidence interval for the median pair ratio (see protocol.ts's comparedRow). */
+  readonly ratioInterval?: { readonly low: number; readonly high: number };
   /** Each side's best measurement over the pairs, compared (see protocol.ts's comparedRow). */
   readonly bestRatio?: number;
 }
@@ -37,13 +39,14 @@ export function writeResults(path: string, results: BenchResults): void {
 
 /** The rows as an aligned text table. */
 export function formatTable(rows: readonly BenchRow[], referenceName: string): string {
-  const header = ['case', 'unit', 'recur', referenceName, 'ratio', 'spread', 'best/best'];
+  const header = ['case', 'unit', 'recur', referenceName, 'ratio', '95% interval', 'spread', 'best/best'];
   const body = rows.map((r) => [
     r.case,
     r.unit,
     fmt(r.recur),
     fmt(r.reference),
     `${r.ratio.toFixed(2)}x`,
+    r.ratioInterval === undefined ? '' : `${r.ratioInterval.low.toFixed(2)}-${r.ratioInterval.high.toFixed(2)}x`,
     r.spread === undefined ? '' : `${(r.spread * 100).toFixed(0)}%`,
     r.bestRatio === undefined ? '' : `${r.bestRatio.toFixed(2)}x`,
   ]);

@@ -39,6 +39,18 @@ describe('benchmark protocol: pair ratios', () => {
     assert.deepEqual(row.referenceValues, [100, 40, 100]);
     // Best against best: 160 items/s against 100.
     assert.equal(row.bestRatio, 1.6);
+    // Three pairs are too few for a 95% interval: the whole range, at the 75% it has.
+    assert.deepEqual(row.ratioInterval, { low: 1.5, high: 3.75, coverage: 0.75 });
+  });
+
+  it("gives each row a 95% interval for its median ratio from the pairs' order statistics", () => {
+    // 21 pairs whose ratios are 1.0, 1.1, ... 3.0 (shuffled): ranks 6 and 16 bound the median at 95%.
+    const pairs = Array.from({ length: 21 }, (_, i) => pair({ a: 10 }, { a: 10 + ((i * 8) % 21) }));
+    const row = comparedRow(pairs, { case: 'a', unit: 'items/s', higherIsBetter: true });
+    assert.equal(row.ratio, 2);
+    assert.equal(row.ratioInterval.low, 1.5);
+    assert.equal(row.ratioInterval.high, 2.5);
+    assert.ok(row.ratioInterval.coverage > 0.95);
   });
 
   it('compares the best measurements of each side: the highest throughput, the lowest latency', () => {
