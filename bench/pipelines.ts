@@ -23,8 +23,10 @@ const run = promisify(execFile);
 export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<void> {
   const before = loadSnapshot();
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  // About 8 s a pair per pipeline; the median of 7 pair ratios moved up to 37% between quiet runs.
-  const pairCount = options.pairs ?? (options.smoke ? 1 : 15);
+  // A neighbour on this shared host slows one measurement by up to 2x for a few seconds, independently
+  // for the two sides of a pair: the median of 7 pair ratios moved up to 37% between quiet runs, of 15
+  // up to 19%. Many short pairs (about 7 s a pipeline) narrow it where longer measurements do not.
+  const pairCount = options.pairs ?? (options.smoke ? 1 : 41);
   const smokeArgs = options.smoke ? ['--smoke'] : [];
   const compared: BenchRow[] = [];
   const references: ReferenceResult[] = [];
@@ -85,7 +87,7 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
   log('');
   log(formatTable(compared, 'pytorch'));
   log(
-    `(ratio: median of ${pairCount} pair ratios, > 1: Recur better; target >= 1.5 for every row. Recur's figures include tokenising.)`,
+    `(ratio: median of ${pairCount} pair ratios, > 1: Recur better; 95% interval: where that median lies; target >= 1.5 for every row. Recur's figures include tokenising.)`,
   );
   log('');
 
@@ -117,7 +119,7 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
             reference: `${references[0].reference}, ${references[0].threads} threads (../shared/reference/torch_classify.py, torch_generate.py)`,
           }
         : {}),
-      settings: { pairs: pairCount },
+      settings: { pairs: pairCount, repeats: Object.fromEntries(COMPARED.map((c) => [c.pipeline, c.repeats])) },
       compared: compared.map((r) => ({ ...r, target: '>= 1.5', met: r.ratio >= 1.5 })),
       rows: rows as never,
     },
@@ -150,7 +152,9 @@ interface ComparedCase {
   readonly script: string;
   /**
    * Timed repeats per measurement on each side (the median is taken). The one-sentence and one-stream
-   * cases last milliseconds, so a few repeats let one scheduling hiccup move a run's ratio by a quarter.
+   * cases last milliseconds, so a few repeats let one scheduling hiccup move a run's ratio by a quarter;
+   * many more would only lengthen the pairs, since a measurement lasts about as long as a neighbour's
+   * slowdown whatever its repeats.
    */
   readonly repeats: number;
   readonly referenceArgs: (s: ModelShapes) => string[];
@@ -174,7 +178,7 @@ const COMPARED: readonly ComparedCase[] = [
   {
     pipeline: 'sentiment',
     script: 'torch_classify.py',
-    repeats: 40,
+    repeats: 20,
     referenceArgs: (s) => [...shapeArgs(s), '--batch', '64', '--length', '20'],
     smokeArgs: [],
     rows: [
@@ -197,7 +201,7 @@ const COMPARED: readonly ComparedCase[] = [
   {
     pipeline: 'generation',
     script: 'torch_generate.py',
-    repeats: 9,
+    repeats: 5,
     referenceArgs: (s) => [...shapeArgs(s), '--streams', '1,32'],
     smokeArgs: ['--tokens', '8'],
     rows: [
