@@ -7,8 +7,8 @@
  *   - the Scan path against the native operator at batch 32.
  * Recur runs the encoder as a spec gets it (`path: auto`); the Scan and native rows show both paths.
  * Recur and PyTorch are measured in alternating pairs (lib/protocol.ts); each row is the median of the pair
- * ratios, with their spread and a 95% confidence interval. Prints a table and writes bench/results/encoder.json unless the machine was
- * loaded; `ratio` > 1 means Recur is better.
+ * ratios, with their spread and a 95% confidence interval. Prints a table and writes
+ * bench/results/encoder.json unless the machine was loaded; `ratio` > 1 means Recur is better.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OrtBackend, type EncoderPart, type Session, type SessionOptions, type TensorData } from '@recur/runtime';
@@ -33,11 +33,11 @@ export interface EncoderBenchOptions extends ProtocolOptions {
 const KINDS = ['lstm', 'gru', 'rnn'] as const;
 /**
  * Pairs by default, and timed repetitions per measurement. On this shared host a neighbour slows a
- * measurement by up to 2x for a few seconds at a time (a 60 s trace of PyTorch's LSTM step: 51-53 us
+ * measurement by up to 2x for a few seconds at a time (a 60 s trace of PyTorch's LSTM step: 51-55 us
  * for most seconds, 74-83 us in episodes of about 3 s), independently for the two sides of a pair,
  * so more repetitions within one measurement do not help and more pairs do. With 21 pairs of 20
- * repetitions (a pair about 5 s) the medians of three quiet runs moved by up to 23%; 81 pairs of 10
- * (a pair about 3.5 s, a run about 5 minutes) halve the median's uncertainty.
+ * repetitions (a pair about 5 s) the medians of three quiet runs moved by up to 23%; with 81 pairs
+ * of 10 (a pair about 3 s, a run about 4.3 minutes) they moved by at most 9%.
  */
 const ENCODER_PAIRS = 81;
 const ENCODER_REPEATS = 10;

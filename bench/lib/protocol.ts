@@ -3,12 +3,11 @@
  *   1. the load is recorded before and after the run (`loadSnapshot`, `loadRecord`);
  *   2. Recur and the reference are measured in alternating pairs within one run, the order swapped
  *      from pair to pair (`alternatingPairs`), and each row reports the median of the per-pair ratios,
- *      their spread and a 95% confidence interval for that median (`comparedRow`): a burst of load hits
- *      both sides of one pair, not one side of the whole comparison. On this host a neighbour slows a
- *      measurement by up to 2x for a few seconds at a time, independently for the two sides of a pair,
- *      so a single pair ratio is worth little: the interval says how far the run's median can be trusted,
- *      and it narrows with the number of pairs (the spread does not). Each row also compares the two sides' best measurements over the
- *      pairs (`bestRatio`): what a neighbour does to a shared host only ever slows a side down, so
+ *      their spread and a 95% confidence interval for that median (`comparedRow`). On this host a
+ *      neighbour slows a measurement by up to 2x for a few seconds at a time, independently for the two
+ *      sides of a pair, so a single pair ratio is worth little: the interval says how far the run's
+ *      median can be trusted, and it narrows with the number of pairs (the spread does not). Each row
+ *      also compares the two sides' best measurements over the pairs (`bestRatio`): what a neighbour does to a shared host only ever slows a side down, so
  *      each side's best of many measurements approaches its speed undisturbed. On this host it moved
  *      less between three quiet runs than the median did for the batch-1 steps (4-7% against 11-22%)
  *      and about as much for the other rows;
