@@ -6,7 +6,14 @@ import { promisify } from 'node:util';
 import { FileWeightStore } from '@recur/runtime/internal';
 import { formatTable, machineDescription, type BenchRow } from './lib/results.js';
 import { runReference, type ReferenceResult } from './lib/reference.js';
-import { alternatingPairs, comparedRow, finishRun, loadSnapshot, type ProtocolOptions } from './lib/protocol.js';
+import {
+  comparedRow,
+  finishRun,
+  interleavedPairs,
+  loadSnapshot,
+  type PairSides,
+  type ProtocolOptions,
+} from './lib/protocol.js';
 
 const run = promisify(execFile);
 
@@ -14,8 +21,9 @@ const run = promisify(execFile);
  * `npm run bench -- pipelines`: the shipped pipelines end to end.
  *   - Against PyTorch (../shared/reference's torch_classify.py and torch_generate.py, at the shipped models'
  *     shapes read from their weights files): classification at batch 64 and one sentence, sampled
- *     generation with 1 and 32 streams. Recur (pipelines-compare-child.ts) and PyTorch alternate in pairs
- *     (lib/protocol.ts); each row is the median pair ratio with its spread. Target: every ratio >= 1.5.
+ *     generation with 1 and 32 streams. Recur (pipelines-compare-child.ts) and PyTorch alternate in pairs,
+ *     the two pipelines' pairs round by round (lib/protocol.ts); each row is the median pair ratio with
+ *     its spread and 95% interval. Target: every ratio >= 1.5.
  *   - Recur alone (pipelines-child.ts): throughput and latency, the share of each call spent outside
  *     session.run (Recur's own overhead), and each pipeline's peak RSS, in a child process per pipeline.
  * Written to bench/results/pipelines.json unless the machine was loaded.
@@ -26,15 +34,21 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
   // A neighbour on this shared host slows one measurement by up to 2x for a few seconds, independently
   // for the two sides of a pair: the median of 7 pair ratios moved up to 37% between quiet runs, of 15
   // up to 19%. Many short pairs (about 7 s a pipeline) narrow it where longer measurements do not.
+  // The host also changes state every 10-30 s: Recur's one-sentence call takes 0.57-0.6 ms in one
+  // state and 0.85-0.9 ms in the other (about its speed on one thread, 0.83-0.93 ms in a 75 s trace),
+  // while PyTorch's 10 ms barely moves, so that row's median follows the share of each state in the
+  // run (10.8-13.4 over three quiet runs of 41 pairs). Interleaving the two pipelines spreads each
+  // one's pairs over the whole run, twice the stretch of host states.
   const pairCount = options.pairs ?? (options.smoke ? 1 : 41);
   const smokeArgs = options.smoke ? ['--smoke'] : [];
-  const compared: BenchRow[] = [];
   const references: ReferenceResult[] = [];
-  for (const c of COMPARED) {
-    if (!existsSync(join(process.cwd(), 'pipelines', `${c.pipeline}.json`))) {
-      log(`pipelines/${c.pipeline}.json is not there yet; skipped`);
-      continue;
-    }
+  const present = COMPARED.filter((c) => {
+    const there = existsSync(join(process.cwd(), 'pipelines', `${c.pipeline}.json`));
+    if (!there) log(`pipelines/${c.pipeline}.json is not there yet; skipped`);
+    return there;
+  });
+  const comparisons = new Map<string, PairSides>();
+  for (const c of present) {
     // Both sides time the same number of repeats per measurement (fewer in a smoke run).
     const repeatArgs = ['--repeats', `${options.smoke ? 1 : c.repeats}`];
     const args = [
@@ -43,47 +57,47 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
       ...repeatArgs,
     ];
     log(`${c.pipeline} against PyTorch (${c.script} ${args.join(' ')})`);
-    const pairs = await alternatingPairs(
-      pairCount,
-      {
-        reference: async () => {
-          const ref = await runReference(c.script, args);
-          references.push(ref);
-          // Keyed as Recur's side is: by the suffix that names the case (", batch 64", ", 1 stream").
-          return new Map(
-            c.rows.map((r) => {
-              const row = ref.rows.find((x) => x.case.endsWith(r.referenceSuffix));
-              if (!row)
-                throw new Error(
-                  `${c.script} reported no case ending in "${r.referenceSuffix}" (it has: ${ref.rows.map((x) => x.case).join(', ')})`,
-                );
-              return [r.key, row.value];
-            }),
-          );
-        },
-        recur: async () =>
-          new Map(
-            Object.entries(
-              (await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs, ...repeatArgs])) as Record<
-                string,
-                number
-              >,
-            ),
-          ),
+    comparisons.set(c.pipeline, {
+      reference: async () => {
+        const ref = await runReference(c.script, args);
+        references.push(ref);
+        // Keyed as Recur's side is: by the suffix that names the case (", batch 64", ", 1 stream").
+        return new Map(
+          c.rows.map((r) => {
+            const row = ref.rows.find((x) => x.case.endsWith(r.referenceSuffix));
+            if (!row)
+              throw new Error(
+                `${c.script} reported no case ending in "${r.referenceSuffix}" (it has: ${ref.rows.map((x) => x.case).join(', ')})`,
+              );
+            return [r.key, row.value];
+          }),
+        );
       },
-      log,
-    );
-    for (const r of c.rows)
-      compared.push(
-        comparedRow(pairs, {
-          case: r.case,
-          recurCase: r.key,
-          referenceCase: r.key,
-          unit: r.unit,
-          higherIsBetter: r.higherIsBetter,
-        }),
-      );
+      recur: async () =>
+        new Map(
+          Object.entries(
+            (await child('pipelines-compare-child.js', [c.pipeline, ...smokeArgs, ...repeatArgs])) as Record<
+              string,
+              number
+            >,
+          ),
+        ),
+    });
   }
+  // Round by round: a sentiment pair, then a generation pair, and again, so both comparisons spread
+  // over the whole run (lib/protocol.ts).
+  const pairs = await interleavedPairs(pairCount, comparisons, log);
+  const compared: BenchRow[] = present.flatMap((c) =>
+    c.rows.map((r) =>
+      comparedRow(pairs.get(c.pipeline)!, {
+        case: r.case,
+        recurCase: r.key,
+        referenceCase: r.key,
+        unit: r.unit,
+        higherIsBetter: r.higherIsBetter,
+      }),
+    ),
+  );
   log('');
   log(formatTable(compared, 'pytorch'));
   log(

@@ -2,15 +2,16 @@
  * The protocol every benchmark follows, so that its answer does not flip with the neighbours' load:
  *   1. the load is recorded before and after the run (`loadSnapshot`, `loadRecord`);
  *   2. Recur and the reference are measured in alternating pairs within one run, the order swapped
- *      from pair to pair (`alternatingPairs`), and each row reports the median of the per-pair ratios,
- *      their spread and a 95% confidence interval for that median (`comparedRow`). On this host a
- *      neighbour slows a measurement by up to 2x for a few seconds at a time, independently for the two
- *      sides of a pair, so a single pair ratio is worth little: the interval says how far the run's
- *      median can be trusted, and it narrows with the number of pairs (the spread does not). Each row
- *      also compares the two sides' best measurements over the pairs (`bestRatio`): what a neighbour does to a shared host only ever slows a side down, so
- *      each side's best of many measurements approaches its speed undisturbed. On this host it moved
- *      less between three quiet runs than the median did for the batch-1 steps (4-7% against 11-22%)
- *      and about as much for the other rows;
+ *      from pair to pair (`alternatingPairs`; several comparisons round by round, `interleavedPairs`),
+ *      and each row reports the median of the per-pair ratios, their spread and a 95% confidence
+ *      interval for that median (`comparedRow`). On this host a neighbour slows a measurement by up
+ *      to 2x for a few seconds at a time, independently for the two sides of a pair, so a single pair
+ *      ratio is worth little: the interval says how far the run's median can be trusted, and it
+ *      narrows with the number of pairs (the spread does not). Each row also compares the two sides'
+ *      best measurements over the pairs (`bestRatio`): what a neighbour does to a shared host only
+ *      ever slows a side down, so each side's best of many measurements approaches its speed
+ *      undisturbed. On this host it moved less between three quiet runs than the median did for the
+ *      batch-1 steps (4-7% against 11-22%) and about as much for the other rows;
  *   3. a run whose load was high does not overwrite the committed results (`loadVerdict`,
  *      `resultsDestination`): it says so and keeps the old file; `--out PATH` writes elsewhere.
  * "High" means either of (the thresholds below):
@@ -43,29 +44,49 @@ export interface Pair {
   readonly recur: ReadonlyMap<string, number>;
 }
 
+/** The two sides of one comparison, each measuring a value per case. */
+export interface PairSides {
+  readonly reference: () => Promise<ReadonlyMap<string, number>>;
+  readonly recur: () => Promise<ReadonlyMap<string, number>>;
+}
+
 /**
  * Runs `count` pairs of the two sides, the reference first in odd pairs and Recur first in even ones
  * (so a steady drift of load does not favour the side that always runs second).
  */
-export async function alternatingPairs(
+export async function alternatingPairs(count: number, sides: PairSides, log: (line: string) => void): Promise<Pair[]> {
+  return (await interleavedPairs(count, new Map([['', sides]]), log)).get('')!;
+}
+
+/**
+ * Runs `count` pairs of each comparison, round by round: pair i of every comparison, then pair i + 1
+ * of every one, the order of the sides alternating as in `alternatingPairs`. So each comparison's
+ * pairs spread over the whole run instead of one stretch of it: this host's state changes every
+ * 10-30 s, and a comparison measured in one stretch of a few minutes samples few of those changes.
+ */
+export async function interleavedPairs(
   count: number,
-  sides: { reference: () => Promise<ReadonlyMap<string, number>>; recur: () => Promise<ReadonlyMap<string, number>> },
+  comparisons: ReadonlyMap<string, PairSides>,
   log: (line: string) => void,
-): Promise<Pair[]> {
-  const pairs: Pair[] = [];
+): Promise<Map<string, Pair[]>> {
+  const pairs = new Map([...comparisons.keys()].map((name) => [name, [] as Pair[]]));
   for (let i = 0; i < count; i++) {
     const referenceFirst = i % 2 === 0;
-    log(`pair ${i + 1}/${count}: ${referenceFirst ? 'reference, then Recur' : 'Recur, then reference'}`);
-    let reference: ReadonlyMap<string, number>;
-    let recur: ReadonlyMap<string, number>;
-    if (referenceFirst) {
-      reference = await sides.reference();
-      recur = await sides.recur();
-    } else {
-      recur = await sides.recur();
-      reference = await sides.reference();
+    for (const [name, sides] of comparisons) {
+      log(
+        `pair ${i + 1}/${count}${name ? ` of ${name}` : ''}: ${referenceFirst ? 'reference, then Recur' : 'Recur, then reference'}`,
+      );
+      let reference: ReadonlyMap<string, number>;
+      let recur: ReadonlyMap<string, number>;
+      if (referenceFirst) {
+        reference = await sides.reference();
+        recur = await sides.recur();
+      } else {
+        recur = await sides.recur();
+        reference = await sides.reference();
+      }
+      pairs.get(name)!.push({ reference, recur });
     }
-    pairs.push({ reference, recur });
   }
   return pairs;
 }

@@ -7,6 +7,7 @@ import type { Pair } from '../../bench/dist/lib/protocol.js';
 const {
   alternatingPairs,
   comparedRow,
+  interleavedPairs,
   FOREIGN_CORES_MAX,
   LOAD_BEFORE_MAX,
   loadRecord,
@@ -95,6 +96,41 @@ describe('benchmark protocol: pair ratios', () => {
     const pairs = await alternatingPairs(3, { reference: side('ref'), recur: side('recur') }, () => {});
     assert.equal(pairs.length, 3);
     assert.deepEqual(order, ['ref', 'recur', 'recur', 'ref', 'ref', 'recur']);
+  });
+
+  it('interleaves several comparisons round by round, each keeping its own pairs in order', async () => {
+    const order: string[] = [];
+    let tick = 0;
+    const side = (name: string) => () => {
+      order.push(name);
+      tick += 1;
+      return Promise.resolve(new Map([['t', tick]]));
+    };
+    const pairs = await interleavedPairs(
+      2,
+      new Map([
+        ['a', { reference: side('a.ref'), recur: side('a.recur') }],
+        ['b', { reference: side('b.ref'), recur: side('b.recur') }],
+      ]),
+      () => {},
+    );
+    assert.deepEqual(order, ['a.ref', 'a.recur', 'b.ref', 'b.recur', 'a.recur', 'a.ref', 'b.recur', 'b.ref']);
+    assert.deepEqual([...pairs.keys()], ['a', 'b']);
+    // Each pair holds the values its own sides measured: a's second pair ran 5th (Recur) and 6th (reference).
+    assert.deepEqual(
+      pairs.get('a')!.map((p) => [p.reference.get('t'), p.recur.get('t')]),
+      [
+        [1, 2],
+        [6, 5],
+      ],
+    );
+    assert.deepEqual(
+      pairs.get('b')!.map((p) => [p.reference.get('t'), p.recur.get('t')]),
+      [
+        [3, 4],
+        [8, 7],
+      ],
+    );
   });
 });
 
