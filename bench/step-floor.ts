@@ -4,6 +4,9 @@
  * not written anywhere: it prints microseconds per step for graphs that bound the step from below,
  *   - an Identity graph: what one `session.run` costs through Recur's backend, whatever the graph;
  *   - an Elman step built by hand (Concat, MatMul, Add, Tanh): the arithmetic with the least graph;
+ *   - the same step inside an `If` on the number of steps, as the RNN's `auto` path dispatches: what
+ *     the `If` itself costs (on this host, nothing measurable; the `auto` path's extra time over the
+ *     native one is the first layer's projection, which it computes outside the `If` for the Scan);
  *   - Recur's encoder graphs as the encoder benchmark runs them (one step, the state fed back): the
  *     RNN on each path (native operator, Scan, `auto` = an If choosing between them), GRU and LSTM.
  * The cases are timed in interleaved rounds in one process, so a burst of load hits all of them;
@@ -50,6 +53,19 @@ async function handBuilt(name: string, build: (g: GraphBuilder, x: Value, h: Val
   return { name, session, feeds: (h) => ({ x, h }), outputs: ['y'], next: (o) => o['y'] };
 }
 
+/** `build`'s graph as both branches of an `If` on "x has one step", as buildDispatchedStack makes it. */
+function insideIf(build: (g: GraphBuilder, x: Value, h: Value) => Value) {
+  return (g: GraphBuilder, xIn: Value, h: Value): Value => {
+    const oneStep = g.squeeze(g.equal(g.shape(xIn, 0, 1), g.ints([1])), [0]);
+    const branch = (name: string) => {
+      const b = g.subgraph(name);
+      b.output(build(b, xIn, h), b.fresh('y'), 'float32');
+      return b;
+    };
+    return g.op('If', [oneStep], { then_branch: branch('one_step'), else_branch: branch('steps') }, 1)[0];
+  };
+}
+
 async function encoderCase(kind: string, path: EncoderPath): Promise<StepCase> {
   const encoder = (await createPart(
     recurrentRegistry(),
@@ -78,13 +94,17 @@ async function microsecondsPerStep(c: StepCase, steps: number): Promise<number> 
   return Number(process.hrtime.bigint() - start) / 1e3 / steps;
 }
 
+/** tanh([x, h] W + b): the Elman step with one MatMul. Its parameters live in the top-level graph. */
+function elmanStep(g: GraphBuilder, xIn: Value, h: Value): Value {
+  const W = g.param('W', [INPUT + HIDDEN, HIDDEN]);
+  const b = g.param('b', [HIDDEN]);
+  return g.op1('Tanh', [g.op1('Add', [g.op1('MatMul', [g.concat([xIn, h], 2), W]), b])]);
+}
+
 const cases: StepCase[] = [
   await handBuilt('identity', (g, _x, h) => g.op1('Identity', [h])),
-  await handBuilt('rnn, hand-built step', (g, xIn, h) => {
-    const W = g.param('W', [INPUT + HIDDEN, HIDDEN]);
-    const b = g.param('b', [HIDDEN]);
-    return g.op1('Tanh', [g.op1('Add', [g.op1('MatMul', [g.concat([xIn, h], 2), W]), b])]);
-  }),
+  await handBuilt('rnn, hand-built step', elmanStep),
+  await handBuilt('rnn, hand-built step in If', insideIf(elmanStep)),
   await encoderCase('rnn', 'native'),
   await encoderCase('rnn', 'scan'),
   await encoderCase('rnn', 'auto'),
