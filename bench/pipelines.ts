@@ -38,7 +38,7 @@ export async function runPipelinesBench(options: ProtocolOptions = {}): Promise<
   // state and 0.85-0.9 ms in the other (about its speed on one thread, 0.83-0.93 ms in a 75 s trace),
   // while PyTorch's 10 ms barely moves, so that row's median follows the share of each state in the
   // run (10.8-13.4 over three quiet runs of 41 pairs). Interleaving the two pipelines spreads each
-  // one's pairs over the whole run, twice the stretch of host states.
+  // one's pairs over the whole run, twice the stretch of host states: 12.4-13.0 over the next five.
   const pairCount = options.pairs ?? (options.smoke ? 1 : 41);
   const smokeArgs = options.smoke ? ['--smoke'] : [];
   const references: ReferenceResult[] = [];
