@@ -27,7 +27,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { treeCpuSeconds } from './process-tree-cpu.js';
 import { writeResults, type BenchResults } from './results.js';
-import { median, medianInterval } from './stats.js';
+import { median, medianInterval, type MedianInterval } from './stats.js';
 
 /** The 1-minute load average above which a run's results are not committed. */
 export const LOAD_BEFORE_MAX = 0.5;
@@ -72,10 +72,9 @@ export async function interleavedPairs(
   const pairs = new Map([...comparisons.keys()].map((name) => [name, [] as Pair[]]));
   for (let i = 0; i < count; i++) {
     const referenceFirst = i % 2 === 0;
+    const order = referenceFirst ? 'reference, then Recur' : 'Recur, then reference';
     for (const [name, sides] of comparisons) {
-      log(
-        `pair ${i + 1}/${count}${name ? ` of ${name}` : ''}: ${referenceFirst ? 'reference, then Recur' : 'Recur, then reference'}`,
-      );
+      log(`pair ${i + 1}/${count}${name ? ` of ${name}` : ''}: ${order}`);
       let reference: ReadonlyMap<string, number>;
       let recur: ReadonlyMap<string, number>;
       if (referenceFirst) {
@@ -121,7 +120,7 @@ export interface ComparedRow {
    * A 95% confidence interval for the median pair ratio (stats.ts's `medianInterval`: order statistics,
    * no assumption about the distribution). With fewer than 6 pairs it is the whole range, at less than 95%.
    */
-  readonly ratioInterval: { readonly low: number; readonly high: number; readonly coverage: number };
+  readonly ratioInterval: MedianInterval;
   /**
    * Recur's best measurement over the pairs against the reference's best (throughputs: highest over
    * highest; latencies: the reference's lowest over Recur's lowest), > 1: Recur better.
